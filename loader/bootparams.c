@@ -1,0 +1,83 @@
+/* bootparams.c: zero page construction: header copy, loader fields, command line, e820. */
+#include "loader/bootparams.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "loader/memmap.h"
+#include "mmu/err.h"
+
+static int write_cmdline(struct guest_mem *gm, const struct bzimage *bz,
+			 const struct bootparams_args *a)
+{
+	size_t len = strlen(a->cmdline_str);
+	char *dst;
+
+	/* boot.rst: cmdline_size is the maximum length without the NUL. */
+	if (len > bz->hdr.cmdline_size)
+		return errf(-EINVAL,
+			    "cmdline: %zu bytes exceed the kernel's cmdline_size %u",
+			    len, bz->hdr.cmdline_size);
+	if (len + 1 > a->cmdline_max)
+		return errf(-EINVAL,
+			    "cmdline: %zu bytes exceed the VMM's %llu-byte command-line area",
+			    len, (unsigned long long)a->cmdline_max - 1);
+	dst = gm_ptr(gm, a->cmdline, len + 1);
+	if (!dst)
+		return errf(-E2BIG, "cmdline: 0x%llx is not RAM",
+			    (unsigned long long)a->cmdline);
+	memcpy(dst, a->cmdline_str, len + 1);
+	return 0;
+}
+
+static void fill_e820(struct boot_params *bp, const struct guest_mem *gm)
+{
+	struct memmap_entry map[MEMMAP_MAX];
+	unsigned n = memmap_build(gm, map);
+
+	for (unsigned i = 0; i < n; i++) {
+		bp->e820_table[i].addr = map[i].addr;
+		bp->e820_table[i].size = map[i].size;
+		bp->e820_table[i].type = map[i].type;
+	}
+	bp->e820_entries = (uint8_t)n;
+}
+
+static void fill_header(struct setup_header *h, const struct kernel_place *kp,
+			const struct bootparams_args *a)
+{
+	h->type_of_loader = BZ_LOADER_UNDEFINED;
+	h->code32_start = (uint32_t)kp->load; /* boot.rst: "reloc" field */
+	h->cmd_line_ptr = (uint32_t)a->cmdline;
+	h->ramdisk_image = (uint32_t)a->initrd;
+	h->ramdisk_size = (uint32_t)a->initrd_size;
+	h->hardware_subarch = 0; /* 0 = normal x86 PC */
+	h->hardware_subarch_data = 0;
+	h->setup_data = 0;
+}
+
+int bootparams_build(struct guest_mem *gm, const struct bzimage *bz,
+		     const struct kernel_place *kp,
+		     const struct bootparams_args *a)
+{
+	struct boot_params *bp = gm_ptr(gm, a->zero_page, sizeof(*bp));
+	int r;
+
+	if (!bp)
+		return errf(-E2BIG, "bootparams: zero page 0x%llx is not RAM",
+			    (unsigned long long)a->zero_page);
+	if (a->cmdline >> 32 || a->initrd >> 32 || a->initrd_size >> 32)
+		return errf(-EINVAL,
+			    "bootparams: cmdline/initrd must lie below 4 GiB for the 32-bit fields");
+	r = write_cmdline(gm, bz, a);
+	if (r < 0)
+		return r;
+	memset(bp, 0, sizeof(*bp));
+	/* Copy from 0x1f1, not 0x1ef: a non-zero sentinel makes the kernel
+	 * wipe most of boot_params (bootparam_utils.h). */
+	memcpy((uint8_t *)bp + BZ_HDR_OFFSET, bz->img + BZ_HDR_OFFSET,
+	       bz->hdr_end - BZ_HDR_OFFSET);
+	fill_header(&bp->hdr, kp, a);
+	fill_e820(bp, gm);
+	return 0;
+}

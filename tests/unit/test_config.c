@@ -1,0 +1,133 @@
+/* test_config.c: option parsing, sizes and one-line errors. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mmu/err.h"
+#include "vmm/config.h"
+
+/* getopt wants mutable strings: copy the literals into static storage. */
+static int parse(struct config *cfg, const char *const args[])
+{
+	static char store[16][256];
+	static char *argv[17];
+	int argc;
+
+	for (argc = 0; args[argc]; argc++) {
+		snprintf(store[argc], sizeof(store[argc]), "%s", args[argc]);
+		argv[argc] = store[argc];
+	}
+	argv[argc] = NULL;
+	return config_parse(argc, argv, cfg);
+}
+
+#define PARSE(cfg, ...) parse(cfg, (const char *const[]){ "vmm", __VA_ARGS__, NULL })
+
+Test(config, defaults)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "--kernel", "bz"), 0, "%s", err_msg());
+	cr_assert_str_eq(c.kernel, "bz");
+	cr_assert_null(c.initrd);
+	cr_assert_eq(c.mem, 256ULL << 20);
+	cr_assert_str_eq(c.append, CONFIG_DEFAULT_APPEND);
+	cr_assert_eq(c.action, CONFIG_RUN);
+}
+
+Test(config, all_options)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--initrd", "rd", "--append", "a b",
+			   "--mem", "1G", "-v"), 0, "%s", err_msg());
+	cr_assert_str_eq(c.initrd, "rd");
+	cr_assert_str_eq(c.append, "a b");
+	cr_assert_eq(c.mem, 1ULL << 30);
+	cr_assert(c.verbose);
+}
+
+Test(config, help_and_version_need_no_kernel)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "--help"), 0);
+	cr_assert_eq(c.action, CONFIG_HELP);
+	cr_assert_eq(PARSE(&c, "--version"), 0);
+	cr_assert_eq(c.action, CONFIG_VERSION);
+}
+
+Test(config, sizes)
+{
+	uint64_t v;
+
+	cr_assert_eq(config_parse_size("256M", &v), 0);
+	cr_assert_eq(v, 256ULL << 20);
+	cr_assert_eq(config_parse_size("512", &v), 0, "a bare number is MiB");
+	cr_assert_eq(v, 512ULL << 20);
+	cr_assert_eq(config_parse_size("65536k", &v), 0);
+	cr_assert_eq(v, 64ULL << 20);
+	cr_assert_eq(config_parse_size("2g", &v), 0);
+	cr_assert_eq(v, 2ULL << 30);
+	cr_assert_eq(config_parse_size("1T", &v), 0);
+	cr_assert_eq(v, 1ULL << 40);
+}
+
+Test(config, bad_sizes)
+{
+	uint64_t v;
+
+	cr_assert_eq(config_parse_size("", &v), -EINVAL);
+	cr_assert_eq(config_parse_size("M", &v), -EINVAL);
+	cr_assert_eq(config_parse_size("-1M", &v), -EINVAL);
+	cr_assert_eq(config_parse_size("12X", &v), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "unknown unit"), "%s", err_msg());
+	cr_assert_eq(config_parse_size("1MB", &v), -EINVAL);
+	cr_assert_eq(config_parse_size("1 ", &v), -EINVAL);
+	cr_assert_eq(config_parse_size("99999999999999999999", &v), -EINVAL);
+	cr_assert_eq(config_parse_size("17179869184T", &v), -EINVAL, "wraps");
+}
+
+Test(config, mem_out_of_range)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--mem", "8M"), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "--mem: '8M' is outside"), "%s", err_msg());
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--mem", "2T"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--mem", "16385K"), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "4 KiB"), "%s", err_msg());
+}
+
+Test(config, unknown_option)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--frobnicate"), -EINVAL);
+	cr_assert_str_eq(err_msg(), "unknown option '--frobnicate'");
+}
+
+Test(config, missing_value)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "--kernel"), -EINVAL);
+	cr_assert_str_eq(err_msg(), "option '--kernel' needs a value");
+}
+
+Test(config, missing_kernel)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "--mem", "1G"), -EINVAL);
+	cr_assert_str_eq(err_msg(), "missing --kernel PATH");
+}
+
+Test(config, stray_argument)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "-k", "bz", "extra"), -EINVAL);
+	cr_assert_str_eq(err_msg(), "unexpected argument 'extra'");
+}

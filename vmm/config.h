@@ -1,0 +1,36 @@
+/* config.h: the command line of vmm, parsed into a plain struct (no I/O). */
+#ifndef VMM_CONFIG_H
+#define VMM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CONFIG_DEFAULT_MEM (256ULL << 20)
+#define CONFIG_MIN_MEM (16ULL << 20)
+#define CONFIG_MAX_MEM (1ULL << 40)
+#define CONFIG_DEFAULT_APPEND "console=ttyS0 reboot=k panic=-1"
+
+enum config_action { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION };
+
+struct config {
+	enum config_action action;
+	const char *kernel;
+	const char *initrd; /* NULL: none */
+	const char *append;
+	uint64_t mem;
+	bool verbose;
+};
+
+/*
+ * Parse argv. Returns 0 or -EINVAL with err_msg() naming the option.
+ * Strings point into argv.
+ */
+int config_parse(int argc, char **argv, struct config *cfg);
+
+/* Parse a size like "256M", "1G", "65536K" or "512" (MiB). */
+int config_parse_size(const char *s, uint64_t *out);
+
+/* The --help text. */
+extern const char config_usage[];
+
+#endif

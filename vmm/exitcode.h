@@ -1,0 +1,15 @@
+/* exitcode.h: vmm's process exit statuses (documented in README.md, "Exit codes"). */
+#ifndef VMM_EXITCODE_H
+#define VMM_EXITCODE_H
+
+enum vmm_exit {
+	VMM_EXIT_OK = 0,	   /* guest rebooted (i8042 reset) or powered off */
+	VMM_EXIT_USAGE = 1,	   /* bad option, unreadable or malformed input */
+	VMM_EXIT_HOST = 2,	   /* KVM or host resource failure during setup */
+	VMM_EXIT_TRIPLE_FAULT = 3, /* KVM_EXIT_SHUTDOWN */
+	VMM_EXIT_ENTRY_FAIL = 4,   /* KVM_EXIT_FAIL_ENTRY: invalid guest state */
+	VMM_EXIT_INTERNAL = 5,	   /* KVM internal/emulation error, KVM_RUN failure,
+				    * or an exit the VMM does not handle */
+};
+
+#endif

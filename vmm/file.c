@@ -1,0 +1,53 @@
+/* file.c: maps input files read-only so loaders can parse them in place. */
+#include "vmm/file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mmu/err.h"
+
+static int map_fd(int fd, const char *path, const char *what,
+		  struct file_map *out)
+{
+	struct stat st;
+	void *p;
+
+	if (fstat(fd, &st) < 0)
+		return errf(-errno, "%s '%s': %s", what, path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return errf(-EINVAL, "%s '%s': not a regular file", what, path);
+	if (st.st_size == 0)
+		return errf(-EINVAL, "%s '%s': file is empty", what, path);
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return errf(-errno, "%s '%s': mmap: %s", what, path,
+			    strerror(errno));
+	out->map = p;
+	out->data = p;
+	out->len = (size_t)st.st_size;
+	return 0;
+}
+
+int file_map(const char *path, const char *what, struct file_map *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r;
+
+	*out = (struct file_map){ 0 };
+	if (fd < 0)
+		return errf(-errno, "%s '%s': %s", what, path, strerror(errno));
+	r = map_fd(fd, path, what, out);
+	close(fd);
+	return r;
+}
+
+void file_unmap(struct file_map *f)
+{
+	if (f->map)
+		munmap(f->map, f->len);
+	*f = (struct file_map){ 0 };
+}

@@ -1,0 +1,414 @@
+/* kvm.c: every KVM ioctl of the VMM: VM and vCPU creation, state loading, KVM_RUN and its decoding. */
+#include "vmm/kvm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mmu/err.h"
+#include "vmm/layout.h"
+
+#define KVM_API_EXPECTED 12	  /* KVM_GET_API_VERSION, Documentation/virt/kvm/api.rst */
+#define CPUID_MAX_ENTRIES 256
+#define CPUID_HYPERVISOR (1u << 31) /* CPUID.1:ECX bit 31 */
+#define APIC_LVT_LINT0 0x350	  /* local APIC register offsets (SDM Vol. 3A §11.5.1) */
+#define APIC_LVT_LINT1 0x360
+#define APIC_MODE_EXTINT 0x7	  /* LVT delivery modes, bits 10:8 */
+#define APIC_MODE_NMI 0x4
+#define FPU_FCW_DEFAULT 0x37f	  /* FNINIT control word */
+#define MXCSR_DEFAULT 0x1f80	  /* all SSE exceptions masked */
+
+struct vm {
+	int kvm_fd, vm_fd;
+};
+
+struct vcpu {
+	struct vm *vm;
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+};
+
+static int sys_fail(const char *what)
+{
+	int e = errno;
+
+	return errf(-e, "%s: %s", what, strerror(e));
+}
+
+static int open_kvm(struct vm *vm)
+{
+	int version;
+
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0) {
+		int e = errno;
+
+		return errf(-e, "cannot open /dev/kvm: %s (%s)", strerror(e),
+			    e == EACCES ? "add yourself to the kvm group" :
+			    "no KVM here: run vmm through scripts/with-kvm");
+	}
+	version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (version != KVM_API_EXPECTED)
+		return errf(-ENOTSUP, "KVM API version %d, need %d", version,
+			    KVM_API_EXPECTED);
+	return 0;
+}
+
+static int map_region(struct vm *vm, uint32_t slot, gpa_t gpa, uint64_t size,
+		      void *hva)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = slot,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+	};
+
+	if (size && ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+		return sys_fail("KVM_SET_USER_MEMORY_REGION");
+	return 0;
+}
+
+static int setup_vm(struct vm *vm, const struct guest_mem *gm)
+{
+	uint64_t ident = LAYOUT_KVM_IDENTITY_MAP;
+	struct kvm_pit_config pit = { .flags = 0 };
+	int r;
+
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0)
+		return sys_fail("KVM_CREATE_VM");
+	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, LAYOUT_KVM_TSS) < 0)
+		return sys_fail("KVM_SET_TSS_ADDR");
+	if (ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &ident) < 0)
+		return sys_fail("KVM_SET_IDENTITY_MAP_ADDR");
+	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
+		return sys_fail("KVM_CREATE_IRQCHIP");
+	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
+		return sys_fail("KVM_CREATE_PIT2");
+	r = map_region(vm, 0, 0, gm_low_size(gm), gm->hva);
+	if (r == 0)
+		r = map_region(vm, 1, GM_HIGH_BASE, gm_high_size(gm),
+			       gm->hva + gm_low_size(gm));
+	return r;
+}
+
+int vm_create(struct vm **out, const struct guest_mem *gm)
+{
+	struct vm *vm = calloc(1, sizeof(*vm));
+	int r;
+
+	if (!vm)
+		return errf(-ENOMEM, "out of memory");
+	vm->vm_fd = -1;
+	r = open_kvm(vm);
+	if (r == 0)
+		r = setup_vm(vm, gm);
+	if (r < 0) {
+		vm_destroy(vm);
+		return r;
+	}
+	*out = vm;
+	return 0;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	free(vm);
+}
+
+int vm_irq_line(struct vm *vm, unsigned irq, bool level)
+{
+	struct kvm_irq_level l = { .irq = irq, .level = level };
+
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &l) < 0)
+		return sys_fail("KVM_IRQ_LINE");
+	return 0;
+}
+
+static void patch_cpuid(struct kvm_cpuid2 *cpuid)
+{
+	for (uint32_t i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function == 1) {
+			e->ebx &= 0x00ffffff; /* initial APIC ID 0, bits 31:24 */
+			e->ecx |= CPUID_HYPERVISOR;
+		}
+	}
+}
+
+static int setup_cpuid(struct vcpu *c)
+{
+	size_t sz = sizeof(struct kvm_cpuid2) +
+		    CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2);
+	struct kvm_cpuid2 *cpuid = calloc(1, sz);
+	int r = 0;
+
+	if (!cpuid)
+		return errf(-ENOMEM, "out of memory");
+	cpuid->nent = CPUID_MAX_ENTRIES;
+	if (ioctl(c->vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0)
+		r = sys_fail("KVM_GET_SUPPORTED_CPUID");
+	if (r == 0) {
+		patch_cpuid(cpuid);
+		if (ioctl(c->fd, KVM_SET_CPUID2, cpuid) < 0)
+			r = sys_fail("KVM_SET_CPUID2");
+	}
+	free(cpuid);
+	return r;
+}
+
+static void set_lvt_mode(struct kvm_lapic_state *l, unsigned reg, uint32_t mode)
+{
+	uint32_t v;
+
+	memcpy(&v, &l->regs[reg], sizeof(v));
+	v = (v & ~0x700u) | (mode << 8);
+	memcpy(&l->regs[reg], &v, sizeof(v));
+}
+
+/* Virtual-wire mode: PIC interrupts reach the BSP through LINT0 (MP spec §3.6.2.2). */
+static int setup_lapic(struct vcpu *c)
+{
+	struct kvm_lapic_state l;
+
+	if (ioctl(c->fd, KVM_GET_LAPIC, &l) < 0)
+		return sys_fail("KVM_GET_LAPIC");
+	set_lvt_mode(&l, APIC_LVT_LINT0, APIC_MODE_EXTINT);
+	set_lvt_mode(&l, APIC_LVT_LINT1, APIC_MODE_NMI);
+	if (ioctl(c->fd, KVM_SET_LAPIC, &l) < 0)
+		return sys_fail("KVM_SET_LAPIC");
+	return 0;
+}
+
+static int setup_fpu(struct vcpu *c)
+{
+	struct kvm_fpu fpu = { .fcw = FPU_FCW_DEFAULT, .mxcsr = MXCSR_DEFAULT };
+
+	if (ioctl(c->fd, KVM_SET_FPU, &fpu) < 0)
+		return sys_fail("KVM_SET_FPU");
+	return 0;
+}
+
+static int map_run(struct vcpu *c)
+{
+	int sz = ioctl(c->vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+
+	if (sz < (int)sizeof(struct kvm_run))
+		return sys_fail("KVM_GET_VCPU_MMAP_SIZE");
+	c->run = mmap(NULL, (size_t)sz, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      c->fd, 0);
+	if (c->run == MAP_FAILED) {
+		c->run = NULL;
+		return sys_fail("mmap(kvm_run)");
+	}
+	c->run_size = (size_t)sz;
+	return 0;
+}
+
+int vcpu_create(struct vm *vm, struct vcpu **out)
+{
+	struct vcpu *c = calloc(1, sizeof(*c));
+	int r;
+
+	if (!c)
+		return errf(-ENOMEM, "out of memory");
+	c->vm = vm;
+	c->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+	if (c->fd < 0) {
+		r = sys_fail("KVM_CREATE_VCPU");
+		free(c);
+		return r;
+	}
+	r = map_run(c);
+	if (r == 0)
+		r = setup_cpuid(c);
+	if (r == 0)
+		r = setup_lapic(c);
+	if (r == 0)
+		r = setup_fpu(c);
+	*out = c; /* owned by the caller even on failure; the process exits */
+	return r;
+}
+
+static void to_kvm_segment(struct kvm_segment *k, const struct segment *s)
+{
+	*k = (struct kvm_segment){
+		.base = s->base, .limit = s->limit, .selector = s->selector,
+		.type = s->type, .present = s->present, .dpl = s->dpl,
+		.db = s->db, .s = s->s, .l = s->l, .g = s->g, .avl = s->avl,
+		.unusable = s->unusable,
+	};
+}
+
+static void to_kvm_sregs(struct kvm_sregs *k, const struct boot_cpu *s)
+{
+	to_kvm_segment(&k->cs, &s->cs);
+	to_kvm_segment(&k->ds, &s->ds);
+	to_kvm_segment(&k->es, &s->es);
+	to_kvm_segment(&k->fs, &s->fs);
+	to_kvm_segment(&k->gs, &s->gs);
+	to_kvm_segment(&k->ss, &s->ss);
+	to_kvm_segment(&k->tr, &s->tr);
+	to_kvm_segment(&k->ldt, &s->ldt);
+	k->gdt = (struct kvm_dtable){ .base = s->gdt.base, .limit = s->gdt.limit };
+	k->idt = (struct kvm_dtable){ .base = s->idt.base, .limit = s->idt.limit };
+	k->cr0 = s->cr0;
+	k->cr3 = s->cr3;
+	k->cr4 = s->cr4;
+	k->efer = s->efer;
+}
+
+int vcpu_load_state(struct vcpu *c, const struct boot_cpu *s)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs = {
+		.rax = s->rax, .rbx = s->rbx, .rcx = s->rcx, .rdx = s->rdx,
+		.rsi = s->rsi, .rdi = s->rdi, .rsp = s->rsp, .rbp = s->rbp,
+		.rip = s->rip, .rflags = s->rflags,
+	};
+
+	/* Start from KVM's own sregs so apic_base and the interrupt bitmap stay. */
+	if (ioctl(c->fd, KVM_GET_SREGS, &sregs) < 0)
+		return sys_fail("KVM_GET_SREGS");
+	to_kvm_sregs(&sregs, s);
+	if (ioctl(c->fd, KVM_SET_SREGS, &sregs) < 0)
+		return sys_fail("KVM_SET_SREGS");
+	if (ioctl(c->fd, KVM_SET_REGS, &regs) < 0)
+		return sys_fail("KVM_SET_REGS");
+	return 0;
+}
+
+static void decode_io(struct vm_exit *e, struct kvm_run *run)
+{
+	e->kind = EXIT_IO;
+	e->addr = run->io.port;
+	e->len = run->io.size;
+	e->count = run->io.count;
+	e->is_write = run->io.direction == KVM_EXIT_IO_OUT;
+	e->data = (uint8_t *)run + run->io.data_offset;
+}
+
+static void decode_mmio(struct vm_exit *e, struct kvm_run *run)
+{
+	e->kind = EXIT_MMIO;
+	e->addr = run->mmio.phys_addr;
+	e->len = run->mmio.len;
+	e->count = 1;
+	e->is_write = run->mmio.is_write;
+	e->data = run->mmio.data;
+}
+
+static enum exit_kind system_event_kind(uint32_t type)
+{
+	switch (type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN: return EXIT_SYSTEM_SHUTDOWN;
+	case KVM_SYSTEM_EVENT_RESET: return EXIT_SYSTEM_RESET;
+	case KVM_SYSTEM_EVENT_CRASH: return EXIT_SYSTEM_CRASH;
+	default: return EXIT_OTHER;
+	}
+}
+
+static void decode_exit(struct vm_exit *e, struct kvm_run *run)
+{
+	e->reason = run->exit_reason;
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO: decode_io(e, run); break;
+	case KVM_EXIT_MMIO: decode_mmio(e, run); break;
+	case KVM_EXIT_INTR: e->kind = EXIT_INTR; break;
+	case KVM_EXIT_HLT: e->kind = EXIT_HLT; break;
+	case KVM_EXIT_SHUTDOWN: e->kind = EXIT_SHUTDOWN; break;
+	case KVM_EXIT_FAIL_ENTRY:
+		e->kind = EXIT_FAIL_ENTRY;
+		e->detail = run->fail_entry.hardware_entry_failure_reason;
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		e->kind = EXIT_INTERNAL;
+		e->detail = run->internal.suberror;
+		break;
+	case KVM_EXIT_SYSTEM_EVENT:
+		e->kind = system_event_kind(run->system_event.type);
+		e->detail = run->system_event.type;
+		break;
+	default: e->kind = EXIT_OTHER; break;
+	}
+}
+
+int vcpu_run(struct vcpu *c, struct vm_exit *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (ioctl(c->fd, KVM_RUN, 0) < 0) {
+		if (errno == EINTR || errno == EAGAIN) {
+			out->kind = EXIT_INTR;
+			return 0;
+		}
+		return sys_fail("KVM_RUN");
+	}
+	decode_exit(out, c->run);
+	return 0;
+}
+
+static void dump_segment(FILE *f, const char *name, const struct kvm_segment *s)
+{
+	fprintf(f, "  %-3s sel=0x%04x base=0x%016llx limit=0x%08x type=0x%x s=%u dpl=%u p=%u db=%u l=%u g=%u unusable=%u\n",
+		name, s->selector, (unsigned long long)s->base, s->limit,
+		s->type, s->s, s->dpl, s->present, s->db, s->l, s->g,
+		s->unusable);
+}
+
+static void dump_regs(FILE *f, const struct kvm_regs *r)
+{
+	fprintf(f, "  rip=0x%016llx rsp=0x%016llx rflags=0x%016llx\n"
+		   "  rax=0x%016llx rbx=0x%016llx rcx=0x%016llx rdx=0x%016llx\n"
+		   "  rsi=0x%016llx rdi=0x%016llx rbp=0x%016llx\n"
+		   "  r8 =0x%016llx r9 =0x%016llx r10=0x%016llx r11=0x%016llx\n"
+		   "  r12=0x%016llx r13=0x%016llx r14=0x%016llx r15=0x%016llx\n",
+		r->rip, r->rsp, r->rflags, r->rax, r->rbx, r->rcx, r->rdx,
+		r->rsi, r->rdi, r->rbp, r->r8, r->r9, r->r10, r->r11, r->r12,
+		r->r13, r->r14, r->r15);
+}
+
+static void dump_sregs(FILE *f, const struct kvm_sregs *s)
+{
+	fprintf(f, "  cr0=0x%016llx cr2=0x%016llx cr3=0x%016llx cr4=0x%016llx efer=0x%llx\n",
+		s->cr0, s->cr2, s->cr3, s->cr4, s->efer);
+	dump_segment(f, "cs", &s->cs);
+	dump_segment(f, "ds", &s->ds);
+	dump_segment(f, "es", &s->es);
+	dump_segment(f, "fs", &s->fs);
+	dump_segment(f, "gs", &s->gs);
+	dump_segment(f, "ss", &s->ss);
+	dump_segment(f, "tr", &s->tr);
+	dump_segment(f, "ldt", &s->ldt);
+	fprintf(f, "  gdt base=0x%016llx limit=0x%04x  idt base=0x%016llx limit=0x%04x\n",
+		s->gdt.base, s->gdt.limit, s->idt.base, s->idt.limit);
+}
+
+void vcpu_dump(struct vcpu *c, FILE *f)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+
+	fprintf(f, "vmm: vCPU 0 state:\n");
+	if (ioctl(c->fd, KVM_GET_REGS, &regs) == 0)
+		dump_regs(f, &regs);
+	else
+		fprintf(f, "  KVM_GET_REGS: %s\n", strerror(errno));
+	if (ioctl(c->fd, KVM_GET_SREGS, &sregs) == 0)
+		dump_sregs(f, &sregs);
+	else
+		fprintf(f, "  KVM_GET_SREGS: %s\n", strerror(errno));
+}

@@ -1,0 +1,54 @@
+/* kvm.h: the VMM's only interface to KVM; callers never see <linux/kvm.h> or kvm_run. */
+#ifndef VMM_KVM_H
+#define VMM_KVM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mmu/guest_mem.h"
+#include "vmm/boot.h"
+
+struct vm;
+struct vcpu;
+
+enum exit_kind {
+	EXIT_IO,	      /* port I/O: addr = port, data/len/count */
+	EXIT_MMIO,	      /* MMIO: addr = GPA, data/len */
+	EXIT_INTR,	      /* KVM_RUN interrupted by a signal: just re-run */
+	EXIT_HLT,	      /* guest halted (only without an in-kernel irqchip) */
+	EXIT_SHUTDOWN,	      /* triple fault */
+	EXIT_FAIL_ENTRY,      /* VM entry failed; detail = hardware reason */
+	EXIT_INTERNAL,	      /* KVM internal error; detail = suberror */
+	EXIT_SYSTEM_SHUTDOWN, /* KVM_EXIT_SYSTEM_EVENT shutdown */
+	EXIT_SYSTEM_RESET,    /* KVM_EXIT_SYSTEM_EVENT reset */
+	EXIT_SYSTEM_CRASH,    /* KVM_EXIT_SYSTEM_EVENT crash */
+	EXIT_OTHER,	      /* anything else; reason = KVM exit reason */
+};
+
+struct vm_exit {
+	enum exit_kind kind;
+	uint64_t addr;
+	uint8_t *data; /* IO: count * len bytes; MMIO: len bytes */
+	unsigned len, count;
+	bool is_write;
+	uint32_t reason; /* raw KVM exit reason */
+	uint64_t detail;
+};
+
+/* Open /dev/kvm, create the VM (irqchip, PIT, TSS) and map `gm` into it. */
+int vm_create(struct vm **out, const struct guest_mem *gm);
+void vm_destroy(struct vm *vm);
+/* Drive ISA interrupt line `irq` of the in-kernel PIC/IOAPIC. */
+int vm_irq_line(struct vm *vm, unsigned irq, bool level);
+
+/* Create vCPU 0 with the host-supported CPUID and a virtual-wire LAPIC. */
+int vcpu_create(struct vm *vm, struct vcpu **out);
+/* The only place that sets registers: load `s` into the vCPU. */
+int vcpu_load_state(struct vcpu *c, const struct boot_cpu *s);
+/* KVM_RUN once and decode the exit; -errno if the ioctl failed. */
+int vcpu_run(struct vcpu *c, struct vm_exit *out);
+/* Print the vCPU's registers, control registers and segments to `f`. */
+void vcpu_dump(struct vcpu *c, FILE *f);
+
+#endif

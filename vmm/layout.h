@@ -1,0 +1,35 @@
+/* layout.h: the guest-physical memory map the VMM uses; every fixed address is named here once. */
+#ifndef VMM_LAYOUT_H
+#define VMM_LAYOUT_H
+
+/*
+ * Low memory (below the 640 KiB EBDA), as in Firecracker/cloud-hypervisor
+ * (boot-protocol.md §1):
+ *   0x00500  boot GDT (GDT_BOOT_ENTRIES x 8 bytes)
+ *   0x07000  boot_params (the zero page, 4 KiB)
+ *   0x08ff0  initial stack top (the kernel switches stacks at once)
+ *   0x20000  kernel command line, up to LAYOUT_CMDLINE_MAX bytes with NUL
+ * The kernel goes at pref_address (normally 16 MiB), the initrd at the top
+ * of low RAM; [3 GiB, 4 GiB) holds no RAM (see guest_mem.h).
+ */
+#define LAYOUT_GDT 0x500ULL
+#define LAYOUT_ZERO_PAGE 0x7000ULL
+#define LAYOUT_STACK_TOP 0x8ff0ULL
+#define LAYOUT_CMDLINE 0x20000ULL
+#define LAYOUT_CMDLINE_MAX 0x10000ULL
+
+/*
+ * KVM_SET_TSS_ADDR needs 3 pages and KVM_SET_IDENTITY_MAP_ADDR 1 page of
+ * guest-physical space that is not RAM (Intel real-mode emulation); put
+ * them just below the BIOS area at the top of 4 GiB, as kvmtool does.
+ */
+#define LAYOUT_KVM_IDENTITY_MAP 0xfffbc000ULL
+#define LAYOUT_KVM_TSS 0xfffbd000ULL
+
+/* Legacy I/O ports: COM1 and the i8042 (IBM PC/AT assignments). */
+#define LAYOUT_COM1_PORT 0x3f8
+#define LAYOUT_COM1_IRQ 4
+#define LAYOUT_I8042_DATA_PORT 0x60
+#define LAYOUT_I8042_CMD_PORT 0x64
+
+#endif

@@ -1,0 +1,198 @@
+/* machine.c: wiring of RAM, devices and KVM, and the vCPU run loop. */
+#include "vmm/machine.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mmu/err.h"
+#include "vmm/exitcode.h"
+#include "vmm/file.h"
+#include "vmm/layout.h"
+
+#define KICK_SIGNAL SIGUSR1
+
+static int alloc_ram(struct guest_mem *gm, uint64_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return errf(-ENOMEM, "cannot allocate %llu MiB of guest RAM: %s",
+			    (unsigned long long)(size >> 20), strerror(errno));
+	gm->hva = p;
+	gm->size = size;
+	return 0;
+}
+
+static int load_files(struct machine *m, const struct config *cfg)
+{
+	struct file_map kernel, initrd = { 0 };
+	struct load_request req = { .cmdline = cfg->append };
+	int r = file_map(cfg->kernel, "kernel", &kernel);
+
+	if (r < 0)
+		return r;
+	if (cfg->initrd && (r = file_map(cfg->initrd, "initrd", &initrd)) < 0) {
+		file_unmap(&kernel);
+		return r;
+	}
+	req.kernel = kernel.data;
+	req.kernel_len = kernel.len;
+	req.initrd = initrd.data;
+	req.initrd_len = initrd.len;
+	r = load_linux32(&m->mem, &req, &m->cpu, &m->load);
+	file_unmap(&kernel);
+	file_unmap(&initrd);
+	return r;
+}
+
+int machine_prepare(struct machine *m, const struct config *cfg)
+{
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->rx_space, NULL);
+	r = alloc_ram(&m->mem, cfg->mem);
+	return r < 0 ? r : load_files(m, cfg);
+}
+
+static void uart_tx(void *ctx, uint8_t c)
+{
+	(void)ctx;
+	/* A full or closed stdout drops the byte; the guest never blocks on it. */
+	if (write(STDOUT_FILENO, &c, 1) < 0)
+		return;
+}
+
+static void uart_irq(void *ctx, bool level)
+{
+	struct machine *m = ctx;
+
+	(void)vm_irq_line(m->vm, LAYOUT_COM1_IRQ, level);
+}
+
+static void i8042_reset(void *ctx)
+{
+	struct machine *m = ctx;
+
+	m->io.reset_requested = true;
+}
+
+static int add_devices(struct machine *m)
+{
+	const struct uart8250_host uh = { .tx = uart_tx, .set_irq = uart_irq, .ctx = m };
+	const struct i8042_host kh = { .reset = i8042_reset, .ctx = m };
+	int r;
+
+	bus_init(&m->io.pio);
+	bus_init(&m->io.mmio);
+	uart8250_init(&m->uart, &uh);
+	i8042_init(&m->i8042, &kh);
+	r = bus_add(&m->io.pio, LAYOUT_COM1_PORT, 8, &uart8250_ops, &m->uart);
+	if (r == 0)
+		r = bus_add(&m->io.pio, LAYOUT_I8042_DATA_PORT, 1,
+			    &i8042_data_ops, &m->i8042);
+	if (r == 0)
+		r = bus_add(&m->io.pio, LAYOUT_I8042_CMD_PORT, 1,
+			    &i8042_cmd_ops, &m->i8042);
+	return r;
+}
+
+static void kick_handler(int sig)
+{
+	(void)sig; /* only interrupts KVM_RUN (EINTR) */
+}
+
+static void install_kick_handler(void)
+{
+	struct sigaction sa = { .sa_handler = kick_handler };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(KICK_SIGNAL, &sa, NULL); /* no SA_RESTART */
+}
+
+int machine_start(struct machine *m)
+{
+	int r;
+
+	m->vcpu_thread = pthread_self(); /* the caller becomes the vCPU thread */
+	install_kick_handler();
+	r = vm_create(&m->vm, &m->mem);
+
+	if (r == 0)
+		r = add_devices(m);
+	if (r == 0)
+		r = vcpu_create(m->vm, &m->vcpu);
+	if (r == 0)
+		r = vcpu_load_state(m->vcpu, &m->cpu);
+	return r;
+}
+
+static int handle_exit(struct machine *m, const struct vm_exit *e,
+		       const char **why)
+{
+	int status;
+
+	pthread_mutex_lock(&m->lock);
+	status = dispatch_exit(&m->io, e, why);
+	if (uart8250_can_receive(&m->uart))
+		pthread_cond_broadcast(&m->rx_space);
+	pthread_mutex_unlock(&m->lock);
+	return status;
+}
+
+static int report(struct machine *m, int status, const char *why)
+{
+	if (dispatch_is_failure(status)) {
+		fprintf(stderr, "\nvmm: %s\n", why);
+		vcpu_dump(m->vcpu, stderr);
+	}
+	return status;
+}
+
+int machine_run(struct machine *m)
+{
+	struct vm_exit e;
+	const char *why = "";
+	int status = DISPATCH_CONTINUE;
+
+	while (status == DISPATCH_CONTINUE) {
+		if (m->quit_requested)
+			return VMM_EXIT_OK;
+		if (vcpu_run(m->vcpu, &e) < 0) {
+			fprintf(stderr, "\nvmm: %s\n", err_msg());
+			return report(m, VMM_EXIT_INTERNAL, "KVM_RUN failed");
+		}
+		status = handle_exit(m, &e, &why);
+	}
+	return report(m, status, why);
+}
+
+void machine_console_input(struct machine *m, const uint8_t *buf, size_t n)
+{
+	pthread_mutex_lock(&m->lock);
+	for (size_t i = 0; i < n && !m->quit_requested; i++) {
+		while (!uart8250_receive(&m->uart, buf[i]) && !m->quit_requested)
+			pthread_cond_wait(&m->rx_space, &m->lock);
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
+void machine_request_quit(struct machine *m)
+{
+	const struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+
+	m->quit_requested = true;
+	pthread_cond_broadcast(&m->rx_space);
+	/* Keep kicking: a signal that lands outside KVM_RUN is lost. */
+	for (;;) {
+		pthread_kill(m->vcpu_thread, KICK_SIGNAL);
+		nanosleep(&tick, NULL);
+	}
+}

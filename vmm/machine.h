@@ -1,0 +1,45 @@
+/* machine.h: one VM: guest RAM, devices, the KVM VM and vCPU, and the run loop. */
+#ifndef VMM_MACHINE_H
+#define VMM_MACHINE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "devices/i8042.h"
+#include "devices/uart8250.h"
+#include "mmu/guest_mem.h"
+#include "vmm/config.h"
+#include "vmm/dispatch.h"
+#include "vmm/kvm.h"
+#include "vmm/load.h"
+
+struct machine {
+	struct guest_mem mem;
+	struct boot_cpu cpu;
+	struct load_result load;
+	struct dispatch io;
+	struct uart8250 uart;
+	struct i8042 i8042;
+	struct vm *vm;
+	struct vcpu *vcpu;
+	pthread_t vcpu_thread;
+	/* Serialises the console input thread against vCPU device accesses. */
+	pthread_mutex_t lock;
+	pthread_cond_t rx_space;
+	volatile bool quit_requested;
+};
+
+/* Allocate RAM and load the kernel described by `cfg` (no KVM yet). */
+int machine_prepare(struct machine *m, const struct config *cfg);
+/* Create the KVM VM and vCPU, wire the devices, load the entry state.
+ * The calling thread becomes the vCPU thread: call machine_run() from it. */
+int machine_start(struct machine *m);
+/* Run until the guest ends; returns a VMM_EXIT_* status. */
+int machine_run(struct machine *m);
+/* Console input: hand bytes to the UART, waiting while its FIFO is full. */
+void machine_console_input(struct machine *m, const uint8_t *buf, size_t n);
+/* Ask the run loop to stop (from another thread): machine_run() returns 0.
+ * Does not return: it keeps kicking the vCPU until the process exits. */
+void machine_request_quit(struct machine *m);
+
+#endif
