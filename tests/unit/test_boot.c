@@ -19,6 +19,23 @@ static void setup(void)
 
 TestSuite(boot, .init = setup);
 
+/* Field by field: struct padding makes memcmp() meaningless. */
+static void expect_segment(const struct segment *a, const struct segment *b)
+{
+	cr_assert_eq(a->base, b->base);
+	cr_assert_eq(a->limit, b->limit);
+	cr_assert_eq(a->selector, b->selector);
+	cr_assert_eq(a->type, b->type);
+	cr_assert_eq(a->present, b->present);
+	cr_assert_eq(a->dpl, b->dpl);
+	cr_assert_eq(a->db, b->db);
+	cr_assert_eq(a->s, b->s);
+	cr_assert_eq(a->l, b->l);
+	cr_assert_eq(a->g, b->g);
+	cr_assert_eq(a->avl, b->avl);
+	cr_assert_eq(a->unusable, b->unusable);
+}
+
 Test(boot, registers)
 {
 	cr_assert_eq(cpu.rip, 0x1000000);
@@ -44,12 +61,14 @@ Test(boot, segments_match_gdt)
 	struct segment cs = gdt_segment(gdt[2], 0x10);
 	struct segment ds = gdt_segment(gdt[3], 0x18);
 
-	cr_assert_eq(memcmp(&cpu.cs, &cs, sizeof(cs)), 0);
+	expect_segment(&cpu.cs, &cs);
 	cr_assert_eq(cpu.cs.selector, 0x10);
 	cr_assert_eq(cpu.ds.selector, 0x18);
-	cr_assert_eq(memcmp(&cpu.ds, &ds, sizeof(ds)), 0);
-	cr_assert_eq(memcmp(&cpu.es, &ds, sizeof(ds)), 0);
-	cr_assert_eq(memcmp(&cpu.ss, &ds, sizeof(ds)), 0);
+	expect_segment(&cpu.ds, &ds);
+	expect_segment(&cpu.es, &ds);
+	expect_segment(&cpu.ss, &ds);
+	expect_segment(&cpu.fs, &ds);
+	expect_segment(&cpu.gs, &ds);
 	cr_assert_eq(cpu.tr.selector, 0x20);
 	cr_assert_eq(cpu.tr.type, 0xb);
 	cr_assert_eq(cpu.ldt.unusable, 1);

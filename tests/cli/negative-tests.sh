@@ -1,0 +1,60 @@
+#!/bin/bash
+# negative-tests.sh: bad options and bad input files each give one clear line on stderr and exit 1.
+# Needs no KVM: vmm validates everything before it opens /dev/kvm.
+# Usage: tests/cli/negative-tests.sh VMM KERNEL
+set -u
+VMM=$1
+KERNEL=$2
+. "$(dirname "$0")/../lib.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# expect_error NAME PATTERN ARGS...: exit status 1, exactly one stderr line matching PATTERN.
+expect_error() {
+    local name=$1 pattern=$2 rc lines
+    shift 2
+    "$VMM" "$@" </dev/null >"$work/out" 2>"$work/err"
+    rc=$?
+    lines=$(wc -l <"$work/err")
+    if [ "$rc" -ne 1 ]; then
+        fail "$name" "exit status $rc, expected 1 ($(head -c 200 "$work/err"))"
+    elif [ "$lines" -ne 1 ]; then
+        fail "$name" "$lines lines on stderr, expected 1"
+    elif ! grep -qE "$pattern" "$work/err"; then
+        fail "$name" "stderr '$(cat "$work/err")' lacks /$pattern/"
+    else
+        pass "$name"
+    fi
+}
+
+head -c 100000 "$KERNEL" >"$work/truncated"
+head -c 300 "$KERNEL" >"$work/tiny"
+head -c 2000000 /dev/urandom >"$work/random"
+: >"$work/empty"
+python3 -c 'print("x" * 3000, end="")' >"$work/long" 2>/dev/null || printf '%3000s' '' | tr ' ' x >"$work/long"
+head -c $((200 * 1024 * 1024)) /dev/zero >"$work/big-initrd"
+
+expect_error truncated-bzimage 'syssize .*truncated' --kernel "$work/truncated"
+expect_error tiny-file 'too short to hold a setup header' --kernel "$work/tiny"
+expect_error random-file 'not a Linux kernel image|not a bzImage' --kernel "$work/random"
+expect_error empty-file 'file is empty' --kernel "$work/empty"
+expect_error missing-kernel "kernel '.*/nope': No such file" --kernel "$work/nope"
+expect_error kernel-is-directory 'not a regular file' --kernel "$work"
+expect_error missing-initrd "initrd '.*': No such file" --kernel "$KERNEL" --initrd "$work/nope"
+expect_error no-kernel-option 'missing --kernel' --mem 256M
+expect_error unknown-option "unknown option '--frobnicate'" --kernel "$KERNEL" --frobnicate
+expect_error option-without-value "needs a value" --kernel
+expect_error bad-mem-unit "unknown unit" --kernel "$KERNEL" --mem 12Q
+expect_error bad-mem-number "not a size" --kernel "$KERNEL" --mem lots
+expect_error mem-too-small "outside 16M..1T" --kernel "$KERNEL" --mem 1M
+expect_error mem-too-large "outside 16M..1T" --kernel "$KERNEL" --mem 4T
+expect_error mem-below-init-size 'init_size .* use --mem [0-9]+M or more' --kernel "$KERNEL" --mem 32M
+expect_error cmdline-too-long 'cmdline_size' --kernel "$KERNEL" --append "$(cat "$work/long")"
+expect_error initrd-too-big 'initrd: [0-9]+ bytes do not fit' --kernel "$KERNEL" --mem 128M --initrd "$work/big-initrd"
+
+"$VMM" --help >"$work/out" 2>&1
+check help-exits-0 $? "--help failed"
+"$VMM" --version | grep -q '^vmm '
+check version-prints-version $? "--version output"
+
+summary negative
