@@ -51,7 +51,8 @@ static void fill_header(struct setup_header *h, const struct kernel_place *kp,
 	h->cmd_line_ptr = (uint32_t)a->cmdline;
 	h->ramdisk_image = (uint32_t)a->initrd;
 	h->ramdisk_size = (uint32_t)a->initrd_size;
-	h->hardware_subarch = 0; /* 0 = normal x86 PC */
+	h->loadflags |= a->loadflags_set;
+	h->hardware_subarch = a->hardware_subarch; /* 0 = normal x86 PC */
 	h->hardware_subarch_data = 0;
 	h->setup_data = 0;
 }

@@ -11,6 +11,8 @@ struct bootparams_args {
 	const char *cmdline_str; /* the command line ("" for none) */
 	gpa_t initrd;		 /* 0: no initrd */
 	uint64_t initrd_size;
+	uint8_t loadflags_set;	 /* OR'ed into loadflags (e.g. KEEP_SEGMENTS) */
+	uint32_t hardware_subarch; /* 0 = normal PC */
 };
 
 /*

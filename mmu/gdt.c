@@ -1,4 +1,4 @@
-/* gdt.c: segment descriptor encode/decode (Intel SDM Vol. 3A §3.4.5) and the boot GDT. */
+/* gdt.c: segment descriptor encode/decode (Intel SDM Vol. 3A §3.4.5). */
 #include "mmu/gdt.h"
 
 uint64_t gdt_entry(uint16_t flags, uint32_t base, uint32_t limit)
@@ -38,14 +38,4 @@ struct segment gdt_segment(uint64_t e, uint16_t selector)
 	s.limit = entry_limit(e, s.g);
 	s.unusable = !s.present;
 	return s;
-}
-
-void gdt_boot_table(uint64_t t[GDT_BOOT_ENTRIES])
-{
-	t[0] = 0; /* the null descriptor */
-	t[1] = 0; /* unused: the protocol puts code at 0x10, not 0x08 */
-	t[GDT_BOOT_CS >> 3] = gdt_entry(GDT_FLAGS_CODE32, 0, 0xfffff);
-	t[GDT_BOOT_DS >> 3] = gdt_entry(GDT_FLAGS_DATA32, 0, 0xfffff);
-	/* TR must hold a busy TSS for VM entry (SDM Vol. 3C §26.3.1.2). */
-	t[GDT_BOOT_TSS >> 3] = gdt_entry(GDT_FLAGS_TSS32, 0, GDT_TSS_LIMIT);
 }

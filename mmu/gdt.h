@@ -29,8 +29,6 @@ struct segment {
 /* Selectors of the boot GDT: __BOOT_CS/__BOOT_DS from boot.rst §"32-bit boot protocol". */
 #define GDT_BOOT_CS 0x10
 #define GDT_BOOT_DS 0x18
-#define GDT_BOOT_TSS 0x20
-#define GDT_BOOT_ENTRIES 5
 #define GDT_TSS_LIMIT 0x67 /* minimal 32-bit TSS (104 bytes), SDM Vol. 3A §8.2.1 */
 
 /* Encode one 8-byte descriptor (limit is the raw 20-bit field). */
@@ -38,7 +36,5 @@ uint64_t gdt_entry(uint16_t flags, uint32_t base, uint32_t limit);
 /* Decode descriptor `entry` as loaded through `selector`; a non-present
  * descriptor yields an unusable segment. */
 struct segment gdt_segment(uint64_t entry, uint16_t selector);
-/* Fill the boot GDT: null, null, 0x10 flat code32, 0x18 flat data, 0x20 TSS. */
-void gdt_boot_table(uint64_t table[GDT_BOOT_ENTRIES]);
 
 #endif

@@ -1,64 +1,126 @@
-/* boot.c: pure construction of the entry CPU state from a GDT and the boot protocol's rules. */
+/* boot.c: pure construction of the entry state: boot GDT, segments decoded from it, control registers, tables. */
 #include "vmm/boot.h"
 
 #include <errno.h>
 #include <string.h>
 
 #include "mmu/err.h"
-#include "vmm/layout.h"
 
-static int segment_at(struct segment *s, const uint64_t *table, unsigned n,
-		      uint16_t selector)
+static int check_selector(const char *what, uint16_t sel)
 {
-	unsigned index = selector >> 3;
-
-	if (index == 0 || index >= n)
+	if (sel < 8 || (sel & 7) || (sel >> 3) >= ENTRY_GDT_MAX - 1)
 		return errf(-EINVAL,
-			    "boot: selector 0x%x is outside the %u-entry GDT",
-			    selector, n);
-	*s = gdt_segment(table[index], selector);
+			    "boot: %s selector 0x%x must be a non-null GDT selector (multiple of 8, RPL 0) below 0x%x",
+			    what, sel, (ENTRY_GDT_MAX - 1) * 8);
 	return 0;
 }
 
-static struct segment unusable_segment(void)
+/* Boot GDT with code at cs, data at ds and the TSS in the first slot past both. */
+static int build_gdt(struct entry_state *st, uint16_t cs, uint16_t ds, bool code64,
+		     uint16_t *tss)
 {
-	return (struct segment){ .unusable = 1 };
-}
+	unsigned top = (cs > ds ? cs : ds) >> 3;
+	int r = check_selector("code", cs);
 
-int boot_cpu_linux32(struct boot_cpu *c, const uint64_t *table, unsigned n,
-		     gpa_t gdt_gpa, gpa_t entry, gpa_t zero_page)
-{
-	int r;
-
-	memset(c, 0, sizeof(*c));
-	r = segment_at(&c->cs, table, n, GDT_BOOT_CS);
 	if (r == 0)
-		r = segment_at(&c->ds, table, n, GDT_BOOT_DS);
-	if (r == 0)
-		r = segment_at(&c->tr, table, n, GDT_BOOT_TSS);
+		r = check_selector("data", ds);
+	if (r == 0 && cs == ds)
+		r = errf(-EINVAL, "boot: code and data selectors are both 0x%x", cs);
 	if (r < 0)
 		return r;
-	c->es = c->ss = c->fs = c->gs = c->ds;
-	c->ldt = unusable_segment();
-	c->gdt = (struct dtable){ .base = gdt_gpa,
-				  .limit = (uint16_t)(n * 8 - 1) };
-	c->idt = (struct dtable){ .base = 0, .limit = 0 };
-	c->cr0 = X86_CR0_PE | X86_CR0_ET; /* paging off; ET is hard-wired to 1 */
-	c->rflags = X86_RFLAGS_RESERVED;  /* IF = 0: interrupts off */
-	c->rip = entry;
-	c->rsi = zero_page;
-	c->rsp = LAYOUT_STACK_TOP;
+	*tss = (uint16_t)((top < 4 ? 4 : top + 1) << 3);
+	memset(st->gdt, 0, sizeof(st->gdt));
+	st->gdt_n = (*tss >> 3) + 1;
+	st->gdt[cs >> 3] = gdt_entry(code64 ? GDT_FLAGS_CODE64 : GDT_FLAGS_CODE32, 0, 0xfffff);
+	st->gdt[ds >> 3] = gdt_entry(GDT_FLAGS_DATA32, 0, 0xfffff);
+	/* TR must hold a busy TSS for VM entry (SDM Vol. 3C §26.3.1.2). */
+	st->gdt[*tss >> 3] = gdt_entry(GDT_FLAGS_TSS32, 0, GDT_TSS_LIMIT);
 	return 0;
 }
 
-int boot_gdt_write(struct guest_mem *gm, gpa_t gpa, const uint64_t *table,
-		   unsigned n)
+void entry_resolve(struct entry_options *o, bool kernel64)
 {
-	void *dst = gm_ptr(gm, gpa, (uint64_t)n * 8);
+	if (o->proto_auto)
+		o->proto = kernel64 && (o->paging_auto || o->paging == PAGING_LONG) ?
+				   BOOT_LINUX64 : BOOT_LINUX32;
+	if (o->paging_auto)
+		o->paging = o->proto == BOOT_LINUX64 ? PAGING_LONG : PAGING_OFF;
+	o->proto_auto = o->paging_auto = false;
+}
 
-	if (!dst)
-		return errf(-E2BIG, "boot: GDT at 0x%llx is not RAM",
-			    (unsigned long long)gpa);
-	memcpy(dst, table, (size_t)n * 8);
+void entry_paging_regs(struct boot_cpu *c, const struct pt_spec *p)
+{
+	c->cr0 = X86_CR0_PE | X86_CR0_ET; /* ET is hard-wired to 1 */
+	c->cr4 = 0;
+	c->efer = 0;
+	c->cr3 = p->mode == PAGING_OFF ? 0 : p->base;
+	if (p->mode == PAGING_OFF)
+		return;
+	c->cr0 |= X86_CR0_PG;
+	if (p->mode == PAGING_NONPAE && p->large)
+		c->cr4 = X86_CR4_PSE;
+	if (p->mode == PAGING_PAE || p->mode == PAGING_LONG)
+		c->cr4 = X86_CR4_PAE;
+	if (p->mode == PAGING_LONG)
+		c->efer = X86_EFER_LME | X86_EFER_LMA;
+}
+
+static void set_segments(struct entry_state *st, uint16_t cs, uint16_t ds,
+			 uint16_t tss)
+{
+	struct boot_cpu *c = &st->cpu;
+
+	c->cs = gdt_segment(st->gdt[cs >> 3], cs);
+	c->ds = gdt_segment(st->gdt[ds >> 3], ds);
+	c->es = c->fs = c->gs = c->ss = c->ds;
+	c->tr = gdt_segment(st->gdt[tss >> 3], tss);
+	c->ldt = (struct segment){ .unusable = 1 };
+}
+
+int entry_build(struct entry_state *st, const struct entry_options *o,
+		gpa_t entry32, gpa_t zero_page, gpa_t stack, gpa_t gdt_base,
+		gpa_t tables, uint64_t tables_limit, uint64_t map_end)
+{
+	uint16_t cs = o->cs ? o->cs : GDT_BOOT_CS, ds = o->ds ? o->ds : GDT_BOOT_DS, tss;
+	bool code64 = o->proto == BOOT_LINUX64;
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	r = build_gdt(st, cs, ds, code64, &tss);
+	if (r < 0)
+		return r;
+	st->proto = o->proto;
+	st->paging = (struct pt_spec){ .mode = o->paging, .large = o->large_pages,
+				       .base = tables, .limit = tables_limit,
+				       .map_end = map_end };
+	set_segments(st, cs, ds, tss);
+	st->cpu.gdt = (struct dtable){ .base = gdt_base,
+				       .limit = (uint16_t)(st->gdt_n * 8 - 1) };
+	entry_paging_regs(&st->cpu, &st->paging);
+	st->cpu.rflags = X86_RFLAGS_RESERVED; /* IF = 0: interrupts off */
+	st->cpu.rip = entry32 + (code64 ? BOOT_LINUX64_OFFSET : 0);
+	st->cpu.rsi = zero_page;
+	st->cpu.rsp = stack;
 	return 0;
+}
+
+int entry_write(struct guest_mem *gm, const struct entry_state *st,
+		gpa_t gdt_lo, gpa_t gdt_hi, struct pt_result *pt)
+{
+	uint64_t bytes = (uint64_t)st->gdt_n * 8, end = st->cpu.gdt.base + bytes;
+	void *dst;
+
+	if (st->gdt_n == 0)
+		return pt_build(gm, &st->paging, pt);
+	if (st->cpu.gdt.base < gdt_lo || end > gdt_hi)
+		return errf(-E2BIG,
+			    "entry-state: %u GDT entries at gdt.base 0x%llx leave the GDT area [0x%llx, 0x%llx)",
+			    st->gdt_n, (unsigned long long)st->cpu.gdt.base,
+			    (unsigned long long)gdt_lo, (unsigned long long)gdt_hi);
+	dst = gm_ptr(gm, st->cpu.gdt.base, bytes);
+	if (!dst)
+		return errf(-E2BIG, "entry-state: GDT at 0x%llx is not RAM",
+			    (unsigned long long)st->cpu.gdt.base);
+	memcpy(dst, st->gdt, bytes);
+	return pt_build(gm, &st->paging, pt);
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mmu/err.h"
@@ -17,11 +18,30 @@ const char config_usage[] =
 	"  -m, --mem SIZE       guest RAM: a number with K, M, G or T (binary units);\n"
 	"                       no suffix means MiB (default 256M, 16M..1T)\n"
 	"  -v, --verbose        print the chosen layout on stderr\n"
+	"\n"
+	"Entry state (see README, \"Entry states\"):\n"
+	"      --boot=auto|linux32|linux64   kernel entry point (auto: 64-bit when the\n"
+	"                       kernel has it and paging is auto or long)\n"
+	"      --paging=auto|off|nonpae|pae|long  1:1 tables built by vmm (auto: off\n"
+	"                       for the 32-bit entry, long for the 64-bit entry)\n"
+	"      --large-pages    nonpae with 4 MiB pages instead of 4 KiB\n"
+	"      --boot-cs SEL, --boot-ds SEL  boot code/data selectors (default 0x10/0x18)\n"
+	"      --keep-segments  set the KEEP_SEGMENTS loadflag\n"
+	"      --hardware-subarch N  boot_params hardware_subarch (default 0)\n"
+	"      --dump-entry-state    print the entry state and exit without running\n"
+	"      --entry-state FILE    start in the state FILE describes (dump format)\n"
+	"      --no-validate    run even if the entry state breaks the boot protocol\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
 	"\n"
 	"Exit status: 0 guest rebooted or powered off, 1 usage or input error,\n"
-	"2 host/KVM error, 3 triple fault, 4 KVM entry failure, 5 KVM internal error.\n";
+	"2 host/KVM error, 3 triple fault, 4 KVM entry failure, 5 KVM internal error,\n"
+	"6 KVM refused the entry state.\n";
+
+enum long_only {
+	OPT_BOOT = 0x100, OPT_PAGING, OPT_LARGE_PAGES, OPT_BOOT_CS, OPT_BOOT_DS,
+	OPT_KEEP_SEGMENTS, OPT_SUBARCH, OPT_DUMP, OPT_ENTRY_STATE, OPT_NO_VALIDATE,
+};
 
 static const struct option options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -31,6 +51,16 @@ static const struct option options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "boot", required_argument, NULL, OPT_BOOT },
+	{ "paging", required_argument, NULL, OPT_PAGING },
+	{ "large-pages", no_argument, NULL, OPT_LARGE_PAGES },
+	{ "boot-cs", required_argument, NULL, OPT_BOOT_CS },
+	{ "boot-ds", required_argument, NULL, OPT_BOOT_DS },
+	{ "keep-segments", no_argument, NULL, OPT_KEEP_SEGMENTS },
+	{ "hardware-subarch", required_argument, NULL, OPT_SUBARCH },
+	{ "dump-entry-state", no_argument, NULL, OPT_DUMP },
+	{ "entry-state", required_argument, NULL, OPT_ENTRY_STATE },
+	{ "no-validate", no_argument, NULL, OPT_NO_VALIDATE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -81,10 +111,79 @@ static int check_mem(const char *arg, uint64_t mem)
 	return 0;
 }
 
+static int parse_u32(const char *opt, const char *s, uint32_t max, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-' || v > max)
+		return errf(-EINVAL, "%s: '%s' is not a number in 0..0x%x", opt, s, max);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_selector(const char *opt, const char *s, uint16_t *out)
+{
+	uint32_t v;
+	int r = parse_u32(opt, s, 0xffff, &v);
+
+	*out = (uint16_t)v;
+	return r;
+}
+
+static int parse_boot(const char *s, struct config *cfg)
+{
+	cfg->entry.proto_auto = !strcmp(s, "auto");
+	if (cfg->entry.proto_auto || !strcmp(s, "linux32"))
+		cfg->entry.proto = BOOT_LINUX32;
+	else if (!strcmp(s, "linux64"))
+		cfg->entry.proto = BOOT_LINUX64;
+	else
+		return errf(-EINVAL, "--boot: '%s' is not auto, linux32 or linux64", s);
+	return 0;
+}
+
+static int parse_paging(const char *s, struct config *cfg)
+{
+	cfg->entry.paging_auto = !strcmp(s, "auto");
+	if (cfg->entry.paging_auto)
+		return 0;
+	for (enum paging_mode m = PAGING_OFF; m <= PAGING_LONG; m++) {
+		if (!strcmp(s, paging_mode_name(m))) {
+			cfg->entry.paging = m;
+			return 0;
+		}
+	}
+	return errf(-EINVAL, "--paging: '%s' is not auto, off, nonpae, pae or long", s);
+}
+
+static int parse_entry_option(int opt, struct config *cfg)
+{
+	switch (opt) {
+	case OPT_BOOT: return parse_boot(optarg, cfg);
+	case OPT_PAGING: return parse_paging(optarg, cfg);
+	case OPT_LARGE_PAGES: cfg->entry.large_pages = true; return 0;
+	case OPT_BOOT_CS: return parse_selector("--boot-cs", optarg, &cfg->entry.cs);
+	case OPT_BOOT_DS: return parse_selector("--boot-ds", optarg, &cfg->entry.ds);
+	case OPT_KEEP_SEGMENTS: cfg->keep_segments = true; return 0;
+	case OPT_SUBARCH:
+		return parse_u32("--hardware-subarch", optarg, UINT32_MAX,
+				 &cfg->hardware_subarch);
+	case OPT_DUMP: cfg->dump_entry_state = true; return 0;
+	case OPT_ENTRY_STATE: cfg->entry_state_file = optarg; return 0;
+	case OPT_NO_VALIDATE: cfg->no_validate = true; return 0;
+	default: return -EINVAL;
+	}
+}
+
 static int parse_one(int opt, struct config *cfg)
 {
 	int r;
 
+	if (opt >= OPT_BOOT)
+		return parse_entry_option(opt, cfg);
 	switch (opt) {
 	case 'k': cfg->kernel = optarg; return 0;
 	case 'i': cfg->initrd = optarg; return 0;
@@ -105,7 +204,8 @@ int config_parse(int argc, char **argv, struct config *cfg)
 	int opt, r;
 
 	*cfg = (struct config){ .action = CONFIG_RUN, .append = CONFIG_DEFAULT_APPEND,
-				.mem = CONFIG_DEFAULT_MEM };
+				.mem = CONFIG_DEFAULT_MEM,
+				.entry = { .proto_auto = true, .paging_auto = true } };
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":k:i:a:m:vhV", options, NULL)) != -1) {

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmm/boot.h"
+
 #define CONFIG_DEFAULT_MEM (256ULL << 20)
 #define CONFIG_MIN_MEM (16ULL << 20)
 #define CONFIG_MAX_MEM (1ULL << 40)
@@ -19,6 +21,13 @@ struct config {
 	const char *append;
 	uint64_t mem;
 	bool verbose;
+	/* Entry state (README "Entry states"). */
+	struct entry_options entry; /* proto, paging (or auto), pages, selectors */
+	bool keep_segments;
+	uint32_t hardware_subarch;
+	bool dump_entry_state;
+	const char *entry_state_file; /* NULL: none */
+	bool no_validate;
 };
 
 /*

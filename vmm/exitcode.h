@@ -10,6 +10,7 @@ enum vmm_exit {
 	VMM_EXIT_ENTRY_FAIL = 4,   /* KVM_EXIT_FAIL_ENTRY: invalid guest state */
 	VMM_EXIT_INTERNAL = 5,	   /* KVM internal/emulation error, KVM_RUN failure,
 				    * or an exit the VMM does not handle */
+	VMM_EXIT_KVM_REFUSED = 6,  /* KVM_SET_SREGS/REGS rejected the entry state */
 };
 
 #endif

@@ -1,4 +1,5 @@
 /* kvm.c: every KVM ioctl of the VMM: VM and vCPU creation, state loading, KVM_RUN and its decoding. */
+#define _GNU_SOURCE /* strerrorname_np() */
 #include "vmm/kvm.h"
 
 #include <errno.h>
@@ -37,8 +38,9 @@ struct vcpu {
 static int sys_fail(const char *what)
 {
 	int e = errno;
+	const char *name = strerrorname_np(e);
 
-	return errf(-e, "%s: %s", what, strerror(e));
+	return errf(-e, "%s: %s (%s)", what, strerror(e), name ? name : "?");
 }
 
 static int open_kvm(struct vm *vm)

@@ -5,16 +5,23 @@
 /*
  * Low memory (below the 640 KiB EBDA), as in Firecracker/cloud-hypervisor
  * (boot-protocol.md §1):
- *   0x00500  boot GDT (GDT_BOOT_ENTRIES x 8 bytes)
+ *   0x00500  boot GDT (5 entries by default; the area reaches the zero page)
  *   0x07000  boot_params (the zero page, 4 KiB)
  *   0x08ff0  initial stack top (the kernel switches stacks at once)
+ *   0x09000  1:1 page tables, up to 0x9d000: below the 2 pages at
+ *            0x9d000 that the 64-bit decompressor borrows for its paging
+ *            trampoline (find_trampoline_placement(): BIOS start 0x9f000
+ *            minus TRAMPOLINE_32BIT_SIZE)
  *   0x20000  kernel command line, up to LAYOUT_CMDLINE_MAX bytes with NUL
  * The kernel goes at pref_address (normally 16 MiB), the initrd at the top
  * of low RAM; [3 GiB, 4 GiB) holds no RAM (see guest_mem.h).
  */
 #define LAYOUT_GDT 0x500ULL
+#define LAYOUT_GDT_END 0x7000ULL
 #define LAYOUT_ZERO_PAGE 0x7000ULL
 #define LAYOUT_STACK_TOP 0x8ff0ULL
+#define LAYOUT_PT_BASE 0x9000ULL
+#define LAYOUT_PT_END 0x9d000ULL
 #define LAYOUT_CMDLINE 0x20000ULL
 #define LAYOUT_CMDLINE_MAX 0x10000ULL
 

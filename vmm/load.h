@@ -1,4 +1,4 @@
-/* load.h: places a kernel, initrd, command line and GDT in guest RAM and derives the entry state. */
+/* load.h: places a bzImage, initrd and command line in guest RAM and derives the default entry state. */
 #ifndef VMM_LOAD_H
 #define VMM_LOAD_H
 
@@ -7,6 +7,7 @@
 
 #include "loader/bzimage.h"
 #include "vmm/boot.h"
+#include "vmm/validate.h"
 
 struct load_request {
 	const uint8_t *kernel;
@@ -14,21 +15,37 @@ struct load_request {
 	const uint8_t *initrd; /* NULL: no initrd */
 	size_t initrd_len;
 	const char *cmdline;
+	struct entry_options entry;
+	bool keep_segments;	   /* set loadflags.KEEP_SEGMENTS */
+	uint32_t hardware_subarch; /* boot_params.hdr.hardware_subarch */
 };
 
-/* What went where, for --verbose and tests. */
+/* What went where: for --verbose, validation and tests. */
 struct load_result {
 	struct kernel_place kernel;
 	uint16_t protocol;
 	gpa_t initrd;
+	uint64_t initrd_size;
+	uint64_t cmdline_len; /* bytes with the NUL */
 };
 
 /*
- * Validate and load a bzImage for the 32-bit boot protocol. Nothing is
- * written to guest RAM until every check has passed. Returns 0 or a
- * negative errno with err_msg() set.
+ * Validate and load a bzImage (zero page, command line, protected-mode
+ * code, initrd) and build the default entry state for req->entry (32- or
+ * 64-bit entry, paging mode). Nothing is written to guest RAM until every
+ * input check has passed; the GDT and page tables are written later by
+ * entry_write(), after any --entry-state file has been applied.
+ * Returns 0 or a negative errno with err_msg() set.
  */
-int load_linux32(struct guest_mem *gm, const struct load_request *req,
-		 struct boot_cpu *cpu, struct load_result *res);
+int load_linux(struct guest_mem *gm, const struct load_request *req,
+	       struct entry_state *st, struct load_result *res);
+
+/* The regions the kernel needs at entry, for entry_validate(); returns the count. */
+#define LOAD_MAX_REGIONS 6
+unsigned load_regions(const struct load_result *res, const struct entry_state *st,
+		      struct region out[LOAD_MAX_REGIONS]);
+
+/* Bytes of page-table area available at `base` (0 outside the table area). */
+uint64_t load_table_room(gpa_t base);
 
 #endif

@@ -13,6 +13,7 @@
 #include "vmm/exitcode.h"
 #include "vmm/file.h"
 #include "vmm/layout.h"
+#include "vmm/state.h"
 
 #define KICK_SIGNAL SIGUSR1
 
@@ -32,7 +33,9 @@ static int alloc_ram(struct guest_mem *gm, uint64_t size)
 static int load_files(struct machine *m, const struct config *cfg)
 {
 	struct file_map kernel, initrd = { 0 };
-	struct load_request req = { .cmdline = cfg->append };
+	struct load_request req = { .cmdline = cfg->append, .entry = cfg->entry,
+				    .keep_segments = cfg->keep_segments,
+				    .hardware_subarch = cfg->hardware_subarch };
 	int r = file_map(cfg->kernel, "kernel", &kernel);
 
 	if (r < 0)
@@ -45,10 +48,39 @@ static int load_files(struct machine *m, const struct config *cfg)
 	req.kernel_len = kernel.len;
 	req.initrd = initrd.data;
 	req.initrd_len = initrd.len;
-	r = load_linux32(&m->mem, &req, &m->cpu, &m->load);
+	r = load_linux(&m->mem, &req, &m->entry, &m->load);
 	file_unmap(&kernel);
 	file_unmap(&initrd);
 	return r;
+}
+
+static int apply_state_file(struct machine *m, const char *path)
+{
+	struct file_map f;
+	int r = file_map(path, "entry state", &f);
+
+	if (r < 0)
+		return r;
+	r = state_parse((const char *)f.data, f.len, &m->entry);
+	file_unmap(&f);
+	return r;
+}
+
+static void record_violation(void *ctx, const char *name, const char *detail)
+{
+	struct machine *m = ctx;
+
+	if (m->nviolations < MACHINE_MAX_VIOLATIONS)
+		snprintf(m->violations[m->nviolations++], sizeof(m->violations[0]),
+			 "%s: %s", name, detail);
+}
+
+static void validate(struct machine *m)
+{
+	struct region regions[LOAD_MAX_REGIONS];
+	unsigned n = load_regions(&m->load, &m->entry, regions);
+
+	entry_validate(&m->mem, &m->entry, regions, n, record_violation, m);
 }
 
 int machine_prepare(struct machine *m, const struct config *cfg)
@@ -59,7 +91,17 @@ int machine_prepare(struct machine *m, const struct config *cfg)
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->rx_space, NULL);
 	r = alloc_ram(&m->mem, cfg->mem);
-	return r < 0 ? r : load_files(m, cfg);
+	if (r == 0)
+		r = load_files(m, cfg);
+	if (r == 0 && cfg->entry_state_file)
+		r = apply_state_file(m, cfg->entry_state_file);
+	if (r < 0)
+		return r;
+	m->entry.paging.limit = load_table_room(m->entry.paging.base);
+	r = entry_write(&m->mem, &m->entry, LAYOUT_GDT, LAYOUT_GDT_END, &m->pt);
+	if (r == 0)
+		validate(m);
+	return r;
 }
 
 static void uart_tx(void *ctx, uint8_t c)
@@ -129,9 +171,12 @@ int machine_start(struct machine *m)
 		r = add_devices(m);
 	if (r == 0)
 		r = vcpu_create(m->vm, &m->vcpu);
-	if (r == 0)
-		r = vcpu_load_state(m->vcpu, &m->cpu);
 	return r;
+}
+
+int machine_load_state(struct machine *m)
+{
+	return vcpu_load_state(m->vcpu, &m->entry.cpu);
 }
 
 static int handle_exit(struct machine *m, const struct vm_exit *e,

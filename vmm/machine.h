@@ -13,10 +13,16 @@
 #include "vmm/kvm.h"
 #include "vmm/load.h"
 
+#define MACHINE_MAX_VIOLATIONS 32
+
 struct machine {
 	struct guest_mem mem;
-	struct boot_cpu cpu;
+	struct entry_state entry;
+	struct pt_result pt;
 	struct load_result load;
+	/* entry_validate() findings, "name: detail" each. */
+	char violations[MACHINE_MAX_VIOLATIONS][320];
+	unsigned nviolations;
 	struct dispatch io;
 	struct uart8250 uart;
 	struct i8042 i8042;
@@ -29,11 +35,17 @@ struct machine {
 	volatile bool quit_requested;
 };
 
-/* Allocate RAM and load the kernel described by `cfg` (no KVM yet). */
+/*
+ * Allocate RAM, load the kernel described by `cfg`, apply an --entry-state
+ * file, write the GDT and page tables, and validate the entry state (the
+ * findings land in m->violations). No KVM yet.
+ */
 int machine_prepare(struct machine *m, const struct config *cfg);
-/* Create the KVM VM and vCPU, wire the devices, load the entry state.
- * The calling thread becomes the vCPU thread: call machine_run() from it. */
+/* Create the KVM VM and vCPU and wire the devices. The calling thread
+ * becomes the vCPU thread: call machine_run() from it. */
 int machine_start(struct machine *m);
+/* Give the entry state to the vCPU; a failure means KVM refused it. */
+int machine_load_state(struct machine *m);
 /* Run until the guest ends; returns a VMM_EXIT_* status. */
 int machine_run(struct machine *m);
 /* Console input: hand bytes to the UART, waiting while its FIFO is full. */

@@ -9,6 +9,7 @@
 #include "vmm/console.h"
 #include "vmm/exitcode.h"
 #include "vmm/machine.h"
+#include "vmm/state.h"
 
 #ifndef VMM_VERSION
 #define VMM_VERSION "unknown"
@@ -19,12 +20,52 @@ static void print_layout(const struct machine *m, const struct config *cfg)
 	const struct kernel_place *k = &m->load.kernel;
 
 	fprintf(stderr,
-		"vmm: boot protocol %u.%02u, 32-bit entry at 0x%" PRIx64
-		", runtime 0x%" PRIx64 "-0x%" PRIx64 ", RAM %" PRIu64 " MiB\n",
-		m->load.protocol >> 8, m->load.protocol & 0xff, k->load,
-		k->runtime_start, k->end, cfg->mem >> 20);
+		"vmm: boot protocol %u.%02u, %s entry at 0x%" PRIx64
+		", runtime 0x%" PRIx64 "-0x%" PRIx64 ", RAM %" PRIu64 " MiB, paging %s\n",
+		m->load.protocol >> 8, m->load.protocol & 0xff,
+		m->entry.proto == BOOT_LINUX64 ? "64-bit" : "32-bit",
+		m->entry.cpu.rip, k->runtime_start, k->end, cfg->mem >> 20,
+		paging_mode_name(m->entry.paging.mode));
 	if (cfg->initrd)
 		fprintf(stderr, "vmm: initrd at 0x%" PRIx64 "\n", m->load.initrd);
+}
+
+static void dump_state(const struct machine *m)
+{
+	state_print(stdout, &m->entry);
+	for (unsigned i = 0; i < m->nviolations; i++)
+		printf("# violation %s\n", m->violations[i]);
+}
+
+/* Violations stop the run unless --no-validate; with it, --verbose lists them. */
+static int check_violations(const struct machine *m, const struct config *cfg)
+{
+	if (m->nviolations == 0 || (cfg->no_validate && !cfg->verbose))
+		return 0;
+	for (unsigned i = 0; i < m->nviolations; i++)
+		fprintf(stderr, "vmm: entry-state violation %s\n", m->violations[i]);
+	if (cfg->no_validate)
+		return 0;
+	fprintf(stderr, "vmm: %u entry-state violation(s); --no-validate runs anyway\n",
+		m->nviolations);
+	return -EINVAL;
+}
+
+static int start(struct machine *m)
+{
+	int r = machine_start(m);
+
+	if (r == 0)
+		r = console_start(m);
+	if (r < 0) {
+		fprintf(stderr, "vmm: %s\n", err_msg());
+		return VMM_EXIT_HOST;
+	}
+	if (machine_load_state(m) < 0) {
+		fprintf(stderr, "vmm: KVM refused the entry state: %s\n", err_msg());
+		return VMM_EXIT_KVM_REFUSED;
+	}
+	return VMM_EXIT_OK;
 }
 
 static int run(const struct config *cfg)
@@ -36,16 +77,17 @@ static int run(const struct config *cfg)
 		fprintf(stderr, "vmm: %s\n", err_msg());
 		return r == -ENOMEM ? VMM_EXIT_HOST : VMM_EXIT_USAGE;
 	}
+	if (cfg->dump_entry_state) {
+		dump_state(&m);
+		return VMM_EXIT_OK;
+	}
 	if (cfg->verbose)
 		print_layout(&m, cfg);
-	r = machine_start(&m);
-	if (r == 0)
-		r = console_start(&m);
-	if (r < 0) {
-		fprintf(stderr, "vmm: %s\n", err_msg());
-		return VMM_EXIT_HOST;
-	}
-	r = machine_run(&m);
+	if (check_violations(&m, cfg) < 0)
+		return VMM_EXIT_USAGE;
+	r = start(&m);
+	if (r == VMM_EXIT_OK)
+		r = machine_run(&m);
 	console_restore();
 	return r;
 }

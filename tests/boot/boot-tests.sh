@@ -12,14 +12,22 @@ trap 'rm -rf "$work"' EXIT
 LIMIT=${BOOT_TEST_LIMIT:-240} # seconds: a hang fails the case instead of stalling CI
 BASE="console=ttyS0 reboot=k panic=-1"
 
-# boot NAME APPEND: run vmm with stdin from /dev/null; output in $work/NAME.{out,err}, status in rc.
+# boot NAME APPEND [VMM OPTIONS...]: run vmm with stdin from /dev/null;
+# output in $work/NAME.{out,err,txt}, status in rc.
 boot() {
-    local name=$1
-    shift
-    timeout "$LIMIT" "$VMM" --kernel "$KERNEL" --initrd "$INITRD" --append "$BASE $1" \
+    local name=$1 append=$2
+    shift 2
+    timeout "$LIMIT" "$VMM" --kernel "$KERNEL" --initrd "$INITRD" --append "$BASE $append" "$@" \
         </dev/null >"$work/$name.out" 2>"$work/$name.err"
     rc=$?
     tr -d '\r' <"$work/$name.out" >"$work/$name.txt"
+}
+
+# boots_to_userspace NAME: the marker is on stdout and vmm exited 0.
+boots_to_userspace() {
+    has "$1" "VMM-GUEST: userspace reached" && [ "$rc" -eq 0 ]
+    check "$1" $? "exit status $rc, marker $(grep -c 'userspace reached' "$work/$1.txt")"
+    [ "$rc" -eq 0 ] || show "$1"
 }
 
 has() {
@@ -32,7 +40,8 @@ show() {
     tail -n 25 "$work/$1.err"
 }
 
-# 1. Userspace reached, then guest `reboot -f` (i8042 reset) ends vmm with status 0.
+# 1. Userspace reached (default entry: auto = 64-bit entry, long mode), then
+#    guest `reboot -f` (i8042 reset) ends vmm with status 0.
 boot reboot "guest.action=reboot"
 has reboot "VMM-GUEST: userspace reached"
 check userspace-marker $? "marker not on stdout"
@@ -74,5 +83,28 @@ check console-input $? "typed command produced no output (rc $rc)"
 boot triple "guest.action=reboot reboot=t"
 [ "$rc" -eq 3 ] && grep -q "triple fault" "$work/triple.err" && grep -q "rip=0x" "$work/triple.err"
 check triple-fault-exit-3 $? "exit status $rc, stderr: $(head -c 300 "$work/triple.err")"
+
+# 5. Entry states: the 32-bit entry with paging off, explicitly.
+boot linux32-off "guest.action=reboot" --boot=linux32 --paging=off
+boots_to_userspace linux32-off
+
+# 6. A dumped state, edited (data segments moved to a new GDT entry 0x28), loaded, boots.
+"$VMM" --kernel "$KERNEL" --initrd "$INITRD" --dump-entry-state >"$work/state.txt"
+sed -i -e 's/^\(ds\|es\|fs\|gs\|ss\)\.selector 0x18$/\1.selector 0x28/' \
+    -e 's/^gdt\.limit 0x27$/gdt.limit 0x2f/' "$work/state.txt"
+echo "gdt.5 0xcf93000000ffff" >>"$work/state.txt"
+"$VMM" --kernel "$KERNEL" --initrd "$INITRD" --entry-state "$work/state.txt" --dump-entry-state \
+    >"$work/state2.txt"
+grep -q '^ss.selector 0x28$' "$work/state2.txt" && ! grep -q '^# violation' "$work/state2.txt"
+check edited-state-is-valid $? "$(grep '^# violation' "$work/state2.txt" | head -3)"
+boot edited-state "guest.action=reboot" --entry-state "$work/state.txt"
+boots_to_userspace edited-state
+
+# 7. A state KVM refuses (CR0.PG without PE) ends with status 6, naming the ioctl and errno.
+"$VMM" --kernel "$KERNEL" --initrd "$INITRD" --boot=linux32 --paging=nonpae --dump-entry-state |
+    sed 's/^cr0 .*/cr0 0x80000000/' >"$work/bad.txt"
+boot kvm-refused "" --entry-state "$work/bad.txt" --no-validate
+[ "$rc" -eq 6 ] && grep -q "KVM refused the entry state: KVM_SET_SREGS: .*(EINVAL)" "$work/kvm-refused.err"
+check kvm-refused-state-exit-6 $? "exit status $rc, stderr: $(head -c 300 "$work/kvm-refused.err")"
 
 summary boot

@@ -1,23 +1,24 @@
-/* test_boot.c: the 32-bit entry state is derived from the GDT and follows boot.rst. */
+/* test_boot.c: the entry state: boot GDT golden values, segments derived from it, registers per mode. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <string.h>
 
 #include "mmu/bits.h"
+#include "mmu/err.h"
 #include "tests/unit/fixtures.h"
 #include "vmm/boot.h"
 
-static struct boot_cpu cpu;
-static uint64_t gdt[GDT_BOOT_ENTRIES];
+static struct entry_state st;
 
-static void setup(void)
+static int build(enum boot_proto proto, enum paging_mode paging, bool large,
+		 uint16_t cs, uint16_t ds)
 {
-	gdt_boot_table(gdt);
-	cr_assert_eq(boot_cpu_linux32(&cpu, gdt, GDT_BOOT_ENTRIES, 0x500,
-				      0x1000000, 0x7000), 0);
-}
+	struct entry_options o = { .proto = proto, .paging = paging,
+				   .large_pages = large, .cs = cs, .ds = ds };
 
-TestSuite(boot, .init = setup);
+	return entry_build(&st, &o, 0x1000000, 0x7000, 0x8ff0, 0x500, 0x9000,
+			   0x94000, MiB(256));
+}
 
 /* Field by field: struct padding makes memcmp() meaningless. */
 static void expect_segment(const struct segment *a, const struct segment *b)
@@ -36,63 +37,124 @@ static void expect_segment(const struct segment *a, const struct segment *b)
 	cr_assert_eq(a->unusable, b->unusable);
 }
 
-Test(boot, registers)
+Test(boot, default_gdt_golden_values)
 {
-	cr_assert_eq(cpu.rip, 0x1000000);
-	cr_assert_eq(cpu.rsi, 0x7000, "ESI = boot_params");
-	cr_assert_eq(cpu.rbx, 0);
-	cr_assert_eq(cpu.rbp, 0);
-	cr_assert_eq(cpu.rdi, 0);
-	cr_assert_eq(cpu.rflags & (1 << 9), 0, "IF must be clear");
-	cr_assert_eq(cpu.rflags, 0x2);
+	cr_assert_eq(build(BOOT_LINUX32, PAGING_OFF, false, 0, 0), 0, "%s", err_msg());
+	cr_assert_eq(st.gdt_n, 5);
+	cr_assert_eq(st.gdt[0], 0);
+	cr_assert_eq(st.gdt[1], 0);
+	cr_assert_eq(st.gdt[2], 0x00cf9b000000ffffULL, "__BOOT_CS flat code32");
+	cr_assert_eq(st.gdt[3], 0x00cf93000000ffffULL, "__BOOT_DS flat data");
+	cr_assert_eq(st.gdt[4], 0x00008b0000000067ULL, "busy TSS");
+	cr_assert_eq(st.cpu.gdt.base, 0x500);
+	cr_assert_eq(st.cpu.gdt.limit, 0x27);
 }
 
-Test(boot, protected_mode_paging_off)
+Test(boot, linux32_registers)
 {
-	cr_assert_eq(cpu.cr0 & 1, 1, "PE");
-	cr_assert_eq(cpu.cr0 & (1u << 31), 0, "PG off");
-	cr_assert_eq(cpu.cr4, 0);
-	cr_assert_eq(cpu.efer, 0);
-	cr_assert_eq(cpu.cr3, 0);
+	cr_assert_eq(build(BOOT_LINUX32, PAGING_OFF, false, 0, 0), 0);
+	cr_assert_eq(st.cpu.rip, 0x1000000);
+	cr_assert_eq(st.cpu.rsi, 0x7000, "ESI = boot_params");
+	cr_assert_eq(st.cpu.rbx | st.cpu.rbp | st.cpu.rdi, 0);
+	cr_assert_eq(st.cpu.rflags, 0x2, "IF clear, bit 1 set");
+	cr_assert_eq(st.cpu.cr0, 0x11, "PE|ET, paging off");
+	cr_assert_eq(st.cpu.cr4 | st.cpu.efer | st.cpu.cr3, 0);
+	cr_assert_eq(st.cpu.rsp, 0x8ff0);
 }
 
 Test(boot, segments_match_gdt)
 {
-	struct segment cs = gdt_segment(gdt[2], 0x10);
-	struct segment ds = gdt_segment(gdt[3], 0x18);
+	cr_assert_eq(build(BOOT_LINUX32, PAGING_OFF, false, 0, 0), 0);
+	struct segment cs = gdt_segment(st.gdt[2], 0x10), ds = gdt_segment(st.gdt[3], 0x18);
 
-	expect_segment(&cpu.cs, &cs);
-	cr_assert_eq(cpu.cs.selector, 0x10);
-	cr_assert_eq(cpu.ds.selector, 0x18);
-	expect_segment(&cpu.ds, &ds);
-	expect_segment(&cpu.es, &ds);
-	expect_segment(&cpu.ss, &ds);
-	expect_segment(&cpu.fs, &ds);
-	expect_segment(&cpu.gs, &ds);
-	cr_assert_eq(cpu.tr.selector, 0x20);
-	cr_assert_eq(cpu.tr.type, 0xb);
-	cr_assert_eq(cpu.ldt.unusable, 1);
+	expect_segment(&st.cpu.cs, &cs);
+	expect_segment(&st.cpu.ds, &ds);
+	expect_segment(&st.cpu.es, &ds);
+	expect_segment(&st.cpu.fs, &ds);
+	expect_segment(&st.cpu.gs, &ds);
+	expect_segment(&st.cpu.ss, &ds);
+	cr_assert_eq(st.cpu.cs.limit, 0xffffffffu);
+	cr_assert_eq(st.cpu.tr.selector, 0x20);
+	cr_assert_eq(st.cpu.tr.type, 0xb);
+	cr_assert_eq(st.cpu.ldt.unusable, 1);
 }
 
-Test(boot, gdtr_covers_table)
+Test(boot, linux64_long_mode)
 {
-	cr_assert_eq(cpu.gdt.base, 0x500);
-	cr_assert_eq(cpu.gdt.limit, GDT_BOOT_ENTRIES * 8 - 1);
+	cr_assert_eq(build(BOOT_LINUX64, PAGING_LONG, false, 0, 0), 0);
+	cr_assert_eq(st.cpu.rip, 0x1000200, "64-bit entry = load + 0x200");
+	cr_assert_eq(st.cpu.rsi, 0x7000);
+	cr_assert_eq(st.gdt[2], 0x00af9b000000ffffULL, "64-bit code");
+	cr_assert_eq(st.cpu.cs.l, 1);
+	cr_assert_eq(st.cpu.cs.db, 0);
+	cr_assert_eq(st.cpu.cr0, 0x80000011ULL);
+	cr_assert_eq(st.cpu.cr4, 0x20, "PAE");
+	cr_assert_eq(st.cpu.efer, 0x500, "LME|LMA");
+	cr_assert_eq(st.cpu.cr3, 0x9000);
 }
 
-Test(boot, rejects_selector_outside_gdt)
+Test(boot, paging_registers_per_mode)
 {
-	struct boot_cpu c;
-
-	cr_assert_eq(boot_cpu_linux32(&c, gdt, 3, 0x500, 0, 0), -EINVAL);
+	cr_assert_eq(build(BOOT_LINUX32, PAGING_NONPAE, false, 0, 0), 0);
+	cr_assert_eq(st.cpu.cr0, 0x80000011ULL);
+	cr_assert_eq(st.cpu.cr4, 0, "4 KiB pages need no PSE");
+	cr_assert_eq(st.cpu.cr3, 0x9000);
+	cr_assert_eq(build(BOOT_LINUX32, PAGING_NONPAE, true, 0, 0), 0);
+	cr_assert_eq(st.cpu.cr4, 0x10, "PSE for 4 MiB pages");
+	cr_assert_eq(build(BOOT_LINUX32, PAGING_PAE, false, 0, 0), 0);
+	cr_assert_eq(st.cpu.cr4, 0x20);
+	cr_assert_eq(st.cpu.efer, 0);
+	cr_assert_eq(st.gdt[2], 0x00cf9b000000ffffULL, "still 32-bit code");
 }
 
-Test(boot, gdt_written_to_memory)
+Test(boot, custom_selectors_move_descriptors)
 {
-	struct guest_mem gm = fixture_ram(KiB(8));
+	cr_assert_eq(build(BOOT_LINUX32, PAGING_OFF, false, 0x28, 0x08), 0, "%s", err_msg());
+	cr_assert_eq(st.gdt[5], 0x00cf9b000000ffffULL);
+	cr_assert_eq(st.gdt[1], 0x00cf93000000ffffULL);
+	cr_assert_eq(st.gdt[6], 0x00008b0000000067ULL, "TSS after the highest");
+	cr_assert_eq(st.cpu.cs.selector, 0x28);
+	cr_assert_eq(st.cpu.ss.selector, 0x08);
+	cr_assert_eq(st.cpu.gdt.limit, 7 * 8 - 1);
+}
 
-	cr_assert_eq(boot_gdt_write(&gm, 0x500, gdt, GDT_BOOT_ENTRIES), 0);
-	cr_assert_eq(memcmp(gm.hva + 0x500, gdt, sizeof(gdt)), 0);
-	cr_assert_eq(boot_gdt_write(&gm, KiB(8) - 8, gdt, GDT_BOOT_ENTRIES), -E2BIG);
+Test(boot, rejects_bad_selectors)
+{
+	cr_assert_eq(build(BOOT_LINUX32, PAGING_OFF, false, 0x13, 0), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "code selector 0x13"), "%s", err_msg());
+	cr_assert_eq(build(BOOT_LINUX32, PAGING_OFF, false, 0x18, 0x18), -EINVAL);
+	cr_assert_eq(build(BOOT_LINUX32, PAGING_OFF, false, 0, 0xfff8), -EINVAL);
+}
+
+Test(boot, resolve_auto)
+{
+	struct entry_options o = { .proto_auto = true, .paging_auto = true };
+
+	entry_resolve(&o, true);
+	cr_assert_eq(o.proto, BOOT_LINUX64);
+	cr_assert_eq(o.paging, PAGING_LONG);
+	o = (struct entry_options){ .proto_auto = true, .paging_auto = true };
+	entry_resolve(&o, false);
+	cr_assert_eq(o.proto, BOOT_LINUX32);
+	cr_assert_eq(o.paging, PAGING_OFF);
+	o = (struct entry_options){ .proto_auto = true, .paging = PAGING_PAE };
+	entry_resolve(&o, true);
+	cr_assert_eq(o.proto, BOOT_LINUX32, "PAE paging implies the 32-bit entry");
+}
+
+Test(boot, write_puts_gdt_and_tables_in_memory)
+{
+	struct guest_mem gm = fixture_ram(MiB(256));
+	struct pt_result pt;
+	uint64_t e;
+
+	cr_assert_eq(build(BOOT_LINUX64, PAGING_LONG, false, 0, 0), 0);
+	cr_assert_eq(entry_write(&gm, &st, 0x500, 0x7000, &pt), 0, "%s", err_msg());
+	memcpy(&e, gm.hva + 0x500 + 0x10, 8);
+	cr_assert_eq(e, 0x00af9b000000ffffULL);
+	cr_assert_eq(pt.cr3, 0x9000);
+	cr_assert_eq(pt.mapped, MiB(256));
+	st.cpu.gdt.base = 0x6ff0;
+	cr_assert_eq(entry_write(&gm, &st, 0x500, 0x7000, &pt), -E2BIG, "GDT leaves its area");
 	fixture_ram_free(&gm);
 }

@@ -23,18 +23,6 @@ Test(gdt, base_and_limit_bits_are_split_correctly)
 	cr_assert_eq(s.g, 0);
 }
 
-Test(gdt, boot_table_layout)
-{
-	uint64_t t[GDT_BOOT_ENTRIES];
-
-	gdt_boot_table(t);
-	cr_assert_eq(t[0], 0);
-	cr_assert_eq(t[1], 0);
-	cr_assert_eq(t[GDT_BOOT_CS >> 3], 0x00cf9b000000ffffULL);
-	cr_assert_eq(t[GDT_BOOT_DS >> 3], 0x00cf93000000ffffULL);
-	cr_assert_eq(t[GDT_BOOT_TSS >> 3], 0x00008b0000000067ULL);
-}
-
 Test(gdt, code32_segment_state)
 {
 	struct segment s = gdt_segment(0x00cf9b000000ffffULL, 0x10);

@@ -1,4 +1,4 @@
-/* test_load.c: the whole 32-bit load: every region lands where the state says, bad input writes nothing. */
+/* test_load.c: the whole bzImage load: every region lands where the state says, bad input writes nothing. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +13,8 @@
 static uint8_t *img;
 static struct guest_mem gm;
 static uint8_t initrd[5000];
+static struct entry_state st;
+static struct load_result res;
 
 static void setup(void)
 {
@@ -33,19 +35,18 @@ static struct load_request request(const char *cmdline)
 {
 	return (struct load_request){ .kernel = img, .kernel_len = FIX_IMAGE_LEN,
 				      .initrd = initrd, .initrd_len = sizeof(initrd),
-				      .cmdline = cmdline };
+				      .cmdline = cmdline,
+				      .entry = { .proto = BOOT_LINUX32 } };
 }
 
 Test(load, everything_in_place)
 {
 	struct load_request req = request("console=ttyS0");
-	struct boot_cpu cpu;
-	struct load_result res;
 	struct boot_params *bp = (void *)(gm.hva + LAYOUT_ZERO_PAGE);
 
-	cr_assert_eq(load_linux32(&gm, &req, &cpu, &res), 0, "%s", err_msg());
-	cr_assert_eq(cpu.rip, FIX_PREF_ADDRESS);
-	cr_assert_eq(cpu.rsi, LAYOUT_ZERO_PAGE);
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0, "%s", err_msg());
+	cr_assert_eq(st.cpu.rip, FIX_PREF_ADDRESS);
+	cr_assert_eq(st.cpu.rsi, LAYOUT_ZERO_PAGE);
 	cr_assert_eq(memcmp(gm.hva + FIX_PREF_ADDRESS, img + FIX_PM_OFFSET, FIX_PM_SIZE), 0);
 	cr_assert_eq(bp->hdr.ramdisk_image, res.initrd);
 	cr_assert_eq(bp->hdr.ramdisk_size, sizeof(initrd));
@@ -53,11 +54,54 @@ Test(load, everything_in_place)
 	cr_assert_eq(res.initrd % 4096, 0);
 	cr_assert_geq(res.initrd, FIX_PREF_ADDRESS + FIX_INIT_SIZE);
 	cr_assert_str_eq((char *)gm.hva + bp->hdr.cmd_line_ptr, "console=ttyS0");
-	cr_assert_eq(cpu.gdt.base, LAYOUT_GDT);
-	uint64_t cs;
-	memcpy(&cs, gm.hva + LAYOUT_GDT + cpu.cs.selector, 8);
-	cr_assert_eq(cs, 0x00cf9b000000ffffULL, "CS descriptor in guest memory");
+	cr_assert_eq(res.cmdline_len, 14);
+	cr_assert_eq(st.cpu.gdt.base, LAYOUT_GDT);
 	cr_assert_eq(res.protocol, 0x020f);
+	cr_assert_eq(st.paging.map_end, MiB(64), "all low RAM is mapped");
+}
+
+Test(load, auto_picks_64bit_entry_with_long_paging)
+{
+	struct load_request req = request("");
+
+	req.entry = (struct entry_options){ .proto_auto = true, .paging_auto = true };
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0, "%s", err_msg());
+	cr_assert_eq(st.proto, BOOT_LINUX64);
+	cr_assert_eq(st.paging.mode, PAGING_LONG);
+	cr_assert_eq(st.cpu.rip, FIX_PREF_ADDRESS + 0x200);
+}
+
+Test(load, auto_without_xlf_kernel_64_is_32bit)
+{
+	struct load_request req = request("");
+
+	fixture_hdr(img)->xloadflags = 0;
+	req.entry = (struct entry_options){ .proto_auto = true, .paging_auto = true };
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0, "%s", err_msg());
+	cr_assert_eq(st.proto, BOOT_LINUX32);
+	cr_assert_eq(st.paging.mode, PAGING_OFF);
+}
+
+Test(load, rejects_64bit_entry_the_kernel_lacks)
+{
+	struct load_request req = request("");
+
+	fixture_hdr(img)->xloadflags = 0;
+	req.entry.proto = BOOT_LINUX64;
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "XLF_KERNEL_64"), "%s", err_msg());
+}
+
+Test(load, keep_segments_and_subarch_reach_the_zero_page)
+{
+	struct load_request req = request("");
+	struct boot_params *bp = (void *)(gm.hva + LAYOUT_ZERO_PAGE);
+
+	req.keep_segments = true;
+	req.hardware_subarch = 3;
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0, "%s", err_msg());
+	cr_assert_eq(bp->hdr.loadflags & KEEP_SEGMENTS, KEEP_SEGMENTS);
+	cr_assert_eq(bp->hdr.hardware_subarch, 3);
 }
 
 static bool ram_is_zero(void)
@@ -71,22 +115,18 @@ static bool ram_is_zero(void)
 Test(load, initrd_too_big_writes_nothing)
 {
 	struct load_request req = request("");
-	struct boot_cpu cpu;
-	struct load_result res;
 
 	req.initrd_len = MiB(40); /* only the length matters before the check */
-	cr_assert_eq(load_linux32(&gm, &req, &cpu, &res), -E2BIG);
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), -E2BIG);
 	cr_assert(ram_is_zero());
 }
 
 Test(load, bad_kernel_writes_nothing)
 {
 	struct load_request req = request("");
-	struct boot_cpu cpu;
-	struct load_result res;
 
 	fixture_hdr(img)->header = 0;
-	cr_assert_eq(load_linux32(&gm, &req, &cpu, &res), -EINVAL);
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), -EINVAL);
 	cr_assert(ram_is_zero());
 }
 
@@ -94,12 +134,28 @@ Test(load, cmdline_too_long_writes_nothing)
 {
 	char *s = calloc(1, 0x900);
 	struct load_request req;
-	struct boot_cpu cpu;
-	struct load_result res;
 
 	memset(s, 'x', 0x8ff);
 	req = request(s);
-	cr_assert_eq(load_linux32(&gm, &req, &cpu, &res), -EINVAL);
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), -EINVAL);
 	cr_assert(ram_is_zero());
 	free(s);
+}
+
+Test(load, regions_for_validation)
+{
+	struct load_request req = request("ab");
+	struct region r[LOAD_MAX_REGIONS];
+
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0);
+	cr_assert_eq(load_regions(&res, &st, r), 6);
+	cr_assert_str_eq(r[0].name, "kernel");
+	cr_assert_eq(r[0].start, FIX_PREF_ADDRESS);
+	cr_assert_eq(r[0].len, FIX_INIT_SIZE);
+	cr_assert_eq(r[2].len, 3, "cmdline with NUL");
+	cr_assert_eq(r[3].start, res.initrd);
+	cr_assert_eq(r[4].len, 0x28, "gdt");
+	cr_assert_eq(r[5].start + r[5].len, LAYOUT_STACK_TOP);
+	cr_assert_eq(load_table_room(LAYOUT_PT_BASE), LAYOUT_PT_END - LAYOUT_PT_BASE);
+	cr_assert_eq(load_table_room(0x100000), 0);
 }

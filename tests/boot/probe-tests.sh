@@ -1,0 +1,84 @@
+#!/bin/bash
+# probe-tests.sh: boots the entry-state probe (tests/probe/) in vmm on real KVM for each paging
+# mode and compares what the CPU really held at entry with what `vmm --dump-entry-state` says.
+# Run it where /dev/kvm works, normally through scripts/with-kvm (one L1 boot for all cases).
+# Usage: tests/boot/probe-tests.sh VMM PROBE   (PROBE: build/tests/probe/probe.bzimage)
+#
+# Per case: `VMM ... --dump-entry-state` prints "KEY VALUE" lines and exits 0 without running;
+# `VMM ...` runs the probe, which prints "probe: KEY VALUE" for the state it found at entry,
+# "probe: check NAME ok|FAIL ..." for the 1:1 mappings it walked, and "probe: done", then
+# resets the VM through the i8042 (exit 0). Every probe KEY must appear in the dump with the
+# same VALUE, every check must be ok, and both runs must exit 0.
+set -u
+VMM=$1
+PROBE=$2
+. "$(dirname "$0")/../lib.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+LIMIT=${PROBE_TEST_LIMIT:-120} # seconds per vmm run: a hang fails the case instead of stalling
+APPEND="probe"
+INITRD=$work/initrd.img
+# A small initrd (3 pages and a bit) so that the probe's initrd check has something to walk.
+head -c 13000 /dev/zero | tr '\0' 'i' >"$INITRD"
+
+# first200 FILE: the start of FILE on one line (for a FAIL reason).
+first200() {
+    head -c 200 "$1" | tr '\n' ' '
+}
+
+# run_case NAME VMM-OPTIONS...: one PASS/FAIL line for NAME.
+run_case() {
+    local name=$1 drc prc key value want reasons=() line
+    shift
+    local args=(--kernel "$PROBE" --initrd "$INITRD" --append "$APPEND" "$@")
+    timeout "$LIMIT" "$VMM" "${args[@]}" --dump-entry-state \
+        </dev/null >"$work/$name.dump" 2>"$work/$name.dump.err"
+    drc=$?
+    timeout "$LIMIT" "$VMM" "${args[@]}" </dev/null >"$work/$name.raw" 2>"$work/$name.err"
+    prc=$?
+    tr -d '\r' <"$work/$name.raw" | grep -a '^probe: ' >"$work/$name.probe"
+    # The dump's "# ..." comments (whole lines or after a value) are not part of KEY VALUE.
+    sed -e 's/[[:space:]]*#.*$//' -e '/^$/d' "$work/$name.dump" >"$work/$name.kv"
+
+    [ "$drc" -eq 0 ] || reasons+=("dump exit $drc: $(first200 "$work/$name.dump.err")")
+    [ "$prc" -eq 0 ] || reasons+=("run exit $prc: $(first200 "$work/$name.err")")
+    grep -qx 'probe: done' "$work/$name.probe" || reasons+=("no 'probe: done'")
+    local mismatches=() failed_checks=() nkeys=0
+    while read -r line; do
+        line=${line#probe: }
+        key=${line%% *}
+        value=${line#* }
+        case $key in
+        done) ;;
+        check)
+            [ "${value##* }" = ok ] || failed_checks+=("$value")
+            ;;
+        *)
+            nkeys=$((nkeys + 1))
+            if ! grep -qxF -- "$key $value" "$work/$name.kv"; then
+                want=$(awk -v k="$key" '$1 == k { print $2; exit }' "$work/$name.kv")
+                mismatches+=("$key probe=$value dump=${want:-missing}")
+            fi
+            ;;
+        esac
+    done <"$work/$name.probe"
+    [ "$nkeys" -gt 0 ] || reasons+=("the probe reported no fields")
+    [ ${#mismatches[@]} -eq 0 ] || reasons+=("mismatch: $(IFS=,; echo "${mismatches[*]}")")
+    [ ${#failed_checks[@]} -eq 0 ] || reasons+=("check: $(IFS=,; echo "${failed_checks[*]}")")
+    if [ ${#reasons[@]} -eq 0 ]; then
+        pass "$name"
+    else
+        fail "$name" "$(IFS=';'; echo "${reasons[*]}")"
+        echo "---- $name: probe output / dump / stderr"
+        cat "$work/$name.probe"
+        tail -n 40 "$work/$name.dump"
+        tail -n 10 "$work/$name.err" "$work/$name.dump.err"
+    fi
+}
+
+for mode in off nonpae pae long; do
+    run_case "probe-$mode" --paging="$mode"
+done
+run_case probe-nonpae-large --paging=nonpae --large-pages
+
+summary probe

@@ -1,0 +1,422 @@
+/*
+ * probe.c: the entry-state probe payload's body, built twice: -m32 (entered
+ * from entry32.S at load + 0) and -m64 (entered from entry64.S through the
+ * jump at load + 0x200). It reports, on COM1, the CPU state the boot entry
+ * handed over (saved by the entry code before anything changed it), the GDT
+ * as it lies in memory, the paging mode, and whether the regions the boot
+ * protocol promises are mapped 1:1 and writable. Then it resets the VM
+ * through the i8042 (0xFE to port 0x64). Freestanding: no libc, no headers.
+ *
+ * Output, one field per line, lowercase hex, "0x" prefix, no padding:
+ *   probe: KEY VALUE           KEY as in vmm --dump-entry-state
+ *   probe: check NAME ok | probe: check NAME FAIL 0xVA REASON
+ *   probe: done
+ */
+typedef unsigned char u8;
+typedef unsigned short u16;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+typedef unsigned long uptr; /* pointer-sized in both builds */
+
+/* Filled by the entry code (entry32.S / entry64.S) before the body runs. */
+extern u64 probe_saved_rsi, probe_saved_rbx, probe_saved_rflags,
+	probe_saved_rsp, probe_saved_rip;
+
+void probe_main(void);
+void *memset(void *d, int c, uptr n);
+void *memcpy(void *d, const void *s, uptr n);
+
+/* The compiler may emit calls to these even when freestanding. */
+void *memset(void *d, int c, uptr n)
+{
+	u8 *p = d;
+
+	while (n--)
+		*p++ = (u8)c;
+	return d;
+}
+
+void *memcpy(void *d, const void *s, uptr n)
+{
+	u8 *p = d;
+	const u8 *q = s;
+
+	while (n--)
+		*p++ = *q++;
+	return d;
+}
+
+/* ---- port I/O, serial output ---------------------------------------- */
+
+#define COM1 0x3f8
+#define COM1_LSR (COM1 + 5)
+#define LSR_THRE 0x20
+#define I8042_CMD 0x64
+#define I8042_RESET 0xfe
+
+static inline void outb(u16 port, u8 v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline u8 inb(u16 port)
+{
+	u8 v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static void putc_serial(char c)
+{
+	while (!(inb(COM1_LSR) & LSR_THRE))
+		;
+	outb(COM1, (u8)c);
+}
+
+static void puts_serial(const char *s)
+{
+	while (*s)
+		putc_serial(*s++);
+}
+
+/* 0x-prefixed lowercase hex, no padding; shifts only (no 64-bit division on i386). */
+static void puthex(u64 v)
+{
+	int shift = 60;
+
+	puts_serial("0x");
+	while (shift > 0 && !((v >> shift) & 0xf))
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		putc_serial("0123456789abcdef"[(v >> shift) & 0xf]);
+}
+
+static void field(const char *key, u64 v)
+{
+	puts_serial("probe: ");
+	puts_serial(key);
+	putc_serial(' ');
+	puthex(v);
+	putc_serial('\n');
+}
+
+static void field_idx(const char *prefix, u32 idx, u64 v)
+{
+	char num[12];
+	int n = 0;
+
+	/* idx < 8192 (GDT limit is 16 bits): decimal without division by u64. */
+	do {
+		num[n++] = (char)('0' + idx % 10);
+		idx /= 10;
+	} while (idx);
+	puts_serial("probe: ");
+	puts_serial(prefix);
+	while (n)
+		putc_serial(num[--n]);
+	putc_serial(' ');
+	puthex(v);
+	putc_serial('\n');
+}
+
+/* ---- CPU state -------------------------------------------------------- */
+
+#define CR0_PG (1ULL << 31)
+#define CR4_PSE (1ULL << 4)
+#define CR4_PAE (1ULL << 5)
+#define CR4_LA57 (1ULL << 12)
+#define EFER_LMA (1ULL << 10)
+#define MSR_EFER 0xc0000080
+
+struct cpu_state {
+	u64 cr0, cr3, cr4, efer;
+	u16 cs, ds, es, fs, gs, ss, tr, ldt;
+	u64 gdt_base, idt_base;
+	u16 gdt_limit, idt_limit;
+};
+
+/* SGDT/SIDT store a 2-byte limit and a 4-byte (8-byte in 64-bit mode) base. */
+struct __attribute__((packed)) dtr {
+	u16 limit;
+	uptr base;
+};
+
+static void read_cpu(struct cpu_state *s)
+{
+	uptr v;
+	u32 lo, hi;
+	struct dtr g, i;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	s->cr0 = v;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	s->cr3 = v;
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	s->cr4 = v;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_EFER));
+	s->efer = (u64)hi << 32 | lo;
+	__asm__ volatile("mov %%cs, %0" : "=r"(s->cs));
+	__asm__ volatile("mov %%ds, %0" : "=r"(s->ds));
+	__asm__ volatile("mov %%es, %0" : "=r"(s->es));
+	__asm__ volatile("mov %%fs, %0" : "=r"(s->fs));
+	__asm__ volatile("mov %%gs, %0" : "=r"(s->gs));
+	__asm__ volatile("mov %%ss, %0" : "=r"(s->ss));
+	__asm__ volatile("str %0" : "=r"(s->tr));
+	__asm__ volatile("sldt %0" : "=r"(s->ldt));
+	__asm__ volatile("sgdt %0" : "=m"(g));
+	__asm__ volatile("sidt %0" : "=m"(i));
+	s->gdt_base = g.base;
+	s->gdt_limit = g.limit;
+	s->idt_base = i.base;
+	s->idt_limit = i.limit;
+}
+
+/* ---- page-table walk -------------------------------------------------- */
+
+enum pg_mode { PG_OFF, PG_NONPAE, PG_PAE, PG_LONG };
+static const char *const pg_names[] = { "off", "nonpae", "pae", "long" };
+
+enum walk_result { W_OK, W_NOT_PRESENT, W_NOT_WRITABLE, W_NOT_IDENTITY, W_UNREACHABLE };
+static const char *const walk_names[] = { "ok", "not-present", "not-writable",
+					  "not-identity", "unreachable-table" };
+
+#define PTE_P 1ULL
+#define PTE_RW 2ULL
+#define PTE_PS 0x80ULL
+#define ADDR_MASK 0x000ffffffffff000ULL /* bits 51:12 */
+
+static enum pg_mode pg_mode;
+static int pg_pse, pg_la57;
+static u64 pg_cr3;
+
+static enum pg_mode paging_mode(const struct cpu_state *s)
+{
+	if (!(s->cr0 & CR0_PG))
+		return PG_OFF;
+	if (!(s->cr4 & CR4_PAE))
+		return PG_NONPAE;
+	if (!(s->efer & EFER_LMA))
+		return PG_PAE;
+	return PG_LONG;
+}
+
+/*
+ * Entry `idx` of the table at physical `table`. The tables are read through
+ * the current mapping, i.e. assuming they lie in 1:1-mapped memory (vmm puts
+ * them in low RAM, which every mode maps); a table above 4 GiB cannot be
+ * addressed by the 32-bit build at all.
+ */
+static int read_entry(u64 table, u32 idx, int wide, u64 *e)
+{
+	if (table > (uptr)-1 - 4096)
+		return 0;
+	if (wide)
+		*e = ((const volatile u64 *)(uptr)table)[idx];
+	else
+		*e = ((const volatile u32 *)(uptr)table)[idx];
+	return 1;
+}
+
+/* Translate `va`; *pa and *w (R/W set at every level that has the bit) on success. */
+static enum walk_result translate(u64 va, u64 *pa, int *w)
+{
+	u64 e, table;
+	int level;
+
+	*w = 1;
+	if (pg_mode == PG_OFF) {
+		*pa = va;
+		return W_OK;
+	}
+	if (pg_mode == PG_NONPAE) {
+		if (!read_entry(pg_cr3 & 0xfffff000ULL, (u32)(va >> 22) & 0x3ff, 0, &e))
+			return W_UNREACHABLE;
+		if (!(e & PTE_P))
+			return W_NOT_PRESENT;
+		*w &= !!(e & PTE_RW);
+		if (pg_pse && (e & PTE_PS)) {
+			/* 4 MiB page; PSE-36: PDE bits 20:13 are PA bits 39:32. */
+			*pa = (e & 0xffc00000ULL) | ((e >> 13) & 0xffULL) << 32 |
+			      (va & 0x3fffffULL);
+			return W_OK;
+		}
+		if (!read_entry(e & 0xfffff000ULL, (u32)(va >> 12) & 0x3ff, 0, &e))
+			return W_UNREACHABLE;
+		if (!(e & PTE_P))
+			return W_NOT_PRESENT;
+		*w &= !!(e & PTE_RW);
+		*pa = (e & 0xfffff000ULL) | (va & 0xfff);
+		return W_OK;
+	}
+	if (pg_mode == PG_PAE) {
+		/* 4 PDPTEs at CR3[31:5]; they have no R/W bit. */
+		if (!read_entry(pg_cr3 & 0xffffffe0ULL, (u32)(va >> 30) & 3, 1, &e))
+			return W_UNREACHABLE;
+		if (!(e & PTE_P))
+			return W_NOT_PRESENT;
+		level = 2;
+	} else {
+		e = pg_cr3; /* CR3 as a pseudo-entry: present, writable */
+		e |= PTE_P | PTE_RW;
+		level = pg_la57 ? 5 : 4;
+	}
+	/* Long mode from PML5/PML4 down; PAE from the PD (level 2) down. */
+	for (; level >= 1; level--) {
+		u32 shift = 12 + 9 * (u32)(level - 1);
+
+		table = e & ADDR_MASK;
+		if (!read_entry(table, (u32)(va >> shift) & 0x1ff, 1, &e))
+			return W_UNREACHABLE;
+		if (!(e & PTE_P))
+			return W_NOT_PRESENT;
+		*w &= !!(e & PTE_RW);
+		if (level == 1 || ((level == 2 || level == 3) && (e & PTE_PS))) {
+			u64 off = (1ULL << shift) - 1;
+
+			*pa = (e & ADDR_MASK & ~off) | (va & off);
+			return W_OK;
+		}
+	}
+	return W_NOT_PRESENT; /* not reached */
+}
+
+/* Check [start, end) page by page: present, R/W at every level, VA == PA. */
+static enum walk_result check_range(u64 start, u64 end, u64 *bad)
+{
+	u64 va, pa;
+	int w;
+	enum walk_result r;
+
+	for (va = start & ~0xfffULL; va < end; va += 4096) {
+		r = translate(va, &pa, &w);
+		if (r == W_OK && pa != va)
+			r = W_NOT_IDENTITY;
+		if (r == W_OK && !w)
+			r = W_NOT_WRITABLE;
+		if (r != W_OK) {
+			*bad = va;
+			return r;
+		}
+		if (va + 4096 < va)
+			break;
+	}
+	return W_OK;
+}
+
+static void report(const char *name, enum walk_result r, u64 bad)
+{
+	puts_serial("probe: check ");
+	puts_serial(name);
+	if (r == W_OK) {
+		puts_serial(" ok\n");
+		return;
+	}
+	puts_serial(" FAIL ");
+	puthex(bad);
+	putc_serial(' ');
+	puts_serial(walk_names[r]);
+	putc_serial('\n');
+}
+
+static void check(const char *name, u64 start, u64 len)
+{
+	u64 bad = 0;
+	enum walk_result r = check_range(start, start + len, &bad);
+
+	report(name, r, bad);
+}
+
+/* The command line's length, reading only pages that translate to themselves. */
+static enum walk_result cmdline_check(u64 p, u64 *bad)
+{
+	u64 page = ~0ULL;
+	enum walk_result r;
+
+	for (;; p++) {
+		if ((p & ~0xfffULL) != page) {
+			page = p & ~0xfffULL;
+			r = check_range(page, page + 1, bad);
+			if (r != W_OK)
+				return r;
+		}
+		if (p > (uptr)-1 || !*(const volatile char *)(uptr)p)
+			return W_OK;
+	}
+}
+
+/* ---- zero page (boot_params) fields ----------------------------------- */
+
+#define BP_RAMDISK_IMAGE 0x218
+#define BP_RAMDISK_SIZE 0x21c
+#define BP_CODE32_START 0x214
+#define BP_CMD_LINE_PTR 0x228
+#define BP_INIT_SIZE 0x260
+
+static u32 bp32(u64 zp, u32 off)
+{
+	return *(const volatile u32 *)(uptr)(zp + off);
+}
+
+void probe_main(void)
+{
+	struct cpu_state s;
+	u64 zp = probe_saved_rsi, bad = 0;
+	u32 i;
+	enum walk_result r;
+
+	read_cpu(&s);
+	field("rsi", probe_saved_rsi);
+	field("rbx", probe_saved_rbx);
+	field("rflags", probe_saved_rflags);
+	field("rsp", probe_saved_rsp);
+	field("rip", probe_saved_rip);
+	field("cr0", s.cr0);
+	field("cr3", s.cr3);
+	field("cr4", s.cr4);
+	field("efer", s.efer);
+	field("cs.selector", s.cs);
+	field("ds.selector", s.ds);
+	field("es.selector", s.es);
+	field("fs.selector", s.fs);
+	field("gs.selector", s.gs);
+	field("ss.selector", s.ss);
+	field("tr.selector", s.tr);
+	field("ldt.selector", s.ldt);
+	field("gdt.base", s.gdt_base);
+	field("gdt.limit", s.gdt_limit);
+	field("idt.base", s.idt_base);
+	field("idt.limit", s.idt_limit);
+	/* Raw descriptors as they lie in memory (paging is 1:1, so gdt.base works). */
+	for (i = 0; i <= s.gdt_limit / 8u; i++)
+		field_idx("gdt.", i,
+			  *(const volatile u64 *)(uptr)(s.gdt_base + 8ULL * i));
+
+	pg_mode = paging_mode(&s);
+	pg_pse = !!(s.cr4 & CR4_PSE);
+	pg_la57 = !!(s.cr4 & CR4_LA57);
+	pg_cr3 = s.cr3;
+	puts_serial("probe: paging.mode ");
+	puts_serial(pg_names[pg_mode]);
+	putc_serial('\n');
+
+	r = check_range(zp, zp + 4096, &bad);
+	report("zero-page", r, bad);
+	if (r != W_OK && r != W_NOT_WRITABLE) {
+		/* Without a readable zero page the other regions are unknown. */
+		report("cmdline", r, bad);
+		report("kernel", r, bad);
+	} else {
+		r = cmdline_check(bp32(zp, BP_CMD_LINE_PTR), &bad);
+		report("cmdline", r, bad);
+		if (bp32(zp, BP_RAMDISK_SIZE))
+			check("initrd", bp32(zp, BP_RAMDISK_IMAGE),
+			      bp32(zp, BP_RAMDISK_SIZE));
+		check("kernel", bp32(zp, BP_CODE32_START), bp32(zp, BP_INIT_SIZE));
+	}
+	check("gdt", s.gdt_base, (u64)s.gdt_limit + 1);
+	if (probe_saved_rsp)
+		check("stack", probe_saved_rsp - 1, 1);
+	puts_serial("probe: done\n");
+	outb(I8042_CMD, I8042_RESET);
+}

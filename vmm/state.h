@@ -1,0 +1,25 @@
+/* state.h: the entry-state text format: printing (--dump-entry-state) and parsing (--entry-state FILE). */
+#ifndef VMM_STATE_H
+#define VMM_STATE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "vmm/boot.h"
+
+/*
+ * Print `st` as "KEY VALUE" lines (numbers as 0x-prefixed lowercase hex),
+ * with decoding comments after '#'. The format is documented in README.md
+ * ("Entry states"); state_parse() reads it back exactly.
+ */
+void state_print(FILE *f, const struct entry_state *st);
+
+/*
+ * Apply the "KEY VALUE" lines of `text` (length `len`) to `st`: every key
+ * present replaces the value in `st`, absent keys keep theirs. Blank lines
+ * and '#' comments are ignored. -EINVAL with err_msg() naming the line and
+ * the field for an unknown key, a bad number or an out-of-range value.
+ */
+int state_parse(const char *text, size_t len, struct entry_state *st);
+
+#endif
