@@ -5,6 +5,11 @@
 #include "loader/bzimage.h"
 
 struct bootparams_args {
+	/* The kernel's setup header, bytes [0x1f1, end) of its image. */
+	const uint8_t *setup_header;
+	size_t setup_header_len;
+	uint32_t cmdline_size;	 /* the kernel's limit, NUL excluded */
+	gpa_t code32_start;	 /* where the protected-mode code went */
 	gpa_t zero_page;	 /* 4 KiB, page-aligned RAM for boot_params */
 	gpa_t cmdline;		 /* where the command line is written */
 	uint64_t cmdline_max;	 /* bytes available there, NUL included */
@@ -16,14 +21,26 @@ struct bootparams_args {
 };
 
 /*
- * Write boot_params at a->zero_page: zeroed, the image's setup header copied
- * from 0x1f1 (never the sentinel at 0x1ef), then the loader's fields
+ * Write boot_params at a->zero_page: zeroed, the setup header copied to
+ * 0x1f1 (never the sentinel at 0x1ef), then the loader's fields
  * (type_of_loader, code32_start, cmd_line_ptr, ramdisk, e820 table).
- * -EINVAL if the command line is longer than the kernel's cmdline_size or
- * our buffer; -E2BIG if a region is not RAM.
+ * -EINVAL if the command line is longer than cmdline_size or our buffer,
+ * or the header does not fit boot_params; -E2BIG if a region is not RAM.
  */
-int bootparams_build(struct guest_mem *gm, const struct bzimage *bz,
-		     const struct kernel_place *kp,
-		     const struct bootparams_args *a);
+int bootparams_build(struct guest_mem *gm, const struct bootparams_args *a);
+
+/* Setup-header arguments for a validated bzImage loaded at kp->load. */
+void bootparams_from_bzimage(struct bootparams_args *a, const struct bzimage *bz,
+			     const struct kernel_place *kp);
+
+/*
+ * A setup header for a kernel that brings none (a plain ELF vmlinux), as
+ * Firecracker's and linux-loader's ELF paths do: boot_flag, "HdrS",
+ * protocol 2.15, LOADED_HIGH, kernel_alignment 2 MiB, cmdline_size 2047
+ * (x86 COMMAND_LINE_SIZE - 1). `buf` holds BOOTPARAMS_SYNTH_LEN bytes.
+ */
+#define BOOTPARAMS_SYNTH_LEN (0x26c - 0x1f1)
+void bootparams_synth_header(struct bootparams_args *a,
+			     uint8_t buf[BOOTPARAMS_SYNTH_LEN], gpa_t load);
 
 #endif

@@ -2,6 +2,7 @@
 #include "loader/bzimage.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mmu/bits.h"
@@ -137,27 +138,37 @@ int bzimage_load(const struct bzimage *bz, struct guest_mem *gm,
 	return 0;
 }
 
-int bzimage_place_initrd(const struct bzimage *bz, const struct guest_mem *gm,
-			 const struct kernel_place *kp, uint64_t size,
-			 gpa_t *addr)
+int initrd_place(const struct guest_mem *gm, uint64_t floor, uint64_t limit_end,
+		 const char *limit_what, uint64_t size, gpa_t *addr)
 {
-	/* initrd_addr_max is the highest address the initrd may occupy. */
-	uint64_t limit = (uint64_t)bz->hdr.initrd_addr_max + 1;
-	uint64_t top = gm_low_size(gm), floor;
+	uint64_t top = gm_low_size(gm);
 
-	if (limit < top)
-		top = limit;
-	if (!align_up(kp->end, PAGE_SIZE, &floor))
+	if (limit_end < top)
+		top = limit_end;
+	if (!align_up(floor, PAGE_SIZE, &floor))
 		return errf(-EINVAL, "initrd: kernel end overflows");
 	if (size > UINT32_MAX || floor > top || size > top - floor)
 		return errf(-E2BIG,
-			    "initrd: %llu bytes do not fit between the kernel's end 0x%llx and min(initrd_addr_max 0x%x + 1, RAM top) = 0x%llx",
+			    "initrd: %llu bytes do not fit between the kernel's end 0x%llx and min(%s, RAM top) = 0x%llx",
 			    (unsigned long long)size, (unsigned long long)floor,
-			    bz->hdr.initrd_addr_max, (unsigned long long)top);
+			    limit_what, (unsigned long long)top);
 	*addr = align_down(top - size, PAGE_SIZE);
 	if (*addr < floor)
 		return errf(-E2BIG,
 			    "initrd: %llu bytes do not fit page-aligned below 0x%llx",
 			    (unsigned long long)size, (unsigned long long)top);
 	return 0;
+}
+
+int bzimage_place_initrd(const struct bzimage *bz, const struct guest_mem *gm,
+			 const struct kernel_place *kp, uint64_t size,
+			 gpa_t *addr)
+{
+	char what[48];
+
+	/* initrd_addr_max is the highest address the initrd may occupy. */
+	snprintf(what, sizeof(what), "initrd_addr_max 0x%x + 1",
+		 bz->hdr.initrd_addr_max);
+	return initrd_place(gm, kp->end, (uint64_t)bz->hdr.initrd_addr_max + 1,
+			    what, size, addr);
 }

@@ -56,9 +56,17 @@ int bzimage_load(const struct bzimage *bz, struct guest_mem *gm,
 		 const struct kernel_place *kp);
 
 /*
- * Choose a page-aligned GPA for an initrd of `size` bytes: as high as
- * possible below both initrd_addr_max and the top of low RAM, above the
- * kernel's init_size window. -E2BIG if there is no room.
+ * Choose a page-aligned GPA for an initrd of `size` bytes, as high as
+ * possible: it ends at or below both `limit_end` and the top of low RAM,
+ * and starts at or above `floor` (rounded up to a page). `limit_what`
+ * names the limit in errors. -E2BIG if there is no room.
+ */
+int initrd_place(const struct guest_mem *gm, uint64_t floor, uint64_t limit_end,
+		 const char *limit_what, uint64_t size, gpa_t *addr);
+
+/*
+ * initrd_place() for a bzImage: below initrd_addr_max, above the kernel's
+ * init_size window.
  */
 int bzimage_place_initrd(const struct bzimage *bz, const struct guest_mem *gm,
 			 const struct kernel_place *kp, uint64_t size,

@@ -38,14 +38,34 @@ static int build_gdt(struct entry_state *st, uint16_t cs, uint16_t ds, bool code
 	return 0;
 }
 
-void entry_resolve(struct entry_options *o, bool kernel64)
+static const char *const proto_names[] = { "linux32", "linux64", "elf", "pvh" };
+
+const char *boot_proto_name(enum boot_proto p)
 {
-	if (o->proto_auto)
-		o->proto = kernel64 && (o->paging_auto || o->paging == PAGING_LONG) ?
-				   BOOT_LINUX64 : BOOT_LINUX32;
+	return (unsigned)p < 4 ? proto_names[p] : NULL;
+}
+
+int boot_proto_parse(const char *s, enum boot_proto *p)
+{
+	for (unsigned i = 0; i < 4; i++) {
+		if (!strcmp(s, proto_names[i])) {
+			*p = (enum boot_proto)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+bool boot_proto_is64(enum boot_proto p)
+{
+	return p == BOOT_LINUX64 || p == BOOT_ELF;
+}
+
+void entry_resolve_paging(struct entry_options *o)
+{
 	if (o->paging_auto)
-		o->paging = o->proto == BOOT_LINUX64 ? PAGING_LONG : PAGING_OFF;
-	o->proto_auto = o->paging_auto = false;
+		o->paging = boot_proto_is64(o->proto) ? PAGING_LONG : PAGING_OFF;
+	o->paging_auto = false;
 }
 
 void entry_paging_regs(struct boot_cpu *c, const struct pt_spec *p)
@@ -78,29 +98,31 @@ static void set_segments(struct entry_state *st, uint16_t cs, uint16_t ds,
 }
 
 int entry_build(struct entry_state *st, const struct entry_options *o,
-		gpa_t entry32, gpa_t zero_page, gpa_t stack, gpa_t gdt_base,
-		gpa_t tables, uint64_t tables_limit, uint64_t map_end)
+		const struct entry_addrs *a)
 {
 	uint16_t cs = o->cs ? o->cs : GDT_BOOT_CS, ds = o->ds ? o->ds : GDT_BOOT_DS, tss;
-	bool code64 = o->proto == BOOT_LINUX64;
 	int r;
 
 	memset(st, 0, sizeof(*st));
-	r = build_gdt(st, cs, ds, code64, &tss);
+	r = build_gdt(st, cs, ds, boot_proto_is64(o->proto), &tss);
 	if (r < 0)
 		return r;
 	st->proto = o->proto;
 	st->paging = (struct pt_spec){ .mode = o->paging, .large = o->large_pages,
-				       .base = tables, .limit = tables_limit,
-				       .map_end = map_end };
+				       .base = a->tables, .limit = a->tables_limit,
+				       .map_end = a->map_end };
 	set_segments(st, cs, ds, tss);
-	st->cpu.gdt = (struct dtable){ .base = gdt_base,
+	st->cpu.gdt = (struct dtable){ .base = a->gdt,
 				       .limit = (uint16_t)(st->gdt_n * 8 - 1) };
 	entry_paging_regs(&st->cpu, &st->paging);
 	st->cpu.rflags = X86_RFLAGS_RESERVED; /* IF = 0: interrupts off */
-	st->cpu.rip = entry32 + (code64 ? BOOT_LINUX64_OFFSET : 0);
-	st->cpu.rsi = zero_page;
-	st->cpu.rsp = stack;
+	st->cpu.rip = a->rip;
+	/* PVH passes hvm_start_info in EBX; the Linux protocols use RSI. */
+	if (o->proto == BOOT_PVH)
+		st->cpu.rbx = a->info;
+	else
+		st->cpu.rsi = a->info;
+	st->cpu.rsp = a->stack;
 	return 0;
 }
 

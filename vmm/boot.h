@@ -35,12 +35,24 @@ struct boot_cpu {
 #define X86_RFLAGS_RESERVED (1ULL << 1) /* bit 1 always reads as 1 */
 #define X86_RFLAGS_IF (1ULL << 9)
 
-/* Which kernel entry point the vCPU starts at (boot.rst §"32-bit"/"64-bit boot protocol"). */
-enum boot_proto { BOOT_LINUX32, BOOT_LINUX64 };
+/*
+ * Which kernel entry point the vCPU starts at: the bzImage's 32-bit or
+ * 64-bit boot protocol entry (boot.rst), an ELF vmlinux's e_entry in long
+ * mode with a zero page, or the PVH entry (Xen's pvh ABI) with EBX =
+ * hvm_start_info.
+ */
+enum boot_proto { BOOT_LINUX32, BOOT_LINUX64, BOOT_ELF, BOOT_PVH };
 #define BOOT_LINUX64_OFFSET 0x200 /* 64-bit entry = load address + 0x200 */
 
-/* GDT entries the VMM writes: enough for any selector below the zero page. */
-#define ENTRY_GDT_MAX 3328
+/* "linux32", "linux64", "elf", "pvh"; NULL if out of range. */
+const char *boot_proto_name(enum boot_proto p);
+/* The protocol named `s`; -EINVAL if none. */
+int boot_proto_parse(const char *s, enum boot_proto *p);
+/* True if the protocol enters in 64-bit long mode. */
+bool boot_proto_is64(enum boot_proto p);
+
+/* GDT entries the VMM writes: enough for any selector below hvm_start_info. */
+#define ENTRY_GDT_MAX 2912
 
 /* The complete entry state: registers, GDT contents, page-table description. */
 struct entry_state {
@@ -59,24 +71,29 @@ struct entry_options {
 	uint16_t cs, ds;   /* boot selectors; 0 = __BOOT_CS / __BOOT_DS */
 };
 
-/*
- * Resolve "auto": the 64-bit entry when the kernel has one (`kernel64`) and
- * paging is auto or long, else the 32-bit entry; paging long for the 64-bit
- * entry, off for the 32-bit one.
- */
-void entry_resolve(struct entry_options *o, bool kernel64);
+/* Resolve paging "auto": long for the 64-bit entries, off otherwise. */
+void entry_resolve_paging(struct entry_options *o);
+
+/* Addresses entry_build() needs; all chosen by the caller. */
+struct entry_addrs {
+	gpa_t rip;	 /* the kernel entry point */
+	gpa_t info;	 /* zero page (RSI) or hvm_start_info (EBX, PVH) */
+	gpa_t stack;	 /* RSP */
+	gpa_t gdt;	 /* GDTR base */
+	gpa_t tables;	 /* page tables */
+	uint64_t tables_limit; /* bytes available there */
+	uint64_t map_end;      /* map [0, map_end) 1:1 */
+};
 
 /*
  * Build the entry state for `o`: the boot GDT (code at o->cs, data at o->ds,
- * a busy TSS after them), segment registers decoded from those entries,
- * CR0/CR3/CR4/EFER for the paging mode, 1:1 tables at `tables` (up to
- * `tables_limit` bytes) mapping [0, map_end), RIP = entry32 (+0x200 for the
- * 64-bit entry), RSI = zero page, RSP = stack, interrupts off.
+ * a busy TSS after them; 64-bit code for the 64-bit entries), segment
+ * registers decoded from those entries, CR0/CR3/CR4/EFER for the paging
+ * mode, RIP, RSI or EBX = info, RSP, interrupts off.
  * -EINVAL for selectors that are null, not GDT-aligned or too large.
  */
 int entry_build(struct entry_state *st, const struct entry_options *o,
-		gpa_t entry32, gpa_t zero_page, gpa_t stack, gpa_t gdt_base,
-		gpa_t tables, uint64_t tables_limit, uint64_t map_end);
+		const struct entry_addrs *a);
 
 /* CR0, CR4 and EFER for a paging mode, as entry_build() sets them. */
 void entry_paging_regs(struct boot_cpu *c, const struct pt_spec *p);

@@ -20,8 +20,11 @@ const char config_usage[] =
 	"  -v, --verbose        print the chosen layout on stderr\n"
 	"\n"
 	"Entry state (see README, \"Entry states\"):\n"
-	"      --boot=auto|linux32|linux64   kernel entry point (auto: 64-bit when the\n"
-	"                       kernel has it and paging is auto or long)\n"
+	"      --boot=auto|linux32|linux64|elf|pvh  kernel entry point: a bzImage's\n"
+	"                       32/64-bit entry, or an ELF vmlinux (the file, or a\n"
+	"                       bzImage's payload decompressed by vmm) at e_entry or\n"
+	"                       its PVH note (auto: the 64-bit entry the image has)\n"
+	"      --extract-vmlinux OUT  write the bzImage's decompressed payload to OUT\n"
 	"      --paging=auto|off|nonpae|pae|long  1:1 tables built by vmm (auto: off\n"
 	"                       for the 32-bit entry, long for the 64-bit entry)\n"
 	"      --large-pages    nonpae with 4 MiB pages instead of 4 KiB\n"
@@ -41,6 +44,7 @@ const char config_usage[] =
 enum long_only {
 	OPT_BOOT = 0x100, OPT_PAGING, OPT_LARGE_PAGES, OPT_BOOT_CS, OPT_BOOT_DS,
 	OPT_KEEP_SEGMENTS, OPT_SUBARCH, OPT_DUMP, OPT_ENTRY_STATE, OPT_NO_VALIDATE,
+	OPT_EXTRACT,
 };
 
 static const struct option options[] = {
@@ -61,6 +65,7 @@ static const struct option options[] = {
 	{ "dump-entry-state", no_argument, NULL, OPT_DUMP },
 	{ "entry-state", required_argument, NULL, OPT_ENTRY_STATE },
 	{ "no-validate", no_argument, NULL, OPT_NO_VALIDATE },
+	{ "extract-vmlinux", required_argument, NULL, OPT_EXTRACT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -136,13 +141,9 @@ static int parse_selector(const char *opt, const char *s, uint16_t *out)
 static int parse_boot(const char *s, struct config *cfg)
 {
 	cfg->entry.proto_auto = !strcmp(s, "auto");
-	if (cfg->entry.proto_auto || !strcmp(s, "linux32"))
-		cfg->entry.proto = BOOT_LINUX32;
-	else if (!strcmp(s, "linux64"))
-		cfg->entry.proto = BOOT_LINUX64;
-	else
-		return errf(-EINVAL, "--boot: '%s' is not auto, linux32 or linux64", s);
-	return 0;
+	if (cfg->entry.proto_auto || boot_proto_parse(s, &cfg->entry.proto) == 0)
+		return 0;
+	return errf(-EINVAL, "--boot: '%s' is not auto, linux32, linux64, elf or pvh", s);
 }
 
 static int parse_paging(const char *s, struct config *cfg)
@@ -174,6 +175,7 @@ static int parse_entry_option(int opt, struct config *cfg)
 	case OPT_DUMP: cfg->dump_entry_state = true; return 0;
 	case OPT_ENTRY_STATE: cfg->entry_state_file = optarg; return 0;
 	case OPT_NO_VALIDATE: cfg->no_validate = true; return 0;
+	case OPT_EXTRACT: cfg->extract_vmlinux = optarg; return 0;
 	default: return -EINVAL;
 	}
 }

@@ -28,6 +28,7 @@ struct config {
 	bool dump_entry_state;
 	const char *entry_state_file; /* NULL: none */
 	bool no_validate;
+	const char *extract_vmlinux; /* --extract-vmlinux OUT: write the payload, exit */
 };
 
 /*

@@ -14,5 +14,7 @@ struct file_map {
 /* Map regular file `path` read-only; `what` names it in errors ("kernel"). */
 int file_map(const char *path, const char *what, struct file_map *out);
 void file_unmap(struct file_map *f);
+/* Create or truncate `path` and write `len` bytes of `data` to it. */
+int file_write(const char *path, const void *data, size_t len);
 
 #endif

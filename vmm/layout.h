@@ -5,8 +5,9 @@
 /*
  * Low memory (below the 640 KiB EBDA), as in Firecracker/cloud-hypervisor
  * (boot-protocol.md §1):
- *   0x00500  boot GDT (5 entries by default; the area reaches the zero page)
- *   0x07000  boot_params (the zero page, 4 KiB)
+ *   0x00500  boot GDT (5 entries by default; the area reaches 0x6000)
+ *   0x06000  PVH: hvm_start_info, then its module list at 0x6040
+ *   0x07000  boot_params (the zero page, 4 KiB), or for PVH the memory map
  *   0x08ff0  initial stack top (the kernel switches stacks at once)
  *   0x09000  1:1 page tables, up to 0x9d000: below the 2 pages at
  *            0x9d000 that the 64-bit decompressor borrows for its paging
@@ -17,8 +18,13 @@
  * of low RAM; [3 GiB, 4 GiB) holds no RAM (see guest_mem.h).
  */
 #define LAYOUT_GDT 0x500ULL
-#define LAYOUT_GDT_END 0x7000ULL
+#define LAYOUT_GDT_END 0x6000ULL
+#define LAYOUT_PVH_START_INFO 0x6000ULL
+#define LAYOUT_PVH_MODLIST 0x6040ULL
 #define LAYOUT_ZERO_PAGE 0x7000ULL
+#define LAYOUT_PVH_MEMMAP 0x7000ULL
+/* Nothing the kernel brings may go below 1 MiB: the VMM's own structures live there. */
+#define LAYOUT_KERNEL_FLOOR 0x100000ULL
 #define LAYOUT_STACK_TOP 0x8ff0ULL
 #define LAYOUT_PT_BASE 0x9000ULL
 #define LAYOUT_PT_END 0x9d000ULL

@@ -1,30 +1,29 @@
-/* load.c: the bzImage boot paths: checks everything first, then writes RAM; builds the default entry state. */
+/* load.c: the boot paths (bzImage 32/64-bit, ELF, PVH; ELF from a file or a bzImage payload): check, then write. */
 #include "vmm/load.h"
 
+#include <elf.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "loader/bootparams.h"
+#include "loader/elf.h"
+#include "loader/payload.h"
+#include "loader/pvh.h"
 #include "mmu/err.h"
 #include "vmm/layout.h"
 
 #define BZ_64BIT_VERSION 0x020c /* boot.rst: xloadflags (XLF_KERNEL_64) exist from 2.12 */
 
-static int plan(struct guest_mem *gm, const struct load_request *req,
-		struct bzimage *bz, struct load_result *res)
-{
-	int r = bzimage_parse(req->kernel, req->kernel_len, bz);
-
-	if (r == 0)
-		r = bzimage_place(bz, gm, &res->kernel);
-	if (r == 0 && req->initrd)
-		r = bzimage_place_initrd(bz, gm, &res->kernel, req->initrd_len,
-					 &res->initrd);
-	res->protocol = bz->hdr.version;
-	res->initrd_size = req->initrd ? req->initrd_len : 0;
-	res->cmdline_len = strlen(req->cmdline) + 1;
-	return r;
-}
+/* What every path shares: the request, the outputs and the kernel's header. */
+struct loading {
+	struct guest_mem *gm;
+	const struct load_request *req;
+	struct entry_state *st;
+	struct load_result *res;
+	struct entry_options o;
+	const struct bzimage *bz; /* NULL for a plain ELF file */
+};
 
 static bool has_64bit_entry(const struct bzimage *bz)
 {
@@ -32,59 +31,201 @@ static bool has_64bit_entry(const struct bzimage *bz)
 	       (bz->hdr.xloadflags & XLF_KERNEL_64);
 }
 
-static int check_proto(const struct bzimage *bz, struct entry_options *o)
+/* Map all low RAM 1:1: the initrd sits at its top, and a 32-bit
+ * decompressor with KASLR may pick any e820 RAM for its output. */
+static int build_entry(struct loading *l, gpa_t rip, gpa_t info)
 {
-	entry_resolve(o, has_64bit_entry(bz));
-	if (o->proto == BOOT_LINUX64 && !has_64bit_entry(bz))
-		return errf(-EINVAL,
-			    "bzimage: no 64-bit entry point (version 0x%04x, xloadflags 0x%x lacks XLF_KERNEL_64): use --boot=linux32",
-			    bz->hdr.version, bz->hdr.xloadflags);
-	return 0;
+	struct entry_addrs a = {
+		.rip = rip, .info = info, .stack = LAYOUT_STACK_TOP,
+		.gdt = LAYOUT_GDT, .tables = LAYOUT_PT_BASE,
+		.tables_limit = load_table_room(LAYOUT_PT_BASE),
+		.map_end = gm_low_size(l->gm),
+	};
+
+	entry_resolve_paging(&l->o);
+	return entry_build(l->st, &l->o, &a);
 }
 
-static int write_all(struct guest_mem *gm, const struct load_request *req,
-		     const struct bzimage *bz, const struct load_result *res)
+static void copy_initrd(struct loading *l)
 {
-	struct bootparams_args a = {
-		.zero_page = LAYOUT_ZERO_PAGE,
-		.cmdline = LAYOUT_CMDLINE,
-		.cmdline_max = LAYOUT_CMDLINE_MAX,
-		.cmdline_str = req->cmdline,
-		.initrd = res->initrd,
-		.initrd_size = res->initrd_size,
-		.loadflags_set = req->keep_segments ? KEEP_SEGMENTS : 0,
-		.hardware_subarch = req->hardware_subarch,
+	if (l->req->initrd)
+		memcpy(gm_ptr(l->gm, l->res->initrd, l->req->initrd_len),
+		       l->req->initrd, l->req->initrd_len);
+}
+
+static int write_zero_page(struct loading *l, struct bootparams_args *a)
+{
+	a->zero_page = LAYOUT_ZERO_PAGE;
+	a->cmdline = LAYOUT_CMDLINE;
+	a->cmdline_max = LAYOUT_CMDLINE_MAX;
+	a->cmdline_str = l->req->cmdline;
+	a->initrd = l->res->initrd;
+	a->initrd_size = l->res->initrd_size;
+	a->loadflags_set = l->req->keep_segments ? KEEP_SEGMENTS : 0;
+	a->hardware_subarch = l->req->hardware_subarch;
+	return bootparams_build(l->gm, a);
+}
+
+/* --- bzImage, 32-bit and 64-bit boot protocol ---------------------------- */
+
+static int load_bzimage(struct loading *l)
+{
+	const struct bzimage *bz = l->bz;
+	struct kernel_place *kp = &l->res->kernel;
+	struct bootparams_args a = { 0 };
+	int r = bzimage_place(bz, l->gm, kp);
+
+	if (r == 0 && l->req->initrd)
+		r = bzimage_place_initrd(bz, l->gm, kp, l->req->initrd_len,
+					 &l->res->initrd);
+	if (r == 0 && l->o.proto == BOOT_LINUX64 && !has_64bit_entry(bz))
+		r = errf(-EINVAL,
+			 "bzimage: no 64-bit entry point (version 0x%04x, xloadflags 0x%x lacks XLF_KERNEL_64): use --boot=linux32",
+			 bz->hdr.version, bz->hdr.xloadflags);
+	if (r == 0)
+		r = build_entry(l, kp->load + (l->o.proto == BOOT_LINUX64 ?
+					       BOOT_LINUX64_OFFSET : 0),
+				LAYOUT_ZERO_PAGE);
+	if (r < 0)
+		return r;
+	bootparams_from_bzimage(&a, bz, kp);
+	r = write_zero_page(l, &a);
+	if (r == 0)
+		r = bzimage_load(bz, l->gm, kp);
+	if (r == 0)
+		copy_initrd(l);
+	return r;
+}
+
+/* --- ELF vmlinux: 64-bit entry at e_entry, or the PVH entry --------------- */
+
+static int place_elf(struct loading *l, const struct elf_kernel *k)
+{
+	uint64_t limit = l->bz ? (uint64_t)l->bz->hdr.initrd_addr_max + 1 : GM_LOW_LIMIT;
+	int r = elf_check_fit(k, l->gm, LAYOUT_KERNEL_FLOOR);
+
+	l->res->kernel = (struct kernel_place){ .load = k->lo, .runtime_start = k->lo,
+						.end = k->hi };
+	if (r == 0 && l->o.proto == BOOT_PVH && !k->has_pvh)
+		r = errf(-EINVAL, "elf: no PVH entry note (Xen note type 18, XEN_ELFNOTE_PHYS32_ENTRY): use --boot=elf");
+	if (r == 0 && l->req->initrd)
+		r = initrd_place(l->gm, k->hi, limit,
+				 l->bz ? "initrd_addr_max + 1" : "3 GiB",
+				 l->req->initrd_len, &l->res->initrd);
+	return r;
+}
+
+static int write_pvh(struct loading *l)
+{
+	struct pvh_args a = {
+		.start_info = LAYOUT_PVH_START_INFO, .modlist = LAYOUT_PVH_MODLIST,
+		.memmap = LAYOUT_PVH_MEMMAP, .cmdline = LAYOUT_CMDLINE,
+		.cmdline_max = LAYOUT_CMDLINE_MAX, .cmdline_str = l->req->cmdline,
+		.initrd = l->res->initrd, .initrd_size = l->res->initrd_size,
 	};
-	int r = bootparams_build(gm, bz, &res->kernel, &a);
+
+	return pvh_build(l->gm, &a);
+}
+
+static int write_elf_boot_info(struct loading *l, const struct elf_kernel *k)
+{
+	uint8_t synth[BOOTPARAMS_SYNTH_LEN];
+	struct bootparams_args a = { 0 };
+
+	if (l->o.proto == BOOT_PVH)
+		return write_pvh(l);
+	if (l->bz)
+		bootparams_from_bzimage(&a, l->bz, &l->res->kernel);
+	else
+		bootparams_synth_header(&a, synth, k->lo);
+	return write_zero_page(l, &a);
+}
+
+static int load_elf(struct loading *l, const uint8_t *img, size_t len)
+{
+	struct elf_kernel k;
+	bool pvh = l->o.proto == BOOT_PVH;
+	int r = elf_parse(img, len, &k);
 
 	if (r == 0)
-		r = bzimage_load(bz, gm, &res->kernel);
-	if (r == 0 && req->initrd)
-		memcpy(gm_ptr(gm, res->initrd, req->initrd_len), req->initrd,
-		       req->initrd_len);
+		r = place_elf(l, &k);
+	if (r == 0)
+		r = build_entry(l, pvh ? k.pvh_entry : k.entry,
+				pvh ? LAYOUT_PVH_START_INFO : LAYOUT_ZERO_PAGE);
+	if (r == 0)
+		r = write_elf_boot_info(l, &k);
+	if (r == 0)
+		r = elf_load(&k, l->gm);
+	if (r == 0)
+		copy_initrd(l);
 	return r;
+}
+
+/* The payload's vmlinux, decompressed on the host, can be no larger than RAM. */
+static int load_payload(struct loading *l)
+{
+	uint8_t *elf = NULL;
+	size_t len = 0;
+	int r = payload_extract(l->bz, l->gm->size, &elf, &len);
+
+	if (r == 0)
+		r = load_elf(l, elf, len);
+	free(elf);
+	return r;
+}
+
+/* --- choosing the path --------------------------------------------------- */
+
+static bool is_elf(const struct load_request *req)
+{
+	return req->kernel_len >= SELFMAG && !memcmp(req->kernel, ELFMAG, SELFMAG);
+}
+
+/* auto: the 64-bit entry (no mode switch in the guest) when the image has
+ * one and paging allows it; bzImages keep their own decompressor. */
+static void resolve_proto(struct loading *l, bool elf_file)
+{
+	bool want64 = l->o.paging_auto || l->o.paging == PAGING_LONG;
+
+	if (!l->o.proto_auto)
+		return;
+	if (elf_file)
+		l->o.proto = want64 ? BOOT_ELF : BOOT_PVH;
+	else
+		l->o.proto = want64 && has_64bit_entry(l->bz) ? BOOT_LINUX64 : BOOT_LINUX32;
+	l->o.proto_auto = false;
+}
+
+static int load_elf_file(struct loading *l)
+{
+	resolve_proto(l, true);
+	if (l->o.proto == BOOT_LINUX32 || l->o.proto == BOOT_LINUX64)
+		return errf(-EINVAL, "kernel: --boot=%s needs a bzImage, this is an ELF file: use --boot=elf or --boot=pvh",
+			    boot_proto_name(l->o.proto));
+	return load_elf(l, l->req->kernel, l->req->kernel_len);
 }
 
 int load_linux(struct guest_mem *gm, const struct load_request *req,
 	       struct entry_state *st, struct load_result *res)
 {
-	struct entry_options o = req->entry;
+	struct loading l = { .gm = gm, .req = req, .st = st, .res = res, .o = req->entry };
 	struct bzimage bz;
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	r = plan(gm, req, &bz, res);
-	if (r == 0)
-		r = check_proto(&bz, &o);
-	/* Map all low RAM 1:1: the initrd sits at its top, and a 32-bit
-	 * decompressor with KASLR may pick any e820 RAM for its output. */
-	if (r == 0)
-		r = entry_build(st, &o, res->kernel.load, LAYOUT_ZERO_PAGE,
-				LAYOUT_STACK_TOP, LAYOUT_GDT, LAYOUT_PT_BASE,
-				load_table_room(LAYOUT_PT_BASE), gm_low_size(gm));
-	if (r == 0)
-		r = write_all(gm, req, &bz, res);
-	return r;
+	res->initrd_size = req->initrd ? req->initrd_len : 0;
+	res->cmdline_len = strlen(req->cmdline) + 1;
+	if (is_elf(req))
+		return load_elf_file(&l);
+	r = bzimage_parse(req->kernel, req->kernel_len, &bz);
+	if (r < 0)
+		return r;
+	l.bz = &bz;
+	res->protocol = bz.hdr.version;
+	resolve_proto(&l, false);
+	if (l.o.proto == BOOT_ELF || l.o.proto == BOOT_PVH)
+		return load_payload(&l);
+	return load_bzimage(&l);
 }
 
 unsigned load_regions(const struct load_result *res, const struct entry_state *st,
@@ -92,10 +233,12 @@ unsigned load_regions(const struct load_result *res, const struct entry_state *s
 {
 	const struct kernel_place *k = &res->kernel;
 	uint64_t rsp = st->cpu.rsp, stack = rsp >= 16 ? 16 : rsp;
+	bool pvh = st->proto == BOOT_PVH;
 	unsigned n = 0;
 
 	out[n++] = (struct region){ "kernel", k->load, k->end - k->load };
-	out[n++] = (struct region){ "zero-page", LAYOUT_ZERO_PAGE, 4096 };
+	out[n++] = pvh ? (struct region){ "start-info", LAYOUT_PVH_START_INFO, sizeof(struct hvm_start_info) }
+		       : (struct region){ "zero-page", LAYOUT_ZERO_PAGE, 4096 };
 	out[n++] = (struct region){ "cmdline", LAYOUT_CMDLINE, res->cmdline_len };
 	out[n++] = (struct region){ "initrd", res->initrd, res->initrd_size };
 	out[n++] = (struct region){ "gdt", st->cpu.gdt.base,

@@ -30,11 +30,14 @@ struct load_result {
 };
 
 /*
- * Validate and load a bzImage (zero page, command line, protected-mode
- * code, initrd) and build the default entry state for req->entry (32- or
- * 64-bit entry, paging mode). Nothing is written to guest RAM until every
- * input check has passed; the GDT and page tables are written later by
- * entry_write(), after any --entry-state file has been applied.
+ * Validate and load a kernel (a bzImage or an ELF vmlinux) with its boot
+ * information (zero page or hvm_start_info), command line and initrd, and
+ * build the default entry state for req->entry: bzImage through its 32- or
+ * 64-bit entry, or the ELF (a file, or the bzImage's payload decompressed
+ * here) through e_entry or its PVH note. "auto" picks the 64-bit entry the
+ * image has. Nothing is written to guest RAM until every input check has
+ * passed; the GDT and page tables are written later by entry_write(), after
+ * any --entry-state file has been applied.
  * Returns 0 or a negative errno with err_msg() set.
  */
 int load_linux(struct guest_mem *gm, const struct load_request *req,

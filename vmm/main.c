@@ -3,11 +3,15 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+#include "loader/payload.h"
 
 #include "mmu/err.h"
 #include "vmm/config.h"
 #include "vmm/console.h"
 #include "vmm/exitcode.h"
+#include "vmm/file.h"
 #include "vmm/machine.h"
 #include "vmm/state.h"
 
@@ -20,10 +24,10 @@ static void print_layout(const struct machine *m, const struct config *cfg)
 	const struct kernel_place *k = &m->load.kernel;
 
 	fprintf(stderr,
-		"vmm: boot protocol %u.%02u, %s entry at 0x%" PRIx64
-		", runtime 0x%" PRIx64 "-0x%" PRIx64 ", RAM %" PRIu64 " MiB, paging %s\n",
+		"vmm: boot path %s (header protocol %u.%02u), entry at 0x%" PRIx64
+		", kernel 0x%" PRIx64 "-0x%" PRIx64 ", RAM %" PRIu64 " MiB, paging %s\n",
+		boot_proto_name(m->entry.proto),
 		m->load.protocol >> 8, m->load.protocol & 0xff,
-		m->entry.proto == BOOT_LINUX64 ? "64-bit" : "32-bit",
 		m->entry.cpu.rip, k->runtime_start, k->end, cfg->mem >> 20,
 		paging_mode_name(m->entry.paging.mode));
 	if (cfg->initrd)
@@ -64,6 +68,33 @@ static int start(struct machine *m)
 	if (machine_load_state(m) < 0) {
 		fprintf(stderr, "vmm: KVM refused the entry state: %s\n", err_msg());
 		return VMM_EXIT_KVM_REFUSED;
+	}
+	return VMM_EXIT_OK;
+}
+
+#define EXTRACT_MAX (1ULL << 30) /* refuse payloads that claim more than 1 GiB */
+
+/* --extract-vmlinux: the bzImage's payload, decompressed, byte for byte. */
+static int extract(const struct config *cfg)
+{
+	struct file_map f;
+	struct bzimage bz;
+	uint8_t *elf = NULL;
+	size_t len = 0;
+	int r = file_map(cfg->kernel, "kernel", &f);
+
+	if (r == 0) {
+		r = bzimage_parse(f.data, f.len, &bz);
+		if (r == 0)
+			r = payload_extract(&bz, EXTRACT_MAX, &elf, &len);
+		if (r == 0)
+			r = file_write(cfg->extract_vmlinux, elf, len);
+		free(elf);
+		file_unmap(&f);
+	}
+	if (r < 0) {
+		fprintf(stderr, "vmm: %s\n", err_msg());
+		return VMM_EXIT_USAGE;
 	}
 	return VMM_EXIT_OK;
 }
@@ -109,5 +140,7 @@ int main(int argc, char **argv)
 		printf("vmm %s\n", VMM_VERSION);
 		return VMM_EXIT_OK;
 	}
+	if (cfg.extract_vmlinux)
+		return extract(&cfg);
 	return run(&cfg);
 }

@@ -118,7 +118,7 @@ static void print_mapping(FILE *f, const struct entry_state *st)
 void state_print(FILE *f, const struct entry_state *st)
 {
 	fprintf(f, "# vmm entry state v1\n");
-	fprintf(f, "boot %s\n", st->proto == BOOT_LINUX64 ? "linux64" : "linux32");
+	fprintf(f, "boot %s\n", boot_proto_name(st->proto));
 	for (size_t i = 0; i < NFIELDS; i++) {
 		if (!strcmp(fields[i].name, "paging.tables"))
 			print_paging(f, st);
@@ -193,11 +193,9 @@ static int parse_page_size(unsigned line, const char *val, struct entry_state *s
 
 static int parse_boot(unsigned line, const char *val, struct entry_state *st)
 {
-	if (!strcmp(val, "linux32") || !strcmp(val, "linux64")) {
-		st->proto = val[5] == '6' ? BOOT_LINUX64 : BOOT_LINUX32;
+	if (boot_proto_parse(val, &st->proto) == 0)
 		return 0;
-	}
-	return errf(-EINVAL, "entry-state: line %u: boot: '%s' is not linux32 or linux64",
+	return errf(-EINVAL, "entry-state: line %u: boot: '%s' is not linux32, linux64, elf or pvh",
 		    line, val);
 }
 

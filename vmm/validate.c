@@ -68,10 +68,19 @@ static void check_proto(struct checker *c)
 {
 	const struct entry_state *st = c->st;
 
-	if (st->proto == BOOT_LINUX64 && (st->paging.mode != PAGING_LONG || !st->cpu.cs.l))
-		violation(c, "linux64-needs-long-mode", "the 64-bit entry needs paging.mode long and a 64-bit CS (cs.l 1)");
-	if (st->proto == BOOT_LINUX32 && (st->paging.mode == PAGING_LONG || st->cpu.cs.l))
-		violation(c, "linux32-in-long-mode", "the 32-bit entry runs 32-bit code: paging.mode long or cs.l 1 puts it in long mode");
+	const char *name = boot_proto_name(st->proto);
+	char v[48];
+
+	if (boot_proto_is64(st->proto) && (st->paging.mode != PAGING_LONG || !st->cpu.cs.l)) {
+		snprintf(v, sizeof(v), "%s-needs-long-mode", name);
+		violation(c, v, "the %s entry is 64-bit code: it needs paging.mode long and cs.l 1", name);
+	}
+	if (!boot_proto_is64(st->proto) && (st->paging.mode == PAGING_LONG || st->cpu.cs.l)) {
+		snprintf(v, sizeof(v), "%s-in-long-mode", name);
+		violation(c, v, "the %s entry runs 32-bit code: paging.mode long or cs.l 1 puts it in long mode", name);
+	}
+	if (st->proto == BOOT_PVH && st->paging.mode != PAGING_OFF)
+		violation(c, "pvh-needs-paging-off", "the PVH ABI enters with paging off (CR0.PG 0, CR4 0)");
 	if (!(st->cpu.cs.type & 8) || !st->cpu.cs.s)
 		violation(c, "cs-not-code", "cs.type 0x%x s %u is not a code segment", st->cpu.cs.type, st->cpu.cs.s);
 }

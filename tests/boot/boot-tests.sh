@@ -1,11 +1,13 @@
 #!/bin/bash
 # boot-tests.sh: boots Debian's kernel with the test initramfs in vmm on real KVM and checks what comes back.
 # Run it where /dev/kvm works, normally through scripts/with-kvm (one L1 boot for all cases).
-# Usage: tests/boot/boot-tests.sh VMM KERNEL INITRD
+# Usage: tests/boot/boot-tests.sh VMM KERNEL INITRD VMLINUX
+# (VMLINUX: KERNEL's payload as written by `vmm --extract-vmlinux`)
 set -u
 VMM=$1
 KERNEL=$2
 INITRD=$3
+VMLINUX=$4
 . "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -106,5 +108,17 @@ boots_to_userspace edited-state
 boot kvm-refused "" --entry-state "$work/bad.txt" --no-validate
 [ "$rc" -eq 6 ] && grep -q "KVM refused the entry state: KVM_SET_SREGS: .*(EINVAL)" "$work/kvm-refused.err"
 check kvm-refused-state-exit-6 $? "exit status $rc, stderr: $(head -c 300 "$work/kvm-refused.err")"
+
+# 8. The ELF boot paths, each to userspace with the initrd (the marker comes from it):
+#    the bzImage's payload decompressed by vmm, entered at e_entry (64-bit) and via its
+#    PVH note; the extracted vmlinux file as a plain ELF and as PVH.
+boot payload-elf "guest.action=reboot" --boot=elf
+boots_to_userspace payload-elf
+boot payload-pvh "guest.action=reboot" --boot=pvh
+boots_to_userspace payload-pvh
+KERNEL=$VMLINUX boot vmlinux-elf "guest.action=reboot" --boot=elf
+boots_to_userspace vmlinux-elf
+KERNEL=$VMLINUX boot vmlinux-pvh "guest.action=reboot" --boot=pvh
+boots_to_userspace vmlinux-pvh
 
 summary boot

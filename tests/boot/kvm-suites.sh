@@ -1,13 +1,14 @@
 #!/bin/bash
 # kvm-suites.sh: every suite that needs real KVM, run in one go (one nested L1 boot under with-kvm).
-# Usage: tests/boot/kvm-suites.sh VMM PROBE KERNEL INITRD
+# Usage: tests/boot/kvm-suites.sh VMM PROBE KERNEL INITRD VMLINUX
 set -u
 VMM=$1
 PROBE=$2
 KERNEL=$3
 INITRD=$4
+VMLINUX=$5
 dir=$(dirname "$0")
 status=0
-"$dir/boot-tests.sh" "$VMM" "$KERNEL" "$INITRD" || status=1
+"$dir/boot-tests.sh" "$VMM" "$KERNEL" "$INITRD" "$VMLINUX" || status=1
 "$dir/probe-tests.sh" "$VMM" "$PROBE" || status=1
 exit "$status"

@@ -20,7 +20,7 @@ expect_error() {
         fail "$name" "exit status $rc, expected 1 ($(head -c 200 "$work/err"))"
     elif [ "$lines" -ne 1 ]; then
         fail "$name" "$lines lines on stderr, expected 1"
-    elif ! grep -qE "$pattern" "$work/err"; then
+    elif ! grep -qE -- "$pattern" "$work/err"; then
         fail "$name" "stderr '$(cat "$work/err")' lacks /$pattern/"
     else
         pass "$name"
@@ -51,6 +51,35 @@ expect_error mem-too-large "outside 16M..1T" --kernel "$KERNEL" --mem 4T
 expect_error mem-below-init-size 'init_size .* use --mem [0-9]+M or more' --kernel "$KERNEL" --mem 32M
 expect_error cmdline-too-long 'cmdline_size' --kernel "$KERNEL" --append "$(cat "$work/long")"
 expect_error initrd-too-big 'initrd: [0-9]+ bytes do not fit' --kernel "$KERNEL" --mem 128M --initrd "$work/big-initrd"
+
+# ELF, payload and entry-state inputs.
+"$VMM" --kernel "$KERNEL" --extract-vmlinux "$work/vmlinux" >/dev/null 2>&1
+head -c 5000000 "$work/vmlinux" >"$work/vmlinux-truncated"
+expect_error elf-truncated 'elf: .*(past|beyond|outside|end of)' --kernel "$work/vmlinux-truncated"
+printf '\177ELF\001' >"$work/elf32-stub"; head -c 200 /dev/zero >>"$work/elf32-stub"
+expect_error elf-not-64bit 'elf: ' --kernel "$work/elf32-stub"
+# Corrupt the middle of the payload: the decompressor must notice.
+cp "$KERNEL" "$work/corrupt"
+printf '\x55\xaa\x55\xaa\x55\xaa\x55\xaa' | dd of="$work/corrupt" bs=1 seek=4000000 conv=notrunc status=none
+expect_error payload-corrupt '(xz|lz4|gzip|zstd|lzma|bzip2|lzo)' --kernel "$work/corrupt" --boot=elf
+expect_error extract-from-elf 'bzimage: ' --kernel "$work/vmlinux" --extract-vmlinux "$work/x"
+expect_error elf-with-bzimage-entry 'needs a bzImage' --kernel "$work/vmlinux" --boot=linux64
+expect_error bad-boot-path "--boot: 'efi'" --kernel "$KERNEL" --boot=efi
+expect_error bad-paging-mode "--paging: 'huge'" --kernel "$KERNEL" --paging=huge
+expect_error bad-selector 'code selector 0x13' --kernel "$KERNEL" --boot-cs 0x13
+printf 'rip 0x1000000\ncs.dpl 4\n' >"$work/state-range"
+expect_error state-out-of-range 'line 2: cs.dpl: 0x4 is out of range' --kernel "$KERNEL" --entry-state "$work/state-range"
+printf 'bogus 1\n' >"$work/state-unknown"
+expect_error state-unknown-field "line 1: unknown field 'bogus'" --kernel "$KERNEL" --entry-state "$work/state-unknown"
+printf 'rip 0x12q\n' >"$work/state-number"
+expect_error state-bad-number "rip: bad number '0x12q'" --kernel "$KERNEL" --entry-state "$work/state-number"
+expect_error state-missing-file "entry state '.*': No such file" --kernel "$KERNEL" --entry-state "$work/nope"
+# An entry state that breaks the protocol is refused by name (one line per violation + a summary).
+printf 'rflags 0x202\n' >"$work/state-if"
+"$VMM" --kernel "$KERNEL" --entry-state "$work/state-if" </dev/null >/dev/null 2>"$work/err"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q 'violation interrupts-enabled' "$work/err"
+check violation-refused $? "exit $rc: $(cat "$work/err")"
 
 "$VMM" --help >"$work/out" 2>&1
 check help-exits-0 $? "--help failed"

@@ -1,5 +1,6 @@
 /* fixtures.c: builds synthetic bzImages and guest RAM buffers for the unit tests. */
 #include "tests/unit/fixtures.h"
+#include "vmm/boot.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,4 +177,17 @@ uint8_t *fixture_compress(const char *cmd, const void *data, size_t len,
 	unlink(out);
 	rmdir(dir);
 	return buf;
+}
+
+int fixture_entry(struct entry_state *st, const struct entry_options *o,
+		  uint64_t map_end)
+{
+	struct entry_addrs a = {
+		.rip = 0x1000000 + (o->proto == BOOT_LINUX64 ? 0x200 : 0),
+		.info = o->proto == BOOT_PVH ? 0x6000 : 0x7000,
+		.stack = 0x8ff0, .gdt = 0x500, .tables = 0x9000,
+		.tables_limit = 0x94000, .map_end = map_end,
+	};
+
+	return entry_build(st, o, &a);
 }

@@ -66,4 +66,12 @@ size_t fixture_note(uint8_t *p, const char *name, uint32_t type,
 uint8_t *fixture_compress(const char *cmd, const void *data, size_t len,
 			  int append_size, size_t *out_len);
 
+/* entry_build() with the VMM's default addresses: kernel at 16 MiB (64-bit
+ * entries at +0x200), zero page 0x7000, stack 0x8ff0, GDT 0x500, tables
+ * 0x9000 (0x94000 bytes) mapping [0, map_end). */
+struct entry_state;
+struct entry_options;
+int fixture_entry(struct entry_state *st, const struct entry_options *o,
+		  uint64_t map_end);
+
 #endif

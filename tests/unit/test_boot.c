@@ -16,8 +16,7 @@ static int build(enum boot_proto proto, enum paging_mode paging, bool large,
 	struct entry_options o = { .proto = proto, .paging = paging,
 				   .large_pages = large, .cs = cs, .ds = ds };
 
-	return entry_build(&st, &o, 0x1000000, 0x7000, 0x8ff0, 0x500, 0x9000,
-			   0x94000, MiB(256));
+	return fixture_entry(&st, &o, MiB(256));
 }
 
 /* Field by field: struct padding makes memcmp() meaningless. */
@@ -126,20 +125,52 @@ Test(boot, rejects_bad_selectors)
 	cr_assert_eq(build(BOOT_LINUX32, PAGING_OFF, false, 0, 0xfff8), -EINVAL);
 }
 
-Test(boot, resolve_auto)
+Test(boot, resolve_paging_auto)
 {
-	struct entry_options o = { .proto_auto = true, .paging_auto = true };
+	struct entry_options o = { .proto = BOOT_LINUX64, .paging_auto = true };
 
-	entry_resolve(&o, true);
-	cr_assert_eq(o.proto, BOOT_LINUX64);
+	entry_resolve_paging(&o);
 	cr_assert_eq(o.paging, PAGING_LONG);
-	o = (struct entry_options){ .proto_auto = true, .paging_auto = true };
-	entry_resolve(&o, false);
-	cr_assert_eq(o.proto, BOOT_LINUX32);
+	o = (struct entry_options){ .proto = BOOT_ELF, .paging_auto = true };
+	entry_resolve_paging(&o);
+	cr_assert_eq(o.paging, PAGING_LONG);
+	o = (struct entry_options){ .proto = BOOT_PVH, .paging_auto = true };
+	entry_resolve_paging(&o);
 	cr_assert_eq(o.paging, PAGING_OFF);
-	o = (struct entry_options){ .proto_auto = true, .paging = PAGING_PAE };
-	entry_resolve(&o, true);
-	cr_assert_eq(o.proto, BOOT_LINUX32, "PAE paging implies the 32-bit entry");
+	o = (struct entry_options){ .proto = BOOT_LINUX32, .paging = PAGING_PAE };
+	entry_resolve_paging(&o);
+	cr_assert_eq(o.paging, PAGING_PAE, "explicit modes stay");
+}
+
+Test(boot, pvh_state)
+{
+	cr_assert_eq(build(BOOT_PVH, PAGING_OFF, false, 0, 0), 0);
+	cr_assert_eq(st.cpu.rbx, 0x6000, "EBX = hvm_start_info");
+	cr_assert_eq(st.cpu.rsi, 0);
+	cr_assert_eq(st.cpu.cr0, 0x11);
+	cr_assert_eq(st.cpu.cr4, 0);
+	cr_assert_eq(st.cpu.cs.db, 1);
+	cr_assert_eq(st.cpu.tr.type, 0xb);
+}
+
+Test(boot, elf_state_is_64bit)
+{
+	cr_assert_eq(build(BOOT_ELF, PAGING_LONG, false, 0, 0), 0);
+	cr_assert_eq(st.cpu.cs.l, 1);
+	cr_assert_eq(st.cpu.rsi, 0x7000);
+	cr_assert_eq(st.cpu.efer, 0x500);
+}
+
+Test(boot, proto_names)
+{
+	enum boot_proto p;
+
+	cr_assert_str_eq(boot_proto_name(BOOT_PVH), "pvh");
+	cr_assert_eq(boot_proto_parse("elf", &p), 0);
+	cr_assert_eq(p, BOOT_ELF);
+	cr_assert_eq(boot_proto_parse("linux16", &p), -EINVAL);
+	cr_assert(boot_proto_is64(BOOT_LINUX64));
+	cr_assert_not(boot_proto_is64(BOOT_PVH));
 }
 
 Test(boot, write_puts_gdt_and_tables_in_memory)
@@ -155,6 +186,7 @@ Test(boot, write_puts_gdt_and_tables_in_memory)
 	cr_assert_eq(pt.cr3, 0x9000);
 	cr_assert_eq(pt.mapped, MiB(256));
 	st.cpu.gdt.base = 0x6ff0;
-	cr_assert_eq(entry_write(&gm, &st, 0x500, 0x7000, &pt), -E2BIG, "GDT leaves its area");
+	st.cpu.gdt.base = 0x5ff0;
+	cr_assert_eq(entry_write(&gm, &st, 0x500, 0x6000, &pt), -E2BIG, "GDT leaves its area");
 	fixture_ram_free(&gm);
 }

@@ -36,9 +36,12 @@ TestSuite(bootparams, .init = setup, .fini = teardown);
 
 static struct bootparams_args args(const char *cmdline)
 {
-	return (struct bootparams_args){ .zero_page = ZP, .cmdline = CMDLINE,
-					 .cmdline_max = 0x10000,
-					 .cmdline_str = cmdline };
+	struct bootparams_args a = { .zero_page = ZP, .cmdline = CMDLINE,
+				     .cmdline_max = 0x10000,
+				     .cmdline_str = cmdline };
+
+	bootparams_from_bzimage(&a, &bz, &kp);
+	return a;
 }
 
 static struct boot_params *zp(void)
@@ -51,7 +54,7 @@ Test(bootparams, header_copied_from_0x1f1_without_sentinel)
 	struct bootparams_args a = args("console=ttyS0");
 
 	memset(gm.hva + ZP, 0xaa, 4096); /* stale bytes must be cleared */
-	cr_assert_eq(bootparams_build(&gm, &bz, &kp, &a), 0, "%s", err_msg());
+	cr_assert_eq(bootparams_build(&gm, &a), 0, "%s", err_msg());
 	cr_assert_eq(gm.hva[ZP + 0x1ef], 0, "sentinel must stay 0");
 	cr_assert_eq(gm.hva[ZP + 0x1f0], 0);
 	cr_assert_eq(gm.hva[ZP + 0x1f1], FIX_SETUP_SECTS);
@@ -69,7 +72,7 @@ Test(bootparams, loader_fields)
 
 	a.initrd = 0x3000000;
 	a.initrd_size = 0x12345;
-	cr_assert_eq(bootparams_build(&gm, &bz, &kp, &a), 0, "%s", err_msg());
+	cr_assert_eq(bootparams_build(&gm, &a), 0, "%s", err_msg());
 	cr_assert_eq(zp()->hdr.type_of_loader, 0xff);
 	cr_assert_eq(zp()->hdr.code32_start, FIX_PREF_ADDRESS);
 	cr_assert_eq(zp()->hdr.ramdisk_image, 0x3000000);
@@ -82,7 +85,7 @@ Test(bootparams, cmdline_pointer_and_contents)
 {
 	struct bootparams_args a = args("console=ttyS0 reboot=k");
 
-	cr_assert_eq(bootparams_build(&gm, &bz, &kp, &a), 0, "%s", err_msg());
+	cr_assert_eq(bootparams_build(&gm, &a), 0, "%s", err_msg());
 	cr_assert_eq(zp()->hdr.cmd_line_ptr, CMDLINE);
 	cr_assert_str_eq((char *)gm.hva + CMDLINE, "console=ttyS0 reboot=k");
 }
@@ -91,7 +94,7 @@ Test(bootparams, empty_cmdline_still_has_pointer)
 {
 	struct bootparams_args a = args("");
 
-	cr_assert_eq(bootparams_build(&gm, &bz, &kp, &a), 0, "%s", err_msg());
+	cr_assert_eq(bootparams_build(&gm, &a), 0, "%s", err_msg());
 	cr_assert_eq(zp()->hdr.cmd_line_ptr, CMDLINE, "0 would mean a pre-2.02 loader");
 	cr_assert_eq(gm.hva[CMDLINE], 0);
 }
@@ -104,7 +107,7 @@ Test(bootparams, cmdline_at_cmdline_size_is_accepted)
 	memset(s, 'a', 0x7ff);
 	s[0x7ff] = 0;
 	a = args(s);
-	cr_assert_eq(bootparams_build(&gm, &bz, &kp, &a), 0, "%s", err_msg());
+	cr_assert_eq(bootparams_build(&gm, &a), 0, "%s", err_msg());
 	free(s);
 }
 
@@ -116,7 +119,7 @@ Test(bootparams, rejects_cmdline_longer_than_cmdline_size)
 	memset(s, 'a', 0x800);
 	s[0x800] = 0;
 	a = args(s);
-	cr_assert_eq(bootparams_build(&gm, &bz, &kp, &a), -EINVAL);
+	cr_assert_eq(bootparams_build(&gm, &a), -EINVAL);
 	cr_assert_not_null(strstr(err_msg(), "cmdline_size 2047"), "%s", err_msg());
 	cr_assert_eq(gm.hva[CMDLINE], 0, "nothing written");
 	free(s);
@@ -127,7 +130,7 @@ Test(bootparams, rejects_cmdline_longer_than_vmm_area)
 	struct bootparams_args a = args("console=ttyS0");
 
 	a.cmdline_max = 8;
-	cr_assert_eq(bootparams_build(&gm, &bz, &kp, &a), -EINVAL);
+	cr_assert_eq(bootparams_build(&gm, &a), -EINVAL);
 	cr_assert_not_null(strstr(err_msg(), "command-line area"), "%s", err_msg());
 }
 
@@ -136,7 +139,7 @@ Test(bootparams, e820_matches_ram)
 	struct bootparams_args a = args("");
 	struct boot_params *p = zp();
 
-	cr_assert_eq(bootparams_build(&gm, &bz, &kp, &a), 0, "%s", err_msg());
+	cr_assert_eq(bootparams_build(&gm, &a), 0, "%s", err_msg());
 	cr_assert_eq(p->e820_entries, 3);
 	cr_assert_eq(p->e820_table[0].addr, 0);
 	cr_assert_eq(p->e820_table[0].size, MEMMAP_EBDA_START);
@@ -152,5 +155,31 @@ Test(bootparams, rejects_zero_page_outside_ram)
 	struct bootparams_args a = args("");
 
 	a.zero_page = MiB(64) - 0x800;
-	cr_assert_eq(bootparams_build(&gm, &bz, &kp, &a), -E2BIG);
+	cr_assert_eq(bootparams_build(&gm, &a), -E2BIG);
+}
+
+Test(bootparams, synthesized_header_for_plain_elf)
+{
+	uint8_t hdr[BOOTPARAMS_SYNTH_LEN];
+	struct bootparams_args a = { .zero_page = ZP, .cmdline = CMDLINE,
+				     .cmdline_max = 0x10000, .cmdline_str = "x" };
+
+	bootparams_synth_header(&a, hdr, 0x1000000);
+	cr_assert_eq(bootparams_build(&gm, &a), 0, "%s", err_msg());
+	cr_assert_eq(zp()->hdr.boot_flag, 0xaa55);
+	cr_assert_eq(zp()->hdr.header, 0x53726448);
+	cr_assert_eq(zp()->hdr.version, 0x020f);
+	cr_assert_eq(zp()->hdr.type_of_loader, 0xff);
+	cr_assert_eq(zp()->hdr.code32_start, 0x1000000);
+	cr_assert_eq(zp()->hdr.cmdline_size, 2047);
+	cr_assert_eq(zp()->hdr.cmd_line_ptr, CMDLINE);
+	cr_assert_eq(zp()->e820_entries, 3);
+}
+
+Test(bootparams, rejects_oversized_header)
+{
+	struct bootparams_args a = args("");
+
+	a.setup_header_len = 0x290 - 0x1f1 + 1;
+	cr_assert_eq(bootparams_build(&gm, &a), -EINVAL);
 }

@@ -159,3 +159,67 @@ Test(load, regions_for_validation)
 	cr_assert_eq(load_table_room(LAYOUT_PT_BASE), LAYOUT_PT_END - LAYOUT_PT_BASE);
 	cr_assert_eq(load_table_room(0x100000), 0);
 }
+
+static struct load_request elf_request(uint8_t *elf, enum boot_proto proto, bool is_auto)
+{
+	struct load_request req = request("console=ttyS0");
+
+	req.kernel = elf;
+	req.kernel_len = FIX_ELF_LEN;
+	req.entry = (struct entry_options){ .proto = proto, .proto_auto = is_auto,
+					    .paging_auto = true };
+	return req;
+}
+
+Test(load, plain_elf_auto_enters_e_entry_in_long_mode)
+{
+	uint8_t *elf = fixture_elf();
+	struct load_request req = elf_request(elf, BOOT_LINUX32, true);
+	struct boot_params *bp = (void *)(gm.hva + LAYOUT_ZERO_PAGE);
+
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0, "%s", err_msg());
+	cr_assert_eq(st.proto, BOOT_ELF);
+	cr_assert_eq(st.cpu.rip, FIX_ELF_ENTRY);
+	cr_assert_eq(st.cpu.rsi, LAYOUT_ZERO_PAGE);
+	cr_assert_eq(st.paging.mode, PAGING_LONG);
+	cr_assert_eq(bp->hdr.header, 0x53726448, "synthesized header");
+	cr_assert_eq(bp->hdr.ramdisk_image, res.initrd);
+	cr_assert_eq(memcmp(gm.hva + FIX_ELF_TEXT_PADDR, elf + FIX_ELF_TEXT_OFF,
+			    FIX_ELF_TEXT_SIZE), 0, "PT_LOAD at p_paddr");
+	cr_assert_eq(res.kernel.load, FIX_ELF_TEXT_PADDR);
+	free(elf);
+}
+
+Test(load, plain_elf_pvh)
+{
+	uint8_t *elf = fixture_elf();
+	struct load_request req = elf_request(elf, BOOT_PVH, false);
+	uint32_t magic;
+
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0, "%s", err_msg());
+	cr_assert_eq(st.cpu.rip, FIX_ELF_PVH_ENTRY);
+	cr_assert_eq(st.cpu.rbx, LAYOUT_PVH_START_INFO);
+	cr_assert_eq(st.paging.mode, PAGING_OFF);
+	memcpy(&magic, gm.hva + LAYOUT_PVH_START_INFO, 4);
+	cr_assert_eq(magic, 0x336ec578);
+	free(elf);
+}
+
+Test(load, elf_file_refuses_bzimage_entries)
+{
+	uint8_t *elf = fixture_elf();
+	struct load_request req = elf_request(elf, BOOT_LINUX64, false);
+
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "needs a bzImage"), "%s", err_msg());
+	free(elf);
+}
+
+Test(load, bzimage_without_payload_cannot_boot_elf)
+{
+	struct load_request req = request("");
+
+	req.entry.proto = BOOT_ELF; /* the fixture has no payload */
+	cr_assert_neq(load_linux(&gm, &req, &st, &res), 0);
+	cr_assert(ram_is_zero());
+}

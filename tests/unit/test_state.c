@@ -6,6 +6,7 @@
 
 #include "mmu/bits.h"
 #include "mmu/err.h"
+#include "tests/unit/fixtures.h"
 #include "vmm/state.h"
 
 static struct entry_state st;
@@ -14,8 +15,7 @@ static void setup(void)
 {
 	struct entry_options o = { .proto = BOOT_LINUX64, .paging = PAGING_LONG };
 
-	cr_assert_eq(entry_build(&st, &o, 0x1000000, 0x7000, 0x8ff0, 0x500, 0x9000,
-				 0x94000, MiB(256)), 0);
+	cr_assert_eq(fixture_entry(&st, &o, MiB(256)), 0);
 }
 
 TestSuite(state, .init = setup);

@@ -37,8 +37,7 @@ static void build(enum boot_proto proto, enum paging_mode mode, bool large)
 	struct entry_options o = { .proto = proto, .paging = mode, .large_pages = large };
 	struct pt_result pt;
 
-	cr_assert_eq(entry_build(&st, &o, 0x1000000, 0x7000, 0x8ff0, 0x500, 0x9000,
-				 0x94000, MiB(64)), 0, "%s", err_msg());
+	cr_assert_eq(fixture_entry(&st, &o, MiB(64)), 0, "%s", err_msg());
 	cr_assert_eq(entry_write(&gm, &st, 0x500, 0x7000, &pt), 0, "%s", err_msg());
 }
 
