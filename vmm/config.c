@@ -18,6 +18,8 @@ const char config_usage[] =
 	"  -m, --mem SIZE       guest RAM: a number with K, M, G or T (binary units);\n"
 	"                       no suffix means MiB (default 256M, 16M..1T)\n"
 	"  -v, --verbose        print the chosen layout on stderr\n"
+	"      --timeout SECONDS  end the run with status 8 after SECONDS (0: never)\n"
+	"      --no-seccomp     do not install the system-call filter\n"
 	"\n"
 	"Entry state (see README, \"Entry states\"):\n"
 	"      --boot=auto|linux32|linux64|elf|pvh  kernel entry point: a bzImage's\n"
@@ -39,12 +41,13 @@ const char config_usage[] =
 	"\n"
 	"Exit status: 0 guest rebooted or powered off, 1 usage or input error,\n"
 	"2 host/KVM error, 3 triple fault, 4 KVM entry failure, 5 KVM internal error,\n"
-	"6 KVM refused the entry state.\n";
+	"6 KVM refused the entry state, 7 guest kernel panic, 8 --timeout reached,\n"
+	"64+N the guest wrote N (0..63) to the debug-exit port 0xf4.\n";
 
 enum long_only {
 	OPT_BOOT = 0x100, OPT_PAGING, OPT_LARGE_PAGES, OPT_BOOT_CS, OPT_BOOT_DS,
 	OPT_KEEP_SEGMENTS, OPT_SUBARCH, OPT_DUMP, OPT_ENTRY_STATE, OPT_NO_VALIDATE,
-	OPT_EXTRACT,
+	OPT_EXTRACT, OPT_TIMEOUT, OPT_NO_SECCOMP,
 };
 
 static const struct option options[] = {
@@ -66,6 +69,8 @@ static const struct option options[] = {
 	{ "entry-state", required_argument, NULL, OPT_ENTRY_STATE },
 	{ "no-validate", no_argument, NULL, OPT_NO_VALIDATE },
 	{ "extract-vmlinux", required_argument, NULL, OPT_EXTRACT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -176,6 +181,9 @@ static int parse_entry_option(int opt, struct config *cfg)
 	case OPT_ENTRY_STATE: cfg->entry_state_file = optarg; return 0;
 	case OPT_NO_VALIDATE: cfg->no_validate = true; return 0;
 	case OPT_EXTRACT: cfg->extract_vmlinux = optarg; return 0;
+	case OPT_TIMEOUT:
+		return parse_u32("--timeout", optarg, CONFIG_MAX_TIMEOUT, &cfg->timeout_s);
+	case OPT_NO_SECCOMP: cfg->no_seccomp = true; return 0;
 	default: return -EINVAL;
 	}
 }

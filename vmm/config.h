@@ -10,6 +10,7 @@
 #define CONFIG_DEFAULT_MEM (256ULL << 20)
 #define CONFIG_MIN_MEM (16ULL << 20)
 #define CONFIG_MAX_MEM (1ULL << 40)
+#define CONFIG_MAX_TIMEOUT 86400 /* --timeout: at most a day */
 #define CONFIG_DEFAULT_APPEND "console=ttyS0 reboot=k panic=-1"
 
 enum config_action { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION };
@@ -29,6 +30,8 @@ struct config {
 	const char *entry_state_file; /* NULL: none */
 	bool no_validate;
 	const char *extract_vmlinux; /* --extract-vmlinux OUT: write the payload, exit */
+	uint32_t timeout_s;	     /* --timeout: 0 = none */
+	bool no_seccomp;
 };
 
 /*

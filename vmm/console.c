@@ -90,9 +90,10 @@ int console_start(struct machine *m)
 	int r;
 
 	enter_raw_mode();
-	/* The kick signal is for the vCPU thread only. */
+	/* The kick and --timeout's alarm are for the vCPU thread only. */
 	sigemptyset(&block);
 	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGALRM);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	r = pthread_create(&t, NULL, input_thread, m);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -44,14 +44,14 @@ int dispatch_exit(struct dispatch *d, const struct vm_exit *e, const char **why)
 		*why = "unexpected KVM exit";
 		return VMM_EXIT_INTERNAL;
 	}
-	if (d->reset_requested) {
-		*why = "guest reset through the i8042";
-		return VMM_EXIT_OK;
+	if (d->device_status != DISPATCH_CONTINUE) {
+		*why = d->device_why ? d->device_why : "a device ended the run";
+		return d->device_status;
 	}
 	return DISPATCH_CONTINUE;
 }
 
 bool dispatch_is_failure(int status)
 {
-	return status != VMM_EXIT_OK;
+	return status != VMM_EXIT_OK && status < VMM_EXIT_DEBUG_BASE;
 }

@@ -11,7 +11,10 @@
 
 struct dispatch {
 	struct bus pio, mmio;
-	bool reset_requested; /* set by the i8042 reset callback */
+	/* Set by a device (i8042 reset, debug exit) to end the run after the
+	 * current access; DISPATCH_CONTINUE (initial value) keeps running. */
+	int device_status;
+	const char *device_why; /* one line for the final report */
 };
 
 /*

@@ -11,6 +11,9 @@ enum vmm_exit {
 	VMM_EXIT_INTERNAL = 5,	   /* KVM internal/emulation error, KVM_RUN failure,
 				    * or an exit the VMM does not handle */
 	VMM_EXIT_KVM_REFUSED = 6,  /* KVM_SET_SREGS/REGS rejected the entry state */
+	VMM_EXIT_PANIC = 7,	   /* the guest rebooted after "Kernel panic" */
+	VMM_EXIT_TIMEOUT = 8,	   /* --timeout reached */
+	VMM_EXIT_DEBUG_BASE = 64,  /* + (value & 63) written to the debug-exit port */
 };
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "mmu/err.h"
 #include "vmm/layout.h"
+#include "vmm/sandbox.h"
 
 #define KVM_API_EXPECTED 12	  /* KVM_GET_API_VERSION, Documentation/virt/kvm/api.rst */
 #define CPUID_MAX_ENTRIES 256
@@ -413,4 +414,19 @@ void vcpu_dump(struct vcpu *c, FILE *f)
 		dump_sregs(f, &sregs);
 	else
 		fprintf(f, "  KVM_GET_SREGS: %s\n", strerror(errno));
+}
+
+unsigned vcpu_run_ioctls(const struct vcpu *c, struct sandbox_ioctl *out, unsigned max)
+{
+	const struct sandbox_ioctl list[] = {
+		{ c->fd, KVM_RUN },		/* the run loop */
+		{ c->vm->vm_fd, KVM_IRQ_LINE },	/* UART interrupts */
+		{ c->fd, KVM_GET_REGS },	/* register dumps */
+		{ c->fd, KVM_GET_SREGS },
+	};
+	unsigned n = sizeof(list) / sizeof(list[0]);
+
+	n = n < max ? n : max;
+	memcpy(out, list, n * sizeof(list[0]));
+	return n;
 }

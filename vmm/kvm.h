@@ -51,4 +51,9 @@ int vcpu_run(struct vcpu *c, struct vm_exit *out);
 /* Print the vCPU's registers, control registers and segments to `f`. */
 void vcpu_dump(struct vcpu *c, FILE *f);
 
+/* The ioctls the run loop still makes (fd, request) for the seccomp filter;
+ * returns how many were written to `out` (at most `max`). */
+struct sandbox_ioctl;
+unsigned vcpu_run_ioctls(const struct vcpu *c, struct sandbox_ioctl *out, unsigned max);
+
 #endif

@@ -44,5 +44,8 @@
 #define LAYOUT_COM1_IRQ 4
 #define LAYOUT_I8042_DATA_PORT 0x60
 #define LAYOUT_I8042_CMD_PORT 0x64
+/* Debug-exit port where QEMU users put isa-debug-exit (iobase=0xf4,iosize=0x04). */
+#define LAYOUT_DEBUG_EXIT_PORT 0xf4
+#define LAYOUT_DEBUG_EXIT_LEN 4
 
 #endif

@@ -13,6 +13,7 @@
 #include "vmm/exitcode.h"
 #include "vmm/file.h"
 #include "vmm/layout.h"
+#include "vmm/sandbox.h"
 #include "vmm/state.h"
 
 #define KICK_SIGNAL SIGUSR1
@@ -88,6 +89,7 @@ int machine_prepare(struct machine *m, const struct config *cfg)
 	int r;
 
 	memset(m, 0, sizeof(*m));
+	m->timeout_s = cfg->timeout_s;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->rx_space, NULL);
 	r = alloc_ram(&m->mem, cfg->mem);
@@ -106,7 +108,9 @@ int machine_prepare(struct machine *m, const struct config *cfg)
 
 static void uart_tx(void *ctx, uint8_t c)
 {
-	(void)ctx;
+	struct machine *m = ctx;
+
+	panic_watch_feed(&m->panic, c);
 	/* A full or closed stdout drops the byte; the guest never blocks on it. */
 	if (write(STDOUT_FILENO, &c, 1) < 0)
 		return;
@@ -119,23 +123,37 @@ static void uart_irq(void *ctx, bool level)
 	(void)vm_irq_line(m->vm, LAYOUT_COM1_IRQ, level);
 }
 
+/* A reset after the kernel printed its panic banner is a panic, not a reboot. */
 static void i8042_reset(void *ctx)
 {
 	struct machine *m = ctx;
 
-	m->io.reset_requested = true;
+	m->io.device_status = m->panic.seen ? VMM_EXIT_PANIC : VMM_EXIT_OK;
+	m->io.device_why = m->panic.seen ? "guest kernel panic (\"" PANIC_WATCH_TEXT "\", then reset)"
+					 : "guest reset through the i8042";
+}
+
+static void debug_exit(void *ctx, uint32_t value)
+{
+	struct machine *m = ctx;
+
+	m->io.device_status = VMM_EXIT_DEBUG_BASE + (int)(value & 63);
+	m->io.device_why = "guest wrote to the debug-exit port";
 }
 
 static int add_devices(struct machine *m)
 {
 	const struct uart8250_host uh = { .tx = uart_tx, .set_irq = uart_irq, .ctx = m };
 	const struct i8042_host kh = { .reset = i8042_reset, .ctx = m };
+	const struct debug_exit_host dh = { .exit = debug_exit, .ctx = m };
 	int r;
 
 	bus_init(&m->io.pio);
 	bus_init(&m->io.mmio);
+	m->io.device_status = DISPATCH_CONTINUE;
 	uart8250_init(&m->uart, &uh);
 	i8042_init(&m->i8042, &kh);
+	debug_exit_init(&m->debug_exit, &dh);
 	r = bus_add(&m->io.pio, LAYOUT_COM1_PORT, 8, &uart8250_ops, &m->uart);
 	if (r == 0)
 		r = bus_add(&m->io.pio, LAYOUT_I8042_DATA_PORT, 1,
@@ -143,20 +161,29 @@ static int add_devices(struct machine *m)
 	if (r == 0)
 		r = bus_add(&m->io.pio, LAYOUT_I8042_CMD_PORT, 1,
 			    &i8042_cmd_ops, &m->i8042);
+	if (r == 0)
+		r = bus_add(&m->io.pio, LAYOUT_DEBUG_EXIT_PORT, LAYOUT_DEBUG_EXIT_LEN,
+			    &debug_exit_ops, &m->debug_exit);
 	return r;
 }
 
+static volatile sig_atomic_t timed_out;
+
 static void kick_handler(int sig)
 {
-	(void)sig; /* only interrupts KVM_RUN (EINTR) */
+	if (sig == SIGALRM)
+		timed_out = 1;
+	/* Otherwise only interrupts KVM_RUN (EINTR). */
 }
 
+/* The kick and --timeout's SIGALRM both interrupt KVM_RUN in the vCPU thread. */
 static void install_kick_handler(void)
 {
 	struct sigaction sa = { .sa_handler = kick_handler };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(KICK_SIGNAL, &sa, NULL); /* no SA_RESTART */
+	sigaction(SIGALRM, &sa, NULL);
 }
 
 int machine_start(struct machine *m)
@@ -172,6 +199,14 @@ int machine_start(struct machine *m)
 	if (r == 0)
 		r = vcpu_create(m->vm, &m->vcpu);
 	return r;
+}
+
+int machine_sandbox(struct machine *m)
+{
+	struct sandbox_ioctl ioctls[8];
+	unsigned n = vcpu_run_ioctls(m->vcpu, ioctls, 8);
+
+	return sandbox_install(ioctls, n);
 }
 
 int machine_load_state(struct machine *m)
@@ -207,9 +242,13 @@ int machine_run(struct machine *m)
 	const char *why = "";
 	int status = DISPATCH_CONTINUE;
 
+	if (m->timeout_s)
+		alarm(m->timeout_s);
 	while (status == DISPATCH_CONTINUE) {
 		if (m->quit_requested)
 			return VMM_EXIT_OK;
+		if (timed_out)
+			return report(m, VMM_EXIT_TIMEOUT, "--timeout reached");
 		if (vcpu_run(m->vcpu, &e) < 0) {
 			fprintf(stderr, "\nvmm: %s\n", err_msg());
 			return report(m, VMM_EXIT_INTERNAL, "KVM_RUN failed");

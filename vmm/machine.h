@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "devices/debug_exit.h"
 #include "devices/i8042.h"
 #include "devices/uart8250.h"
 #include "mmu/guest_mem.h"
@@ -12,6 +13,7 @@
 #include "vmm/dispatch.h"
 #include "vmm/kvm.h"
 #include "vmm/load.h"
+#include "vmm/panic_watch.h"
 
 #define MACHINE_MAX_VIOLATIONS 32
 
@@ -26,6 +28,9 @@ struct machine {
 	struct dispatch io;
 	struct uart8250 uart;
 	struct i8042 i8042;
+	struct debug_exit debug_exit;
+	struct panic_watch panic;
+	unsigned timeout_s; /* 0: none */
 	struct vm *vm;
 	struct vcpu *vcpu;
 	pthread_t vcpu_thread;
@@ -46,6 +51,8 @@ int machine_prepare(struct machine *m, const struct config *cfg);
 int machine_start(struct machine *m);
 /* Give the entry state to the vCPU; a failure means KVM refused it. */
 int machine_load_state(struct machine *m);
+/* Install the seccomp filter (after every setup step). */
+int machine_sandbox(struct machine *m);
 /* Run until the guest ends; returns a VMM_EXIT_* status. */
 int machine_run(struct machine *m);
 /* Console input: hand bytes to the UART, waiting while its FIFO is full. */

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "loader/payload.h"
 
@@ -13,6 +14,7 @@
 #include "vmm/exitcode.h"
 #include "vmm/file.h"
 #include "vmm/machine.h"
+#include "vmm/sandbox.h"
 #include "vmm/state.h"
 
 #ifndef VMM_VERSION
@@ -72,6 +74,22 @@ static int start(struct machine *m)
 	return VMM_EXIT_OK;
 }
 
+/* Last setup step: from here on only the run loop's system calls work. */
+static int sandbox(struct machine *m, const struct config *cfg)
+{
+	const char *selftest = getenv("VMM_SECCOMP_SELFTEST");
+
+	if (cfg->no_seccomp)
+		return VMM_EXIT_OK;
+	if (machine_sandbox(m) < 0) {
+		fprintf(stderr, "vmm: %s\n", err_msg());
+		return VMM_EXIT_HOST;
+	}
+	if (selftest && !strcmp(selftest, "1"))
+		sandbox_selftest();
+	return VMM_EXIT_OK;
+}
+
 #define EXTRACT_MAX (1ULL << 30) /* refuse payloads that claim more than 1 GiB */
 
 /* --extract-vmlinux: the bzImage's payload, decompressed, byte for byte. */
@@ -117,6 +135,8 @@ static int run(const struct config *cfg)
 	if (check_violations(&m, cfg) < 0)
 		return VMM_EXIT_USAGE;
 	r = start(&m);
+	if (r == VMM_EXIT_OK)
+		r = sandbox(&m, cfg);
 	if (r == VMM_EXIT_OK)
 		r = machine_run(&m);
 	console_restore();

@@ -121,4 +121,23 @@ boots_to_userspace vmlinux-elf
 KERNEL=$VMLINUX boot vmlinux-pvh "guest.action=reboot" --boot=pvh
 boots_to_userspace vmlinux-pvh
 
+# 9. Exit-code taxonomy, each from a real guest (all runs above had the seccomp filter on).
+boot panic 'guest.cmd="echo c >/proc/sysrq-trigger"'
+[ "$rc" -eq 7 ] && has panic "Kernel panic - not syncing" && grep -q "guest kernel panic" "$work/panic.err"
+check guest-panic-exit-7 $? "exit status $rc, stderr: $(head -c 200 "$work/panic.err")"
+boot debug-exit 'guest.cmd="printf \\005 | dd of=/dev/port bs=1 seek=244 2>/dev/null"'
+[ "$rc" -eq 69 ]
+check debug-exit-5-gives-69 $? "exit status $rc, stderr: $(head -c 200 "$work/debug-exit.err")"
+boot timeout "guest.action=shell" --timeout 25
+[ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout.err" && grep -q "rip=0x" "$work/timeout.err"
+check timeout-exit-8 $? "exit status $rc, stderr: $(head -c 200 "$work/timeout.err")"
+
+# 10. seccomp: a forbidden system call after the filter is in place kills vmm with SIGSYS
+#     (the test hook VMM_SECCOMP_SELFTEST; vmm's status is then 128 + 31).
+VMM_SECCOMP_SELFTEST=1 boot seccomp "guest.action=reboot"
+[ "$rc" -eq 159 ] && grep -q "seccomp: forbidden system call" "$work/seccomp.err"
+check seccomp-sigsys $? "exit status $rc, stderr: $(head -c 200 "$work/seccomp.err")"
+boot no-seccomp "guest.action=reboot" --no-seccomp
+boots_to_userspace no-seccomp
+
 summary boot

@@ -131,3 +131,34 @@ Test(config, stray_argument)
 	cr_assert_eq(PARSE(&c, "-k", "bz", "extra"), -EINVAL);
 	cr_assert_str_eq(err_msg(), "unexpected argument 'extra'");
 }
+
+Test(config, timeout_and_seccomp)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--timeout", "30", "--no-seccomp"), 0, "%s", err_msg());
+	cr_assert_eq(c.timeout_s, 30);
+	cr_assert(c.no_seccomp);
+	cr_assert_eq(PARSE(&c, "-k", "bz"), 0);
+	cr_assert_eq(c.timeout_s, 0, "no timeout by default");
+	cr_assert_not(c.no_seccomp, "seccomp on by default");
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--timeout", "1e3"), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "--timeout: '1e3'"), "%s", err_msg());
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--timeout", "90000"), -EINVAL);
+}
+
+Test(config, boot_and_paging_names)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--boot=pvh", "--paging", "off"), 0, "%s", err_msg());
+	cr_assert_eq(c.entry.proto, BOOT_PVH);
+	cr_assert_not(c.entry.proto_auto);
+	cr_assert_eq(c.entry.paging, PAGING_OFF);
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--boot=efi"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--paging=huge"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--boot-cs", "0x28", "--boot-ds", "40"), 0);
+	cr_assert_eq(c.entry.cs, 0x28);
+	cr_assert_eq(c.entry.ds, 40);
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--boot-cs", "0x10000"), -EINVAL);
+}

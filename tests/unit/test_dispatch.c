@@ -39,6 +39,7 @@ static void setup(void)
 {
 	memset(&dev, 0, sizeof(dev));
 	memset(&d, 0, sizeof(d));
+	d.device_status = DISPATCH_CONTINUE;
 	bus_init(&d.pio);
 	bus_init(&d.mmio);
 	cr_assert_eq(bus_add(&d.pio, 0x3f8, 8, &fake_ops, &dev), 0);
@@ -112,9 +113,10 @@ Test(dispatch, reset_request_ends_run_with_ok)
 	uint8_t b = 0;
 	struct vm_exit e = io(0x3f8, true, &b, 1);
 
-	d.reset_requested = true;
+	d.device_status = VMM_EXIT_OK;
+	d.device_why = "guest reset";
 	cr_assert_eq(dispatch_exit(&d, &e, &why), VMM_EXIT_OK);
-	cr_assert_not_null(why);
+	cr_assert_str_eq(why, "guest reset");
 }
 
 Test(dispatch, final_statuses)
@@ -137,7 +139,10 @@ Test(dispatch, final_statuses)
 		cr_assert_not_null(why);
 	}
 	cr_assert(dispatch_is_failure(VMM_EXIT_TRIPLE_FAULT));
+	cr_assert(dispatch_is_failure(VMM_EXIT_PANIC));
+	cr_assert(dispatch_is_failure(VMM_EXIT_TIMEOUT));
 	cr_assert_not(dispatch_is_failure(VMM_EXIT_OK));
+	cr_assert_not(dispatch_is_failure(VMM_EXIT_DEBUG_BASE + 3), "guest-chosen code");
 }
 
 Test(dispatch, interrupted_run_continues)

@@ -1,0 +1,28 @@
+/* sandbox.h: the seccomp allow-list vmm installs once setup is over. */
+#ifndef VMM_SANDBOX_H
+#define VMM_SANDBOX_H
+
+#include <stdint.h>
+
+/* One ioctl the run loop still needs: request `request` on descriptor `fd`. */
+struct sandbox_ioctl {
+	int fd;
+	unsigned long request;
+};
+
+/*
+ * Install a seccomp filter on every thread of the process (TSYNC) that
+ * allows only what the run loop needs: the listed ioctls, read on stdin,
+ * write on stdout/stderr, terminal restore on stdin, futexes, signals to
+ * itself, sleeping, memory release and exit. Anything else raises SIGSYS;
+ * vmm prints the system-call number and dies by that signal.
+ * Returns 0 or a negative errno with err_msg() set.
+ */
+int sandbox_install(const struct sandbox_ioctl *ioctls, unsigned n);
+
+/* Test hook: with VMM_SECCOMP_SELFTEST=1 in the environment, main() makes a
+ * forbidden system call right after sandbox_install() (never reachable from
+ * the guest). */
+void sandbox_selftest(void);
+
+#endif
