@@ -3,6 +3,7 @@
 
 passed=0
 failed=0
+skipped=0
 
 pass() {
     passed=$((passed + 1))
@@ -14,12 +15,17 @@ fail() {
     echo "FAIL: $1: $2"
 }
 
+skip() {
+    skipped=$((skipped + 1))
+    echo "SKIP: $1: $2"
+}
+
 # check NAME COND_STATUS REASON: pass if the preceding test command succeeded.
 check() {
     if [ "$2" -eq 0 ]; then pass "$1"; else fail "$1" "$3"; fi
 }
 
 summary() {
-    echo "$1: $passed passed, $failed failed"
+    echo "$1: $passed passed, $failed failed, $skipped skipped"
     [ "$failed" -eq 0 ]
 }

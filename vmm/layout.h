@@ -9,11 +9,11 @@
  *   0x06000  PVH: hvm_start_info, then its module list at 0x6040
  *   0x07000  boot_params (the zero page, 4 KiB), or for PVH the memory map
  *   0x08ff0  initial stack top (the kernel switches stacks at once)
- *   0x09000  1:1 page tables, up to 0x9d000: below the 2 pages at
- *            0x9d000 that the 64-bit decompressor borrows for its paging
- *            trampoline (find_trampoline_placement(): BIOS start 0x9f000
- *            minus TRAMPOLINE_32BIT_SIZE)
  *   0x20000  kernel command line, up to LAYOUT_CMDLINE_MAX bytes with NUL
+ *   0x30000  1:1 page tables, up to 0x9d000: above the command line and
+ *            below the 2 pages at 0x9d000 that the 64-bit decompressor
+ *            borrows for its paging trampoline (find_trampoline_placement():
+ *            BIOS start 0x9f000 minus TRAMPOLINE_32BIT_SIZE)
  * The kernel goes at pref_address (normally 16 MiB), the initrd at the top
  * of low RAM; [3 GiB, 4 GiB) holds no RAM (see guest_mem.h).
  */
@@ -26,7 +26,7 @@
 /* Nothing the kernel brings may go below 1 MiB: the VMM's own structures live there. */
 #define LAYOUT_KERNEL_FLOOR 0x100000ULL
 #define LAYOUT_STACK_TOP 0x8ff0ULL
-#define LAYOUT_PT_BASE 0x9000ULL
+#define LAYOUT_PT_BASE 0x30000ULL
 #define LAYOUT_PT_END 0x9d000ULL
 #define LAYOUT_CMDLINE 0x20000ULL
 #define LAYOUT_CMDLINE_MAX 0x10000ULL

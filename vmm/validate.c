@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mmu/bits.h"
+
 #define PAGE 4096ULL
 
 struct checker {
@@ -124,12 +126,20 @@ static void check_segments(struct checker *c)
 		check_segment(c, segs[i].name, segs[i].s);
 }
 
-/* Every page of the region: RAM, and with paging on mapped 1:1 and writable. */
+/* Every page of the region: RAM, not under the page tables, and with
+ * paging on mapped 1:1 and writable. */
 static void check_region(struct checker *c, const struct region *r)
 {
 	const struct entry_state *st = c->st;
+	uint64_t tables = 0;
 	char v[64];
 
+	if (pt_size(&st->paging, &tables) &&
+	    ranges_overlap(st->paging.base, tables, r->start, r->len)) {
+		snprintf(v, sizeof(v), "tables-overlap:%s", r->name);
+		violation(c, v, "the page tables [0x%" PRIx64 ", 0x%" PRIx64 ") overwrite %s [0x%" PRIx64 ", 0x%" PRIx64 ")",
+			  st->paging.base, st->paging.base + tables, r->name, r->start, r->start + r->len);
+	}
 	if (!gm_ptr(c->gm, r->start, r->len)) {
 		snprintf(v, sizeof(v), "region-not-ram:%s", r->name);
 		violation(c, v, "%s [0x%" PRIx64 ", 0x%" PRIx64 ") is not guest RAM", r->name, r->start, r->start + r->len);

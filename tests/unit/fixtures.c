@@ -185,8 +185,8 @@ int fixture_entry(struct entry_state *st, const struct entry_options *o,
 	struct entry_addrs a = {
 		.rip = 0x1000000 + (o->proto == BOOT_LINUX64 ? 0x200 : 0),
 		.info = o->proto == BOOT_PVH ? 0x6000 : 0x7000,
-		.stack = 0x8ff0, .gdt = 0x500, .tables = 0x9000,
-		.tables_limit = 0x94000, .map_end = map_end,
+		.stack = 0x8ff0, .gdt = 0x500, .tables = 0x30000,
+		.tables_limit = 0x6d000, .map_end = map_end,
 	};
 
 	return entry_build(st, o, &a);

@@ -68,7 +68,7 @@ uint8_t *fixture_compress(const char *cmd, const void *data, size_t len,
 
 /* entry_build() with the VMM's default addresses: kernel at 16 MiB (64-bit
  * entries at +0x200), zero page 0x7000, stack 0x8ff0, GDT 0x500, tables
- * 0x9000 (0x94000 bytes) mapping [0, map_end). */
+ * 0x30000 (0x6d000 bytes) mapping [0, map_end). */
 struct entry_state;
 struct entry_options;
 int fixture_entry(struct entry_state *st, const struct entry_options *o,

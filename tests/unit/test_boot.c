@@ -89,7 +89,7 @@ Test(boot, linux64_long_mode)
 	cr_assert_eq(st.cpu.cr0, 0x80000011ULL);
 	cr_assert_eq(st.cpu.cr4, 0x20, "PAE");
 	cr_assert_eq(st.cpu.efer, 0x500, "LME|LMA");
-	cr_assert_eq(st.cpu.cr3, 0x9000);
+	cr_assert_eq(st.cpu.cr3, 0x30000);
 }
 
 Test(boot, paging_registers_per_mode)
@@ -97,7 +97,7 @@ Test(boot, paging_registers_per_mode)
 	cr_assert_eq(build(BOOT_LINUX32, PAGING_NONPAE, false, 0, 0), 0);
 	cr_assert_eq(st.cpu.cr0, 0x80000011ULL);
 	cr_assert_eq(st.cpu.cr4, 0, "4 KiB pages need no PSE");
-	cr_assert_eq(st.cpu.cr3, 0x9000);
+	cr_assert_eq(st.cpu.cr3, 0x30000);
 	cr_assert_eq(build(BOOT_LINUX32, PAGING_NONPAE, true, 0, 0), 0);
 	cr_assert_eq(st.cpu.cr4, 0x10, "PSE for 4 MiB pages");
 	cr_assert_eq(build(BOOT_LINUX32, PAGING_PAE, false, 0, 0), 0);
@@ -183,7 +183,7 @@ Test(boot, write_puts_gdt_and_tables_in_memory)
 	cr_assert_eq(entry_write(&gm, &st, 0x500, 0x7000, &pt), 0, "%s", err_msg());
 	memcpy(&e, gm.hva + 0x500 + 0x10, 8);
 	cr_assert_eq(e, 0x00af9b000000ffffULL);
-	cr_assert_eq(pt.cr3, 0x9000);
+	cr_assert_eq(pt.cr3, 0x30000);
 	cr_assert_eq(pt.mapped, MiB(256));
 	st.cpu.gdt.base = 0x6ff0;
 	st.cpu.gdt.base = 0x5ff0;

@@ -139,17 +139,17 @@ Test(validate, region_not_writable)
 {
 	build(BOOT_LINUX64, PAGING_LONG, false);
 	uint64_t e;
-	/* PD entry for the kernel at 16 MiB: clear RW. */
-	memcpy(&e, gm.hva + 0xb000 + 8 * 8, 8);
+	/* PD (after PML4 and PDPT) entry for the kernel at 16 MiB: clear RW. */
+	memcpy(&e, gm.hva + 0x32000 + 8 * 8, 8);
 	e &= ~PTE_RW;
-	memcpy(gm.hva + 0xb000 + 8 * 8, &e, 8);
+	memcpy(gm.hva + 0x32000 + 8 * 8, &e, 8);
 	expect("region-not-mapped:kernel");
 }
 
 Test(validate, pdpte_reserved_bits)
 {
 	build(BOOT_LINUX32, PAGING_PAE, false);
-	gm.hva[0x9000] |= 0x2;
+	gm.hva[0x30000] |= 0x2;
 	expect("region-not-mapped:zero-page");
 }
 
@@ -166,4 +166,15 @@ Test(validate, cs_not_code)
 	st.gdt[2] = 0x00cf93000000ffffULL;
 	st.cpu.cs.type = 3;
 	expect("cs-not-code");
+}
+
+Test(validate, tables_overlapping_a_region)
+{
+	struct pt_result pt;
+
+	build(BOOT_LINUX32, PAGING_NONPAE, false);
+	st.paging.base = 0x6000; /* 17 pages reach over the zero page at 0x7000 */
+	st.cpu.cr3 = 0x6000;
+	cr_assert_eq(entry_write(&gm, &st, 0x500, 0x6000, &pt), 0, "%s", err_msg());
+	expect("tables-overlap:zero-page");
 }
