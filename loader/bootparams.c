@@ -101,7 +101,7 @@ void bootparams_synth_header(struct bootparams_args *a,
 		.version = 0x020f,
 		.loadflags = LOADED_HIGH,
 		.kernel_alignment = 0x200000, /* CONFIG_PHYSICAL_ALIGN default */
-		.cmdline_size = 2047,	      /* COMMAND_LINE_SIZE 2048 - NUL */
+		.cmdline_size = BOOTPARAMS_SYNTH_CMDLINE_SIZE, /* COMMAND_LINE_SIZE 2048 - NUL */
 		.initrd_addr_max = 0x7fffffff,
 	};
 

@@ -40,6 +40,7 @@ void bootparams_from_bzimage(struct bootparams_args *a, const struct bzimage *bz
  * (x86 COMMAND_LINE_SIZE - 1). `buf` holds BOOTPARAMS_SYNTH_LEN bytes.
  */
 #define BOOTPARAMS_SYNTH_LEN (0x26c - 0x1f1)
+#define BOOTPARAMS_SYNTH_CMDLINE_SIZE 2047
 void bootparams_synth_header(struct bootparams_args *a,
 			     uint8_t buf[BOOTPARAMS_SYNTH_LEN], gpa_t load);
 

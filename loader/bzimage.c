@@ -37,6 +37,10 @@ static int check_layout(struct bzimage *bz)
 	unsigned sects = h->setup_sects ? h->setup_sects : BZ_DEFAULT_SETUP_SECTS;
 
 	bz->hdr_end = BZ_JUMP_OFFSET + 2 + bz->img[BZ_JUMP_OFFSET + 1];
+	if (bz->hdr_end < BZ_HDR_MIN_END)
+		return errf(-EINVAL,
+			    "bzimage: jump 0x%04x puts the header end at 0x%zx, before init_size (protocol 2.10 needs 0x%x)",
+			    h->jump, bz->hdr_end, BZ_HDR_MIN_END);
 	if (bz->hdr_end > BZ_HDR_LIMIT)
 		return errf(-EINVAL,
 			    "bzimage: jump 0x%04x puts the header end at 0x%zx, beyond boot_params' limit 0x%x",
@@ -115,6 +119,11 @@ int bzimage_place(const struct bzimage *bz, const struct guest_mem *gm,
 	if (kp->load + bz->pm_size > end)
 		end = kp->load + bz->pm_size;
 	kp->end = end;
+	if (end > GM_LOW_LIMIT)
+		return errf(-E2BIG,
+			    "bzimage: the kernel window 0x%llx-0x%llx (pref_address + init_size 0x%x) crosses the 3 GiB limit of low RAM: no --mem can hold it",
+			    (unsigned long long)kp->runtime_start,
+			    (unsigned long long)end, h->init_size);
 	if (end > top)
 		return errf(-E2BIG,
 			    "bzimage: the kernel needs RAM up to 0x%llx (runtime start 0x%llx + init_size 0x%x) but guest RAM ends at 0x%llx: use --mem %lluM or more",

@@ -12,6 +12,7 @@
 #define BZ_HDR_OFFSET 0x1f1	/* setup_sects: first byte of the setup header */
 #define BZ_JUMP_OFFSET 0x200	/* 2-byte jump; header ends at 0x202 + byte[0x201] */
 #define BZ_HDR_LIMIT 0x290	/* boot_params.hdr may not reach edd_mbr_sig_buffer */
+#define BZ_HDR_MIN_END 0x264	/* a 2.10 header ends after init_size (0x260, 4 bytes) */
 #define BZ_BOOT_FLAG 0xaa55
 #define BZ_HDRS_MAGIC 0x53726448 /* "HdrS" */
 #define BZ_MIN_VERSION 0x020a	/* 2.10: init_size and pref_address exist */

@@ -129,12 +129,13 @@ int entry_build(struct entry_state *st, const struct entry_options *o,
 int entry_write(struct guest_mem *gm, const struct entry_state *st,
 		gpa_t gdt_lo, gpa_t gdt_hi, struct pt_result *pt)
 {
-	uint64_t bytes = (uint64_t)st->gdt_n * 8, end = st->cpu.gdt.base + bytes;
+	uint64_t bytes = (uint64_t)st->gdt_n * 8, end;
 	void *dst;
 
 	if (st->gdt_n == 0)
 		return pt_build(gm, &st->paging, pt);
-	if (st->cpu.gdt.base < gdt_lo || end > gdt_hi)
+	if (__builtin_add_overflow(st->cpu.gdt.base, bytes, &end) ||
+	    st->cpu.gdt.base < gdt_lo || end > gdt_hi)
 		return errf(-E2BIG,
 			    "entry-state: %u GDT entries at gdt.base 0x%llx leave the GDT area [0x%llx, 0x%llx)",
 			    st->gdt_n, (unsigned long long)st->cpu.gdt.base,

@@ -139,6 +139,8 @@ static int parse_selector(const char *opt, const char *s, uint16_t *out)
 	uint32_t v;
 	int r = parse_u32(opt, s, 0xffff, &v);
 
+	if (r == 0 && v == 0)
+		return errf(-EINVAL, "%s: 0 is the null selector", opt);
 	*out = (uint16_t)v;
 	return r;
 }

@@ -115,6 +115,18 @@ static int place_elf(struct loading *l, const struct elf_kernel *k)
 	return r;
 }
 
+/* PVH has no cmdline_size field: hold the line to the kernel's own limit. */
+static int check_pvh_cmdline(const struct loading *l)
+{
+	uint32_t max = l->bz ? l->bz->hdr.cmdline_size : BOOTPARAMS_SYNTH_CMDLINE_SIZE;
+	size_t len = strlen(l->req->cmdline);
+
+	if (len > max)
+		return errf(-EINVAL, "cmdline: %zu bytes exceed the kernel's cmdline_size %u",
+			    len, max);
+	return 0;
+}
+
 static int write_pvh(struct loading *l)
 {
 	struct pvh_args a = {
@@ -133,7 +145,7 @@ static int write_elf_boot_info(struct loading *l, const struct elf_kernel *k)
 	struct bootparams_args a = { 0 };
 
 	if (l->o.proto == BOOT_PVH)
-		return write_pvh(l);
+		return check_pvh_cmdline(l) < 0 ? -EINVAL : write_pvh(l);
 	if (l->bz)
 		bootparams_from_bzimage(&a, l->bz, &l->res->kernel);
 	else

@@ -192,6 +192,9 @@ int machine_start(struct machine *m)
 
 	m->vcpu_thread = pthread_self(); /* the caller becomes the vCPU thread */
 	install_kick_handler();
+	/* Armed now: alarm() is not on the run loop's seccomp allow-list. */
+	if (m->timeout_s)
+		alarm(m->timeout_s);
 	r = vm_create(&m->vm, &m->mem);
 
 	if (r == 0)
@@ -242,8 +245,6 @@ int machine_run(struct machine *m)
 	const char *why = "";
 	int status = DISPATCH_CONTINUE;
 
-	if (m->timeout_s)
-		alarm(m->timeout_s);
 	while (status == DISPATCH_CONTINUE) {
 		if (m->quit_requested)
 			return VMM_EXIT_OK;

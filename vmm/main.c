@@ -111,7 +111,7 @@ static int extract(const struct config *cfg)
 		file_unmap(&f);
 	}
 	if (r < 0) {
-		fprintf(stderr, "vmm: %s\n", err_msg());
+		fprintf(stderr, "vmm: --extract-vmlinux: %s\n", err_msg());
 		return VMM_EXIT_USAGE;
 	}
 	return VMM_EXIT_OK;

@@ -1,0 +1,54 @@
+#!/bin/bash
+# hostile-tests.sh: a hostile guest (tests/hostile/hostile.c) pokes every I/O port, random MMIO
+# and the UART and floods the console; vmm must neither crash nor hang, must end with status 0
+# when the guest finally resets, must keep its memory bounded and must restore the terminal.
+# Usage: tests/boot/hostile-tests.sh VMM KERNEL INITRD HOSTILE
+set -u
+VMM=$1
+KERNEL=$2
+INITRD=$3
+HOSTILE=$4
+. "$(dirname "$0")/../lib.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+MEM_MIB=256
+SLACK_MIB=64 # vmm's own memory beyond guest RAM
+
+# The test initramfs plus a second cpio archive holding /hostile (the kernel unpacks both).
+mkdir "$work/extra"
+cp "$HOSTILE" "$work/extra/hostile"
+(cd "$work/extra" && echo hostile | cpio -o -H newc -R 0:0 --quiet) | gzip >"$work/extra.cpio.gz"
+cat "$INITRD" "$work/extra.cpio.gz" >"$work/initrd"
+
+# Inside a pseudo-terminal (script): terminal settings before and after, vmm's peak RSS.
+cat >"$work/run.sh" <<INNER
+stty -g >"$work/stty.before"
+"$VMM" --kernel "$KERNEL" --initrd "$work/initrd" --mem ${MEM_MIB}M --timeout 600 \\
+    --append "console=ttyS0 reboot=k panic=-1 guest.cmd=/hostile" >"$work/out" 2>"$work/err" &
+pid=\$!
+while kill -0 \$pid 2>/dev/null; do
+    grep VmHWM /proc/\$pid/status >"$work/hwm.tmp" 2>/dev/null && mv "$work/hwm.tmp" "$work/hwm"
+    sleep 0.5
+done
+wait \$pid
+echo \$? >"$work/rc"
+stty -g >"$work/stty.after"
+INNER
+timeout 900 script -qec "bash $work/run.sh" /dev/null </dev/null >/dev/null 2>&1
+rc=$(cat "$work/rc" 2>/dev/null || echo none)
+
+[ "$rc" = 0 ]
+check hostile-guest-exit-0 $? "exit status $rc, stderr: $(head -c 300 "$work/err")"
+grep -aq "HOSTILE: ports, uart and [0-9]* mmio pages done" "$work/out"
+check hostile-guest-finished $? "no completion line; last output: $(tail -c 200 "$work/out" | tr -d '\0')"
+[ "$(grep -ac 'HOSTILE: start' "$work/out")" -eq 1 ] && [ "$(wc -c <"$work/out")" -gt 200000 ]
+check console-flood-delivered $? "$(wc -c <"$work/out") bytes of output"
+cmp -s "$work/stty.before" "$work/stty.after"
+check terminal-restored $? "stty before '$(cat "$work/stty.before")' after '$(cat "$work/stty.after")'"
+hwm_kib=$(awk '{print $2}' "$work/hwm" 2>/dev/null || echo 0)
+# Only meaningful for a run that went the whole way.
+[ "$rc" = 0 ] && [ "$hwm_kib" -gt 0 ] && [ "$hwm_kib" -lt $(((MEM_MIB + SLACK_MIB) * 1024)) ]
+check memory-bounded $? "exit status $rc, peak RSS ${hwm_kib} KiB, limit $(((MEM_MIB + SLACK_MIB) * 1024)) KiB"
+echo "hostile: vmm peak RSS ${hwm_kib} KiB with ${MEM_MIB} MiB of guest RAM"
+
+summary hostile
