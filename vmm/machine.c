@@ -90,6 +90,7 @@ int machine_prepare(struct machine *m, const struct config *cfg)
 
 	memset(m, 0, sizeof(*m));
 	m->timeout_s = cfg->timeout_s;
+	m->verbose = cfg->verbose;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->rx_space, NULL);
 	r = alloc_ram(&m->mem, cfg->mem);
@@ -230,8 +231,31 @@ static int handle_exit(struct machine *m, const struct vm_exit *e,
 	return status;
 }
 
+static void print_exit_counts(const struct machine *m)
+{
+	static const char *const names[] = {
+		[EXIT_IO] = "io", [EXIT_MMIO] = "mmio", [EXIT_INTR] = "intr",
+		[EXIT_HLT] = "hlt", [EXIT_SHUTDOWN] = "shutdown",
+		[EXIT_FAIL_ENTRY] = "fail-entry", [EXIT_INTERNAL] = "internal",
+		[EXIT_SYSTEM_SHUTDOWN] = "system-shutdown",
+		[EXIT_SYSTEM_RESET] = "system-reset", [EXIT_SYSTEM_CRASH] = "system-crash",
+		[EXIT_OTHER] = "other",
+	};
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i <= EXIT_OTHER; i++)
+		total += m->exits[i];
+	fprintf(stderr, "vmm: %llu exits to userspace:", (unsigned long long)total);
+	for (unsigned i = 0; i <= EXIT_OTHER; i++)
+		if (m->exits[i])
+			fprintf(stderr, " %s %llu", names[i], (unsigned long long)m->exits[i]);
+	fputc('\n', stderr);
+}
+
 static int report(struct machine *m, int status, const char *why)
 {
+	if (m->verbose)
+		print_exit_counts(m);
 	if (dispatch_is_failure(status)) {
 		fprintf(stderr, "\nvmm: %s\n", why);
 		vcpu_dump(m->vcpu, stderr);
@@ -254,6 +278,8 @@ int machine_run(struct machine *m)
 			fprintf(stderr, "\nvmm: %s\n", err_msg());
 			return report(m, VMM_EXIT_INTERNAL, "KVM_RUN failed");
 		}
+		if ((unsigned)e.kind <= EXIT_OTHER)
+			m->exits[e.kind]++;
 		status = handle_exit(m, &e, &why);
 	}
 	return report(m, status, why);

@@ -31,6 +31,8 @@ struct machine {
 	struct debug_exit debug_exit;
 	struct panic_watch panic;
 	unsigned timeout_s; /* 0: none */
+	bool verbose;	    /* print exit counts at the end */
+	uint64_t exits[EXIT_OTHER + 1]; /* VM exits seen, by kind */
 	struct vm *vm;
 	struct vcpu *vcpu;
 	pthread_t vcpu_thread;

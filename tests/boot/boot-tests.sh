@@ -12,7 +12,7 @@ VMLINUX=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 LIMIT=${BOOT_TEST_LIMIT:-240} # seconds: a hang fails the case instead of stalling CI
-BASE="console=ttyS0 reboot=k panic=-1"
+BASE="console=ttyS0 reboot=k panic=-1 $GUEST_IDLE"
 
 # boot NAME APPEND [VMM OPTIONS...]: run vmm with stdin from /dev/null;
 # output in $work/NAME.{out,err,txt}, status in rc.

@@ -24,7 +24,7 @@ cat "$INITRD" "$work/extra.cpio.gz" >"$work/initrd"
 cat >"$work/run.sh" <<INNER
 stty -g >"$work/stty.before"
 "$VMM" --kernel "$KERNEL" --initrd "$work/initrd" --mem ${MEM_MIB}M --timeout 600 \\
-    --append "console=ttyS0 reboot=k panic=-1 guest.cmd=/hostile" >"$work/out" 2>"$work/err" &
+    --append "console=ttyS0 reboot=k panic=-1 $GUEST_IDLE guest.cmd=/hostile" >"$work/out" 2>"$work/err" &
 pid=\$!
 while kill -0 \$pid 2>/dev/null; do
     grep VmHWM /proc/\$pid/status >"$work/hwm.tmp" 2>/dev/null && mv "$work/hwm.tmp" "$work/hwm"

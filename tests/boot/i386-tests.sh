@@ -11,7 +11,7 @@ INITRD=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 LIMIT=${BOOT_TEST_LIMIT:-240}
-APPEND="console=ttyS0 reboot=k panic=-1 guest.action=reboot"
+APPEND="console=ttyS0 reboot=k panic=-1 $GUEST_IDLE guest.action=reboot"
 
 # run NAME KERNEL LIMIT [VMM OPTIONS...]: status in rc, output in $work/NAME.{txt,err}.
 run() {
