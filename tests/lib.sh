@@ -5,10 +5,8 @@ passed=0
 failed=0
 skipped=0
 
-# Under nested (emulated) SVM a guest that idles with HLT sometimes hangs the whole L1 guest
-# (seen here repeatedly; QEMU's TCG loses the wakeup). Test guests there poll instead:
-# a kernel command-line choice of the guest, not a change to what vmm does.
-GUEST_IDLE=${WITH_KVM_NESTED:+idle=poll}
+# Extra guest kernel parameters for the test guests (none by default).
+GUEST_IDLE=${GUEST_EXTRA_APPEND:-}
 
 pass() {
     passed=$((passed + 1))
