@@ -51,8 +51,10 @@ static int allow_io(scmp_filter_ctx ctx)
 	struct scmp_arg_cmp in = SCMP_A0(SCMP_CMP_EQ, STDIN_FILENO);
 	struct scmp_arg_cmp out = SCMP_A0(SCMP_CMP_EQ, STDOUT_FILENO);
 	struct scmp_arg_cmp err = SCMP_A0(SCMP_CMP_EQ, STDERR_FILENO);
-	struct scmp_arg_cmp tty[] = { SCMP_A0(SCMP_CMP_EQ, STDIN_FILENO),
+	struct scmp_arg_cmp set[] = { SCMP_A0(SCMP_CMP_EQ, STDIN_FILENO),
 				      SCMP_A1(SCMP_CMP_EQ, TCSETS) };
+	struct scmp_arg_cmp get[] = { SCMP_A0(SCMP_CMP_EQ, STDIN_FILENO),
+				      SCMP_A1(SCMP_CMP_EQ, TCGETS) };
 	int r = allow(ctx, SCMP_SYS(read), 1, &in);   /* console input thread */
 
 	if (r == 0)
@@ -60,7 +62,9 @@ static int allow_io(scmp_filter_ctx ctx)
 	if (r == 0)
 		r = allow(ctx, SCMP_SYS(write), 1, &err); /* messages, register dumps */
 	if (r == 0)
-		r = allow(ctx, SCMP_SYS(ioctl), 2, tty);  /* tcsetattr(): restore the terminal */
+		r = allow(ctx, SCMP_SYS(ioctl), 2, set);  /* tcsetattr(): restore the terminal */
+	if (r == 0) /* glibc's tcsetattr() reads the settings back to check them */
+		r = allow(ctx, SCMP_SYS(ioctl), 2, get);
 	return r;
 }
 
