@@ -29,17 +29,29 @@ static int write_cmdline(struct guest_mem *gm, const struct bootparams_args *a)
 	return 0;
 }
 
-static void fill_e820(struct boot_params *bp, const struct guest_mem *gm)
+static void fill_e820(struct boot_params *bp, const struct memmap_entry *map,
+		      unsigned n)
 {
-	struct memmap_entry map[MEMMAP_MAX];
-	unsigned n = memmap_build(gm, map);
-
 	for (unsigned i = 0; i < n; i++) {
 		bp->e820_table[i].addr = map[i].addr;
 		bp->e820_table[i].size = map[i].size;
 		bp->e820_table[i].type = map[i].type;
 	}
 	bp->e820_entries = (uint8_t)n;
+}
+
+int bootparams_set_memmap(struct guest_mem *gm, gpa_t zero_page,
+			  const struct memmap_entry *map, unsigned n)
+{
+	struct boot_params *bp = gm_ptr(gm, zero_page, sizeof(*bp));
+
+	if (!bp)
+		return errf(-E2BIG, "bootparams: zero page 0x%llx is not RAM",
+			    (unsigned long long)zero_page);
+	if (n > MEMMAP_MAX)
+		return errf(-EINVAL, "bootparams: %u e820 entries, at most %u", n, MEMMAP_MAX);
+	fill_e820(bp, map, n);
+	return 0;
 }
 
 static void fill_header(struct setup_header *h, const struct bootparams_args *a)
@@ -58,6 +70,8 @@ static void fill_header(struct setup_header *h, const struct bootparams_args *a)
 int bootparams_build(struct guest_mem *gm, const struct bootparams_args *a)
 {
 	struct boot_params *bp = gm_ptr(gm, a->zero_page, sizeof(*bp));
+	struct memmap_entry map[MEMMAP_MAX];
+	unsigned n = memmap_build(gm, map);
 	int r;
 
 	if (a->setup_header_len > BZ_HDR_LIMIT - BZ_HDR_OFFSET ||
@@ -78,7 +92,7 @@ int bootparams_build(struct guest_mem *gm, const struct bootparams_args *a)
 	 * wipe most of boot_params (bootparam_utils.h). */
 	memcpy((uint8_t *)bp + BZ_HDR_OFFSET, a->setup_header, a->setup_header_len);
 	fill_header(&bp->hdr, a);
-	fill_e820(bp, gm);
+	fill_e820(bp, map, n);
 	return 0;
 }
 

@@ -29,6 +29,11 @@ struct bootparams_args {
  */
 int bootparams_build(struct guest_mem *gm, const struct bootparams_args *a);
 
+/* Replace the zero page's e820 table with `map` (at most MEMMAP_MAX entries). */
+struct memmap_entry;
+int bootparams_set_memmap(struct guest_mem *gm, gpa_t zero_page,
+			  const struct memmap_entry *map, unsigned n);
+
 /* Setup-header arguments for a validated bzImage loaded at kp->load. */
 void bootparams_from_bzimage(struct bootparams_args *a, const struct bzimage *bz,
 			     const struct kernel_place *kp);

@@ -12,7 +12,8 @@
 #define MEMMAP_EBDA_START 0x9fc00ULL
 #define MEMMAP_HIGH_MEM 0x100000ULL
 
-#define MEMMAP_MAX 4
+/* The plain map has at most 4 entries; one reservation splits a RAM entry in 3. */
+#define MEMMAP_MAX 6
 
 struct memmap_entry {
 	uint64_t addr, size;
@@ -26,5 +27,14 @@ struct memmap_entry {
  */
 unsigned memmap_build(const struct guest_mem *gm,
 		      struct memmap_entry out[MEMMAP_MAX]);
+
+/*
+ * Mark [start, start + len) reserved in the `n` sorted, disjoint entries of
+ * `map` (room for MEMMAP_MAX): the RAM entry that contains it is split in
+ * up to three. Returns the new count, or -EINVAL if the range is not inside
+ * one RAM entry or there is no room.
+ */
+int memmap_reserve(struct memmap_entry map[MEMMAP_MAX], unsigned n,
+		   uint64_t start, uint64_t len);
 
 #endif

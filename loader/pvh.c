@@ -191,6 +191,26 @@ static void fill_start_info(void *si, void *ml, const struct pvh_args *a,
 	memcpy(si, &info, sizeof(info));
 }
 
+int pvh_set_memmap(struct guest_mem *gm, gpa_t start_info, gpa_t memmap,
+		   const struct memmap_entry *map, unsigned n)
+{
+	uint32_t entries = n;
+	void *si = NULL, *mm = NULL;
+	int r = region(gm, "start_info", start_info, sizeof(struct hvm_start_info), &si);
+
+	if (r == 0)
+		r = region(gm, "memmap", memmap,
+			   MEMMAP_MAX * sizeof(struct hvm_memmap_table_entry), &mm);
+	if (r == 0 && n > MEMMAP_MAX)
+		r = errf(-EINVAL, "pvh: %u memmap entries, at most %u", n, MEMMAP_MAX);
+	if (r < 0)
+		return r;
+	fill_memmap(mm, map, n);
+	memcpy((uint8_t *)si + offsetof(struct hvm_start_info, memmap_entries), &entries,
+	       sizeof(entries));
+	return 0;
+}
+
 int pvh_build(struct guest_mem *gm, const struct pvh_args *a)
 {
 	struct memmap_entry map[MEMMAP_MAX];

@@ -79,4 +79,10 @@ int pvh_note_scan(const void *notes, size_t len, bool *found,
  */
 int pvh_build(struct guest_mem *gm, const struct pvh_args *a);
 
+/* Replace the memory map pvh_build() wrote at `memmap` (and start_info's
+ * memmap_entries) with `map`; at most MEMMAP_MAX entries. */
+struct memmap_entry;
+int pvh_set_memmap(struct guest_mem *gm, gpa_t start_info, gpa_t memmap,
+		   const struct memmap_entry *map, unsigned n);
+
 #endif

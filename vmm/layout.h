@@ -13,7 +13,9 @@
  *   0x30000  1:1 page tables, up to 0x9d000: above the command line and
  *            below the 2 pages at 0x9d000 that the 64-bit decompressor
  *            borrows for its paging trampoline (find_trampoline_placement():
- *            BIOS start 0x9f000 minus TRAMPOLINE_32BIT_SIZE)
+ *            BIOS start 0x9f000 minus TRAMPOLINE_32BIT_SIZE). Tables that
+ *            do not fit there go to the lowest free RAM above 1 MiB
+ *            (vmm/load.c); either way the e820 map reserves them.
  * The kernel goes at pref_address (normally 16 MiB), the initrd at the top
  * of low RAM; [3 GiB, 4 GiB) holds no RAM (see guest_mem.h).
  */
@@ -27,7 +29,11 @@
 #define LAYOUT_KERNEL_FLOOR 0x100000ULL
 #define LAYOUT_STACK_TOP 0x8ff0ULL
 #define LAYOUT_PT_BASE 0x30000ULL
-#define LAYOUT_PT_END 0x9d000ULL
+/* The 64-bit decompressor's paging trampoline: 2 pages below 0x9f000
+ * (arch/x86/boot/compressed/pgtable_64.c, TRAMPOLINE_32BIT_SIZE). */
+#define LAYOUT_TRAMPOLINE 0x9d000ULL
+#define LAYOUT_TRAMPOLINE_END 0x9f000ULL
+#define LAYOUT_PT_END LAYOUT_TRAMPOLINE
 #define LAYOUT_CMDLINE 0x20000ULL
 #define LAYOUT_CMDLINE_MAX 0x10000ULL
 

@@ -8,8 +8,10 @@
 
 #include "loader/bootparams.h"
 #include "loader/elf.h"
+#include "loader/memmap.h"
 #include "loader/payload.h"
 #include "loader/pvh.h"
+#include "mmu/bits.h"
 #include "mmu/err.h"
 #include "vmm/layout.h"
 
@@ -31,18 +33,69 @@ static bool has_64bit_entry(const struct bzimage *bz)
 	       (bz->hdr.xloadflags & XLF_KERNEL_64);
 }
 
+static bool clear_of_kernel_and_initrd(const struct loading *l, gpa_t at, uint64_t len)
+{
+	const struct kernel_place *k = &l->res->kernel;
+
+	return !ranges_overlap(at, len, k->load, k->end - k->load) &&
+	       !ranges_overlap(at, len, l->res->initrd, l->res->initrd_size);
+}
+
+/*
+ * The lowest home for `bytes` of tables: the low table area when they fit
+ * (loader data below 640 KiB, as boot.rst keeps it), else the lowest page
+ * above 1 MiB, at the floor or right after the kernel window or the initrd,
+ * where they touch neither. The e820 map reserves them (load_write_memmap()).
+ */
+static int place_tables(const struct loading *l, uint64_t bytes, gpa_t *at)
+{
+	const struct load_result *res = l->res;
+	uint64_t top = gm_low_size(l->gm), best = UINT64_MAX;
+	gpa_t cand[] = { LAYOUT_KERNEL_FLOOR, res->kernel.end,
+			 res->initrd + res->initrd_size };
+
+	if (bytes <= LAYOUT_PT_END - LAYOUT_PT_BASE) {
+		*at = LAYOUT_PT_BASE;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
+		gpa_t c;
+
+		if (align_up(cand[i], PT_PAGE, &c) && c >= LAYOUT_KERNEL_FLOOR && c < top && bytes <= top - c &&
+		    clear_of_kernel_and_initrd(l, c, bytes) && c < best)
+			best = c;
+	}
+	if (best == UINT64_MAX)
+		return errf(-E2BIG,
+			    "pagetable: %s tables for 0x%llx bytes need %llu KiB and no free RAM holds them next to the kernel and initrd: use less --mem or larger pages",
+			    paging_mode_name(l->o.paging), (unsigned long long)top,
+			    (unsigned long long)(bytes >> 10));
+	*at = best;
+	return 0;
+}
+
 /* Map all low RAM 1:1: the initrd sits at its top, and a 32-bit
  * decompressor with KASLR may pick any e820 RAM for its output. */
 static int build_entry(struct loading *l, gpa_t rip, gpa_t info)
 {
 	struct entry_addrs a = {
 		.rip = rip, .info = info, .stack = LAYOUT_STACK_TOP,
-		.gdt = LAYOUT_GDT, .tables = LAYOUT_PT_BASE,
-		.tables_limit = load_table_room(LAYOUT_PT_BASE),
-		.map_end = gm_low_size(l->gm),
+		.gdt = LAYOUT_GDT, .map_end = gm_low_size(l->gm),
 	};
+	struct pt_spec spec;
+	uint64_t bytes = 0;
+	int r;
 
 	entry_resolve_paging(&l->o);
+	spec = (struct pt_spec){ .mode = l->o.paging, .large = l->o.large_pages,
+				 .map_end = a.map_end };
+	if (!pt_size(&spec, &bytes))
+		return errf(-E2BIG, "pagetable: %s paging cannot map 0x%llx bytes",
+			    paging_mode_name(spec.mode), (unsigned long long)a.map_end);
+	r = place_tables(l, bytes, &a.tables);
+	if (r < 0)
+		return r;
+	a.tables_limit = load_table_room(l->gm, a.tables);
 	return entry_build(l->st, &l->o, &a);
 }
 
@@ -256,10 +309,29 @@ unsigned load_regions(const struct load_result *res, const struct entry_state *s
 	out[n++] = (struct region){ "gdt", st->cpu.gdt.base,
 				    (uint64_t)st->cpu.gdt.limit + 1 };
 	out[n++] = (struct region){ "stack", rsp - stack, stack };
+	if (st->proto == BOOT_LINUX32 || st->proto == BOOT_LINUX64)
+		out[n++] = (struct region){ "trampoline", LAYOUT_TRAMPOLINE,
+					    LAYOUT_TRAMPOLINE_END - LAYOUT_TRAMPOLINE };
 	return n;
 }
 
-uint64_t load_table_room(gpa_t base)
+uint64_t load_table_room(const struct guest_mem *gm, gpa_t base)
 {
-	return base >= LAYOUT_PT_BASE && base < LAYOUT_PT_END ? LAYOUT_PT_END - base : 0;
+	uint64_t top = gm_low_size(gm);
+
+	return base < top ? top - base : 0;
+}
+
+int load_write_memmap(struct guest_mem *gm, const struct entry_state *st,
+		      uint64_t table_bytes)
+{
+	struct memmap_entry map[MEMMAP_MAX];
+	int n = (int)memmap_build(gm, map), r;
+
+	/* Tables outside one RAM range stay unreserved: validation names them. */
+	if (table_bytes && (r = memmap_reserve(map, (unsigned)n, st->paging.base, table_bytes)) > 0)
+		n = r;
+	if (st->proto == BOOT_PVH)
+		return pvh_set_memmap(gm, LAYOUT_PVH_START_INFO, LAYOUT_PVH_MEMMAP, map, (unsigned)n);
+	return bootparams_set_memmap(gm, LAYOUT_ZERO_PAGE, map, (unsigned)n);
 }

@@ -44,11 +44,22 @@ int load_linux(struct guest_mem *gm, const struct load_request *req,
 	       struct entry_state *st, struct load_result *res);
 
 /* The regions the kernel needs at entry, for entry_validate(); returns the count. */
-#define LOAD_MAX_REGIONS 6
+#define LOAD_MAX_REGIONS 7
 unsigned load_regions(const struct load_result *res, const struct entry_state *st,
 		      struct region out[LOAD_MAX_REGIONS]);
 
-/* Bytes of page-table area available at `base` (0 outside the table area). */
-uint64_t load_table_room(gpa_t base);
+/* Bytes of low RAM from `base` up (0 if `base` is not below the low top):
+ * what page tables placed there may use; validation checks what they hit. */
+uint64_t load_table_room(const struct guest_mem *gm, gpa_t base);
+
+/*
+ * Rewrite the guest's memory map (the zero page's e820 table, or the PVH
+ * memmap) with the page tables [st->paging.base, + table_bytes) reserved,
+ * so that the kernel never reuses them while they are live. Call after
+ * entry_write(); tables outside one RAM range are left unreserved (entry
+ * validation reports them as tables-not-ram).
+ */
+int load_write_memmap(struct guest_mem *gm, const struct entry_state *st,
+		      uint64_t table_bytes);
 
 #endif

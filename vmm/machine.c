@@ -100,8 +100,10 @@ int machine_prepare(struct machine *m, const struct config *cfg)
 		r = apply_state_file(m, cfg->entry_state_file);
 	if (r < 0)
 		return r;
-	m->entry.paging.limit = load_table_room(m->entry.paging.base);
+	m->entry.paging.limit = load_table_room(&m->mem, m->entry.paging.base);
 	r = entry_write(&m->mem, &m->entry, LAYOUT_GDT, LAYOUT_GDT_END, &m->pt);
+	if (r == 0)
+		r = load_write_memmap(&m->mem, &m->entry, m->pt.bytes);
 	if (r == 0)
 		validate(m);
 	return r;

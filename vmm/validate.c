@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "loader/memmap.h"
 #include "mmu/bits.h"
 
 #define PAGE 4096ULL
@@ -160,6 +161,26 @@ static void check_region(struct checker *c, const struct region *r)
 	}
 }
 
+/* The tables must sit in one e820 RAM range, which the map then reserves
+ * for them (load_write_memmap()): never in the legacy hole below 1 MiB or
+ * across the end of RAM, where the kernel's view and ours would differ. */
+static void check_tables_in_ram(struct checker *c)
+{
+	const struct pt_spec *p = &c->st->paging;
+	struct memmap_entry map[MEMMAP_MAX];
+	unsigned n = memmap_build(c->gm, map);
+	uint64_t bytes = 0;
+
+	if (!pt_size(p, &bytes) || bytes == 0)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		if (map[i].type == MEMMAP_RAM && p->base >= map[i].addr &&
+		    bytes <= map[i].size && p->base - map[i].addr <= map[i].size - bytes)
+			return;
+	violation(c, "tables-not-ram", "the page tables [0x%" PRIx64 ", 0x%" PRIx64 ") are not inside one RAM range of the memory map",
+		  p->base, p->base + bytes);
+}
+
 unsigned entry_validate(const struct guest_mem *gm, const struct entry_state *st,
 			const struct region *regions, unsigned nregions,
 			violation_fn report, void *ctx)
@@ -170,6 +191,7 @@ unsigned entry_validate(const struct guest_mem *gm, const struct entry_state *st
 	check_paging_regs(&c);
 	check_proto(&c);
 	check_segments(&c);
+	check_tables_in_ram(&c);
 	for (unsigned i = 0; i < nregions; i++)
 		if (regions[i].len)
 			check_region(&c, &regions[i]);

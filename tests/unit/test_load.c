@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader/bootparams.h"
+#include "loader/memmap.h"
 #include "mmu/bits.h"
 #include "mmu/err.h"
 #include "tests/unit/fixtures.h"
@@ -148,7 +150,7 @@ Test(load, regions_for_validation)
 	struct region r[LOAD_MAX_REGIONS];
 
 	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0);
-	cr_assert_eq(load_regions(&res, &st, r), 6);
+	cr_assert_eq(load_regions(&res, &st, r), 7);
 	cr_assert_str_eq(r[0].name, "kernel");
 	cr_assert_eq(r[0].start, FIX_PREF_ADDRESS);
 	cr_assert_eq(r[0].len, FIX_INIT_SIZE);
@@ -156,8 +158,100 @@ Test(load, regions_for_validation)
 	cr_assert_eq(r[3].start, res.initrd);
 	cr_assert_eq(r[4].len, 0x28, "gdt");
 	cr_assert_eq(r[5].start + r[5].len, LAYOUT_STACK_TOP);
-	cr_assert_eq(load_table_room(LAYOUT_PT_BASE), LAYOUT_PT_END - LAYOUT_PT_BASE);
-	cr_assert_eq(load_table_room(0x100000), 0);
+	cr_assert_str_eq(r[6].name, "trampoline");
+	cr_assert_eq(load_table_room(&gm, LAYOUT_PT_BASE), MiB(64) - LAYOUT_PT_BASE);
+	cr_assert_eq(load_table_room(&gm, MiB(64)), 0);
+}
+
+/* --- where the page tables go, for every mode and RAM size --------------- */
+
+static struct load_result big_res;
+static struct entry_state big_st;
+
+static void record_violation(void *ctx, const char *name, const char *detail)
+{
+	(void)detail;
+	cr_log_error("violation %s: %s", name, detail);
+	(*(unsigned *)ctx)++;
+}
+
+/* Load the fixture with `mode` paging into `size` bytes of RAM, as vmm does
+ * (load, write GDT + tables, rewrite the memory map), and check the result:
+ * tables at `want_base`, reserved in e820, all low RAM mapped 1:1, clean. */
+static void check_tables(uint64_t size, enum paging_mode mode, bool large, gpa_t want_base)
+{
+	struct guest_mem big = fixture_ram(size);
+	struct load_request req = request("console=ttyS0");
+	struct boot_params *bp = (void *)(big.hva + LAYOUT_ZERO_PAGE);
+	struct region regions[LOAD_MAX_REGIONS];
+	struct pt_result pt;
+	uint64_t low = gm_low_size(&big), probes[] = { 0, LAYOUT_ZERO_PAGE, MiB(1), MiB(16),
+						       low / 2, low - 1 };
+	unsigned bad = 0, reserved = 0;
+
+	cr_assert_not_null(big.hva);
+	req.entry = (struct entry_options){ .proto = BOOT_LINUX32, .paging = mode,
+					    .large_pages = large };
+	if (mode == PAGING_LONG)
+		req.entry.proto = BOOT_LINUX64;
+	cr_assert_eq(load_linux(&big, &req, &big_st, &big_res), 0, "%s", err_msg());
+	cr_assert_eq(big_st.paging.base, want_base, "tables at 0x%llx",
+		     (unsigned long long)big_st.paging.base);
+	big_st.paging.limit = load_table_room(&big, big_st.paging.base);
+	cr_assert_eq(entry_write(&big, &big_st, LAYOUT_GDT, LAYOUT_GDT_END, &pt), 0, "%s", err_msg());
+	cr_assert_eq(load_write_memmap(&big, &big_st, pt.bytes), 0, "%s", err_msg());
+	for (unsigned i = 0; i < bp->e820_entries; i++)
+		if (bp->e820_table[i].type == MEMMAP_RESERVED &&
+		    bp->e820_table[i].addr == want_base && bp->e820_table[i].size == pt.bytes)
+			reserved++;
+	cr_assert_eq(reserved, 1, "the tables are reserved in e820");
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		struct pt_walk w;
+
+		cr_assert_eq(pt_translate(&big, mode, large, pt.cr3, probes[i], &w), 0,
+			     "0x%llx mapped", (unsigned long long)probes[i]);
+		cr_assert_eq(w.pa, probes[i]);
+		cr_assert(w.writable);
+	}
+	entry_validate(&big, &big_st, regions, load_regions(&big_res, &big_st, regions),
+		       record_violation, &bad);
+	cr_assert_eq(bad, 0);
+	fixture_ram_free(&big);
+}
+
+Test(load, nonpae_4k_tables_beyond_the_low_area_go_to_1mib)
+{
+	check_tables(MiB(432), PAGING_NONPAE, false, LAYOUT_PT_BASE); /* 436 KiB: still fit */
+	check_tables(MiB(512), PAGING_NONPAE, false, MiB(1));
+	check_tables(GiB(1), PAGING_NONPAE, false, MiB(1));
+	check_tables(GiB(3), PAGING_NONPAE, false, MiB(1));
+}
+
+Test(load, large_page_tables_stay_in_the_low_area)
+{
+	uint64_t sizes[] = { MiB(512), GiB(1), GiB(3) };
+
+	for (size_t i = 0; i < 3; i++) {
+		check_tables(sizes[i], PAGING_NONPAE, true, LAYOUT_PT_BASE);
+		check_tables(sizes[i], PAGING_PAE, false, LAYOUT_PT_BASE);
+		check_tables(sizes[i], PAGING_LONG, false, LAYOUT_PT_BASE);
+	}
+	check_tables(GiB(8), PAGING_LONG, false, LAYOUT_PT_BASE);
+}
+
+Test(load, tables_skip_a_kernel_loaded_at_1mib)
+{
+	struct guest_mem big = fixture_ram(MiB(512));
+	struct load_request req = request("");
+
+	fixture_hdr(img)->relocatable_kernel = 0; /* loaded at 1 MiB */
+	fixture_hdr(img)->pref_address = MiB(1);
+	fixture_hdr(img)->init_size = MiB(2);
+	req.entry = (struct entry_options){ .proto = BOOT_LINUX32, .paging = PAGING_NONPAE };
+	cr_assert_eq(load_linux(&big, &req, &st, &res), 0, "%s", err_msg());
+	cr_assert_eq(res.kernel.end, MiB(3));
+	cr_assert_eq(st.paging.base, MiB(3), "right after the kernel window");
+	fixture_ram_free(&big);
 }
 
 static struct load_request elf_request(uint8_t *elf, enum boot_proto proto, bool is_auto)

@@ -178,3 +178,28 @@ Test(validate, tables_overlapping_a_region)
 	cr_assert_eq(entry_write(&gm, &st, 0x500, 0x6000, &pt), 0, "%s", err_msg());
 	expect("tables-overlap:zero-page");
 }
+
+Test(validate, tables_in_the_legacy_hole)
+{
+	struct pt_result pt;
+
+	build(BOOT_LINUX32, PAGING_PAE, false);
+	st.paging.base = 0x9f000; /* PDPT + 1 PD: across the EBDA at 0x9fc00 */
+	st.cpu.cr3 = 0x9f000;
+	cr_assert_eq(entry_write(&gm, &st, 0x500, 0x6000, &pt), 0, "%s", err_msg());
+	expect("tables-not-ram");
+}
+
+Test(validate, tables_over_the_decompressor_trampoline)
+{
+	struct pt_result pt;
+	struct region r = { "trampoline", 0x9d000, 0x2000 };
+
+	build(BOOT_LINUX64, PAGING_LONG, false);
+	st.paging.base = 0x9c000;
+	st.cpu.cr3 = 0x9c000;
+	cr_assert_eq(entry_write(&gm, &st, 0x500, 0x6000, &pt), 0, "%s", err_msg());
+	names[0] = 0;
+	cr_assert_geq(entry_validate(&gm, &st, &r, 1, collect, NULL), 1);
+	cr_assert_not_null(strstr(names, "tables-overlap:trampoline"), "%s", names);
+}
