@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "mmu/err.h"
+#include "vmm/stop.h"
 
 static struct termios saved_tio;
 static volatile sig_atomic_t tio_saved;
@@ -19,13 +20,6 @@ void console_restore(void)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
 }
 
-static void restore_and_die(int sig)
-{
-	console_restore();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 static void enter_raw_mode(void)
 {
 	struct termios raw;
@@ -33,10 +27,8 @@ static void enter_raw_mode(void)
 	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tio) < 0)
 		return;
 	tio_saved = 1;
+	/* SIGTERM/SIGHUP/SIGINT end the run through vmm/stop.c; main restores. */
 	atexit(console_restore);
-	signal(SIGTERM, restore_and_die);
-	signal(SIGHUP, restore_and_die);
-	signal(SIGINT, restore_and_die);
 	raw = saved_tio;
 	cfmakeraw(&raw);
 	tcsetattr(STDIN_FILENO, TCSANOW, &raw);
@@ -51,8 +43,10 @@ static size_t filter_escape(struct machine *m, uint8_t *buf, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		if (*escaped) {
 			*escaped = false;
-			if (buf[i] == 'x')
+			if (buf[i] == 'x') {
 				machine_request_quit(m);
+				return out;
+			}
 			if (buf[i] != CONSOLE_ESCAPE)
 				continue;
 		} else if (buf[i] == CONSOLE_ESCAPE) {
@@ -80,21 +74,21 @@ static void *input_thread(void *arg)
 		if (tty)
 			n = (ssize_t)filter_escape(m, buf, (size_t)n, &escaped);
 		machine_console_input(m, buf, (size_t)n);
+		if (m->quit_requested)
+			return NULL;
 	}
 }
 
 int console_start(struct machine *m)
 {
 	pthread_t t;
-	sigset_t block, old;
+	sigset_t old;
 	int r;
 
 	enter_raw_mode();
-	/* The kick and --timeout's alarm are for the vCPU thread only. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGUSR1);
-	sigaddset(&block, SIGALRM);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
+	/* Stop signals go to the vCPU thread only: the new thread inherits the block. */
+	pthread_sigmask(SIG_BLOCK, NULL, &old);
+	stop_block_in_this_thread();
 	r = pthread_create(&t, NULL, input_thread, m);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r != 0)

@@ -14,6 +14,7 @@ enum vmm_exit {
 	VMM_EXIT_PANIC = 7,	   /* the guest rebooted after "Kernel panic" */
 	VMM_EXIT_TIMEOUT = 8,	   /* --timeout reached */
 	VMM_EXIT_DEBUG_BASE = 64,  /* + (value & 63) written to the debug-exit port */
+	VMM_EXIT_SIGNAL_BASE = 128, /* + N: stopped by SIGTERM, SIGHUP or SIGINT (N) */
 };
 
 #endif

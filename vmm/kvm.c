@@ -350,6 +350,18 @@ static void decode_exit(struct vm_exit *e, struct kvm_run *run)
 	}
 }
 
+void vcpu_request_exit(struct vcpu *c)
+{
+	/* api.rst: KVM_RUN returns -EINTR at once while immediate_exit is set. */
+	if (c && c->run)
+		((volatile struct kvm_run *)c->run)->immediate_exit = 1;
+}
+
+void vcpu_clear_exit_request(struct vcpu *c)
+{
+	((volatile struct kvm_run *)c->run)->immediate_exit = 0;
+}
+
 int vcpu_run(struct vcpu *c, struct vm_exit *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -46,6 +46,10 @@ int vm_irq_line(struct vm *vm, unsigned irq, bool level);
 int vcpu_create(struct vm *vm, struct vcpu **out);
 /* The only place that sets registers: load `s` into the vCPU. */
 int vcpu_load_state(struct vcpu *c, const struct boot_cpu *s);
+/* Make the current or next KVM_RUN return at once (kvm_run->immediate_exit;
+ * async-signal-safe), and undo it. */
+void vcpu_request_exit(struct vcpu *c);
+void vcpu_clear_exit_request(struct vcpu *c);
 /* KVM_RUN once and decode the exit; -errno if the ioctl failed. */
 int vcpu_run(struct vcpu *c, struct vm_exit *out);
 /* Print the vCPU's registers, control registers and segments to `f`. */

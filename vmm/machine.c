@@ -1,9 +1,11 @@
 /* machine.c: wiring of RAM, devices and KVM, and the vCPU run loop. */
+#define _GNU_SOURCE /* sigabbrev_np() */
 #include "vmm/machine.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -15,8 +17,7 @@
 #include "vmm/layout.h"
 #include "vmm/sandbox.h"
 #include "vmm/state.h"
-
-#define KICK_SIGNAL SIGUSR1
+#include "vmm/stop.h"
 
 static int alloc_ram(struct guest_mem *gm, uint64_t size)
 {
@@ -109,14 +110,49 @@ int machine_prepare(struct machine *m, const struct config *cfg)
 	return r;
 }
 
+/*
+ * Console output is written by the vCPU thread after each exit, outside the
+ * machine lock (flush_output()): a slow reader stalls the guest, as a slow
+ * serial line would, but never the input thread, and no byte is dropped
+ * while the reader lives. Only a gone reader (EPIPE, EIO) or a stop
+ * (signal, --timeout) while the write is blocked discards output.
+ */
+static void write_all(const uint8_t *buf, size_t len)
+{
+	const struct timespec backoff = { .tv_nsec = 1000 * 1000 };
+
+	while (len) {
+		ssize_t n = write(STDOUT_FILENO, buf, len);
+
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+		} else if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+			if (stop_pending(NULL) != STOP_NONE)
+				return;
+			if (errno == EAGAIN) /* an O_NONBLOCK stdout we inherited */
+				nanosleep(&backoff, NULL);
+		} else {
+			return;
+		}
+	}
+}
+
+static void flush_output(struct machine *m)
+{
+	write_all(m->out, m->out_len);
+	m->out_len = 0;
+}
+
 static void uart_tx(void *ctx, uint8_t c)
 {
 	struct machine *m = ctx;
 
 	panic_watch_feed(&m->panic, c);
-	/* A full or closed stdout drops the byte; the guest never blocks on it. */
-	if (write(STDOUT_FILENO, &c, 1) < 0)
-		return;
+	/* One exit carries at most a page of string I/O; the buffer holds two. */
+	if (m->out_len == sizeof(m->out))
+		flush_output(m);
+	m->out[m->out_len++] = c;
 }
 
 static void uart_irq(void *ctx, bool level)
@@ -170,31 +206,15 @@ static int add_devices(struct machine *m)
 	return r;
 }
 
-static volatile sig_atomic_t timed_out;
-
-static void kick_handler(int sig)
-{
-	if (sig == SIGALRM)
-		timed_out = 1;
-	/* Otherwise only interrupts KVM_RUN (EINTR). */
-}
-
-/* The kick and --timeout's SIGALRM both interrupt KVM_RUN in the vCPU thread. */
-static void install_kick_handler(void)
-{
-	struct sigaction sa = { .sa_handler = kick_handler };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(KICK_SIGNAL, &sa, NULL); /* no SA_RESTART */
-	sigaction(SIGALRM, &sa, NULL);
-}
-
 int machine_start(struct machine *m)
 {
+	const char *delay = getenv("VMM_TEST_RUN_DELAY_MS");
+	unsigned long ms = delay ? strtoul(delay, NULL, 10) : 0;
 	int r;
 
-	m->vcpu_thread = pthread_self(); /* the caller becomes the vCPU thread */
-	install_kick_handler();
+	m->test_run_delay = (struct timespec){ .tv_sec = (time_t)(ms / 1000),
+					       .tv_nsec = (long)(ms % 1000) * 1000000 };
+	stop_init(); /* the caller becomes the vCPU thread */
 	/* Armed now: alarm() is not on the run loop's seccomp allow-list. */
 	if (m->timeout_s)
 		alarm(m->timeout_s);
@@ -204,6 +224,8 @@ int machine_start(struct machine *m)
 		r = add_devices(m);
 	if (r == 0)
 		r = vcpu_create(m->vm, &m->vcpu);
+	if (r == 0)
+		stop_attach(m->vcpu);
 	return r;
 }
 
@@ -265,17 +287,45 @@ static int report(struct machine *m, int status, const char *why)
 	return status;
 }
 
+/* A stop request ends the run: Ctrl-A x (0), --timeout (8, with a register
+ * dump) or a termination signal (128 + its number, as a shell reports a
+ * death by that signal, but with the terminal restored and output flushed). */
+static int stopped(struct machine *m, enum stop_reason why, int signo)
+{
+	char msg[64];
+
+	switch (why) {
+	case STOP_QUIT:
+		return report(m, VMM_EXIT_OK, "");
+	case STOP_TIMEOUT:
+		return report(m, VMM_EXIT_TIMEOUT, "--timeout reached");
+	default:
+		snprintf(msg, sizeof(msg), "stopped by signal %d (%s)", signo,
+			 sigabbrev_np(signo) ? sigabbrev_np(signo) : "?");
+		fprintf(stderr, "\nvmm: %s\n", msg);
+		return report(m, VMM_EXIT_SIGNAL_BASE + signo, msg);
+	}
+}
+
 int machine_run(struct machine *m)
 {
 	struct vm_exit e;
 	const char *why = "";
-	int status = DISPATCH_CONTINUE;
+	int status = DISPATCH_CONTINUE, signo;
+	enum stop_reason stop;
 
 	while (status == DISPATCH_CONTINUE) {
-		if (m->quit_requested)
-			return VMM_EXIT_OK;
-		if (timed_out)
-			return report(m, VMM_EXIT_TIMEOUT, "--timeout reached");
+		/* Clear, then check, then run: a signal after the check sets
+		 * immediate_exit again and KVM_RUN returns at once. */
+		stop_clear_kick(m->vcpu);
+		stop = stop_pending(&signo);
+		if (stop != STOP_NONE)
+			return stopped(m, stop, signo);
+		if (m->test_run_delay.tv_sec || m->test_run_delay.tv_nsec) {
+			/* Test hook: widen the window between the check and KVM_RUN. */
+			nanosleep(&m->test_run_delay, NULL);
+			m->test_run_delay = (struct timespec){ 0 };
+		}
 		if (vcpu_run(m->vcpu, &e) < 0) {
 			fprintf(stderr, "\nvmm: %s\n", err_msg());
 			return report(m, VMM_EXIT_INTERNAL, "KVM_RUN failed");
@@ -283,6 +333,7 @@ int machine_run(struct machine *m)
 		if ((unsigned)e.kind <= EXIT_OTHER)
 			m->exits[e.kind]++;
 		status = handle_exit(m, &e, &why);
+		flush_output(m);
 	}
 	return report(m, status, why);
 }
@@ -299,13 +350,8 @@ void machine_console_input(struct machine *m, const uint8_t *buf, size_t n)
 
 void machine_request_quit(struct machine *m)
 {
-	const struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
-
+	pthread_mutex_lock(&m->lock);
 	m->quit_requested = true;
-	pthread_cond_broadcast(&m->rx_space);
-	/* Keep kicking: a signal that lands outside KVM_RUN is lost. */
-	for (;;) {
-		pthread_kill(m->vcpu_thread, KICK_SIGNAL);
-		nanosleep(&tick, NULL);
-	}
+	pthread_mutex_unlock(&m->lock);
+	stop_request_quit();
 }

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "devices/debug_exit.h"
 #include "devices/i8042.h"
@@ -35,7 +36,12 @@ struct machine {
 	uint64_t exits[EXIT_OTHER + 1]; /* VM exits seen, by kind */
 	struct vm *vm;
 	struct vcpu *vcpu;
-	pthread_t vcpu_thread;
+	/* Console output of the current exit, written after the lock is released. */
+	uint8_t out[8192];
+	size_t out_len;
+	/* VMM_TEST_RUN_DELAY_MS: a sleep between the stop check and the first
+	 * KVM_RUN, so tests can land a signal exactly there. */
+	struct timespec test_run_delay;
 	/* Serialises the console input thread against vCPU device accesses. */
 	pthread_mutex_t lock;
 	pthread_cond_t rx_space;
@@ -59,8 +65,7 @@ int machine_sandbox(struct machine *m);
 int machine_run(struct machine *m);
 /* Console input: hand bytes to the UART, waiting while its FIFO is full. */
 void machine_console_input(struct machine *m, const uint8_t *buf, size_t n);
-/* Ask the run loop to stop (from another thread): machine_run() returns 0.
- * Does not return: it keeps kicking the vCPU until the process exits. */
+/* Ask the run loop to stop (from another thread): machine_run() returns 0. */
 void machine_request_quit(struct machine *m);
 
 #endif

@@ -11,6 +11,16 @@
  *   probe: KEY VALUE           KEY as in vmm --dump-entry-state
  *   probe: check NAME ok | probe: check NAME FAIL 0xVA REASON
  *   probe: done
+ *
+ * Then it does what probe.then=ACTION on the command line asks (default
+ * reset), for the console and signal tests:
+ *   reset   reset the VM through the i8042
+ *   spin    loop forever with interrupts off (only a signal or --timeout ends it)
+ *   halt    CLI; HLT forever (the vCPU sleeps inside KVM_RUN)
+ *   flood   write probe.kib=N KiB (default 1024) of a known pattern with
+ *           REP OUTSB, 4 KiB per VM exit, then "probe: flood done", then reset;
+ *           line i (64 bytes) is i in 8 hex digits, a space, FLOOD_ALPHABET
+ *           rotated left by i % 54, and a newline
  */
 typedef unsigned char u8;
 typedef unsigned short u16;
@@ -358,6 +368,88 @@ static u32 bp32(u64 zp, u32 off)
 	return *(const volatile u32 *)(uptr)(zp + off);
 }
 
+/* ---- after the report: probe.then=ACTION --------------------------------- */
+
+static u64 cmdline_ptr;
+
+/* The value of "KEY=" on the command line, or 0 (no bounds: vmm wrote a
+ * NUL-terminated line, and cmdline_check() showed every page readable). */
+static const char *cmdline_value(const char *key)
+{
+	const char *p = (const char *)(uptr)cmdline_ptr, *k, *q;
+
+	for (; p && *p; p++) {
+		if (p != (const char *)(uptr)cmdline_ptr && p[-1] != ' ')
+			continue;
+		for (k = key, q = p; *k && *q == *k; k++, q++)
+			;
+		if (!*k && *q == '=')
+			return q + 1;
+	}
+	return 0;
+}
+
+static int value_is(const char *v, const char *want)
+{
+	while (*want && *v == *want)
+		v++, want++;
+	return !*want && (!*v || *v == ' ');
+}
+
+static u32 value_u32(const char *v, u32 dflt)
+{
+	u32 n = 0;
+
+	if (!v || *v < '0' || *v > '9')
+		return dflt;
+	while (*v >= '0' && *v <= '9')
+		n = n * 10 + (u32)(*v++ - '0');
+	return n;
+}
+
+static const char flood_alphabet[] =
+	"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR"; /* 54 */
+
+static void flood(u32 kib)
+{
+	static char block[4096];
+	u32 line = 0, i, j;
+
+	for (u32 b = 0; b < kib; b++) {
+		for (i = 0; i < 64; i++, line++) {
+			char *l = block + 64 * i;
+
+			for (j = 0; j < 8; j++)
+				l[j] = "0123456789abcdef"[(line >> (28 - 4 * j)) & 0xf];
+			l[8] = ' ';
+			for (j = 0; j < 54; j++)
+				l[9 + j] = flood_alphabet[(j + line % 54) % 54];
+			l[63] = '\n';
+		}
+		/* One exit carries the whole block (vmm's UART transmits at once). */
+		const char *src = block;
+		uptr n = sizeof(block);
+
+		__asm__ volatile("rep outsb" : "+S"(src), "+c"(n) : "d"((u16)COM1) : "memory");
+	}
+	puts_serial("probe: flood done\n");
+}
+
+static void then(void)
+{
+	const char *act = cmdline_value("probe.then");
+
+	if (act && value_is(act, "spin"))
+		for (;;)
+			__asm__ volatile("pause");
+	if (act && value_is(act, "halt"))
+		for (;;)
+			__asm__ volatile("cli; hlt");
+	if (act && value_is(act, "flood"))
+		flood(value_u32(cmdline_value("probe.kib"), 1024));
+	outb(I8042_CMD, I8042_RESET);
+}
+
 void probe_main(void)
 {
 	struct cpu_state s;
@@ -409,6 +501,8 @@ void probe_main(void)
 	} else {
 		r = cmdline_check(bp32(zp, BP_CMD_LINE_PTR), &bad);
 		report("cmdline", r, bad);
+		if (r == W_OK)
+			cmdline_ptr = bp32(zp, BP_CMD_LINE_PTR);
 		if (bp32(zp, BP_RAMDISK_SIZE))
 			check("initrd", bp32(zp, BP_RAMDISK_IMAGE),
 			      bp32(zp, BP_RAMDISK_SIZE));
@@ -418,5 +512,5 @@ void probe_main(void)
 	if (probe_saved_rsp)
 		check("stack", probe_saved_rsp - 1, 1);
 	puts_serial("probe: done\n");
-	outb(I8042_CMD, I8042_RESET);
+	then();
 }

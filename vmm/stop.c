@@ -1,0 +1,88 @@
+/* stop.c: signal handlers that end the run: they record why and set kvm_run->immediate_exit. */
+#include "vmm/stop.h"
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "vmm/kvm.h"
+
+#define KICK_SIGNAL SIGUSR1
+
+static volatile sig_atomic_t reason = STOP_NONE;
+static volatile sig_atomic_t reason_signo;
+static struct vcpu *volatile target;
+static pthread_t vcpu_thread;
+
+static void record(enum stop_reason why, int signo)
+{
+	if (reason == STOP_NONE) {
+		reason_signo = signo;
+		reason = why;
+	}
+	if (target)
+		vcpu_request_exit(target);
+}
+
+static void on_signal(int sig)
+{
+	if (sig == SIGALRM)
+		record(STOP_TIMEOUT, sig);
+	else if (sig == KICK_SIGNAL)
+		record(STOP_QUIT, sig);
+	else
+		record(STOP_SIGNAL, sig);
+}
+
+static const int stop_signals[] = { SIGTERM, SIGHUP, SIGINT, SIGALRM, KICK_SIGNAL };
+#define NSTOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
+
+void stop_init(void)
+{
+	/* No SA_RESTART: a blocking write() to a stalled stdout returns EINTR. */
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaddset(&sa.sa_mask, stop_signals[i]);
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaction(stop_signals[i], &sa, NULL);
+	vcpu_thread = pthread_self();
+}
+
+void stop_attach(struct vcpu *c)
+{
+	target = c;
+	if (reason != STOP_NONE) /* a signal that came during setup */
+		vcpu_request_exit(c);
+}
+
+void stop_block_in_this_thread(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaddset(&set, stop_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+void stop_request_quit(void)
+{
+	/* The handler runs in the vCPU thread: one signal is enough, since it
+	 * either interrupts KVM_RUN or makes the next one return at once. */
+	pthread_kill(vcpu_thread, KICK_SIGNAL);
+}
+
+enum stop_reason stop_pending(int *signo)
+{
+	if (signo)
+		*signo = reason_signo;
+	return reason;
+}
+
+void stop_clear_kick(struct vcpu *c)
+{
+	vcpu_clear_exit_request(c);
+	if (reason != STOP_NONE)
+		vcpu_request_exit(c);
+}
