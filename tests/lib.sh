@@ -1,26 +1,30 @@
 # tests/lib.sh: shared helpers for the shell test suites: result lines and the summary.
-# Each check prints "PASS: name" or "FAIL: name: reason"; scripts/run-tests counts those lines.
+# Each check prints "PASS: name", "FAIL: name: reason" or "SKIP: name: reason". Under
+# scripts/run-tests every such line, and the suite's closing summary, ends in " #TOKEN"
+# (VMM_TEST_TOKEN, a random value made per run): run-tests counts only those lines, so text a
+# guest prints (console output shown for a failure) can never count as a result.
 
 passed=0
 failed=0
 skipped=0
+TAG=${VMM_TEST_TOKEN:+ #$VMM_TEST_TOKEN}
 
 # Extra guest kernel parameters for the test guests (none by default).
 GUEST_IDLE=${GUEST_EXTRA_APPEND:-}
 
 pass() {
     passed=$((passed + 1))
-    echo "PASS: $1"
+    echo "PASS: $1$TAG"
 }
 
 fail() {
     failed=$((failed + 1))
-    echo "FAIL: $1: $2"
+    echo "FAIL: $1: $(echo "$2" | tr '\n' ' ')$TAG"
 }
 
 skip() {
     skipped=$((skipped + 1))
-    echo "SKIP: $1: $2"
+    echo "SKIP: $1: $2$TAG"
 }
 
 # check NAME COND_STATUS REASON: pass if the preceding test command succeeded.
@@ -28,7 +32,14 @@ check() {
     if [ "$2" -eq 0 ]; then pass "$1"; else fail "$1" "$3"; fi
 }
 
+# show_text FILE [LINES]: the end of a file of guest or vmm output, indented so that no line of
+# it can look like a result line.
+show_text() {
+    tail -n "${2:-15}" "$1" 2>/dev/null | sed 's/^/    | /'
+}
+
+# The closing line; run-tests checks it against the result lines it counted.
 summary() {
-    echo "$1: $passed passed, $failed failed, $skipped skipped"
+    echo "SUMMARY: $1: $passed passed, $failed failed, $skipped skipped$TAG"
     [ "$failed" -eq 0 ]
 }

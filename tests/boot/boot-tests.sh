@@ -43,22 +43,22 @@ has() {
 
 show() {
     echo "---- $1: last lines of stdout / stderr"
-    tail -n 15 "$work/$1.txt"
-    tail -n 25 "$work/$1.err"
+    show_text "$work/$1.txt" 15
+    show_text "$work/$1.err" 25
 }
 
 # 1. Userspace reached (default entry: auto = 64-bit entry, long mode), then
 #    guest `reboot -f` (i8042 reset) ends vmm with status 0.
 boot reboot "guest.action=reboot"
-has reboot "VMM-GUEST: userspace reached"
-check userspace-marker $? "marker not on stdout"
+has reboot "VMM-GUEST: userspace reached" && [ "$rc" -eq 0 ]
+check userspace-marker $? "exit status $rc, marker $(grep -c 'userspace reached' "$work/reboot.txt")"
 check guest-reboot-exits-0 "$rc" "vmm exit status $rc"
 [ "$rc" -eq 0 ] && has reboot "VMM-GUEST: userspace reached" || show reboot
 
 # 2. A command from the kernel command line runs and its output comes back.
 boot cmd 'guest.cmd="echo vmm-cmd-$((6*7)); grep -c ^processor /proc/cpuinfo"'
-has cmd "vmm-cmd-42" && has cmd "VMM-GUEST: cmd exit 0"
-check command-output $? "command output missing (rc $rc)"
+has cmd "vmm-cmd-42" && has cmd "VMM-GUEST: cmd exit 0" && [ "$rc" -eq 0 ]
+check command-output $? "exit status $rc, output $(grep -c vmm-cmd-42 "$work/cmd.txt") marker line(s)"
 [ "$rc" -eq 0 ] || show cmd
 
 # 3. Console input: stdin reaches the guest shell through the UART's receive interrupt.
@@ -69,8 +69,8 @@ interactive() {
     tr -d '\r' <"$work/shell.out" >"$work/shell.txt"
 }
 interactive
-has shell "typed-42"
-check console-input $? "typed command produced no output (rc $rc)"
+has shell "typed-42" && [ "$rc" -eq 0 ]
+check console-input $? "exit status $rc, typed command output $(grep -c typed-42 "$work/shell.txt") line(s)"
 [ "$rc" -eq 0 ] || show shell
 
 # 4. A triple fault (the kernel's reboot=t path) ends vmm with status 3 and a register dump.
@@ -97,7 +97,7 @@ boots_to_userspace edited-state
 # 7. A state KVM refuses (CR0.PG without PE) ends with status 6, naming the ioctl and errno.
 "$VMM" --kernel "$KERNEL" --initrd "$INITRD" --boot=linux32 --paging=nonpae --dump-entry-state |
     sed 's/^cr0 .*/cr0 0x80000000/' >"$work/bad.txt"
-boot kvm-refused "" --entry-state "$work/bad.txt" --no-validate
+boot kvm-refused "guest.action=reboot" --entry-state "$work/bad.txt" --no-validate
 [ "$rc" -eq 6 ] && grep -q "KVM refused the entry state: KVM_SET_SREGS: .*(EINVAL)" "$work/kvm-refused.err"
 check kvm-refused-state-exit-6 $? "exit status $rc, stderr: $(head -c 300 "$work/kvm-refused.err")"
 
@@ -118,7 +118,7 @@ boot panic 'guest.cmd="echo c >/proc/sysrq-trigger"'
 [ "$rc" -eq 7 ] && has panic "Kernel panic - not syncing" && grep -q "guest kernel panic" "$work/panic.err"
 check guest-panic-exit-7 $? "exit status $rc, stderr: $(head -c 200 "$work/panic.err")"
 boot debug-exit 'guest.cmd="printf \\005 | dd of=/dev/port bs=1 seek=244 2>/dev/null"'
-[ "$rc" -eq 69 ]
+[ "$rc" -eq 69 ] && grep -q "debug-exit" "$work/debug-exit.err"
 check debug-exit-5-gives-69 $? "exit status $rc, stderr: $(head -c 200 "$work/debug-exit.err")"
 boot timeout "guest.action=shell" --timeout 25
 [ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout.err" && grep -q "rip=0x" "$work/timeout.err"

@@ -70,9 +70,10 @@ run_case() {
     else
         fail "$name" "$(IFS=';'; echo "${reasons[*]}")"
         echo "---- $name: probe output / dump / stderr"
-        cat "$work/$name.probe"
-        tail -n 40 "$work/$name.dump"
-        tail -n 10 "$work/$name.err" "$work/$name.dump.err"
+        show_text "$work/$name.probe" 60
+        show_text "$work/$name.dump" 40
+        show_text "$work/$name.err" 10
+        show_text "$work/$name.dump.err" 10
     fi
 }
 
@@ -80,5 +81,14 @@ for mode in off nonpae pae long; do
     run_case "probe-$mode" --paging="$mode"
 done
 run_case probe-nonpae-large --paging=nonpae --large-pages
+# Big RAM: nonpae 4 KiB tables no longer fit below 0x9d000 beyond 432 MiB and move above 1 MiB
+# (reserved in e820); every mode must still map every region 1:1 at 512 MiB, 1 GiB and 3 GiB,
+# and long mode at 8 GiB (RAM above 4 GiB).
+for mem in 512M 1G 3G; do
+    run_case "probe-nonpae-4k-$mem" --paging=nonpae --mem "$mem"
+    run_case "probe-nonpae-4m-$mem" --paging=nonpae --large-pages --mem "$mem"
+    run_case "probe-pae-$mem" --paging=pae --mem "$mem"
+done
+run_case probe-long-8G --paging=long --mem 8G
 
 summary probe

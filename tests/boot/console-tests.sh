@@ -1,0 +1,125 @@
+#!/bin/bash
+# console-tests.sh: how vmm's run ends and what its console does, on the entry-state probe (a
+# guest that boots in milliseconds): --timeout on a halted and a spinning guest (also when the
+# alarm lands between the stop check and KVM_RUN), SIGTERM/SIGHUP/SIGINT with and without a
+# terminal (exit 128+N, terminal restored), Ctrl-A x on a halted guest, and a stdout reader that
+# pauses for seconds (no byte lost, input still taken).
+# Run it where /dev/kvm works (normally inside one scripts/with-kvm guest).
+# Usage: tests/boot/console-tests.sh VMM PROBE_BZIMAGE
+set -u
+VMM=$1
+PROBE=$2
+DIR=$(cd "$(dirname "$0")" && pwd)
+. "$DIR/../lib.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+LIMIT=${CONSOLE_TEST_LIMIT:-120} # seconds: a hang fails the case instead of stalling the suite
+BASE="console=ttyS0"
+
+# run NAME APPEND [VMM OPTIONS...]: vmm on the probe, stdin /dev/null; status in rc.
+run() {
+    local name=$1 append=$2
+    shift 2
+    timeout -s KILL "$LIMIT" "$VMM" --kernel "$PROBE" --append "$BASE $append" "$@" \
+        </dev/null >"$work/$name.out" 2>"$work/$name.err"
+    rc=$?
+}
+
+# wait_for FILE TEXT: until TEXT appears in FILE (at most LIMIT seconds).
+wait_for() {
+    local i
+    for ((i = 0; i < LIMIT * 10; i++)); do
+        grep -aq -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# 1. --timeout ends a guest that halts with interrupts off or spins, with status 8 and a dump.
+run timeout-halt "probe.then=halt" --timeout 1
+[ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-halt.err" && grep -q "rip=0x" "$work/timeout-halt.err"
+check timeout-ends-halted-guest "$?" "status $rc, stderr: $(head -c 300 "$work/timeout-halt.err")"
+run timeout-spin "probe.then=spin" --timeout 1
+[ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-spin.err"
+check timeout-ends-spinning-guest "$?" "status $rc, stderr: $(head -c 300 "$work/timeout-spin.err")"
+# The alarm fires while vmm sleeps between its stop check and the first KVM_RUN (test hook):
+# a flag-only design loses it and the halted guest runs forever (killed after LIMIT, status 137).
+VMM_TEST_RUN_DELAY_MS=2500 run timeout-race "probe.then=halt" --timeout 1
+[ "$rc" -eq 8 ]
+check timeout-between-check-and-kvm-run "$?" "status $rc (137: the alarm was lost and the guest ran on)"
+
+# 2. Termination signals without a terminal: exit 128+N, a message naming the signal.
+for sig in TERM HUP INT; do
+    num=$(kill -l "$sig")
+    name=signal-$sig-pipe
+    timeout -s KILL "$LIMIT" "$VMM" --kernel "$PROBE" --append "$BASE probe.then=spin" \
+        </dev/null >"$work/$name.out" 2>"$work/$name.err" &
+    pid=$!
+    wait_for "$work/$name.out" "probe: done"
+    kill -s "$sig" "$pid"
+    wait "$pid"
+    rc=$?
+    [ "$rc" -eq $((128 + num)) ] && grep -q "stopped by signal $num" "$work/$name.err"
+    check "sig$sig-without-terminal-exits-$((128 + num))" "$?" "status $rc, stderr: $(head -c 300 "$work/$name.err")"
+done
+
+# 3. The same on a terminal (a pty from script(1)): vmm puts it in raw mode, so it must restore it;
+#    before the fix the sandbox killed vmm by SIGSYS here (rt_sigaction was not allowed).
+tty_run() { # tty_run NAME SIG|quit: writes NAME.{rc,out,err,before,after,tty}
+    local name=$1 what=$2 n=$work/$1
+    cat >"$n.sh" <<INNER
+stty -g >"$n.before"
+exec 5<&0 # a background job's stdin would be /dev/null: give vmm the pty itself
+timeout -s KILL $LIMIT "$VMM" --kernel "$PROBE" --append "$BASE probe.then=halt" <&5 >"$n.out" 2>"$n.err" &
+pid=\$!
+[ -t 5 ] && echo yes >"$n.tty"
+echo \$pid >"$n.pid"
+wait \$pid
+echo \$? >"$n.rc"
+stty -g >"$n.after"
+INNER
+    mkfifo "$n.keys"
+    script -qec "bash $n.sh" /dev/null <"$n.keys" >/dev/null 2>&1 &
+    local spid=$!
+    exec 6>"$n.keys"
+    wait_for "$n.out" "probe: done"
+    if [ "$what" = quit ]; then
+        printf '\001x' >&6
+    else
+        kill -s "$what" "$(cat "$n.pid")"
+    fi
+    wait "$spid"
+    exec 6>&-
+    rc=$(cat "$n.rc" 2>/dev/null || echo none)
+}
+restored() {
+    grep -q yes "$work/$1.tty" && cmp -s "$work/$1.before" "$work/$1.after"
+}
+for sig in TERM HUP INT; do
+    num=$(kill -l "$sig")
+    tty_run "signal-$sig-tty" "$sig"
+    [ "$rc" = $((128 + num)) ] && grep -q "stopped by signal $num" "$work/signal-$sig-tty.err"
+    check "sig$sig-on-terminal-exits-$((128 + num))" "$?" "status $rc, stderr: $(head -c 300 "$work/signal-$sig-tty.err")"
+    restored "signal-$sig-tty"
+    check "sig$sig-on-terminal-restores-it" "$?" "stty before '$(cat "$work/signal-$sig-tty.before")' after '$(cat "$work/signal-$sig-tty.after")'"
+done
+
+# 4. Ctrl-A x on a halted guest: one kick, exit 0, terminal restored.
+tty_run quit quit
+[ "$rc" = 0 ]
+check ctrl-a-x-quits-halted-guest "$?" "status $rc, stderr: $(head -c 300 "$work/quit.err")"
+restored quit
+check ctrl-a-x-restores-terminal "$?" "stty before '$(cat "$work/quit.before")' after '$(cat "$work/quit.after")'"
+
+# 5. A reader that pauses for 6 s while the guest writes 2 MiB: nothing lost, input still taken.
+timeout -s KILL "$LIMIT" python3 "$DIR/slow_reader.py" 2048 6 "$VMM" --kernel "$PROBE" \
+    --append "$BASE probe.then=flood probe.kib=2048" >"$work/slow.txt" 2>"$work/slow.err"
+rc=$?
+for finding in output-was-stalled input-taken-during-stall flood-exact; do
+    grep -q "^ok $finding" "$work/slow.txt"
+    check "slow-reader-$finding" "$?" "$(grep "$finding" "$work/slow.txt" || tail -n 3 "$work/slow.err")"
+done
+[ "$rc" -eq 0 ]
+check slow-reader-vmm-exits-0 "$?" "status $rc"
+
+summary console

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""slow_reader.py: runs vmm (the probe flooding the console) with a reader that pauses.
+
+Usage: slow_reader.py KIB PAUSE VMM ARGS...
+
+vmm's stdout is a pipe nobody reads for PAUSE seconds, so its writes block.
+Meanwhile 16 and then 10 bytes are written to vmm's stdin: the input thread
+must keep taking them (16 fill the UART's FIFO, 10 wait in vmm) although
+output is stalled; then the reader drains stdout. Prints one line per
+finding, "ok NAME" or "bad NAME: why", and exits with vmm's status.
+"""
+import fcntl
+import struct
+import subprocess
+import sys
+import termios
+import time
+
+ALPHABET = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR"
+
+
+def expected_flood(kib):
+    lines = []
+    for i in range(kib * 64):
+        rot = i % 54
+        lines.append(b"%08x " % i + ALPHABET[rot:] + ALPHABET[:rot] + b"\n")
+    return b"".join(lines)
+
+
+def pending(fd):
+    buf = fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0")
+    return struct.unpack("i", buf)[0]
+
+
+def main():
+    kib, pause, cmd = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3:]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    time.sleep(pause / 2)
+    proc.stdin.write(b"a" * 16)
+    proc.stdin.flush()
+    time.sleep(pause / 4)
+    proc.stdin.write(b"b" * 10)
+    proc.stdin.flush()
+    time.sleep(pause / 4)
+    left = pending(proc.stdin.fileno())
+    stalled = proc.poll() is None
+    out = proc.stdout.read()
+    rc = proc.wait()
+    print("ok output-was-stalled" if stalled else "bad output-was-stalled: vmm ended before the reader read")
+    print("ok input-taken-during-stall" if left == 0 else
+          f"bad input-taken-during-stall: {left} of 26 bytes still in vmm's stdin pipe")
+    want = expected_flood(kib)
+    start = out.find(want[:64])
+    got = out[start:start + len(want)] if start >= 0 else b""
+    if got == want and b"probe: flood done" in out[start + len(want):]:
+        print(f"ok flood-exact: {len(want)} bytes")
+    else:
+        diff = next((i for i in range(min(len(got), len(want))) if got[i] != want[i]), min(len(got), len(want)))
+        print(f"bad flood-exact: {len(got)} of {len(want)} bytes, first difference at {diff}")
+    sys.exit(rc)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+#!/bin/bash
+# harness-tests.sh: scripts/run-tests counts only checks that ran to completion: synthetic suite
+# logs go through its own counting functions (guest text posing as results, a suite that stopped
+# midway, a summary that disagrees, a failed exit status with no FAIL line, a missing dependency).
+# Usage: tests/cli/harness-tests.sh RUN_TESTS
+set -u
+RUN_TESTS=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+. "$(dirname "$0")/../lib.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+own_token=${VMM_TEST_TOKEN:-}
+
+# counted LOG NAME STATUS [require ARG]: "pass fail skip" as run-tests' functions count them,
+# in a subshell with its own token "t0k".
+counted() {
+    (
+        # shellcheck source=../../scripts/run-tests
+        . "$RUN_TESTS" --source-only
+        VMM_TEST_TOKEN=t0k
+        if [ "$2" = require ]; then
+            require "$3" >/dev/null
+        else
+            count_suite "$1" "$2" "$3" >/dev/null
+        fi
+        echo "$total_pass $total_fail $total_skip"
+    )
+}
+
+cat >"$work/forged.log" <<'LOG'
+PASS: real-one #t0k
+    | PASS: indented guest text
+PASS: a guest line that starts at column 0
+FAIL: real-two: reason #t0k
+SKIP: real-three: reason #t0k
+SUMMARY: forged: 1 passed, 1 failed, 1 skipped #t0k
+LOG
+[ "$(counted "$work/forged.log" forged 1)" = "1 1 1" ]
+check guest-text-never-counts $? "counted $(counted "$work/forged.log" forged 1)"
+
+printf 'PASS: a #t0k\nPASS: b #t0k\n' >"$work/aborted.log"
+[ "$(counted "$work/aborted.log" aborted 1)" = "2 1 0" ]
+check suite-without-summary-fails $? "counted $(counted "$work/aborted.log" aborted 1)"
+
+printf 'PASS: a #t0k\nSUMMARY: liar: 5 passed, 0 failed, 0 skipped #t0k\n' >"$work/liar.log"
+[ "$(counted "$work/liar.log" liar 0)" = "1 1 0" ]
+check summary-must-agree $? "counted $(counted "$work/liar.log" liar 0)"
+
+printf 'PASS: a #t0k\nSUMMARY: crashed: 1 passed, 0 failed, 0 skipped #t0k\n' >"$work/crashed.log"
+[ "$(counted "$work/crashed.log" crashed 134)" = "1 1 0" ]
+check bad-exit-status-fails $? "counted $(counted "$work/crashed.log" crashed 134)"
+
+printf 'PASS: a #t0k\nSUMMARY: fine: 1 passed, 0 failed, 0 skipped #t0k\n' >"$work/fine.log"
+[ "$(counted "$work/fine.log" fine 0)" = "1 0 0" ]
+check complete-suite-counts $? "counted $(counted "$work/fine.log" fine 0)"
+
+[ "$(counted "" require no-such-tool-vmm-test)" = "0 1 0" ]
+check missing-dependency-fails $? "counted $(counted "" require no-such-tool-vmm-test)"
+
+VMM_TEST_TOKEN=$own_token
+summary harness
