@@ -35,6 +35,13 @@ wait_for() {
     return 1
 }
 
+# child_of PID: the process `timeout` runs (signals go to vmm itself, not through timeout).
+child_of() {
+    local c
+    c=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
+    echo "${c%% *}"
+}
+
 # 1. --timeout ends a guest that halts with interrupts off or spins, with status 8 and a dump.
 run timeout-halt "probe.then=halt" --timeout 1
 [ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-halt.err" && grep -q "rip=0x" "$work/timeout-halt.err"
@@ -42,9 +49,10 @@ check timeout-ends-halted-guest "$?" "status $rc, stderr: $(head -c 300 "$work/t
 run timeout-spin "probe.then=spin" --timeout 1
 [ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-spin.err"
 check timeout-ends-spinning-guest "$?" "status $rc, stderr: $(head -c 300 "$work/timeout-spin.err")"
-# The alarm fires while vmm sleeps between its stop check and the first KVM_RUN (test hook):
-# a flag-only design loses it and the halted guest runs forever (killed after LIMIT, status 137).
-VMM_TEST_RUN_DELAY_MS=2500 run timeout-race "probe.then=halt" --timeout 1
+# The alarm fires while vmm sleeps between its stop check and the first KVM_RUN (test hook), and
+# the guest halts at once without a single exit to vmm: a flag-only design loses the alarm and
+# the guest runs forever (killed after LIMIT, status 137).
+VMM_TEST_RUN_DELAY_MS=2500 run timeout-race "probe.then=halt-at-entry" --timeout 1
 [ "$rc" -eq 8 ]
 check timeout-between-check-and-kvm-run "$?" "status $rc (137: the alarm was lost and the guest ran on)"
 
@@ -56,7 +64,7 @@ for sig in TERM HUP INT; do
         </dev/null >"$work/$name.out" 2>"$work/$name.err" &
     pid=$!
     wait_for "$work/$name.out" "probe: done"
-    kill -s "$sig" "$pid"
+    kill -s "$sig" "$(child_of "$pid")"
     wait "$pid"
     rc=$?
     [ "$rc" -eq $((128 + num)) ] && grep -q "stopped by signal $num" "$work/$name.err"
@@ -70,7 +78,8 @@ tty_run() { # tty_run NAME SIG|quit: writes NAME.{rc,out,err,before,after,tty}
     cat >"$n.sh" <<INNER
 stty -g >"$n.before"
 exec 5<&0 # a background job's stdin would be /dev/null: give vmm the pty itself
-timeout -s KILL $LIMIT "$VMM" --kernel "$PROBE" --append "$BASE probe.then=halt" <&5 >"$n.out" 2>"$n.err" &
+# --foreground: vmm stays in the terminal's foreground process group (tcsetattr, no SIGTTOU)
+timeout --foreground -s KILL $LIMIT "$VMM" --kernel "$PROBE" --append "$BASE probe.then=halt" <&5 >"$n.out" 2>"$n.err" &
 pid=\$!
 [ -t 5 ] && echo yes >"$n.tty"
 echo \$pid >"$n.pid"
@@ -86,7 +95,7 @@ INNER
     if [ "$what" = quit ]; then
         printf '\001x' >&6
     else
-        kill -s "$what" "$(cat "$n.pid")"
+        kill -s "$what" "$(child_of "$(cat "$n.pid")")"
     fi
     wait "$spid"
     exec 6>&-
@@ -111,9 +120,10 @@ check ctrl-a-x-quits-halted-guest "$?" "status $rc, stderr: $(head -c 300 "$work
 restored quit
 check ctrl-a-x-restores-terminal "$?" "stty before '$(cat "$work/quit.before")' after '$(cat "$work/quit.after")'"
 
-# 5. A reader that pauses for 6 s while the guest writes 2 MiB: nothing lost, input still taken.
-timeout -s KILL "$LIMIT" python3 "$DIR/slow_reader.py" 2048 6 "$VMM" --kernel "$PROBE" \
-    --append "$BASE probe.then=flood probe.kib=2048" >"$work/slow.txt" 2>"$work/slow.err"
+# 5. A reader that stops reading until the pipe is full and then 4 s more while the guest writes
+#    96 KiB (more than the 64 KiB pipe): nothing lost, input still taken during the stall.
+timeout -s KILL 600 python3 "$DIR/slow_reader.py" 96 4 "$VMM" --kernel "$PROBE" \
+    --append "$BASE probe.then=flood probe.kib=96" >"$work/slow.txt" 2>"$work/slow.err"
 rc=$?
 for finding in output-was-stalled input-taken-during-stall flood-exact; do
     grep -q "^ok $finding" "$work/slow.txt"

@@ -3,10 +3,11 @@
 
 Usage: slow_reader.py KIB PAUSE VMM ARGS...
 
-vmm's stdout is a pipe nobody reads for PAUSE seconds, so its writes block.
-Meanwhile 16 and then 10 bytes are written to vmm's stdin: the input thread
+vmm's stdout is a pipe nobody reads until it is full, so vmm's writes block
+(however slow the guest is). Then, while the pipe stays full for PAUSE more
+seconds, 16 and then 10 bytes are written to vmm's stdin: the input thread
 must keep taking them (16 fill the UART's FIFO, 10 wait in vmm) although
-output is stalled; then the reader drains stdout. Prints one line per
+output is stalled; then the reader drains stdout. KIB must exceed the pipe. Prints one line per
 finding, "ok NAME" or "bad NAME: why", and exits with vmm's status.
 """
 import fcntl
@@ -16,12 +17,13 @@ import sys
 import termios
 import time
 
+F_GETPIPE_SZ = 1032  # fcntl.h (Linux)
 ALPHABET = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR"
 
 
 def expected_flood(kib):
     lines = []
-    for i in range(kib * 64):
+    for i in range(kib * 16):
         rot = i % 54
         lines.append(b"%08x " % i + ALPHABET[rot:] + ALPHABET[:rot] + b"\n")
     return b"".join(lines)
@@ -35,6 +37,10 @@ def pending(fd):
 def main():
     kib, pause, cmd = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3:]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    out_fd = proc.stdout.fileno()
+    capacity = fcntl.fcntl(out_fd, F_GETPIPE_SZ)
+    while pending(out_fd) < capacity and proc.poll() is None:
+        time.sleep(0.05)
     time.sleep(pause / 2)
     proc.stdin.write(b"a" * 16)
     proc.stdin.flush()
@@ -43,7 +49,7 @@ def main():
     proc.stdin.flush()
     time.sleep(pause / 4)
     left = pending(proc.stdin.fileno())
-    stalled = proc.poll() is None
+    stalled = proc.poll() is None and pending(out_fd) >= capacity
     out = proc.stdout.read()
     rc = proc.wait()
     print("ok output-was-stalled" if stalled else "bad output-was-stalled: vmm ended before the reader read")

@@ -17,8 +17,10 @@
  *   reset   reset the VM through the i8042
  *   spin    loop forever with interrupts off (only a signal or --timeout ends it)
  *   halt    CLI; HLT forever (the vCPU sleeps inside KVM_RUN)
- *   flood   write probe.kib=N KiB (default 1024) of a known pattern with
- *           REP OUTSB, 4 KiB per VM exit, then "probe: flood done", then reset;
+ *   halt-at-entry  the same before the report: no VM exit reaches vmm at all
+ *   flood   write probe.kib=N KiB (a multiple of 4, default 1024) of a known
+ *           pattern with REP OUTSB, 4 KiB at a time (KVM may still exit once
+ *           per byte), then "probe: flood done", then reset;
  *           line i (64 bytes) is i in 8 hex digits, a space, FLOOD_ALPHABET
  *           rotated left by i % 54, and a newline
  */
@@ -418,7 +420,7 @@ static void flood(u32 kib)
 	/* FCR: FIFO on, both cleared: console input queues 16 bytes deep while
 	 * the probe floods (the slow-reader test counts what vmm accepts). */
 	outb(COM1 + 2, 0x07);
-	for (u32 b = 0; b < kib; b++) {
+	for (u32 b = 0; b < kib / 4; b++) {
 		for (i = 0; i < 64; i++, line++) {
 			char *l = block + 64 * i;
 
@@ -429,7 +431,6 @@ static void flood(u32 kib)
 				l[9 + j] = flood_alphabet[(j + line % 54) % 54];
 			l[63] = '\n';
 		}
-		/* One exit carries the whole block (vmm's UART transmits at once). */
 		const char *src = block;
 		uptr n = sizeof(block);
 
@@ -460,6 +461,12 @@ void probe_main(void)
 	u32 i;
 	enum walk_result r;
 
+	/* Before any port I/O: the zero page is at RSI, mapped 1:1 in vmm's states. */
+	cmdline_ptr = bp32(zp, BP_CMD_LINE_PTR);
+	if (cmdline_value("probe.then") && value_is(cmdline_value("probe.then"), "halt-at-entry"))
+		for (;;)
+			__asm__ volatile("cli; hlt");
+	cmdline_ptr = 0;
 	read_cpu(&s);
 	field("rsi", probe_saved_rsi);
 	field("rbx", probe_saved_rbx);
