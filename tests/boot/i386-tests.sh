@@ -11,15 +11,13 @@ INITRD=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 LIMIT=${BOOT_TEST_LIMIT:-240}
-KVM=${KVM:-} # as in boot-tests.sh
-OUTER=${OUTER_LIMIT:-$LIMIT}
 APPEND="console=ttyS0 reboot=k panic=-1 $GUEST_IDLE guest.action=reboot"
 
 # run NAME KERNEL LIMIT [VMM OPTIONS...]: status in rc, output in $work/NAME.{txt,err}.
 run() {
     local name=$1 kernel=$2 limit=$3
     shift 3
-    timeout "$OUTER" $KVM timeout "$limit" "$VMM" --kernel "$kernel" --initrd "$INITRD" --append "$APPEND" \
+    timeout "$limit" "$VMM" --kernel "$kernel" --initrd "$INITRD" --append "$APPEND" \
         --boot=linux32 "$@" </dev/null >"$work/$name.out" 2>"$work/$name.err"
     rc=$?
     tr -d '\r' <"$work/$name.out" >"$work/$name.txt"
