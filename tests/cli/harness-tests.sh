@@ -26,6 +26,14 @@ counted() {
     )
 }
 
+# expect CHECK WANT LOG SUITE STATUS: the counts of LOG must be WANT ("pass fail skip").
+expect() {
+    local got
+    got=$(counted "$3" "$4" "$5")
+    [ "$got" = "$2" ]
+    check "$1" $? "counted '$got', want '$2'"
+}
+
 cat >"$work/forged.log" <<'LOG'
 PASS: real-one #t0k
     | PASS: indented guest text
@@ -34,27 +42,16 @@ FAIL: real-two: reason #t0k
 SKIP: real-three: reason #t0k
 SUMMARY: forged: 1 passed, 1 failed, 1 skipped #t0k
 LOG
-[ "$(counted "$work/forged.log" forged 1)" = "1 1 1" ]
-check guest-text-never-counts $? "counted $(counted "$work/forged.log" forged 1)"
-
+expect guest-text-never-counts "1 1 1" "$work/forged.log" forged 1
 printf 'PASS: a #t0k\nPASS: b #t0k\n' >"$work/aborted.log"
-[ "$(counted "$work/aborted.log" aborted 1)" = "2 1 0" ]
-check suite-without-summary-fails $? "counted $(counted "$work/aborted.log" aborted 1)"
-
+expect suite-without-summary-fails "2 1 0" "$work/aborted.log" aborted 1
 printf 'PASS: a #t0k\nSUMMARY: liar: 5 passed, 0 failed, 0 skipped #t0k\n' >"$work/liar.log"
-[ "$(counted "$work/liar.log" liar 0)" = "1 1 0" ]
-check summary-must-agree $? "counted $(counted "$work/liar.log" liar 0)"
-
+expect summary-must-agree "1 1 0" "$work/liar.log" liar 0
 printf 'PASS: a #t0k\nSUMMARY: crashed: 1 passed, 0 failed, 0 skipped #t0k\n' >"$work/crashed.log"
-[ "$(counted "$work/crashed.log" crashed 134)" = "1 1 0" ]
-check bad-exit-status-fails $? "counted $(counted "$work/crashed.log" crashed 134)"
-
+expect bad-exit-status-fails "1 1 0" "$work/crashed.log" crashed 134
 printf 'PASS: a #t0k\nSUMMARY: fine: 1 passed, 0 failed, 0 skipped #t0k\n' >"$work/fine.log"
-[ "$(counted "$work/fine.log" fine 0)" = "1 0 0" ]
-check complete-suite-counts $? "counted $(counted "$work/fine.log" fine 0)"
-
-[ "$(counted "" require no-such-tool-vmm-test)" = "0 1 0" ]
-check missing-dependency-fails $? "counted $(counted "" require no-such-tool-vmm-test)"
+expect complete-suite-counts "1 0 0" "$work/fine.log" fine 0
+expect missing-dependency-fails "0 1 0" "" require no-such-tool-vmm-test
 
 VMM_TEST_TOKEN=$own_token
 summary harness
