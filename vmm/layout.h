@@ -50,6 +50,10 @@
 #define LAYOUT_COM1_IRQ 4
 #define LAYOUT_I8042_DATA_PORT 0x60
 #define LAYOUT_I8042_CMD_PORT 0x64
+/* MC146818 RTC/CMOS: index (and NMI mask) at 0x70, data at 0x71 (PC/AT). */
+#define LAYOUT_RTC_PORT 0x70
+#define LAYOUT_RTC_LEN 2
+
 /* Debug-exit port where QEMU users put isa-debug-exit (iobase=0xf4,iosize=0x04). */
 #define LAYOUT_DEBUG_EXIT_PORT 0xf4
 #define LAYOUT_DEBUG_EXIT_LEN 4

@@ -180,11 +180,18 @@ static void debug_exit(void *ctx, uint32_t value)
 	m->io.device_why = "guest wrote to the debug-exit port";
 }
 
+static void wall_clock(void *ctx, struct timespec *ts)
+{
+	(void)ctx;
+	clock_gettime(CLOCK_REALTIME, ts);
+}
+
 static int add_devices(struct machine *m)
 {
 	const struct uart8250_host uh = { .tx = uart_tx, .set_irq = uart_irq, .ctx = m };
 	const struct i8042_host kh = { .reset = i8042_reset, .ctx = m };
 	const struct debug_exit_host dh = { .exit = debug_exit, .ctx = m };
+	const struct rtc_cmos_host rh = { .now = wall_clock };
 	int r;
 
 	bus_init(&m->io.pio);
@@ -193,6 +200,7 @@ static int add_devices(struct machine *m)
 	uart8250_init(&m->uart, &uh);
 	i8042_init(&m->i8042, &kh);
 	debug_exit_init(&m->debug_exit, &dh);
+	rtc_cmos_init(&m->rtc, &rh);
 	r = bus_add(&m->io.pio, LAYOUT_COM1_PORT, 8, &uart8250_ops, &m->uart);
 	if (r == 0)
 		r = bus_add(&m->io.pio, LAYOUT_I8042_DATA_PORT, 1,
@@ -203,6 +211,8 @@ static int add_devices(struct machine *m)
 	if (r == 0)
 		r = bus_add(&m->io.pio, LAYOUT_DEBUG_EXIT_PORT, LAYOUT_DEBUG_EXIT_LEN,
 			    &debug_exit_ops, &m->debug_exit);
+	if (r == 0)
+		r = bus_add(&m->io.pio, LAYOUT_RTC_PORT, LAYOUT_RTC_LEN, &rtc_cmos_ops, &m->rtc);
 	return r;
 }
 

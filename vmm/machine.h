@@ -8,6 +8,7 @@
 
 #include "devices/debug_exit.h"
 #include "devices/i8042.h"
+#include "devices/rtc_cmos.h"
 #include "devices/uart8250.h"
 #include "mmu/guest_mem.h"
 #include "vmm/config.h"
@@ -30,6 +31,7 @@ struct machine {
 	struct uart8250 uart;
 	struct i8042 i8042;
 	struct debug_exit debug_exit;
+	struct rtc_cmos rtc;
 	struct panic_watch panic;
 	unsigned timeout_s; /* 0: none */
 	bool verbose;	    /* print exit counts at the end */
