@@ -115,7 +115,7 @@ static int check_spec(const struct pt_spec *s, uint64_t *bytes)
 			    (unsigned long long)s->map_end);
 	if (*bytes > s->limit)
 		return errf(-E2BIG,
-			    "pagetable: %s tables for 0x%llx bytes need %llu KiB, the table area at 0x%llx holds %llu KiB",
+			    "pagetable: %s tables for 0x%llx bytes need %llu KiB, the RAM at 0x%llx holds %llu KiB",
 			    paging_mode_name(s->mode),
 			    (unsigned long long)s->map_end,
 			    (unsigned long long)(*bytes >> 10),
