@@ -23,6 +23,9 @@ const char config_usage[] =
 	"  -v, --verbose        print the chosen layout, and VM-exit counts at the end\n"
 	"      --timeout SECONDS  end the run with status 8 after SECONDS (0: never)\n"
 	"      --no-seccomp     do not install the system-call filter\n"
+	"      --timing[=text|json]  print the boot timeline, VM exits and host cost\n"
+	"                       on stderr at the end (README, \"Boot timing\")\n"
+	"      --timing-marker STR  console text that means \"booted\" (implies --timing)\n"
 	"\n"
 	"Entry state (see README, \"Entry states\"):\n"
 	"      --boot=auto|linux32|linux64|elf|pvh  kernel entry point: a bzImage's\n"
@@ -55,7 +58,7 @@ const char config_usage[] =
 enum long_only {
 	OPT_BOOT = 0x100, OPT_PAGING, OPT_LARGE_PAGES, OPT_BOOT_CS, OPT_BOOT_DS,
 	OPT_KEEP_SEGMENTS, OPT_SUBARCH, OPT_DUMP, OPT_ENTRY_STATE, OPT_NO_VALIDATE,
-	OPT_EXTRACT, OPT_TIMEOUT, OPT_NO_SECCOMP,
+	OPT_EXTRACT, OPT_TIMEOUT, OPT_NO_SECCOMP, OPT_TIMING, OPT_TIMING_MARKER,
 };
 
 static const struct option options[] = {
@@ -79,8 +82,34 @@ static const struct option options[] = {
 	{ "extract-vmlinux", required_argument, NULL, OPT_EXTRACT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "timing", optional_argument, NULL, OPT_TIMING },
+	{ "timing-marker", required_argument, NULL, OPT_TIMING_MARKER },
 	{ NULL, 0, NULL, 0 },
 };
+
+static int parse_timing(const char *arg, struct config *cfg)
+{
+	if (!arg || !strcmp(arg, "text"))
+		cfg->timing = TIMING_TEXT;
+	else if (!strcmp(arg, "json"))
+		cfg->timing = TIMING_JSON;
+	else
+		return errf(-EINVAL, "--timing: '%s' is not text or json", arg);
+	return 0;
+}
+
+static int parse_marker(const char *arg, struct config *cfg)
+{
+	size_t len = strlen(arg);
+
+	if (len == 0 || len > CONFIG_MAX_MARKER)
+		return errf(-EINVAL, "--timing-marker: %zu bytes (1..%d allowed)", len,
+			    CONFIG_MAX_MARKER);
+	cfg->timing_marker = arg;
+	if (cfg->timing == TIMING_OFF)
+		cfg->timing = TIMING_TEXT;
+	return 0;
+}
 
 static int unit_shift(const char *suffix, unsigned *shift)
 {
@@ -194,6 +223,8 @@ static int parse_entry_option(int opt, struct config *cfg)
 	case OPT_TIMEOUT:
 		return parse_u32("--timeout", optarg, CONFIG_MAX_TIMEOUT, &cfg->timeout_s);
 	case OPT_NO_SECCOMP: cfg->no_seccomp = true; return 0;
+	case OPT_TIMING: return parse_timing(optarg, cfg);
+	case OPT_TIMING_MARKER: return parse_marker(optarg, cfg);
 	default: return -EINVAL;
 	}
 }

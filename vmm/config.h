@@ -11,6 +11,7 @@
 #define CONFIG_MIN_MEM (16ULL << 20)
 #define CONFIG_MAX_MEM (1ULL << 40)
 #define CONFIG_MAX_TIMEOUT 86400 /* --timeout: at most a day */
+#define CONFIG_MAX_MARKER 256 /* --timing-marker: bytes */
 #define CONFIG_DEFAULT_APPEND "console=ttyS0 reboot=k panic=-1"
 
 enum config_action { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION };
@@ -32,6 +33,8 @@ struct config {
 	const char *extract_vmlinux; /* --extract-vmlinux OUT: write the payload, exit */
 	uint32_t timeout_s;	     /* --timeout: 0 = none */
 	bool no_seccomp;
+	enum config_timing { TIMING_OFF, TIMING_TEXT, TIMING_JSON } timing; /* --timing[=json] */
+	const char *timing_marker; /* --timing-marker: serial text that means "booted" */
 };
 
 /*

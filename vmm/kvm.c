@@ -34,6 +34,11 @@ struct vcpu {
 	int fd;
 	struct kvm_run *run;
 	size_t run_size;
+	/* KVM's binary statistics (api.rst, KVM_GET_STATS_FD), read at the end. */
+	int stats_fd;
+	struct kvm_stats_header stats_hdr;
+	uint8_t *stats_desc; /* num_desc descriptors, each followed by its name */
+	const char *stats_missing;
 };
 
 static int sys_fail(const char *what)
@@ -78,7 +83,7 @@ static int map_region(struct vm *vm, uint32_t slot, gpa_t gpa, uint64_t size,
 	return 0;
 }
 
-static int setup_vm(struct vm *vm, const struct guest_mem *gm)
+static int setup_vm(struct vm *vm, const struct guest_mem *gm, struct timing *t)
 {
 	uint64_t ident = LAYOUT_KVM_IDENTITY_MAP;
 	struct kvm_pit_config pit = { .flags = 0 };
@@ -95,14 +100,16 @@ static int setup_vm(struct vm *vm, const struct guest_mem *gm)
 		return sys_fail("KVM_CREATE_IRQCHIP");
 	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
 		return sys_fail("KVM_CREATE_PIT2");
+	timing_mark(t, TIMING_VM_CREATED, timing_now());
 	r = map_region(vm, 0, 0, gm_low_size(gm), gm->hva);
 	if (r == 0)
 		r = map_region(vm, 1, GM_HIGH_BASE, gm_high_size(gm),
 			       gm->hva + gm_low_size(gm));
+	timing_mark(t, TIMING_RAM_REGISTERED, timing_now());
 	return r;
 }
 
-int vm_create(struct vm **out, const struct guest_mem *gm)
+int vm_create(struct vm **out, const struct guest_mem *gm, struct timing *t)
 {
 	struct vm *vm = calloc(1, sizeof(*vm));
 	int r;
@@ -112,7 +119,7 @@ int vm_create(struct vm **out, const struct guest_mem *gm)
 	vm->vm_fd = -1;
 	r = open_kvm(vm);
 	if (r == 0)
-		r = setup_vm(vm, gm);
+		r = setup_vm(vm, gm, t);
 	if (r < 0) {
 		vm_destroy(vm);
 		return r;
@@ -222,6 +229,61 @@ static int map_run(struct vcpu *c)
 	return 0;
 }
 
+#define STATS_TYPE(flags) ((flags) & KVM_STATS_TYPE_MASK)
+
+/* Open the vCPU's statistics and read their descriptors now, before the
+ * sandbox; only pread() of the values is left for the end. Not fatal. */
+static void open_stats(struct vcpu *c)
+{
+	struct kvm_stats_header *h = &c->stats_hdr;
+	size_t len;
+
+	if (ioctl(c->vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_BINARY_STATS_FD) <= 0) {
+		c->stats_missing = "this kernel has no KVM_GET_STATS_FD (Linux 5.14+)";
+		return;
+	}
+	c->stats_fd = ioctl(c->fd, KVM_GET_STATS_FD, NULL);
+	if (c->stats_fd < 0 || pread(c->stats_fd, h, sizeof(*h), 0) != (ssize_t)sizeof(*h)) {
+		c->stats_missing = "KVM_GET_STATS_FD failed";
+		return;
+	}
+	len = (size_t)h->num_desc * (sizeof(struct kvm_stats_desc) + h->name_size);
+	c->stats_desc = malloc(len);
+	if (!c->stats_desc || h->num_desc > 1024 ||
+	    pread(c->stats_fd, c->stats_desc, len, h->desc_offset) != (ssize_t)len) {
+		free(c->stats_desc);
+		c->stats_desc = NULL;
+		c->stats_missing = "cannot read the KVM statistics descriptors";
+	}
+}
+
+unsigned vcpu_read_stats(struct vcpu *c, struct timing_counter *out, unsigned max,
+			 const char **missing)
+{
+	const struct kvm_stats_header *h = &c->stats_hdr;
+	size_t step = sizeof(struct kvm_stats_desc) + h->name_size;
+	unsigned n = 0;
+
+	*missing = c->stats_missing;
+	for (uint32_t i = 0; c->stats_desc && i < h->num_desc && n < max; i++) {
+		const struct kvm_stats_desc *d = (const void *)(c->stats_desc + i * step);
+		uint64_t v;
+
+		/* Counters only (one u64, cumulative): exits by reason and the rest. */
+		if (STATS_TYPE(d->flags) != KVM_STATS_TYPE_CUMULATIVE || d->size != 1 ||
+		    pread(c->stats_fd, &v, sizeof(v), h->data_offset + d->offset) != sizeof(v) || !v)
+			continue;
+		snprintf(out[n].name, sizeof(out[n].name), "%.*s", (int)h->name_size, d->name);
+		out[n++].value = v;
+	}
+	return n;
+}
+
+int vcpu_stats_fd(const struct vcpu *c)
+{
+	return c->stats_desc ? c->stats_fd : -1;
+}
+
 int vcpu_create(struct vm *vm, struct vcpu **out)
 {
 	struct vcpu *c = calloc(1, sizeof(*c));
@@ -236,7 +298,10 @@ int vcpu_create(struct vm *vm, struct vcpu **out)
 		free(c);
 		return r;
 	}
+	c->stats_fd = -1;
 	r = map_run(c);
+	if (r == 0)
+		open_stats(c);
 	if (r == 0)
 		r = setup_cpuid(c);
 	if (r == 0)

@@ -8,6 +8,7 @@
 
 #include "mmu/guest_mem.h"
 #include "vmm/boot.h"
+#include "vmm/timing.h"
 
 struct vm;
 struct vcpu;
@@ -36,8 +37,9 @@ struct vm_exit {
 	uint64_t detail;
 };
 
-/* Open /dev/kvm, create the VM (irqchip, PIT, TSS) and map `gm` into it. */
-int vm_create(struct vm **out, const struct guest_mem *gm);
+/* Open /dev/kvm, create the VM (irqchip, PIT, TSS) and map `gm` into it;
+ * stamps TIMING_VM_CREATED and TIMING_RAM_REGISTERED in `t`. */
+int vm_create(struct vm **out, const struct guest_mem *gm, struct timing *t);
 void vm_destroy(struct vm *vm);
 /* Drive ISA interrupt line `irq` of the in-kernel PIC/IOAPIC. */
 int vm_irq_line(struct vm *vm, unsigned irq, bool level);
@@ -54,6 +56,14 @@ void vcpu_clear_exit_request(struct vcpu *c);
 int vcpu_run(struct vcpu *c, struct vm_exit *out);
 /* Print the vCPU's registers, control registers and segments to `f`. */
 void vcpu_dump(struct vcpu *c, FILE *f);
+
+/* KVM's counters for the vCPU (every exit, also those KVM handles itself),
+ * the non-zero cumulative ones, at most `max`; none with *missing saying why
+ * where the kernel has no binary statistics. */
+unsigned vcpu_read_stats(struct vcpu *c, struct timing_counter *out, unsigned max,
+			 const char **missing);
+/* The statistics descriptor the run loop reads with pread(), or -1. */
+int vcpu_stats_fd(const struct vcpu *c);
 
 /* The ioctls the run loop still makes (fd, request) for the seccomp filter;
  * returns how many were written to `out` (at most `max`). */

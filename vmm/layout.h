@@ -54,6 +54,11 @@
 #define LAYOUT_RTC_PORT 0x70
 #define LAYOUT_RTC_LEN 2
 
+/* Firecracker's boot timer: guests write 123 to port 0x3f0 or MMIO 0xd0000000. */
+#define LAYOUT_BOOT_TIMER_PORT 0x3f0
+#define LAYOUT_BOOT_TIMER_MMIO 0xd0000000ULL
+#define LAYOUT_BOOT_TIMER_LEN 8
+
 /* Debug-exit port where QEMU users put isa-debug-exit (iobase=0xf4,iosize=0x04). */
 #define LAYOUT_DEBUG_EXIT_PORT 0xf4
 #define LAYOUT_DEBUG_EXIT_LEN 4

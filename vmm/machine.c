@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,7 +51,9 @@ static int load_files(struct machine *m, const struct config *cfg)
 	req.kernel_len = kernel.len;
 	req.initrd = initrd.data;
 	req.initrd_len = initrd.len;
+	timing_mark(m->timing, TIMING_FILES_MAPPED, timing_now());
 	r = load_linux(&m->mem, &req, &m->entry, &m->load);
+	timing_mark(m->timing, TIMING_DECODED, timing_now());
 	file_unmap(&kernel);
 	file_unmap(&initrd);
 	return r;
@@ -85,11 +88,17 @@ static void validate(struct machine *m)
 	entry_validate(&m->mem, &m->entry, regions, n, record_violation, m);
 }
 
-int machine_prepare(struct machine *m, const struct config *cfg)
+int machine_prepare(struct machine *m, const struct config *cfg, struct timing *timing)
 {
 	int r;
 
 	memset(m, 0, sizeof(*m));
+	m->timing = timing;
+	m->timing_format = cfg->timing;
+	if (cfg->timing_marker) {
+		text_watch_init(&m->marker, cfg->timing_marker);
+		m->watch_marker = true;
+	}
 	m->timeout_s = cfg->timeout_s;
 	m->verbose = cfg->verbose;
 	pthread_mutex_init(&m->lock, NULL);
@@ -149,6 +158,10 @@ static void uart_tx(void *ctx, uint8_t c)
 	struct machine *m = ctx;
 
 	panic_watch_feed(&m->panic, c);
+	if (!m->timing->at[TIMING_FIRST_SERIAL])
+		timing_mark(m->timing, TIMING_FIRST_SERIAL, timing_now());
+	if (m->watch_marker && text_watch_feed(&m->marker, c))
+		timing_signal(m->timing, TIMING_SIG_MARKER, timing_now());
 	/* One exit carries at most a page of string I/O; the buffer holds two. */
 	if (m->out_len == sizeof(m->out))
 		flush_output(m);
@@ -176,8 +189,16 @@ static void debug_exit(void *ctx, uint32_t value)
 {
 	struct machine *m = ctx;
 
+	timing_signal(m->timing, TIMING_SIG_DEBUG_EXIT, timing_now());
 	m->io.device_status = VMM_EXIT_DEBUG_BASE + (int)(value & 63);
 	m->io.device_why = "guest wrote to the debug-exit port";
+}
+
+static void boot_timer_fired(void *ctx, bool mmio)
+{
+	struct machine *m = ctx;
+
+	timing_signal(m->timing, mmio ? TIMING_SIG_MMIO : TIMING_SIG_PORT, timing_now());
 }
 
 static void wall_clock(void *ctx, struct timespec *ts)
@@ -192,6 +213,7 @@ static int add_devices(struct machine *m)
 	const struct i8042_host kh = { .reset = i8042_reset, .ctx = m };
 	const struct debug_exit_host dh = { .exit = debug_exit, .ctx = m };
 	const struct rtc_cmos_host rh = { .now = wall_clock };
+	const struct boot_timer_host th = { .booted = boot_timer_fired, .ctx = m };
 	int r;
 
 	bus_init(&m->io.pio);
@@ -201,6 +223,7 @@ static int add_devices(struct machine *m)
 	i8042_init(&m->i8042, &kh);
 	debug_exit_init(&m->debug_exit, &dh);
 	rtc_cmos_init(&m->rtc, &rh);
+	boot_timer_init(&m->boot_timer, &th);
 	r = bus_add(&m->io.pio, LAYOUT_COM1_PORT, 8, &uart8250_ops, &m->uart);
 	if (r == 0)
 		r = bus_add(&m->io.pio, LAYOUT_I8042_DATA_PORT, 1,
@@ -213,6 +236,12 @@ static int add_devices(struct machine *m)
 			    &debug_exit_ops, &m->debug_exit);
 	if (r == 0)
 		r = bus_add(&m->io.pio, LAYOUT_RTC_PORT, LAYOUT_RTC_LEN, &rtc_cmos_ops, &m->rtc);
+	if (r == 0)
+		r = bus_add(&m->io.pio, LAYOUT_BOOT_TIMER_PORT, 1, &boot_timer_port_ops,
+			    &m->boot_timer);
+	if (r == 0)
+		r = bus_add(&m->io.mmio, LAYOUT_BOOT_TIMER_MMIO, LAYOUT_BOOT_TIMER_LEN,
+			    &boot_timer_mmio_ops, &m->boot_timer);
 	return r;
 }
 
@@ -228,7 +257,7 @@ int machine_start(struct machine *m)
 	/* Armed now: alarm() is not on the run loop's seccomp allow-list. */
 	if (m->timeout_s)
 		alarm(m->timeout_s);
-	r = vm_create(&m->vm, &m->mem);
+	r = vm_create(&m->vm, &m->mem, m->timing);
 
 	if (r == 0)
 		r = add_devices(m);
@@ -236,6 +265,7 @@ int machine_start(struct machine *m)
 		r = vcpu_create(m->vm, &m->vcpu);
 	if (r == 0)
 		stop_attach(m->vcpu);
+	timing_mark(m->timing, TIMING_VCPU_CREATED, timing_now());
 	return r;
 }
 
@@ -244,12 +274,15 @@ int machine_sandbox(struct machine *m)
 	struct sandbox_ioctl ioctls[8];
 	unsigned n = vcpu_run_ioctls(m->vcpu, ioctls, 8);
 
-	return sandbox_install(ioctls, n);
+	return sandbox_install(ioctls, n, vcpu_stats_fd(m->vcpu));
 }
 
 int machine_load_state(struct machine *m)
 {
-	return vcpu_load_state(m->vcpu, &m->entry.cpu);
+	int r = vcpu_load_state(m->vcpu, &m->entry.cpu);
+
+	timing_mark(m->timing, TIMING_STATE_LOADED, timing_now());
+	return r;
 }
 
 static int handle_exit(struct machine *m, const struct vm_exit *e,
@@ -265,16 +298,35 @@ static int handle_exit(struct machine *m, const struct vm_exit *e,
 	return status;
 }
 
+static const char *const exit_names[] = {
+	[EXIT_IO] = "io", [EXIT_MMIO] = "mmio", [EXIT_INTR] = "intr",
+	[EXIT_HLT] = "hlt", [EXIT_SHUTDOWN] = "shutdown",
+	[EXIT_FAIL_ENTRY] = "fail-entry", [EXIT_INTERNAL] = "internal",
+	[EXIT_SYSTEM_SHUTDOWN] = "system-shutdown",
+	[EXIT_SYSTEM_RESET] = "system-reset", [EXIT_SYSTEM_CRASH] = "system-crash",
+	[EXIT_OTHER] = "other",
+};
+
+/* Guest RAM pages resident now (mincore() in chunks: no allocation under the sandbox). */
+static uint64_t guest_resident_kib(const struct guest_mem *gm)
+{
+	static unsigned char vec[16384];
+	uint64_t pages = 0, chunk = sizeof(vec) * 4096;
+
+	for (uint64_t off = 0; off < gm->size; off += chunk) {
+		uint64_t len = gm->size - off < chunk ? gm->size - off : chunk;
+
+		if (mincore(gm->hva + off, len, vec) < 0)
+			return 0;
+		for (uint64_t i = 0; i < (len + 4095) / 4096; i++)
+			pages += vec[i] & 1;
+	}
+	return pages * 4;
+}
+
 static void print_exit_counts(const struct machine *m)
 {
-	static const char *const names[] = {
-		[EXIT_IO] = "io", [EXIT_MMIO] = "mmio", [EXIT_INTR] = "intr",
-		[EXIT_HLT] = "hlt", [EXIT_SHUTDOWN] = "shutdown",
-		[EXIT_FAIL_ENTRY] = "fail-entry", [EXIT_INTERNAL] = "internal",
-		[EXIT_SYSTEM_SHUTDOWN] = "system-shutdown",
-		[EXIT_SYSTEM_RESET] = "system-reset", [EXIT_SYSTEM_CRASH] = "system-crash",
-		[EXIT_OTHER] = "other",
-	};
+	const char *const *names = exit_names;
 	uint64_t total = 0;
 
 	for (unsigned i = 0; i <= EXIT_OTHER; i++)
@@ -286,8 +338,53 @@ static void print_exit_counts(const struct machine *m)
 	fputc('\n', stderr);
 }
 
+/* The busiest ports, most exits first. */
+static void top_ports(const struct machine *m, struct timing *t)
+{
+	t->nports = 0;
+	for (unsigned port = 0; port < 65536; port++) {
+		uint64_t c = m->port_exits[port];
+		unsigned i;
+
+		if (!c || (t->nports == TIMING_TOP_PORTS && t->ports[TIMING_TOP_PORTS - 1].count >= c))
+			continue;
+		i = t->nports < TIMING_TOP_PORTS ? t->nports++ : TIMING_TOP_PORTS - 1;
+		for (; i > 0 && t->ports[i - 1].count < c; i--)
+			t->ports[i] = t->ports[i - 1];
+		t->ports[i].port = (uint16_t)port;
+		t->ports[i].count = c;
+	}
+}
+
+static void machine_print_timing(struct machine *m)
+{
+	struct timing *t = m->timing;
+	struct rusage ru;
+
+	t->nkvm = vcpu_read_stats(m->vcpu, t->kvm, TIMING_MAX_COUNTERS, &t->kvm_missing);
+	for (unsigned i = 0; i <= EXIT_OTHER && t->nuser < 16; i++) {
+		if (!m->exits[i])
+			continue;
+		snprintf(t->user[t->nuser].name, sizeof(t->user[0].name), "%s", exit_names[i]);
+		t->user[t->nuser++].value = m->exits[i];
+	}
+	top_ports(m, t);
+	if (getrusage(RUSAGE_SELF, &ru) == 0) {
+		t->user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000ULL + (uint64_t)ru.ru_utime.tv_usec * 1000;
+		t->sys_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000ULL + (uint64_t)ru.ru_stime.tv_usec * 1000;
+		t->peak_rss_kib = (uint64_t)ru.ru_maxrss - guest_resident_kib(&m->mem);
+	}
+	if (m->timing_format == TIMING_JSON)
+		timing_print_json(stderr, t);
+	else
+		timing_print_text(stderr, t);
+}
+
 static int report(struct machine *m, int status, const char *why)
 {
+	timing_mark(m->timing, TIMING_EXIT, timing_now());
+	if (m->timing_format != TIMING_OFF)
+		machine_print_timing(m);
 	if (m->verbose)
 		print_exit_counts(m);
 	if (dispatch_is_failure(status)) {
@@ -331,6 +428,8 @@ int machine_run(struct machine *m)
 		stop = stop_pending(&signo);
 		if (stop != STOP_NONE)
 			return stopped(m, stop, signo);
+		if (!m->timing->at[TIMING_FIRST_RUN])
+			timing_mark(m->timing, TIMING_FIRST_RUN, timing_now());
 		if (m->test_run_delay.tv_sec || m->test_run_delay.tv_nsec) {
 			/* Test hook: widen the window between the check and KVM_RUN. */
 			nanosleep(&m->test_run_delay, NULL);
@@ -342,6 +441,8 @@ int machine_run(struct machine *m)
 		}
 		if ((unsigned)e.kind <= EXIT_OTHER)
 			m->exits[e.kind]++;
+		if (e.kind == EXIT_IO)
+			m->port_exits[e.addr & 0xffff]++;
 		status = handle_exit(m, &e, &why);
 		flush_output(m);
 	}

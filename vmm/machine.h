@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "devices/boot_timer.h"
 #include "devices/debug_exit.h"
 #include "devices/i8042.h"
 #include "devices/rtc_cmos.h"
@@ -16,6 +17,8 @@
 #include "vmm/kvm.h"
 #include "vmm/load.h"
 #include "vmm/panic_watch.h"
+#include "vmm/text_watch.h"
+#include "vmm/timing.h"
 
 #define MACHINE_MAX_VIOLATIONS 32
 
@@ -32,6 +35,13 @@ struct machine {
 	struct i8042 i8042;
 	struct debug_exit debug_exit;
 	struct rtc_cmos rtc;
+	struct boot_timer boot_timer;
+	/* --timing: the timeline (owned by main), its format, the marker. */
+	struct timing *timing;
+	int timing_format; /* enum config_timing */
+	bool watch_marker;
+	struct text_watch marker;
+	uint32_t port_exits[65536]; /* userspace I/O exits by port */
 	struct panic_watch panic;
 	unsigned timeout_s; /* 0: none */
 	bool verbose;	    /* print exit counts at the end */
@@ -55,7 +65,7 @@ struct machine {
  * file, write the GDT and page tables, and validate the entry state (the
  * findings land in m->violations). No KVM yet.
  */
-int machine_prepare(struct machine *m, const struct config *cfg);
+int machine_prepare(struct machine *m, const struct config *cfg, struct timing *timing);
 /* Create the KVM VM and vCPU and wire the devices. The calling thread
  * becomes the vCPU thread: call machine_run() from it. */
 int machine_start(struct machine *m);

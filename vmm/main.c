@@ -16,6 +16,7 @@
 #include "vmm/machine.h"
 #include "vmm/sandbox.h"
 #include "vmm/state.h"
+#include "vmm/timing.h"
 
 #ifndef VMM_VERSION
 #define VMM_VERSION "unknown"
@@ -117,10 +118,12 @@ static int extract(const struct config *cfg)
 	return VMM_EXIT_OK;
 }
 
+static struct timing timeline; /* --timing: from the start of main() */
+
 static int run(const struct config *cfg)
 {
 	static struct machine m;
-	int r = machine_prepare(&m, cfg);
+	int r = machine_prepare(&m, cfg, &timeline);
 
 	if (r < 0) {
 		fprintf(stderr, "vmm: %s\n", err_msg());
@@ -146,9 +149,13 @@ static int run(const struct config *cfg)
 int main(int argc, char **argv)
 {
 	struct config cfg;
+	int r;
 
+	timing_start(&timeline, timing_now());
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout must not kill the VMM */
-	if (config_parse(argc, argv, &cfg) < 0) {
+	r = config_parse(argc, argv, &cfg);
+	timing_mark(&timeline, TIMING_PARSED, timing_now());
+	if (r < 0) {
 		fprintf(stderr, "vmm: %s (try 'vmm --help')\n", err_msg());
 		return VMM_EXIT_USAGE;
 	}

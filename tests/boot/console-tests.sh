@@ -132,4 +132,21 @@ done
 [ "$rc" -eq 0 ]
 check slow-reader-vmm-exits-0 "$?" "status $rc"
 
+# 6. --timing: every phase stamped in order, the boot-done signal named, KVM's own exit counts,
+#    exits by port; boot-done from the serial marker, Firecracker's boot timer (port and MMIO)
+#    and the debug-exit port.
+timing_case() { # timing_case NAME SIGNAL APPEND [VMM OPTIONS...]
+    local name=$1 signal=$2 append=$3
+    shift 3
+    run "$name" "$append" --timing=json "$@"
+    tail -n 1 "$work/$name.err" >"$work/$name.json"
+    python3 "$DIR/check_timing.py" "$work/$name.json" "$signal" >"$work/$name.check" 2>&1
+    check "timing-$name" "$?" "status $rc: $(cat "$work/$name.check")"
+}
+timing_case marker serial-marker "probe.then=reset" --timing-marker "probe: done"
+timing_case boot-timer-port boot-timer-port-0x3f0 "probe.then=boot-timer-port"
+timing_case boot-timer-mmio boot-timer-mmio-0xd0000000 "probe.then=boot-timer-mmio" \
+    --boot=linux32 --paging=off
+timing_case debug-exit debug-exit-port "probe.then=debug-exit"
+
 summary console

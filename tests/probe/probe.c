@@ -18,6 +18,9 @@
  *   spin    loop forever with interrupts off (only a signal or --timeout ends it)
  *   halt    CLI; HLT forever (the vCPU sleeps inside KVM_RUN)
  *   halt-at-entry  the same before the report: no VM exit reaches vmm at all
+ *   boot-timer-port  write 123 to port 0x3f0 (Firecracker's boot timer), then reset
+ *   boot-timer-mmio  write 123 to MMIO 0xd0000000, then reset (needs paging off)
+ *   debug-exit       write 0 to the debug-exit port 0xf4 (vmm exits 64)
  *   flood   write probe.kib=N KiB (a multiple of 4, default 1024) of a known
  *           pattern with REP OUTSB, 4 KiB at a time (KVM may still exit once
  *           per byte), then "probe: flood done", then reset;
@@ -451,6 +454,12 @@ static void then(void)
 			__asm__ volatile("cli; hlt");
 	if (act && value_is(act, "flood"))
 		flood(value_u32(cmdline_value("probe.kib"), 1024));
+	if (act && value_is(act, "boot-timer-port"))
+		outb(0x3f0, 123);
+	if (act && value_is(act, "boot-timer-mmio"))
+		*(volatile u8 *)(uptr)0xd0000000UL = 123;
+	if (act && value_is(act, "debug-exit"))
+		outb(0xf4, 0);
 	outb(I8042_CMD, I8042_RESET);
 }
 

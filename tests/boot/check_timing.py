@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""check_timing.py: checks one `vmm --timing=json` report (the last stderr line).
+
+Usage: check_timing.py REPORT.json SIGNAL
+
+Every phase from options_parsed to exit is present and in order, the first
+boot-done signal is SIGNAL, KVM's own counters (where the host has them)
+include the total "exits", and the exits that reached vmm include I/O on
+COM1. Prints what is wrong and exits 1, or prints "ok" and exits 0.
+"""
+import json
+import sys
+
+PHASES = ["options_parsed", "files_mapped", "image_decoded", "vm_created", "ram_registered",
+          "vcpu_created", "entry_state_loaded", "first_kvm_run", "first_serial_byte",
+          "boot_done", "exit"]
+
+
+def problems(report, signal):
+    phases = report.get("phases_ns", {})
+    missing = [p for p in PHASES if p not in phases]
+    if missing:
+        yield "missing phases: " + ", ".join(missing)
+        return
+    times = [phases[p] for p in PHASES]
+    if times != sorted(times):
+        yield "phases out of order: " + json.dumps(phases)
+    done = report.get("boot_done") or [{}]
+    if done[0].get("signal") != signal:
+        yield f"first boot-done signal {done[0].get('signal')}, want {signal}"
+    if done[0].get("ns") != phases["boot_done"]:
+        yield "boot_done phase differs from the first signal"
+    kvm = report.get("kvm_stats")
+    if kvm is None:
+        if not report.get("kvm_stats_missing"):
+            yield "no kvm_stats and no reason"
+    elif kvm.get("exits", 0) <= 0 or kvm.get("io_exits", 0) <= 0:
+        yield "kvm_stats without exits/io_exits: " + json.dumps(kvm)
+    if report.get("exits_to_vmm", {}).get("io", 0) <= 0:
+        yield "no I/O exits to vmm"
+    if report.get("io_ports", {}).get("0x3f8", 0) <= 0:
+        yield "no exits counted on COM1 (0x3f8)"
+    if report.get("host_cpu_ns", {}).get("user", -1) < 0:
+        yield "no host CPU time"
+
+
+def main():
+    try:
+        report = json.load(open(sys.argv[1]))
+    except (OSError, ValueError) as e:
+        print(f"not a JSON report: {e}")
+        sys.exit(1)
+    bad = list(problems(report, sys.argv[2]))
+    print("; ".join(bad) if bad else "ok")
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+/* test_timing.c: the timeline keeps first stamps, records every boot-done signal, and reports both ways. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm/timing.h"
+
+static char *report(const struct timing *t, bool json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (json)
+		timing_print_json(f, t);
+	else
+		timing_print_text(f, t);
+	fclose(f);
+	return buf;
+}
+
+Test(timing, first_stamp_wins_and_signals_accumulate)
+{
+	struct timing t;
+	char *s;
+
+	timing_start(&t, 1000);
+	timing_mark(&t, TIMING_PARSED, 1500);
+	timing_mark(&t, TIMING_PARSED, 9000);
+	timing_signal(&t, TIMING_SIG_MARKER, 2001000);
+	timing_signal(&t, TIMING_SIG_PORT, 3001000);
+	cr_assert_eq(t.at[TIMING_PARSED], 500);
+	cr_assert_eq(t.at[TIMING_BOOT_DONE], 2000000, "the first signal is boot done");
+	cr_assert_eq(t.nevents, 2);
+	t.kvm_missing = "KVM_GET_STATS_FD: not supported";
+	s = report(&t, true);
+	cr_assert_not_null(strstr(s, "\"options_parsed\":500"), "%s", s);
+	cr_assert_not_null(strstr(s, "{\"signal\":\"serial-marker\",\"ns\":2000000}"), "%s", s);
+	cr_assert_not_null(strstr(s, "\"kvm_stats\":null"), "%s", s);
+	cr_assert_null(strstr(s, "first_kvm_run"), "unreached phases are left out");
+	free(s);
+	s = report(&t, false);
+	cr_assert_not_null(strstr(s, "boot_done 2.000"), "%s", s);
+	cr_assert_not_null(strstr(s, "not available (KVM_GET_STATS_FD: not supported)"), "%s", s);
+	free(s);
+}
+
+Test(timing, counters_in_json)
+{
+	struct timing t;
+	char *s;
+
+	timing_start(&t, 0);
+	t.nkvm = 2;
+	strcpy(t.kvm[0].name, "exits");
+	t.kvm[0].value = 42;
+	strcpy(t.kvm[1].name, "io_exits");
+	t.kvm[1].value = 40;
+	t.nports = 1;
+	t.ports[0].port = 0x3f8;
+	t.ports[0].count = 40;
+	s = report(&t, true);
+	cr_assert_not_null(strstr(s, "\"kvm_stats\":{\"exits\":42,\"io_exits\":40}"), "%s", s);
+	cr_assert_not_null(strstr(s, "\"io_ports\":{\"0x3f8\":40}"), "%s", s);
+	cr_assert_eq(s[strlen(s) - 1], '\n');
+	free(s);
+}
