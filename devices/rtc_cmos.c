@@ -1,5 +1,4 @@
 /* rtc_cmos.c: MC146818 RTC: time registers derived from the host clock, CMOS RAM, polled flags. */
-#define _GNU_SOURCE /* timegm() */
 #include "devices/rtc_cmos.h"
 
 #include <string.h>
@@ -70,21 +69,65 @@ static unsigned decode_hours(const struct rtc_cmos *r, uint8_t v)
 	return (v & HOURS_PM) ? h + 12 : h;
 }
 
+/*
+ * Calendar arithmetic on the proleptic Gregorian calendar, UTC, without
+ * libc: glibc's gmtime_r()/timegm() read /etc/localtime on first use, a
+ * system call the sandbox forbids (H. Hinnant, "chrono-Compatible Low-Level
+ * Date Algorithms": days_from_civil / civil_from_days).
+ */
+struct civil {
+	int64_t year;
+	unsigned month, day, hour, minute, second, weekday; /* weekday 0 = Sunday */
+};
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy;
+
+	y -= m <= 2;
+	era = floor_div(y, 400);
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static struct civil civil_from_seconds(int64_t t)
+{
+	int64_t days = floor_div(t, 86400), sod = t - days * 86400;
+	int64_t z = days + 719468, era = floor_div(z, 146097), doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	struct civil c = {
+		.day = (unsigned)(doy - (153 * mp + 2) / 5 + 1),
+		.month = (unsigned)(mp < 10 ? mp + 3 : mp - 9),
+		.hour = (unsigned)(sod / 3600), .minute = (unsigned)(sod / 60 % 60),
+		.second = (unsigned)(sod % 60),
+		.weekday = (unsigned)((days % 7 + 11) % 7), /* 1970-01-01 was a Thursday */
+	};
+
+	c.year = yoe + era * 400 + (c.month <= 2);
+	return c;
+}
+
 /* The time registers for guest second `t` (0x00-0x09 without the alarms, and the century). */
 static void time_registers(const struct rtc_cmos *r, int64_t t, uint8_t out[RTC_CMOS_BYTES])
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	struct civil c = civil_from_seconds(t);
+	unsigned year = (unsigned)(c.year < 0 ? 0 : c.year);
 
-	gmtime_r(&tt, &tm);
-	out[RTC_SECONDS] = encode(r, (unsigned)tm.tm_sec);
-	out[RTC_MINUTES] = encode(r, (unsigned)tm.tm_min);
-	out[RTC_HOURS] = encode_hours(r, (unsigned)tm.tm_hour);
-	out[RTC_DAY_OF_WEEK] = encode(r, (unsigned)tm.tm_wday + 1); /* 1 = Sunday */
-	out[RTC_DAY_OF_MONTH] = encode(r, (unsigned)tm.tm_mday);
-	out[RTC_MONTH] = encode(r, (unsigned)tm.tm_mon + 1);
-	out[RTC_YEAR] = encode(r, (unsigned)(tm.tm_year + 1900) % 100);
-	out[RTC_CENTURY] = to_bcd((unsigned)(tm.tm_year + 1900) / 100 % 100);
+	out[RTC_SECONDS] = encode(r, c.second);
+	out[RTC_MINUTES] = encode(r, c.minute);
+	out[RTC_HOURS] = encode_hours(r, c.hour);
+	out[RTC_DAY_OF_WEEK] = encode(r, c.weekday + 1); /* 1 = Sunday */
+	out[RTC_DAY_OF_MONTH] = encode(r, c.day);
+	out[RTC_MONTH] = encode(r, c.month);
+	out[RTC_YEAR] = encode(r, year % 100);
+	out[RTC_CENTURY] = to_bcd(year / 100 % 100);
 }
 
 static bool is_time_register(uint8_t reg)
@@ -93,20 +136,17 @@ static bool is_time_register(uint8_t reg)
 	       reg != RTC_HOURS_ALARM;
 }
 
-/* The guest's time from the frozen registers it wrote while SET was on. */
+/* The guest's time from the frozen registers it wrote while SET was on
+ * (out-of-range fields, as a guest may write, just give another second). */
 static int64_t written_time(const struct rtc_cmos *r)
 {
-	struct tm tm = {
-		.tm_sec = (int)decode(r, r->ram[RTC_SECONDS]),
-		.tm_min = (int)decode(r, r->ram[RTC_MINUTES]),
-		.tm_hour = (int)decode_hours(r, r->ram[RTC_HOURS]),
-		.tm_mday = (int)decode(r, r->ram[RTC_DAY_OF_MONTH]),
-		.tm_mon = (int)decode(r, r->ram[RTC_MONTH]) - 1,
-		.tm_year = (int)(from_bcd(r->ram[RTC_CENTURY]) * 100 +
-				 decode(r, r->ram[RTC_YEAR])) - 1900,
-	};
+	int64_t year = from_bcd(r->ram[RTC_CENTURY]) * 100 + decode(r, r->ram[RTC_YEAR]);
+	unsigned month = decode(r, r->ram[RTC_MONTH]);
 
-	return (int64_t)timegm(&tm);
+	month = month < 1 ? 1 : month > 12 ? 12 : month;
+	return days_from_civil(year, month, decode(r, r->ram[RTC_DAY_OF_MONTH])) * 86400 +
+	       decode_hours(r, r->ram[RTC_HOURS]) * 3600 +
+	       decode(r, r->ram[RTC_MINUTES]) * 60 + decode(r, r->ram[RTC_SECONDS]);
 }
 
 static bool alarm_field_matches(uint8_t alarm, uint8_t now)

@@ -186,3 +186,39 @@ Test(rtc, wide_accesses_read_all_ones)
 	rtc_cmos_ops.write(&rtc, 0, &v, 2);
 	cr_assert_eq(rtc.index, RTC_SECONDS, "a word write to the index port is dropped");
 }
+
+Test(rtc, calendar_edges)
+{
+	host_clock.tv_sec = 951782400; /* 2000-02-29 00:00:00, a Tuesday */
+	cr_assert_eq(reg(RTC_DAY_OF_MONTH), 0x29);
+	cr_assert_eq(reg(RTC_MONTH), 0x02);
+	cr_assert_eq(reg(RTC_DAY_OF_WEEK), 3);
+	cr_assert_eq(reg(RTC_YEAR), 0x00);
+	cr_assert_eq(reg(RTC_CENTURY), 0x20);
+	host_clock.tv_sec = 946684799; /* 1999-12-31 23:59:59, a Friday */
+	cr_assert_eq(reg(RTC_YEAR), 0x99);
+	cr_assert_eq(reg(RTC_CENTURY), 0x19);
+	cr_assert_eq(reg(RTC_DAY_OF_WEEK), 6);
+	cr_assert_eq(reg(RTC_HOURS), 0x23);
+	host_clock.tv_sec = 4107542400; /* 2100-03-01 00:00:00 (2100 is not a leap year) */
+	cr_assert_eq(reg(RTC_MONTH), 0x03);
+	cr_assert_eq(reg(RTC_DAY_OF_MONTH), 0x01);
+}
+
+Test(rtc, written_time_round_trips_across_a_leap_day)
+{
+	set_reg(RTC_REG_B, RTC_B_SET | RTC_B_24H);
+	set_reg(RTC_CENTURY, 0x20);
+	set_reg(RTC_YEAR, 0x24);
+	set_reg(RTC_MONTH, 0x02);
+	set_reg(RTC_DAY_OF_MONTH, 0x29);
+	set_reg(RTC_HOURS, 0x23);
+	set_reg(RTC_MINUTES, 0x59);
+	set_reg(RTC_SECONDS, 0x59);
+	set_reg(RTC_REG_B, RTC_B_24H);
+	host_clock.tv_sec++;
+	cr_assert_eq(reg(RTC_MONTH), 0x03);
+	cr_assert_eq(reg(RTC_DAY_OF_MONTH), 0x01);
+	cr_assert_eq(reg(RTC_HOURS), 0x00);
+	cr_assert_eq(reg(RTC_SECONDS), 0x00);
+}
