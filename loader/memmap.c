@@ -34,6 +34,15 @@ static bool inside(const struct memmap_entry *e, uint64_t start, uint64_t len)
 	return start >= e->addr && len <= e->size && start - e->addr <= e->size - len;
 }
 
+bool memmap_ram_holds(const struct memmap_entry *map, unsigned n, uint64_t start,
+		      uint64_t len)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (map[i].type == MEMMAP_RAM && inside(&map[i], start, len))
+			return true;
+	return false;
+}
+
 int memmap_reserve(struct memmap_entry map[MEMMAP_MAX], unsigned n,
 		   uint64_t start, uint64_t len)
 {

@@ -2,6 +2,8 @@
 #ifndef VMM_MEMMAP_H
 #define VMM_MEMMAP_H
 
+#include <stdbool.h>
+
 #include "mmu/guest_mem.h"
 
 /* Entry types shared by e820 and hvm_memmap_table_entry (ACPI spec §15, "E820"). */
@@ -27,6 +29,10 @@ struct memmap_entry {
  */
 unsigned memmap_build(const struct guest_mem *gm,
 		      struct memmap_entry out[MEMMAP_MAX]);
+
+/* True if [start, start + len) lies inside one RAM entry of `map` (overflow-safe). */
+bool memmap_ram_holds(const struct memmap_entry *map, unsigned n, uint64_t start,
+		      uint64_t len);
 
 /*
  * Mark [start, start + len) reserved in the `n` sorted, disjoint entries of

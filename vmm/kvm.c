@@ -231,9 +231,7 @@ static int map_run(struct vcpu *c)
 
 #define STATS_TYPE(flags) ((flags) & KVM_STATS_TYPE_MASK)
 
-/* Open the vCPU's statistics and read their descriptors now, before the
- * sandbox; only pread() of the values is left for the end. Not fatal. */
-static void open_stats(struct vcpu *c)
+void vcpu_open_stats(struct vcpu *c)
 {
 	struct kvm_stats_header *h = &c->stats_hdr;
 	size_t len;
@@ -254,7 +252,9 @@ static void open_stats(struct vcpu *c)
 		free(c->stats_desc);
 		c->stats_desc = NULL;
 		c->stats_missing = "cannot read the KVM statistics descriptors";
+		return;
 	}
+	c->stats_missing = NULL;
 }
 
 unsigned vcpu_read_stats(struct vcpu *c, struct timing_counter *out, unsigned max,
@@ -299,9 +299,8 @@ int vcpu_create(struct vm *vm, struct vcpu **out)
 		return r;
 	}
 	c->stats_fd = -1;
+	c->stats_missing = "statistics not opened";
 	r = map_run(c);
-	if (r == 0)
-		open_stats(c);
 	if (r == 0)
 		r = setup_cpuid(c);
 	if (r == 0)

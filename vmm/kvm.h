@@ -57,6 +57,10 @@ int vcpu_run(struct vcpu *c, struct vm_exit *out);
 /* Print the vCPU's registers, control registers and segments to `f`. */
 void vcpu_dump(struct vcpu *c, FILE *f);
 
+/* Open the vCPU's statistics and read their descriptors (for --timing only,
+ * before the sandbox: only pread() of the values is left for the end). Not
+ * fatal: vcpu_read_stats() then says why there are none. */
+void vcpu_open_stats(struct vcpu *c);
 /* KVM's counters for the vCPU (every exit, also those KVM handles itself),
  * the non-zero cumulative ones, at most `max`; none with *missing saying why
  * where the kernel has no binary statistics. */

@@ -265,6 +265,8 @@ int machine_start(struct machine *m)
 		r = vcpu_create(m->vm, &m->vcpu);
 	if (r == 0)
 		stop_attach(m->vcpu);
+	if (r == 0 && m->timing_format != TIMING_OFF)
+		vcpu_open_stats(m->vcpu);
 	timing_mark(m->timing, TIMING_VCPU_CREATED, timing_now());
 	return r;
 }

@@ -171,12 +171,8 @@ static void check_tables_in_ram(struct checker *c)
 	unsigned n = memmap_build(c->gm, map);
 	uint64_t bytes = 0;
 
-	if (!pt_size(p, &bytes) || bytes == 0)
+	if (!pt_size(p, &bytes) || bytes == 0 || memmap_ram_holds(map, n, p->base, bytes))
 		return;
-	for (unsigned i = 0; i < n; i++)
-		if (map[i].type == MEMMAP_RAM && p->base >= map[i].addr &&
-		    bytes <= map[i].size && p->base - map[i].addr <= map[i].size - bytes)
-			return;
 	violation(c, "tables-not-ram", "the page tables [0x%" PRIx64 ", 0x%" PRIx64 ") are not inside one RAM range of the memory map",
 		  p->base, p->base + bytes);
 }
