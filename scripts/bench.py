@@ -21,6 +21,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 MARKER = b"VMM-GUEST: userspace reached"
@@ -29,19 +30,32 @@ TRACE = "/sys/kernel/tracing"
 LIMIT = 300.0
 
 
-def variants(mem, kernel, initrd, vmlinux, vmm):
+def variants(mem, kernel, initrd, vmlinux, vmm, cache, before=None, tag=""):
+    """Every VMM and boot path for one kernel; `cache` is vmm's primed payload cache."""
     mib = str(mem)
     base = [vmm, "--initrd", initrd, "--mem", mib + "M", "--append", APPEND]
     qemu = ["qemu-system-x86_64", "-accel", "kvm", "-cpu", "host", "-m", mib, "-smp", "1",
             "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
             "-kernel", kernel, "-initrd", initrd, "-append", APPEND]
-    return {
+    v = {
         "vmm-linux64": base + ["--kernel", kernel, "--boot=linux64"],
-        "vmm-payload-pvh": base + ["--kernel", kernel, "--boot=pvh"],
+        "vmm-payload-pvh-cold": base + ["--kernel", kernel, "--boot=pvh", "--no-payload-cache"],
+        "vmm-payload-pvh-cached": base + ["--kernel", kernel, "--boot=pvh",
+                                          "--payload-cache", cache],
         "vmm-vmlinux-pvh": base + ["--kernel", vmlinux, "--boot=pvh"],
         "qemu-q35": qemu + ["-M", "q35"],
         "qemu-microvm": qemu + ["-M", "microvm"],
     }
+    if before:
+        v["vmm-before-linux64"] = [before] + base[1:] + ["--kernel", kernel, "--boot=linux64"]
+    return {tag + k: c for k, c in v.items()}
+
+
+def prime_cache(vmm, kernel, initrd, mem, cache):
+    """One --boot=pvh --dump-entry-state run fills the payload cache (no guest runs)."""
+    subprocess.run([vmm, "--kernel", kernel, "--initrd", initrd, "--mem", f"{mem}M",
+                    "--boot=pvh", "--payload-cache", cache, "--dump-entry-state"],
+                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False)
 
 
 def trace_write(path, text):
@@ -118,8 +132,12 @@ def summarize(results):
             "median_exits": round(statistics.median(ex)) if ex else None,
             "median_userspace_exits": round(statistics.median(ux)) if ux else None,
         }
-    best = min((r["median_ms"] for r in rows.values() if r["median_ms"]), default=None)
-    for r in rows.values():
+    # Ratios to the fastest median for the same kernel ("min:" rows: the minimal kernel).
+    def kernel_of(name):
+        return name.split(":")[0] if ":" in name else ""
+    for name, r in rows.items():
+        best = min((o["median_ms"] for n, o in rows.items()
+                    if kernel_of(n) == kernel_of(name) and o["median_ms"]), default=None)
         r["ratio"] = round(r["median_ms"] / best, 2) if best and r["median_ms"] else None
     return rows
 
@@ -139,10 +157,18 @@ def phases(vmm, mem, kernel, initrd):
 
 
 def main():
+    """bench.py RUNS MEM KERNEL INITRD VMLINUX VMM [minimal=KERNEL,VMLINUX] [before=VMM]"""
     runs, mem, kernel, initrd, vmlinux, vmm = sys.argv[1:7]
+    opts = dict(a.split("=", 1) for a in sys.argv[7:])
     runs, mem = int(runs), int(mem)
     subprocess.run(["mount", "-t", "tracefs", "nodev", TRACE], stderr=subprocess.DEVNULL)
-    vs = variants(mem, kernel, initrd, vmlinux, vmm)
+    cache = tempfile.mkdtemp(prefix="vmm-bench-cache-")
+    prime_cache(vmm, kernel, initrd, mem, cache)
+    vs = variants(mem, kernel, initrd, vmlinux, vmm, cache, opts.get("before"))
+    if opts.get("minimal"):
+        mk, mvl = opts["minimal"].split(",")
+        prime_cache(vmm, mk, initrd, mem, cache)
+        vs.update(variants(mem, mk, initrd, mvl, vmm, cache, None, "min:"))
     results = []
     for run in range(1, runs + 1):
         for name, cmd in vs.items():
@@ -154,6 +180,9 @@ def main():
     print("BENCH-RESULTS " + json.dumps({"mem_mib": mem, "runs": runs, "append": APPEND,
                                          "results": results, "summary": summarize(results)}))
     print("BENCH-PHASES " + json.dumps(phases(vmm, mem, kernel, initrd)), flush=True)
+    if opts.get("minimal"):
+        print("BENCH-PHASES-MIN " + json.dumps(phases(vmm, mem, opts["minimal"].split(",")[0],
+                                                      initrd)), flush=True)
 
 
 if __name__ == "__main__":

@@ -43,6 +43,10 @@ const char config_usage[] =
 	"      --entry-state FILE    start in the state FILE describes (dump format)\n"
 	"      --no-validate    run even if the entry state breaks the boot protocol\n"
 	"      --extract-vmlinux OUT  write the bzImage's decompressed payload to OUT\n"
+	"      --payload-cache DIR   keep decompressed payloads (--boot=elf|pvh of a\n"
+	"                       bzImage) in DIR (default $VMM_CACHE_DIR/payload or\n"
+	"                       ${XDG_CACHE_HOME:-~/.cache}/vmm/payload)\n"
+	"      --no-payload-cache    decompress the payload on every run\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
 	"\n"
@@ -58,7 +62,7 @@ const char config_usage[] =
 enum long_only {
 	OPT_BOOT = 0x100, OPT_PAGING, OPT_LARGE_PAGES, OPT_BOOT_CS, OPT_BOOT_DS,
 	OPT_KEEP_SEGMENTS, OPT_SUBARCH, OPT_DUMP, OPT_ENTRY_STATE, OPT_NO_VALIDATE,
-	OPT_EXTRACT, OPT_TIMEOUT, OPT_NO_SECCOMP, OPT_TIMING, OPT_TIMING_MARKER,
+	OPT_EXTRACT, OPT_PAYLOAD_CACHE, OPT_NO_PAYLOAD_CACHE, OPT_TIMEOUT, OPT_NO_SECCOMP, OPT_TIMING, OPT_TIMING_MARKER,
 };
 
 static const struct option options[] = {
@@ -80,6 +84,8 @@ static const struct option options[] = {
 	{ "entry-state", required_argument, NULL, OPT_ENTRY_STATE },
 	{ "no-validate", no_argument, NULL, OPT_NO_VALIDATE },
 	{ "extract-vmlinux", required_argument, NULL, OPT_EXTRACT },
+	{ "payload-cache", required_argument, NULL, OPT_PAYLOAD_CACHE },
+	{ "no-payload-cache", no_argument, NULL, OPT_NO_PAYLOAD_CACHE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "timing", optional_argument, NULL, OPT_TIMING },
@@ -220,6 +226,12 @@ static int parse_entry_option(int opt, struct config *cfg)
 	case OPT_ENTRY_STATE: cfg->entry_state_file = optarg; return 0;
 	case OPT_NO_VALIDATE: cfg->no_validate = true; return 0;
 	case OPT_EXTRACT: cfg->extract_vmlinux = optarg; return 0;
+	case OPT_PAYLOAD_CACHE:
+		if (!*optarg)
+			return errf(-EINVAL, "--payload-cache: empty directory name");
+		cfg->payload_cache = optarg;
+		return 0;
+	case OPT_NO_PAYLOAD_CACHE: cfg->no_payload_cache = true; return 0;
 	case OPT_TIMEOUT:
 		return parse_u32("--timeout", optarg, CONFIG_MAX_TIMEOUT, &cfg->timeout_s);
 	case OPT_NO_SECCOMP: cfg->no_seccomp = true; return 0;

@@ -12,12 +12,13 @@
 #include <unistd.h>
 
 #include "mmu/err.h"
+#include "vmm/cpu_model.h"
 #include "vmm/layout.h"
 #include "vmm/sandbox.h"
 
 #define KVM_API_EXPECTED 12	  /* KVM_GET_API_VERSION, Documentation/virt/kvm/api.rst */
 #define CPUID_MAX_ENTRIES 256
-#define CPUID_HYPERVISOR (1u << 31) /* CPUID.1:ECX bit 31 */
+#define CPUID_SPARE_ENTRIES 2
 #define APIC_LVT_LINT0 0x350	  /* local APIC register offsets (SDM Vol. 3A §11.5.1) */
 #define APIC_LVT_LINT1 0x360
 #define APIC_MODE_EXTINT 0x7	  /* LVT delivery modes, bits 10:8 */
@@ -148,16 +149,31 @@ int vm_irq_line(struct vm *vm, unsigned irq, bool level)
 	return 0;
 }
 
-static void patch_cpuid(struct kvm_cpuid2 *cpuid)
+/* KVM's list through cpu_model_cpuid(); added leaves have no significant index. */
+static void model_cpuid(struct kvm_cpuid2 *cpuid, const struct cpu_caps *caps)
 {
-	for (uint32_t i = 0; i < cpuid->nent; i++) {
-		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+	static struct cpuid_leaf leaves[CPUID_MAX_ENTRIES];
+	uint32_t n = cpuid->nent < CPUID_MAX_ENTRIES ? cpuid->nent : CPUID_MAX_ENTRIES;
 
-		if (e->function == 1) {
-			e->ebx &= 0x00ffffff; /* initial APIC ID 0, bits 31:24 */
-			e->ecx |= CPUID_HYPERVISOR;
-		}
+	for (uint32_t i = 0; i < n; i++) {
+		const struct kvm_cpuid_entry2 *k = &cpuid->entries[i];
+
+		leaves[i] = (struct cpuid_leaf){ k->function, k->index, k->eax,
+						 k->ebx, k->ecx, k->edx };
 	}
+	cpu_model_cpuid(leaves, &n, CPUID_MAX_ENTRIES, caps);
+	for (uint32_t i = 0; i < n; i++) {
+		struct kvm_cpuid_entry2 *k = &cpuid->entries[i];
+		const struct cpuid_leaf *l = &leaves[i];
+
+		if (i >= cpuid->nent)
+			*k = (struct kvm_cpuid_entry2){ .function = l->function, .index = l->index };
+		k->eax = l->eax;
+		k->ebx = l->ebx;
+		k->ecx = l->ecx;
+		k->edx = l->edx;
+	}
+	cpuid->nent = n;
 }
 
 static int setup_cpuid(struct vcpu *c)
@@ -165,20 +181,46 @@ static int setup_cpuid(struct vcpu *c)
 	size_t sz = sizeof(struct kvm_cpuid2) +
 		    CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2);
 	struct kvm_cpuid2 *cpuid = calloc(1, sz);
+	struct cpu_caps caps = {
+		.tsc_deadline = ioctl(c->vm->kvm_fd, KVM_CHECK_EXTENSION,
+				      KVM_CAP_TSC_DEADLINE_TIMER) > 0,
+	};
 	int r = 0;
 
 	if (!cpuid)
 		return errf(-ENOMEM, "out of memory");
-	cpuid->nent = CPUID_MAX_ENTRIES;
+	/* Room for the KVM leaves cpu_model_cpuid() may add. */
+	cpuid->nent = CPUID_MAX_ENTRIES - CPUID_SPARE_ENTRIES;
 	if (ioctl(c->vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0)
 		r = sys_fail("KVM_GET_SUPPORTED_CPUID");
 	if (r == 0) {
-		patch_cpuid(cpuid);
+		model_cpuid(cpuid, &caps);
 		if (ioctl(c->fd, KVM_SET_CPUID2, cpuid) < 0)
 			r = sys_fail("KVM_SET_CPUID2");
 	}
 	free(cpuid);
 	return r;
+}
+
+static int setup_msrs(struct vcpu *c)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e[CPU_MODEL_MAX_MSRS];
+	} m = { .hdr.nmsrs = cpu_model_nmsrs };
+
+	for (unsigned i = 0; i < cpu_model_nmsrs && i < CPU_MODEL_MAX_MSRS; i++)
+		m.e[i] = (struct kvm_msr_entry){ .index = cpu_model_msrs[i].index,
+						 .data = cpu_model_msrs[i].value };
+	/* KVM_SET_MSRS returns how many it set; it stops at the first it refuses. */
+	int n = ioctl(c->fd, KVM_SET_MSRS, &m);
+
+	if (n < 0)
+		return sys_fail("KVM_SET_MSRS");
+	if ((unsigned)n != cpu_model_nmsrs)
+		return errf(-EINVAL, "KVM_SET_MSRS: KVM refused MSR 0x%x",
+			    cpu_model_msrs[n].index);
+	return 0;
 }
 
 static void set_lvt_mode(struct kvm_lapic_state *l, unsigned reg, uint32_t mode)
@@ -303,6 +345,8 @@ int vcpu_create(struct vm *vm, struct vcpu **out)
 	r = map_run(c);
 	if (r == 0)
 		r = setup_cpuid(c);
+	if (r == 0)
+		r = setup_msrs(c);
 	if (r == 0)
 		r = setup_lapic(c);
 	if (r == 0)

@@ -226,15 +226,43 @@ static int load_elf(struct loading *l, const uint8_t *img, size_t len)
 	return r;
 }
 
+/* A stored copy of the payload's vmlinux, if the store has one. */
+static int load_stored_payload(struct loading *l, const struct payload_store *ps)
+{
+	const uint8_t *p, *elf;
+	size_t plen, len;
+	int r = payload_locate(l->bz, &p, &plen);
+
+	if (r < 0 || ps->get(ps, p, plen, &elf, &len) < 0)
+		return 1;
+	l->res->payload = PAYLOAD_CACHED;
+	r = len > l->gm->size ? errf(-E2BIG, "payload: cached vmlinux (%zu bytes) is larger than RAM", len)
+			      : load_elf(l, elf, len);
+	ps->release(ps);
+	return r;
+}
+
 /* The payload's vmlinux, decompressed on the host, can be no larger than RAM. */
 static int load_payload(struct loading *l)
 {
+	const struct payload_store *ps = l->req->payloads;
 	uint8_t *elf = NULL;
 	size_t len = 0;
-	int r = payload_extract(l->bz, l->gm->size, &elf, &len);
+	int r = ps ? load_stored_payload(l, ps) : 1;
 
+	if (r <= 0)
+		return r;
+	l->res->payload = PAYLOAD_DECOMPRESSED;
+	r = payload_extract(l->bz, l->gm->size, &elf, &len);
 	if (r == 0)
 		r = load_elf(l, elf, len);
+	if (r == 0 && ps) {
+		const uint8_t *p;
+		size_t plen;
+
+		if (payload_locate(l->bz, &p, &plen) == 0)
+			l->res->payload_store_error = ps->put(ps, p, plen, elf, len);
+	}
 	free(elf);
 	return r;
 }

@@ -9,6 +9,17 @@
 #include "vmm/boot.h"
 #include "vmm/validate.h"
 
+/* Where a bzImage's decompressed payload can be kept between runs (vmm/payload_cache.c);
+ * get() returns 0 with the vmlinux bytes (valid until release()) or <0 for a miss. */
+struct payload_store {
+	int (*get)(const struct payload_store *s, const uint8_t *payload, size_t len,
+		   const uint8_t **elf, size_t *elf_len);
+	void (*release)(const struct payload_store *s);
+	int (*put)(const struct payload_store *s, const uint8_t *payload, size_t len,
+		   const uint8_t *elf, size_t elf_len);
+	void *ctx;
+};
+
 struct load_request {
 	const uint8_t *kernel;
 	size_t kernel_len;
@@ -18,6 +29,13 @@ struct load_request {
 	struct entry_options entry;
 	bool keep_segments;	   /* set loadflags.KEEP_SEGMENTS */
 	uint32_t hardware_subarch; /* boot_params.hdr.hardware_subarch */
+	const struct payload_store *payloads; /* NULL: decompress every time */
+};
+
+enum payload_source {
+	PAYLOAD_UNUSED,	      /* no payload path (bzImage entry or an ELF file) */
+	PAYLOAD_DECOMPRESSED, /* decompressed here (and stored if there is a store) */
+	PAYLOAD_CACHED,	      /* taken from the store: no decompression */
 };
 
 /* What went where: for --verbose, validation and tests. */
@@ -27,6 +45,8 @@ struct load_result {
 	gpa_t initrd;
 	uint64_t initrd_size;
 	uint64_t cmdline_len; /* bytes with the NUL */
+	enum payload_source payload;
+	int payload_store_error; /* put()'s result after a decompression (0: stored) */
 };
 
 /*

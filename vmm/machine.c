@@ -16,30 +16,76 @@
 #include "vmm/exitcode.h"
 #include "vmm/file.h"
 #include "vmm/layout.h"
+#include "vmm/payload_cache.h"
 #include "vmm/sandbox.h"
 #include "vmm/state.h"
 #include "vmm/stop.h"
 
+/* Guest RAM starts on a 2 MiB boundary and asks for transparent huge pages, so
+ * that KVM can map it with 2 MiB pages (one nested page fault per 2 MiB, not
+ * per 4 KiB). The high slot starts at 4 GiB = hva + 3 GiB, also aligned. */
+#define RAM_ALIGN (2ULL << 20)
+
 static int alloc_ram(struct guest_mem *gm, uint64_t size)
 {
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uint64_t len = size + RAM_ALIGN;
+	uint8_t *p = len < size ? MAP_FAILED :
+		     mmap(NULL, len, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uint8_t *ram;
 
 	if (p == MAP_FAILED)
 		return errf(-ENOMEM, "cannot allocate %llu MiB of guest RAM: %s",
 			    (unsigned long long)(size >> 20), strerror(errno));
-	gm->hva = p;
+	ram = (uint8_t *)(((uintptr_t)p + RAM_ALIGN - 1) & ~(uintptr_t)(RAM_ALIGN - 1));
+	if (ram > p)
+		munmap(p, (size_t)(ram - p));
+	if (p + len > ram + size)
+		munmap(ram + size, (size_t)(p + len - (ram + size)));
+	/* Advice only: without THP (or with it off) the RAM still works. */
+	(void)madvise(ram, size, MADV_HUGEPAGE);
+	gm->hva = ram;
 	gm->size = size;
 	return 0;
 }
 
+/* --payload-cache DIR, else $VMM_CACHE_DIR/payload, else
+ * ${XDG_CACHE_HOME:-$HOME/.cache}/vmm/payload (where scripts/ cache too);
+ * NULL (no cache) with --no-payload-cache or without any of them. */
+static const char *payload_cache_dir(const struct config *cfg, char buf[PATH_MAX])
+{
+	const char *vmm = getenv("VMM_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (cfg->no_payload_cache)
+		return NULL;
+	if (cfg->payload_cache)
+		return cfg->payload_cache;
+	if (vmm && *vmm)
+		n = snprintf(buf, PATH_MAX, "%s/payload", vmm);
+	else if (xdg && *xdg)
+		n = snprintf(buf, PATH_MAX, "%s/vmm/payload", xdg);
+	else if (home && *home)
+		n = snprintf(buf, PATH_MAX, "%s/.cache/vmm/payload", home);
+	else
+		return NULL;
+	return n > 0 && n < PATH_MAX ? buf : NULL;
+}
+
 static int load_files(struct machine *m, const struct config *cfg)
 {
+	static struct pcache_store store;
+	char dirbuf[PATH_MAX];
+	const char *dir = payload_cache_dir(cfg, dirbuf);
 	struct file_map kernel, initrd = { 0 };
 	struct load_request req = { .cmdline = cfg->append, .entry = cfg->entry,
 				    .keep_segments = cfg->keep_segments,
 				    .hardware_subarch = cfg->hardware_subarch };
 	int r = file_map(cfg->kernel, "kernel", &kernel);
+
+	if (dir && pcache_store_init(&store, dir) == 0)
+		req.payloads = &store.ops;
 
 	if (r < 0)
 		return r;

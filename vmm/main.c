@@ -35,6 +35,12 @@ static void print_layout(const struct machine *m, const struct config *cfg)
 		paging_mode_name(m->entry.paging.mode));
 	if (cfg->initrd)
 		fprintf(stderr, "vmm: initrd at 0x%" PRIx64 "\n", m->load.initrd);
+	if (m->load.payload == PAYLOAD_CACHED)
+		fprintf(stderr, "vmm: payload from the payload cache (not decompressed)\n");
+	else if (m->load.payload == PAYLOAD_DECOMPRESSED)
+		fprintf(stderr, "vmm: payload decompressed%s%s\n",
+			m->load.payload_store_error ? "; not cached: " : "",
+			m->load.payload_store_error ? strerror(-m->load.payload_store_error) : "");
 }
 
 static void dump_state(const struct machine *m)

@@ -1,13 +1,16 @@
 #!/bin/bash
 # boot-tests.sh: boots Debian's kernel with the test initramfs in vmm on real KVM and checks what comes back.
 # Run it where /dev/kvm works, normally through scripts/with-kvm (one nested L1 guest for all cases).
-# Usage: tests/boot/boot-tests.sh VMM KERNEL INITRD VMLINUX
-# (VMLINUX: KERNEL's payload as written by `vmm --extract-vmlinux`)
+# Usage: tests/boot/boot-tests.sh VMM KERNEL INITRD VMLINUX [MINIMAL MINIMAL_VMLINUX]
+# (VMLINUX: KERNEL's payload as written by `vmm --extract-vmlinux`; MINIMAL: the kernel
+# scripts/build-minimal-kernel built, and its vmlinux; without them those cases are skipped)
 set -u
 VMM=$1
 KERNEL=$2
 INITRD=$3
 VMLINUX=$4
+MINIMAL=${5:-}
+MINIMAL_VMLINUX=${6:-}
 . "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -51,11 +54,27 @@ check userspace-marker $? "exit status $rc, marker $(grep -c 'userspace reached'
 check guest-reboot-exits-0 "$rc" "vmm exit status $rc"
 [ "$rc" -eq 0 ] && has reboot "VMM-GUEST: userspace reached" || show reboot
 
-# 2. A command from the kernel command line runs and its output comes back.
-boot cmd 'guest.cmd="echo vmm-cmd-$((6*7)); grep -c ^processor /proc/cpuinfo"'
+# 2. A command from the kernel command line runs and its output comes back. The same boot
+#    shows the RTC (devices/rtc_cmos.c): Linux's rtc_cmos driver registers it (no "broken or
+#    not accessible"), and the RTC and the system clock it set agree with the host's clock.
+t0=$(date +%s)
+boot cmd 'guest.cmd="echo vmm-cmd-$((6*7)); grep -c ^processor /proc/cpuinfo; echo rtc-epoch=$(cat /sys/class/rtc/rtc0/since_epoch); echo sys-epoch=$(date +%s); dmesg | grep rtc_cmos"'
+t1=$(date +%s)
 has cmd "vmm-cmd-42" && has cmd "VMM-GUEST: cmd exit 0" && [ "$rc" -eq 0 ]
 check command-output $? "exit status $rc, output $(grep -c vmm-cmd-42 "$work/cmd.txt") marker line(s)"
 [ "$rc" -eq 0 ] || show cmd
+grep -q "rtc_cmos.*registered as rtc0" "$work/cmd.txt" && ! grep -q "broken or not accessible" "$work/cmd.txt"
+check rtc-cmos-probed $? "$(grep rtc_cmos "$work/cmd.txt" | head -3 | tr '\n' ' ')"
+# within_host_clock KEY: the guest's KEY=seconds lies between the host's clock before and after
+# the boot, give or take 2 s (the RTC counts whole seconds).
+within_host_clock() {
+    local v
+    v=$(sed -n "s/^$1=\([0-9][0-9]*\)$/\1/p" "$work/cmd.txt" | head -n 1)
+    [ -n "$v" ] && [ "$v" -ge $((t0 - 2)) ] && [ "$v" -le $((t1 + 2)) ]
+    check "$2" $? "guest ${1}=${v:-missing}, host clock ${t0}..${t1}"
+}
+within_host_clock rtc-epoch rtc-time-is-host-time
+within_host_clock sys-epoch guest-date-is-host-time
 
 # 3. Console input: stdin reaches the guest shell through the UART's receive interrupt.
 interactive() {
@@ -100,10 +119,16 @@ check kvm-refused-state-exit-6 $? "exit status $rc, stderr: $(head -c 300 "$work
 # 8. The ELF boot paths, each to userspace with the initrd (the marker comes from it):
 #    the bzImage's payload decompressed by vmm, entered at e_entry (64-bit) and via its
 #    PVH note; the extracted vmlinux file as a plain ELF and as PVH.
-boot payload-elf "guest.action=reboot" --boot=elf
+#    The payload cache: the first boot decompresses and stores the payload, the second (same
+#    bzImage, other entry) takes it from the cache without decompressing.
+boot payload-elf "guest.action=reboot" --boot=elf --payload-cache "$work/payloads" --verbose
 boots_to_userspace payload-elf
-boot payload-pvh "guest.action=reboot" --boot=pvh
+grep -q "^vmm: payload decompressed$" "$work/payload-elf.err"
+check payload-cache-miss-stores $? "$(grep '^vmm: payload' "$work/payload-elf.err"), $(ls "$work/payloads" 2>&1 | head -3)"
+boot payload-pvh "guest.action=reboot" --boot=pvh --payload-cache "$work/payloads" --verbose
 boots_to_userspace payload-pvh
+grep -q "^vmm: payload from the payload cache" "$work/payload-pvh.err"
+check payload-cache-hit $? "$(grep '^vmm: payload' "$work/payload-pvh.err")"
 KERNEL=$VMLINUX boot vmlinux-elf "guest.action=reboot" --boot=elf
 boots_to_userspace vmlinux-elf
 KERNEL=$VMLINUX boot vmlinux-pvh "guest.action=reboot" --boot=pvh
@@ -131,5 +156,20 @@ boots_to_userspace no-seccomp
 # 11. Long mode with RAM above 4 GiB (8 GiB: the 1:1 map covers low RAM, e820 the rest).
 boot long-8g "guest.action=reboot" --mem 8G
 boots_to_userspace long-8g
+
+# 12. The minimal kernel (scripts/build-minimal-kernel) by every boot path, where it is built.
+minimal_paths=(linux64 linux32 elf pvh vmlinux-elf vmlinux-pvh)
+if [ -n "$MINIMAL" ] && [ -f "$MINIMAL" ] && [ -f "$MINIMAL_VMLINUX" ]; then
+    for path in "${minimal_paths[@]}"; do
+        k=$MINIMAL
+        case $path in vmlinux-*) k=$MINIMAL_VMLINUX ;; esac
+        KERNEL=$k boot "minimal-$path" "guest.action=reboot" --boot="${path#vmlinux-}" --no-payload-cache
+        boots_to_userspace "minimal-$path"
+    done
+else
+    for path in "${minimal_paths[@]}"; do
+        skip "minimal-$path" "the minimal kernel is not built (scripts/build-minimal-kernel)"
+    done
+fi
 
 summary boot

@@ -149,4 +149,35 @@ timing_case boot-timer-mmio boot-timer-mmio-0xd0000000 "probe.then=boot-timer-mm
     --boot=linux32 --paging=off
 timing_case debug-exit debug-exit-port "probe.then=debug-exit"
 
+# 7. The CPU model (vmm/cpu_model.c) as the guest sees it: one logical processor with APIC ID 0,
+#    no HTT, the hypervisor bit, TSC-deadline (KVM emulates it wherever it has an in-kernel
+#    LAPIC), KVM's signature and paravirt clock and NOP_IO_DELAY, fast strings on and MTRRs on
+#    with write-back as the default type.
+run cpu-model "probe.then=cpu-model"
+tr -d '\r' <"$work/cpu-model.out" | sed -n 's/^probe: \(cpuid\.[^ ]*\|msr\.[^ ]*\) \(0x[0-9a-f]*\)$/\1=\2/p' \
+    | tr '.' '_' >"$work/cpu-model.vars"
+cpu_value() { # cpu_value KEY: the probe's value for KEY (cpuid_1_ecx, msr_2ff), or -1
+    local v
+    v=$(sed -n "s/^$1=//p" "$work/cpu-model.vars")
+    echo $((${v:--1}))
+}
+cpu_check() { # cpu_check NAME ARITHMETIC-TEST
+    local expr=$2 k
+    for k in $(grep -o '[a-z0-9_]*' <<<"$expr" | grep -E '^(cpuid|msr)_' | sort -u); do
+        expr=${expr//$k/$(cpu_value "$k")}
+    done
+    (( expr ))
+    check "cpu-model-$1" "$?" "status $rc, $2 with $(tr '\n' ' ' <"$work/cpu-model.vars")"
+}
+cpu_check apic-id-0-one-logical '(cpuid_1_ebx >> 24) == 0 && ((cpuid_1_ebx >> 16) & 0xff) == 1'
+cpu_check no-htt '(cpuid_1_edx & (1 << 28)) == 0'
+cpu_check hypervisor-bit '(cpuid_1_ecx & (1 << 31)) != 0'
+cpu_check tsc-deadline '(cpuid_1_ecx & (1 << 24)) != 0'
+cpu_check kvm-signature 'cpuid_40000000_ebx == 0x4b4d564b && cpuid_40000000_ecx == 0x564b4d56 && cpuid_40000000_edx == 0x4d'
+cpu_check kvm-clock-and-nop-io-delay '(cpuid_40000001_eax & 0x0100000b) == 0x0100000b && cpuid_40000001_edx == 0'
+cpu_check misc-enable-fast-strings '(msr_1a0 & 1) == 1'
+cpu_check mtrr-default-write-back 'msr_2ff == 0x806'
+[ "$rc" -eq 0 ]
+check cpu-model-probe-exits-0 "$?" "status $rc: $(tail -n 2 "$work/cpu-model.err")"
+
 summary console

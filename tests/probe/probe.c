@@ -21,6 +21,8 @@
  *   boot-timer-port  write 123 to port 0x3f0 (Firecracker's boot timer), then reset
  *   boot-timer-mmio  write 123 to MMIO 0xd0000000, then reset (needs paging off)
  *   debug-exit       write 0 to the debug-exit port 0xf4 (vmm exits 64)
+ *   cpu-model  report the CPUID leaves and MSRs vmm sets (vmm/cpu_model.c) as
+ *           "probe: cpuid.LEAF.REG VALUE" / "probe: msr.INDEX VALUE", then reset
  *   flood   write probe.kib=N KiB (a multiple of 4, default 1024) of a known
  *           pattern with REP OUTSB, 4 KiB at a time (KVM may still exit once
  *           per byte), then "probe: flood done", then reset;
@@ -442,6 +444,45 @@ static void flood(u32 kib)
 	puts_serial("probe: flood done\n");
 }
 
+static void cpuid(u32 leaf, u32 r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(0));
+}
+
+static u64 rdmsr(u32 index)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(index));
+	return ((u64)hi << 32) | lo;
+}
+
+static void cpu_model(void)
+{
+	static const char *const regs[4] = { "eax", "ebx", "ecx", "edx" };
+	static const struct { u32 leaf; const char *name; } leaves[] = {
+		{ 1, "cpuid.1." }, { 0x40000000, "cpuid.40000000." },
+		{ 0x40000001, "cpuid.40000001." },
+	};
+	char key[32];
+	u32 r[4], i, j, k, n;
+
+	for (i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+		cpuid(leaves[i].leaf, r);
+		for (j = 0; j < 4; j++) {
+			for (n = 0; leaves[i].name[n]; n++)
+				key[n] = leaves[i].name[n];
+			for (k = 0; regs[j][k]; k++)
+				key[n++] = regs[j][k];
+			key[n] = 0;
+			field(key, r[j]);
+		}
+	}
+	field("msr.1a0", rdmsr(0x1a0));
+	field("msr.2ff", rdmsr(0x2ff));
+}
+
 static void then(void)
 {
 	const char *act = cmdline_value("probe.then");
@@ -460,6 +501,8 @@ static void then(void)
 		*(volatile u8 *)(uptr)0xd0000000UL = 123;
 	if (act && value_is(act, "debug-exit"))
 		outb(0xf4, 0);
+	if (act && value_is(act, "cpu-model"))
+		cpu_model();
 	outb(I8042_CMD, I8042_RESET);
 }
 

@@ -317,3 +317,142 @@ Test(load, bzimage_without_payload_cannot_boot_elf)
 	cr_assert_neq(load_linux(&gm, &req, &st, &res), 0);
 	cr_assert(ram_is_zero());
 }
+
+/* --- the payload store (vmm/payload_cache.c's interface) ------------------ */
+
+struct fake_store {
+	struct payload_store ops;
+	const uint8_t *elf; /* what get() returns; NULL: a miss */
+	size_t elf_len;
+	unsigned gets, puts, releases;
+	uint8_t put_payload[64];
+	size_t put_len, put_payload_len;
+};
+
+static int fake_get(const struct payload_store *s, const uint8_t *payload, size_t len,
+		    const uint8_t **elf, size_t *elf_len)
+{
+	struct fake_store *f = s->ctx;
+
+	(void)payload;
+	(void)len;
+	f->gets++;
+	if (!f->elf)
+		return -ENOENT;
+	*elf = f->elf;
+	*elf_len = f->elf_len;
+	return 0;
+}
+
+static void fake_release(const struct payload_store *s)
+{
+	((struct fake_store *)s->ctx)->releases++;
+}
+
+static int fake_put(const struct payload_store *s, const uint8_t *payload, size_t len,
+		    const uint8_t *elf, size_t elf_len)
+{
+	struct fake_store *f = s->ctx;
+
+	f->puts++;
+	f->put_len = elf_len;
+	f->put_payload_len = len;
+	memcpy(f->put_payload, payload, len < sizeof(f->put_payload) ? len : sizeof(f->put_payload));
+	cr_expect_eq(memcmp(elf, "\177ELF", 4), 0, "put() gets the decompressed ELF");
+	return 0;
+}
+
+#define STORE_PAYLOAD_OFF 0x1000
+
+/* The fixture bzImage with `data` zstd-compressed as its payload. */
+static void embed_payload(const void *data, size_t len)
+{
+	size_t zlen;
+	uint8_t *z = fixture_compress("zstd -q -c", data, len, 1, &zlen);
+
+	cr_assert_not_null(z);
+	memcpy(img + FIX_PM_OFFSET + STORE_PAYLOAD_OFF, z, zlen);
+	fixture_hdr(img)->payload_offset = STORE_PAYLOAD_OFF;
+	fixture_hdr(img)->payload_length = (uint32_t)zlen;
+	free(z);
+}
+
+static struct fake_store fake(const uint8_t *elf, size_t len)
+{
+	return (struct fake_store){ .ops = { .get = fake_get, .release = fake_release,
+					     .put = fake_put },
+				    .elf = elf, .elf_len = len };
+}
+
+/* A --boot=elf request of the fixture bzImage through the store `f`. */
+static struct load_request store_request(struct fake_store *f)
+{
+	struct load_request req = request("console=ttyS0");
+
+	f->ops.ctx = f;
+	req.entry.proto = BOOT_ELF;
+	req.payloads = &f->ops;
+	return req;
+}
+
+Test(load, payload_miss_decompresses_and_stores)
+{
+	uint8_t *elf = fixture_elf();
+	struct fake_store f = fake(NULL, 0);
+	struct load_request req = store_request(&f);
+
+	embed_payload(elf, FIX_ELF_LEN);
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0, "%s", err_msg());
+	cr_expect_eq(res.payload, PAYLOAD_DECOMPRESSED);
+	cr_expect_eq(f.gets, 1);
+	cr_expect_eq(f.puts, 1);
+	cr_expect_eq(f.put_len, FIX_ELF_LEN);
+	cr_expect_eq(f.put_payload_len, fixture_hdr(img)->payload_length, "keyed by the compressed bytes");
+	cr_expect_eq(memcmp(f.put_payload, "\050\265\057\375", 4), 0, "zstd magic: the compressed payload");
+	cr_expect_eq(st.cpu.rip, FIX_ELF_ENTRY);
+	free(elf);
+}
+
+Test(load, payload_hit_skips_decompression)
+{
+	uint8_t *elf = fixture_elf();
+	struct fake_store f = fake(elf, FIX_ELF_LEN);
+	struct load_request req = store_request(&f);
+
+	/* A payload that does not decompress: only the store can make this boot. */
+	memset(img + FIX_PM_OFFSET + STORE_PAYLOAD_OFF, 0xa5, 256);
+	fixture_hdr(img)->payload_offset = STORE_PAYLOAD_OFF;
+	fixture_hdr(img)->payload_length = 256;
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0, "%s", err_msg());
+	cr_expect_eq(res.payload, PAYLOAD_CACHED);
+	cr_expect_eq(f.puts, 0);
+	cr_expect_eq(f.releases, 1);
+	cr_expect_eq(st.cpu.rip, FIX_ELF_ENTRY);
+	cr_expect_eq(memcmp(gm.hva + FIX_ELF_TEXT_PADDR, elf + FIX_ELF_TEXT_OFF, FIX_ELF_TEXT_SIZE), 0);
+	free(elf);
+}
+
+Test(load, payload_hit_bigger_than_ram_is_refused)
+{
+	uint8_t *elf = fixture_elf();
+	struct fake_store f = fake(elf, MiB(64) + 1);
+	struct load_request req = store_request(&f);
+
+	embed_payload(elf, FIX_ELF_LEN);
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), -E2BIG);
+	cr_expect_eq(f.releases, 1);
+	cr_assert(ram_is_zero());
+	free(elf);
+}
+
+Test(load, bzimage_entry_never_asks_the_store)
+{
+	struct fake_store f = fake(NULL, 0);
+	struct load_request req = request("");
+
+	f.ops.ctx = &f;
+	req.payloads = &f.ops;
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0, "%s", err_msg());
+	cr_expect_eq(f.gets + f.puts, 0);
+	cr_expect_eq(res.payload, PAYLOAD_UNUSED);
+}

@@ -1,0 +1,40 @@
+/* cpu_model.h: the CPUID leaves and MSR values vmm gives its one vCPU: pure edits of KVM's lists. */
+#ifndef VMM_CPU_MODEL_H
+#define VMM_CPU_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* One CPUID leaf/subleaf as KVM lists it (kvm_cpuid_entry2 without the flags). */
+struct cpuid_leaf {
+	uint32_t function, index;
+	uint32_t eax, ebx, ecx, edx;
+};
+
+/* What the host's KVM can do, from KVM_CHECK_EXTENSION. */
+struct cpu_caps {
+	bool tsc_deadline; /* KVM_CAP_TSC_DEADLINE_TIMER */
+};
+
+/*
+ * Turn the entries KVM_GET_SUPPORTED_CPUID returned (`*nent` of them, room
+ * for `max`) into what one vCPU of a real machine shows: no host topology,
+ * the hypervisor bit, TSC-deadline when KVM emulates it, and KVM's paravirt
+ * leaves (added if KVM did not list them and there is room). README, "CPUID
+ * and MSRs", has the table and the reasons.
+ */
+void cpu_model_cpuid(struct cpuid_leaf *e, uint32_t *nent, uint32_t max,
+		     const struct cpu_caps *caps);
+
+struct cpu_msr {
+	uint32_t index;
+	uint64_t value;
+};
+
+#define CPU_MODEL_MAX_MSRS 8
+
+/* The MSRs vmm sets before the first KVM_RUN, and how many. */
+extern const struct cpu_msr cpu_model_msrs[];
+extern const unsigned cpu_model_nmsrs;
+
+#endif

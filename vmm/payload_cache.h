@@ -1,0 +1,64 @@
+/* payload_cache.h: decompressed bzImage payloads kept on disk, keyed by the SHA-256 of the compressed bytes. */
+#ifndef VMM_PAYLOAD_CACHE_H
+#define VMM_PAYLOAD_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "lib/sha256.h"
+#include "vmm/load.h"
+
+/*
+ * An entry is the file DIR/<64 hex digits of the key>: a 64-byte header
+ * ("VMMPAYL1", the key, the data length and a 64-bit checksum of the data,
+ * all little-endian) and the decompressed bytes. Writers write a temporary
+ * file in DIR and rename() it into place, so readers see a whole entry or
+ * none, and concurrent writers of one key leave one whole entry.
+ */
+#define PCACHE_HDR_LEN 64
+#define PCACHE_MAX_DATA (1ULL << 30) /* no payload decompresses to more (vmm/main.c EXTRACT_MAX) */
+
+/* Pure: the header for `data`, and the check of a whole entry in memory.
+ * pcache_check() returns 0 and points *data into `entry`, or -EBADMSG
+ * (wrong magic, key, length or checksum). */
+void pcache_header(uint8_t hdr[PCACHE_HDR_LEN], const uint8_t key[SHA256_LEN],
+		   const uint8_t *data, uint64_t len);
+int pcache_check(const uint8_t *entry, size_t entry_len, const uint8_t key[SHA256_LEN],
+		 const uint8_t **data, size_t *len);
+uint64_t pcache_checksum(const uint8_t *data, uint64_t len);
+
+/* The key of a compressed payload. */
+void pcache_key(const uint8_t *payload, size_t len, uint8_t key[SHA256_LEN]);
+
+struct pcache_hit {
+	const uint8_t *data;
+	size_t len;
+	void *map; /* the whole mapped entry */
+	size_t map_len;
+};
+
+/* Look `key` up in `dir`: 0 and a mapped entry (release with pcache_release()),
+ * -ENOENT if absent, -EBADMSG if the entry is damaged (pcache_put() replaces
+ * it), or another -errno. */
+int pcache_get(const char *dir, const uint8_t key[SHA256_LEN], struct pcache_hit *hit);
+void pcache_release(struct pcache_hit *hit);
+/* Store `data` under `key` in `dir` (created with its parents, mode 0700).
+ * Returns 0 or -errno; a failure leaves no partial entry. */
+int pcache_put(const char *dir, const uint8_t key[SHA256_LEN], const uint8_t *data, size_t len);
+
+/* A payload_store (vmm/load.h) over the directory `dir`. */
+struct pcache_store {
+	struct payload_store ops;
+	char dir[PATH_MAX];
+	uint8_t key[SHA256_LEN];
+	bool have_key;
+	struct pcache_hit hit;
+};
+
+/* Returns 0, or -ENAMETOOLONG if `dir` does not fit. */
+int pcache_store_init(struct pcache_store *s, const char *dir);
+
+#endif
