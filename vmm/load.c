@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "loader/bootparams.h"
+#include "loader/decompress.h"
 #include "loader/elf.h"
 #include "loader/memmap.h"
 #include "loader/payload.h"
@@ -269,6 +270,38 @@ static int load_payload(struct loading *l)
 
 /* --- choosing the path --------------------------------------------------- */
 
+/*
+ * auto on a bzImage with a payload store: the payload's vmlinux through its
+ * PVH note when the store already holds it (no decompression anywhere: the
+ * fastest path in scripts/bench, README "Boot paths"); 1 if that does not
+ * apply. On a miss, res->payload_wanted asks the caller to fill the store.
+ */
+static int load_auto_stored(struct loading *l)
+{
+	const struct payload_store *ps = l->req->payloads;
+	const uint8_t *p, *elf;
+	size_t plen, len;
+	struct elf_kernel k;
+	int r;
+
+	if (!ps || !l->o.proto_auto || !l->o.paging_auto || payload_locate(l->bz, &p, &plen) < 0)
+		return 1;
+	if (ps->get(ps, p, plen, &elf, &len) < 0) {
+		l->res->payload_wanted = compress_detect(p, plen) != COMPRESS_UNKNOWN;
+		return 1;
+	}
+	if (len > l->gm->size || elf_parse(elf, len, &k) < 0 || !k.has_pvh) {
+		ps->release(ps);
+		return 1;
+	}
+	l->o.proto = BOOT_PVH;
+	l->o.proto_auto = false;
+	l->res->payload = PAYLOAD_CACHED;
+	r = load_elf(l, elf, len);
+	ps->release(ps);
+	return r;
+}
+
 static bool is_elf(const struct load_request *req)
 {
 	return req->kernel_len >= SELFMAG && !memcmp(req->kernel, ELFMAG, SELFMAG);
@@ -315,6 +348,9 @@ int load_linux(struct guest_mem *gm, const struct load_request *req,
 		return r;
 	l.bz = &bz;
 	res->protocol = bz.hdr.version;
+	r = load_auto_stored(&l);
+	if (r <= 0)
+		return r;
 	resolve_proto(&l, false);
 	if (l.o.proto == BOOT_ELF || l.o.proto == BOOT_PVH)
 		return load_payload(&l);
