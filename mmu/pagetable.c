@@ -113,6 +113,13 @@ static int check_spec(const struct pt_spec *s, uint64_t *bytes)
 		return errf(-E2BIG, "pagetable: %s paging cannot map up to 0x%llx",
 			    paging_mode_name(s->mode),
 			    (unsigned long long)s->map_end);
+	/* 32-bit CR3, and non-PAE entries hold 32-bit addresses: nonpae and PAE
+	 * tables must lie below 4 GiB (SDM Vol. 3A §4.3, §4.4.1). */
+	if ((s->mode == PAGING_NONPAE || s->mode == PAGING_PAE) &&
+	    (s->base >= GiB(4) || *bytes > GiB(4) - s->base))
+		return errf(-E2BIG, "pagetable: %s tables at 0x%llx+0x%llx must lie below 4 GiB",
+			    paging_mode_name(s->mode), (unsigned long long)s->base,
+			    (unsigned long long)*bytes);
 	if (*bytes > s->limit)
 		return errf(-E2BIG,
 			    "pagetable: %s tables for 0x%llx bytes need %llu KiB, the RAM at 0x%llx holds %llu KiB",

@@ -1,6 +1,7 @@
 /* config.c: getopt_long-based parsing of vmm's options, with one-line errors. */
 #include "vmm/config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -262,6 +263,36 @@ static int parse_one(int opt, struct config *cfg)
 	}
 }
 
+/* Whether `arg` is the long form ("--name" or "--name=...") of option `val`. */
+static bool is_long_form(const char *arg, int val)
+{
+	if (strncmp(arg, "--", 2))
+		return false;
+	for (const struct option *o = options; o->name; o++) {
+		size_t n = strlen(o->name);
+
+		if (o->val == val && !strncmp(arg + 2, o->name, n) &&
+		    (arg[2 + n] == '\0' || arg[2 + n] == '='))
+			return true;
+	}
+	return false;
+}
+
+/* getopt_long() returned '?' (unknown option) or ':' (missing value). An
+ * unknown long option (optopt 0) or a long one without its value is the
+ * argument getopt stopped at; a short one, also inside a cluster like -vz
+ * where that argument is not the culprit, is named by optopt. */
+static int option_error(int opt, char **argv)
+{
+	const char *what = opt == '?' ? "unknown option" : "option";
+	const char *tail = opt == '?' ? "" : " needs a value";
+	const char *arg = argv[optind - 1];
+
+	if (optopt == 0 || is_long_form(arg, optopt) || !isgraph(optopt) || optopt >= 0x80)
+		return errf(-EINVAL, "%s '%s'%s", what, arg, tail);
+	return errf(-EINVAL, "%s '-%c'%s", what, optopt, tail);
+}
+
 int config_parse(int argc, char **argv, struct config *cfg)
 {
 	int opt, r;
@@ -269,13 +300,13 @@ int config_parse(int argc, char **argv, struct config *cfg)
 	*cfg = (struct config){ .action = CONFIG_RUN, .append = CONFIG_DEFAULT_APPEND,
 				.mem = CONFIG_DEFAULT_MEM,
 				.entry = { .proto_auto = true, .paging_auto = true } };
-	optind = 1;
+	/* 0, not 1: glibc then also forgets its place inside a cluster of short
+	 * options (-vz...) of an earlier argv (getopt(3), NOTES). */
+	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":k:i:a:m:vhV", options, NULL)) != -1) {
-		if (opt == '?')
-			return errf(-EINVAL, "unknown option '%s'", argv[optind - 1]);
-		if (opt == ':')
-			return errf(-EINVAL, "option '%s' needs a value", argv[optind - 1]);
+		if (opt == '?' || opt == ':')
+			return option_error(opt, argv);
 		r = parse_one(opt, cfg);
 		if (r < 0)
 			return r;

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "loader/bootparams.h"
-#include "loader/decompress.h"
 #include "loader/elf.h"
 #include "loader/memmap.h"
 #include "loader/payload.h"
@@ -236,9 +235,13 @@ static int load_stored_payload(struct loading *l, const struct payload_store *ps
 
 	if (r < 0 || ps->get(ps, p, plen, &elf, &len) < 0)
 		return 1;
+	if (len > l->gm->size) {
+		/* A miss: decompression refuses it with the same error as without a cache. */
+		ps->release(ps);
+		return 1;
+	}
 	l->res->payload = PAYLOAD_CACHED;
-	r = len > l->gm->size ? errf(-E2BIG, "payload: cached vmlinux (%zu bytes) is larger than RAM", len)
-			      : load_elf(l, elf, len);
+	r = load_elf(l, elf, len);
 	ps->release(ps);
 	return r;
 }
@@ -269,38 +272,6 @@ static int load_payload(struct loading *l)
 }
 
 /* --- choosing the path --------------------------------------------------- */
-
-/*
- * auto on a bzImage with a payload store: the payload's vmlinux through its
- * PVH note when the store already holds it (no decompression anywhere: the
- * fastest path in scripts/bench, README "Boot paths"); 1 if that does not
- * apply. On a miss, res->payload_wanted asks the caller to fill the store.
- */
-static int load_auto_stored(struct loading *l)
-{
-	const struct payload_store *ps = l->req->payloads;
-	const uint8_t *p, *elf;
-	size_t plen, len;
-	struct elf_kernel k;
-	int r;
-
-	if (!ps || !l->o.proto_auto || !l->o.paging_auto || payload_locate(l->bz, &p, &plen) < 0)
-		return 1;
-	if (ps->get(ps, p, plen, &elf, &len) < 0) {
-		l->res->payload_wanted = compress_detect(p, plen) != COMPRESS_UNKNOWN;
-		return 1;
-	}
-	if (len > l->gm->size || elf_parse(elf, len, &k) < 0 || !k.has_pvh) {
-		ps->release(ps);
-		return 1;
-	}
-	l->o.proto = BOOT_PVH;
-	l->o.proto_auto = false;
-	l->res->payload = PAYLOAD_CACHED;
-	r = load_elf(l, elf, len);
-	ps->release(ps);
-	return r;
-}
 
 static bool is_elf(const struct load_request *req)
 {
@@ -348,9 +319,6 @@ int load_linux(struct guest_mem *gm, const struct load_request *req,
 		return r;
 	l.bz = &bz;
 	res->protocol = bz.hdr.version;
-	r = load_auto_stored(&l);
-	if (r <= 0)
-		return r;
 	resolve_proto(&l, false);
 	if (l.o.proto == BOOT_ELF || l.o.proto == BOOT_PVH)
 		return load_payload(&l);

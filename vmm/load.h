@@ -47,7 +47,6 @@ struct load_result {
 	uint64_t cmdline_len; /* bytes with the NUL */
 	enum payload_source payload;
 	int payload_store_error; /* put()'s result after a decompression (0: stored) */
-	bool payload_wanted;	 /* auto found no stored payload: worth filling the store */
 };
 
 /*
@@ -55,8 +54,8 @@ struct load_result {
  * information (zero page or hvm_start_info), command line and initrd, and
  * build the default entry state for req->entry: bzImage through its 32- or
  * 64-bit entry, or the ELF (a file, or the bzImage's payload decompressed
- * here) through e_entry or its PVH note. "auto" picks the payload through
- * PVH when req->payloads already holds it, else the 64-bit entry the image has. Nothing is written to guest RAM until every input check has
+ * here) through e_entry or its PVH note. "auto" picks the 64-bit entry the
+ * image has (whatever req->payloads holds: the path never depends on it). Nothing is written to guest RAM until every input check has
  * passed; the GDT and page tables are written later by entry_write(), after
  * any --entry-state file has been applied.
  * Returns 0 or a negative errno with err_msg() set.

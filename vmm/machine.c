@@ -17,7 +17,6 @@
 #include "vmm/file.h"
 #include "vmm/layout.h"
 #include "vmm/payload_cache.h"
-#include "vmm/payload_fill.h"
 #include "vmm/sandbox.h"
 #include "vmm/state.h"
 #include "vmm/stop.h"
@@ -103,8 +102,6 @@ static int load_files(struct machine *m, const struct config *cfg)
 	timing_mark(m->timing, TIMING_DECODED, timing_now());
 	file_unmap(&kernel);
 	file_unmap(&initrd);
-	if (r == 0 && m->load.payload_wanted && !cfg->dump_entry_state)
-		m->payload_filling = payload_fill_later(cfg->kernel, dir);
 	return r;
 }
 

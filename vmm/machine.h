@@ -27,7 +27,6 @@ struct machine {
 	struct entry_state entry;
 	struct pt_result pt;
 	struct load_result load;
-	bool payload_filling; /* a detached process is filling the payload cache */
 	/* entry_validate() findings, "name: detail" each. */
 	char violations[MACHINE_MAX_VIOLATIONS][320];
 	unsigned nviolations;

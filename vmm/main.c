@@ -35,8 +35,6 @@ static void print_layout(const struct machine *m, const struct config *cfg)
 		paging_mode_name(m->entry.paging.mode));
 	if (cfg->initrd)
 		fprintf(stderr, "vmm: initrd at 0x%" PRIx64 "\n", m->load.initrd);
-	if (m->payload_filling)
-		fprintf(stderr, "vmm: payload not in the cache: a background process stores it for the next run\n");
 	if (m->load.payload == PAYLOAD_CACHED)
 		fprintf(stderr, "vmm: payload from the payload cache (not decompressed)\n");
 	else if (m->load.payload == PAYLOAD_DECOMPRESSED)

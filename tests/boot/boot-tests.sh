@@ -19,7 +19,7 @@ BASE="console=ttyS0 reboot=k panic=-1 $GUEST_IDLE"
 
 # boot NAME APPEND [VMM OPTIONS...]: run vmm with stdin from /dev/null;
 # output in $work/NAME.{out,err,txt}, status in rc. Without a --payload-cache option the run
-# gets --no-payload-cache, so that `auto` means the 64-bit entry whatever the user's cache holds.
+# gets --no-payload-cache: the tests neither read nor fill the user's payload cache.
 boot() {
     local name=$1 append=$2 cache=(--no-payload-cache)
     shift 2
@@ -131,26 +131,6 @@ boot payload-pvh "guest.action=reboot" --boot=pvh --payload-cache "$work/payload
 boots_to_userspace payload-pvh
 grep -q "^vmm: payload from the payload cache" "$work/payload-pvh.err"
 check payload-cache-hit $? "$(grep '^vmm: payload' "$work/payload-pvh.err")"
-#    auto with the payload cached: PVH from the cache, no decompression anywhere.
-boot auto-cached "guest.action=reboot" --payload-cache "$work/payloads" --verbose
-boots_to_userspace auto-cached
-grep -q "^vmm: boot path pvh" "$work/auto-cached.err" && grep -q "^vmm: payload from the payload cache" "$work/auto-cached.err"
-check auto-takes-cached-payload-through-pvh $? "$(grep '^vmm: \(boot path\|payload\)' "$work/auto-cached.err")"
-#    auto with an empty cache: the 64-bit entry now, and a detached process fills the cache
-#    for the next boot (this run did not wait for it; vmm's stdout pipe closed with vmm).
-boot auto-fill "guest.action=reboot" --payload-cache "$work/fill" --verbose
-boots_to_userspace auto-fill
-grep -q "^vmm: boot path linux64" "$work/auto-fill.err"
-check auto-miss-takes-64bit-entry $? "$(grep '^vmm: boot path' "$work/auto-fill.err")"
-for ((i = 0; i < LIMIT; i++)); do
-    ls "$work/fill" 2>/dev/null | grep -qxE '[0-9a-f]{64}' && break
-    sleep 1
-done
-# The entry: a 64-byte header, then the payload's vmlinux, byte for byte (no process
-# substitution: L1's chroot has no /dev/fd).
-entry=$(ls "$work/fill" 2>/dev/null | grep -xE '[0-9a-f]{64}' | head -n 1)
-[ -n "$entry" ] && tail -c +65 "$work/fill/$entry" | cmp -s - "$VMLINUX"
-check auto-miss-fills-cache-in-background $? "after ${i} s: $(ls "$work/fill" 2>&1 | head -3)"
 KERNEL=$VMLINUX boot vmlinux-elf "guest.action=reboot" --boot=elf
 boots_to_userspace vmlinux-elf
 KERNEL=$VMLINUX boot vmlinux-pvh "guest.action=reboot" --boot=pvh

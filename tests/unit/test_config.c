@@ -108,6 +108,34 @@ Test(config, unknown_option)
 	cr_assert_str_eq(err_msg(), "unknown option '--frobnicate'");
 }
 
+Test(config, short_options_are_named_inside_a_cluster)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "-vz", "-k", "bz"), -EINVAL);
+	cr_assert_str_eq(err_msg(), "unknown option '-z'");
+	cr_assert_eq(PARSE(&c, "-k", "bz", "-vm"), -EINVAL);
+	cr_assert_str_eq(err_msg(), "option '-m' needs a value");
+}
+
+/* A parse that stopped inside a cluster (-vvz...) must not leave getopt's
+ * place in that argv for the next call (found by tests/fuzz/fuzz_cli.c: the
+ * next parse read "-m64" out of the freed first argv). */
+Test(config, a_second_parse_starts_afresh)
+{
+	struct config c;
+	static char a0[] = "vmm", a1[] = "-vvvzm64";
+	static char b0[] = "vmm", b1[] = "-k", b2[] = "bz";
+	char *first[] = { a0, a1, NULL }, *second[] = { b0, b1, b2, NULL };
+
+	cr_assert_eq(config_parse(2, first, &c), -EINVAL);
+	cr_assert_str_eq(err_msg(), "unknown option '-z'");
+	memset(a1, 'x', sizeof(a1) - 1); /* as if the first argv were freed and reused */
+	cr_assert_eq(config_parse(3, second, &c), 0, "%s", err_msg());
+	cr_assert_str_eq(c.kernel, "bz");
+	cr_assert_eq(c.mem, CONFIG_DEFAULT_MEM, "nothing of the first argv was parsed");
+}
+
 Test(config, missing_value)
 {
 	struct config c;

@@ -221,3 +221,24 @@ Test(pagetable, paging_off_builds_nothing)
 	cr_assert_eq(w.pa, 0x123456);
 	cr_assert_str_eq(paging_mode_name(PAGING_PAE), "pae");
 }
+
+/* 32-bit CR3 and 32-bit non-PAE entries: nonpae and PAE tables must lie below
+ * 4 GiB (found by tests/fuzz/fuzz_pagetable.c: tables at 4 GiB were built with
+ * truncated addresses). Long mode has no such limit. */
+Test(pagetable, nonpae_and_pae_tables_must_lie_below_4g)
+{
+	struct pt_spec s = { .mode = PAGING_NONPAE, .base = GiB(4), .limit = MiB(1),
+			     .map_end = MiB(16) };
+	struct pt_result r;
+
+	cr_assert_eq(pt_build(&gm, &s, &r), -E2BIG);
+	cr_assert_not_null(strstr(err_msg(), "must lie below 4 GiB"), "%s", err_msg());
+	s.mode = PAGING_PAE;
+	s.base = GiB(4) - 4096; /* the PDPT fits, the directories behind it do not */
+	cr_assert_eq(pt_build(&gm, &s, &r), -E2BIG);
+	cr_assert_not_null(strstr(err_msg(), "must lie below 4 GiB"), "%s", err_msg());
+	s.mode = PAGING_LONG;
+	s.base = GiB(4);
+	cr_assert_eq(pt_build(&gm, &s, &r), -E2BIG, "not RAM in this 64 MiB fixture");
+	cr_assert_null(strstr(err_msg(), "below 4 GiB"), "%s", err_msg());
+}
