@@ -52,26 +52,34 @@ void file_unmap(struct file_map *f)
 	*f = (struct file_map){ 0 };
 }
 
-int file_write(const char *path, const void *data, size_t len)
+int file_write_fd(int fd, const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	const uint8_t *p = data;
 
-	if (fd < 0)
-		return errf(-errno, "'%s': %s", path, strerror(errno));
 	while (len) {
 		ssize_t n = write(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : EIO;
-
-			close(fd);
-			return errf(-e, "'%s': write: %s", path, strerror(e));
-		}
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
 		p += n;
 		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int file_write(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int r;
+
+	if (fd < 0)
+		return errf(-errno, "'%s': %s", path, strerror(errno));
+	r = file_write_fd(fd, data, len);
+	if (r < 0) {
+		close(fd);
+		return errf(r, "'%s': write: %s", path, strerror(-r));
 	}
 	if (close(fd) < 0)
 		return errf(-errno, "'%s': close: %s", path, strerror(errno));

@@ -14,6 +14,8 @@ struct file_map {
 /* Map regular file `path` read-only; `what` names it in errors ("kernel"). */
 int file_map(const char *path, const char *what, struct file_map *out);
 void file_unmap(struct file_map *f);
+/* Write all `len` bytes to `fd` (retrying short writes and EINTR): 0 or -errno. */
+int file_write_fd(int fd, const void *data, size_t len);
 /* Create or truncate `path` and write `len` bytes of `data` to it. */
 int file_write(const char *path, const void *data, size_t len);
 

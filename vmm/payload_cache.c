@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vmm/file.h"
+
 static const char MAGIC[8] = "VMMPAYL1";
 /* Header layout: magic, key, data length, checksum, zeros. */
 #define OFF_KEY 8
@@ -151,21 +153,6 @@ static int make_dirs(const char *dir)
 	return 0;
 }
 
-static int write_all_fd(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int pcache_put(const char *dir, const uint8_t key[SHA256_LEN], const uint8_t *data, size_t len)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
@@ -185,9 +172,9 @@ int pcache_put(const char *dir, const uint8_t key[SHA256_LEN], const uint8_t *da
 	if (fd < 0)
 		return -errno;
 	pcache_header(hdr, key, data, len);
-	r = write_all_fd(fd, hdr, sizeof(hdr));
+	r = file_write_fd(fd, hdr, sizeof(hdr));
 	if (r == 0)
-		r = write_all_fd(fd, data, len);
+		r = file_write_fd(fd, data, len);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r == 0 && rename(tmp, path) < 0)
