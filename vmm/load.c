@@ -226,14 +226,16 @@ static int load_elf(struct loading *l, const uint8_t *img, size_t len)
 	return r;
 }
 
-/* A stored copy of the payload's vmlinux, if the store has one. */
-static int load_stored_payload(struct loading *l, const struct payload_store *ps)
+/* The stored copy of the payload `p` (plen bytes), if the store has one that
+ * fits in RAM; 1 for a miss. */
+static int load_stored_payload(struct loading *l, const struct payload_store *ps,
+			       const uint8_t *p, size_t plen)
 {
-	const uint8_t *p, *elf;
-	size_t plen, len;
-	int r = payload_locate(l->bz, &p, &plen);
+	const uint8_t *elf;
+	size_t len;
+	int r;
 
-	if (r < 0 || ps->get(ps, p, plen, &elf, &len) < 0)
+	if (ps->get(ps, p, plen, &elf, &len) < 0)
 		return 1;
 	if (len > l->gm->size) {
 		/* A miss: decompression refuses it with the same error as without a cache. */
@@ -250,23 +252,24 @@ static int load_stored_payload(struct loading *l, const struct payload_store *ps
 static int load_payload(struct loading *l)
 {
 	const struct payload_store *ps = l->req->payloads;
+	const uint8_t *p = NULL;
 	uint8_t *elf = NULL;
-	size_t len = 0;
-	int r = ps ? load_stored_payload(l, ps) : 1;
+	size_t plen = 0, len = 0;
+	int r = 1;
 
+	/* No payload to key the store by: payload_extract() names the bad field. */
+	if (ps && payload_locate(l->bz, &p, &plen) < 0)
+		ps = NULL;
+	if (ps)
+		r = load_stored_payload(l, ps, p, plen);
 	if (r <= 0)
 		return r;
 	l->res->payload = PAYLOAD_DECOMPRESSED;
 	r = payload_extract(l->bz, l->gm->size, &elf, &len);
 	if (r == 0)
 		r = load_elf(l, elf, len);
-	if (r == 0 && ps) {
-		const uint8_t *p;
-		size_t plen;
-
-		if (payload_locate(l->bz, &p, &plen) == 0)
-			l->res->payload_store_error = ps->put(ps, p, plen, elf, len);
-	}
+	if (r == 0 && ps)
+		l->res->payload_store_error = ps->put(ps, p, plen, elf, len);
 	free(elf);
 	return r;
 }
