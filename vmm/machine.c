@@ -166,37 +166,56 @@ int machine_prepare(struct machine *m, const struct config *cfg, struct timing *
 }
 
 /*
- * Console output is written by the vCPU thread after each exit, outside the
- * machine lock (flush_output()): a slow reader stalls the guest, as a slow
- * serial line would, but never the input thread, and no byte is dropped
- * while the reader lives. Only a gone reader (EPIPE, EIO) or a stop
- * (signal, --timeout) while the write is blocked discards output.
+ * Console output is written by the vCPU thread before KVM_RUN, outside the
+ * machine lock: a slow reader stalls the guest, as a slow serial line
+ * would, but never the input thread, and no byte is dropped while the
+ * reader lives. Only a gone reader (EPIPE, EIO) or a stop (signal,
+ * --timeout) while the write is blocked discards output.
  */
-static void write_all(const uint8_t *buf, size_t len)
+static uint64_t write_all(const uint8_t *buf, size_t len)
 {
 	const struct timespec backoff = { .tv_nsec = 1000 * 1000 };
+	uint64_t calls = 0;
 
 	while (len) {
 		ssize_t n = write(STDOUT_FILENO, buf, len);
 
+		calls++;
 		if (n > 0) {
 			buf += n;
 			len -= (size_t)n;
 		} else if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
 			if (stop_pending(NULL) != STOP_NONE)
-				return;
+				break;
 			if (errno == EAGAIN) /* an O_NONBLOCK stdout we inherited */
 				nanosleep(&backoff, NULL);
 		} else {
-			return;
+			break;
 		}
 	}
+	return calls;
 }
 
 static void flush_output(struct machine *m)
 {
-	write_all(m->out, m->out_len);
-	m->out_len = 0;
+	flush_timer_disarm(&m->flush);
+	console_out_flush(&m->out, write_all);
+}
+
+/* Before each KVM_RUN: write the batch once it is due (without a timer, at once). A batch
+ * due by its deadline leaves the timer alone: it has fired or is firing (one system call
+ * saved per batch; at worst its signal makes one KVM_RUN return early). */
+static void poll_output(struct machine *m)
+{
+	uint64_t now;
+
+	if (!m->out.len)
+		return;
+	now = timing_now();
+	if (m->flush.created && now >= m->out.deadline_ns)
+		m->flush.armed = false;
+	if (!m->flush.created || console_out_due(&m->out, now))
+		flush_output(m);
 }
 
 static void uart_tx(void *ctx, uint8_t c)
@@ -208,10 +227,8 @@ static void uart_tx(void *ctx, uint8_t c)
 		timing_mark(m->timing, TIMING_FIRST_SERIAL, timing_now());
 	if (m->watch_marker && text_watch_feed(&m->marker, c))
 		timing_signal(m->timing, TIMING_SIG_MARKER, timing_now());
-	/* One exit carries at most a page of string I/O; the buffer holds two. */
-	if (m->out_len == sizeof(m->out))
-		flush_output(m);
-	m->out[m->out_len++] = c;
+	if (console_out_put(&m->out, c, timing_now(), write_all))
+		flush_timer_arm(&m->flush, m->out.deadline_ns);
 }
 
 static void uart_irq(void *ctx, bool level)
@@ -311,6 +328,8 @@ int machine_start(struct machine *m)
 		r = vcpu_create(m->vm, &m->vcpu);
 	if (r == 0)
 		stop_attach(m->vcpu);
+	if (r == 0 && flush_timer_init(&m->flush, m->vcpu) < 0 && m->verbose)
+		fprintf(stderr, "vmm: console output unbatched: %s\n", err_msg());
 	if (r == 0 && m->timing_format != TIMING_OFF)
 		vcpu_open_stats(m->vcpu);
 	timing_mark(m->timing, TIMING_VCPU_CREATED, timing_now());
@@ -417,6 +436,8 @@ static void machine_print_timing(struct machine *m)
 		t->user[t->nuser++].value = m->exits[i];
 	}
 	top_ports(m, t);
+	t->console_bytes = m->out.bytes;
+	t->console_writes = m->out.writes;
 	if (getrusage(RUSAGE_SELF, &ru) == 0) {
 		t->user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000ULL + (uint64_t)ru.ru_utime.tv_usec * 1000;
 		t->sys_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000ULL + (uint64_t)ru.ru_stime.tv_usec * 1000;
@@ -430,6 +451,7 @@ static void machine_print_timing(struct machine *m)
 
 static int report(struct machine *m, int status, const char *why)
 {
+	flush_output(m);
 	timing_mark(m->timing, TIMING_EXIT, timing_now());
 	if (m->timing_format != TIMING_OFF)
 		machine_print_timing(m);
@@ -476,6 +498,9 @@ int machine_run(struct machine *m)
 		stop = stop_pending(&signo);
 		if (stop != STOP_NONE)
 			return stopped(m, stop, signo);
+		/* After the clear: a deadline timer firing from here on makes
+		 * KVM_RUN return at once, so batched output is never stranded. */
+		poll_output(m);
 		if (!m->timing->at[TIMING_FIRST_RUN])
 			timing_mark(m->timing, TIMING_FIRST_RUN, timing_now());
 		if (m->test_run_delay.tv_sec || m->test_run_delay.tv_nsec) {
@@ -492,7 +517,6 @@ int machine_run(struct machine *m)
 		if (e.kind == EXIT_IO)
 			m->port_exits[e.addr & 0xffff]++;
 		status = handle_exit(m, &e, &why);
-		flush_output(m);
 	}
 	return report(m, status, why);
 }

@@ -13,6 +13,8 @@
 #include "devices/uart8250.h"
 #include "mmu/guest_mem.h"
 #include "vmm/config.h"
+#include "vmm/console_out.h"
+#include "vmm/flush_timer.h"
 #include "vmm/dispatch.h"
 #include "vmm/kvm.h"
 #include "vmm/load.h"
@@ -48,9 +50,9 @@ struct machine {
 	uint64_t exits[EXIT_OTHER + 1]; /* VM exits seen, by kind */
 	struct vm *vm;
 	struct vcpu *vcpu;
-	/* Console output of the current exit, written after the lock is released. */
-	uint8_t out[8192];
-	size_t out_len;
+	/* Console output, batched across exits; written outside the lock. */
+	struct console_out out;
+	struct flush_timer flush;
 	/* VMM_TEST_RUN_DELAY_MS: a sleep between the stop check and the first
 	 * KVM_RUN, so tests can land a signal exactly there. */
 	struct timespec test_run_delay;

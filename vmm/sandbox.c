@@ -20,7 +20,7 @@ static const struct {
 	const char *why;
 } plain[] = {
 	{ SCMP_SYS(futex), "mutex/condition variable between the vCPU and console threads" },
-	{ SCMP_SYS(rt_sigreturn), "return from the kick, alarm and SIGSYS handlers" },
+	{ SCMP_SYS(rt_sigreturn), "return from the kick, alarm, flush and SIGSYS handlers" },
 	{ SCMP_SYS(rt_sigprocmask), "glibc masks signals around raise() and thread exit" },
 	{ SCMP_SYS(restart_syscall), "resume a sleep interrupted by a signal" },
 	{ SCMP_SYS(clock_nanosleep), "output to an O_NONBLOCK stdout backs off on EAGAIN" },
@@ -34,6 +34,7 @@ static const struct {
 	{ SCMP_SYS(brk), "malloc() in stdio" },
 	{ SCMP_SYS(newfstatat), "stdio checks its stream on first use" },
 	{ SCMP_SYS(fstat), "the same on older glibc" },
+	{ SCMP_SYS(timer_settime), "console output: arm and disarm the flush deadline" },
 	{ SCMP_SYS(getrusage), "--timing: vmm's CPU time and peak RSS at the end" },
 	{ SCMP_SYS(mincore), "--timing: guest RAM still resident, left out of vmm's RSS" },
 	{ SCMP_SYS(exit), "a thread ends" },

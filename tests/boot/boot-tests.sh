@@ -50,11 +50,25 @@ show() {
 
 # 1. Userspace reached (default entry: auto = 64-bit entry, long mode), then
 #    guest `reboot -f` (i8042 reset) ends vmm with status 0.
-boot reboot "guest.action=reboot"
+#    The same boot carries --timing=json: on Debian's kernel every phase is stamped in order,
+#    the marker is the boot-done signal, and the console output (kernel messages, not quiet)
+#    went out in batches (vmm/console_out.c): every byte, in fewer write()s than half the bytes.
+boot reboot "guest.action=reboot" --timing=json --timing-marker "VMM-GUEST: userspace reached"
 has reboot "VMM-GUEST: userspace reached" && [ "$rc" -eq 0 ]
 check userspace-marker $? "exit status $rc, marker $(grep -c 'userspace reached' "$work/reboot.txt")"
 check guest-reboot-exits-0 "$rc" "vmm exit status $rc"
 [ "$rc" -eq 0 ] && has reboot "VMM-GUEST: userspace reached" || show reboot
+tail -n 1 "$work/reboot.err" >"$work/reboot.json"
+python3 "$(dirname "$0")/check_timing.py" "$work/reboot.json" serial-marker >"$work/reboot.check" 2>&1
+check timing-debian-kernel $? "$(cat "$work/reboot.check")"
+python3 - "$work/reboot.json" "$(wc -c <"$work/reboot.out")" >"$work/reboot.batch" 2>&1 <<'PY'
+import json, sys
+out = json.load(open(sys.argv[1])).get("console_out", {})
+b, w, n = out.get("bytes", -1), out.get("writes", -1), int(sys.argv[2])
+print(f"{b} bytes in {w} writes, {n} bytes on stdout")
+sys.exit(0 if b == n and b >= 1000 and 0 < 2 * w <= b else 1)
+PY
+check console-output-batched $? "$(cat "$work/reboot.batch")"
 
 # 2. A command from the kernel command line runs and its output comes back. The same boot
 #    shows the RTC (devices/rtc_cmos.c): Linux's rtc_cmos driver registers it (no "broken or

@@ -6,7 +6,7 @@ Usage: check_timing.py REPORT.json SIGNAL
 Every phase from options_parsed to exit is present and in order, the first
 boot-done signal is SIGNAL, KVM's own counters (where the host has them)
 include the total "exits", and the exits that reached vmm include I/O on
-COM1. Prints what is wrong and exits 1, or prints "ok" and exits 0.
+COM1, and console output went out in at most one write() per byte. Prints what is wrong and exits 1, or prints "ok" and exits 0.
 """
 import json
 import sys
@@ -42,6 +42,9 @@ def problems(report, signal):
         yield "no exits counted on COM1 (0x3f8)"
     if report.get("host_cpu_ns", {}).get("user", -1) < 0:
         yield "no host CPU time"
+    out = report.get("console_out", {})
+    if not 0 < out.get("writes", 0) <= out.get("bytes", 0):
+        yield "console_out without bytes and writes: " + json.dumps(out)
 
 
 def main():

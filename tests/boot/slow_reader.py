@@ -4,7 +4,9 @@
 Usage: slow_reader.py KIB PAUSE VMM ARGS...
 
 vmm's stdout is a pipe nobody reads until it is full, so vmm's writes block
-(however slow the guest is). Then, while the pipe stays full for PAUSE more
+(however slow the guest is). vmm writes its console in batches, and a batch
+of at most PIPE_BUF bytes waits for room for all of it, so "full" is: less
+room than PIPE_BUF, and nothing more arriving for a second. Then, while the pipe stays full for PAUSE more
 seconds, 16 and then 10 bytes are written to vmm's stdin: the input thread
 must keep taking them (16 fill the UART's FIFO, 10 wait in vmm) although
 output is stalled; then the reader drains stdout. KIB must exceed the pipe. Prints one line per
@@ -18,6 +20,7 @@ import termios
 import time
 
 F_GETPIPE_SZ = 1032  # fcntl.h (Linux)
+PIPE_BUF = 4096  # pipe(7): a write of at most this many bytes is atomic: it waits for room
 ALPHABET = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR"
 
 
@@ -39,7 +42,14 @@ def main():
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     out_fd = proc.stdout.fileno()
     capacity = fcntl.fcntl(out_fd, F_GETPIPE_SZ)
-    while pending(out_fd) < capacity and proc.poll() is None:
+    full = capacity - PIPE_BUF
+    last, still_since = -1, time.monotonic()
+    while proc.poll() is None:
+        now, n = time.monotonic(), pending(out_fd)
+        if n != last:
+            last, still_since = n, now
+        elif n > full and now - still_since >= 1.0:
+            break
         time.sleep(0.05)
     time.sleep(pause / 2)
     proc.stdin.write(b"a" * 16)
@@ -49,7 +59,7 @@ def main():
     proc.stdin.flush()
     time.sleep(pause / 4)
     left = pending(proc.stdin.fileno())
-    stalled = proc.poll() is None and pending(out_fd) >= capacity
+    stalled = proc.poll() is None and pending(out_fd) == last > full
     out = proc.stdout.read()
     rc = proc.wait()
     print("ok output-was-stalled" if stalled else "bad output-was-stalled: vmm ended before the reader read")
