@@ -147,3 +147,17 @@ int entry_write(struct guest_mem *gm, const struct entry_state *st,
 	memcpy(dst, st->gdt, bytes);
 	return pt_build(gm, &st->paging, pt);
 }
+
+int entry_poke(struct guest_mem *gm, const struct entry_state *st)
+{
+	for (unsigned i = 0; i < st->npokes && i < ENTRY_POKES_MAX; i++) {
+		uint8_t *p = gm_ptr(gm, st->pokes[i].gpa, 8);
+
+		if (!p)
+			return errf(-EINVAL, "entry-state: poke.0x%llx: not 8 bytes of guest RAM",
+				    (unsigned long long)st->pokes[i].gpa);
+		for (unsigned b = 0; b < 8; b++) /* little-endian, as the guest reads it */
+			p[b] = (uint8_t)(st->pokes[i].value >> (8 * b));
+	}
+	return 0;
+}

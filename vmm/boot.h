@@ -54,13 +54,24 @@ bool boot_proto_is64(enum boot_proto p);
 /* GDT entries the VMM writes: enough for any selector below hvm_start_info. */
 #define ENTRY_GDT_MAX 2912
 
-/* The complete entry state: registers, GDT contents, page-table description. */
+/* Pokes: 8-byte little-endian writes into guest RAM made after everything
+ * else is written (zero page, GDT, page tables), so a state file can carry
+ * an edited page-table entry or boot_params field (the fuzz mode's repro files). */
+#define ENTRY_POKES_MAX 16
+struct entry_poke {
+	uint64_t gpa;
+	uint64_t value;
+};
+
+/* The complete entry state: registers, GDT contents, page-table description, pokes. */
 struct entry_state {
 	enum boot_proto proto;
 	struct boot_cpu cpu;
 	uint64_t gdt[ENTRY_GDT_MAX]; /* written at cpu.gdt.base */
 	unsigned gdt_n;
 	struct pt_spec paging;
+	struct entry_poke pokes[ENTRY_POKES_MAX];
+	unsigned npokes;
 };
 
 struct entry_options {
@@ -104,5 +115,9 @@ void entry_paging_regs(struct boot_cpu *c, const struct pt_spec *p);
  */
 int entry_write(struct guest_mem *gm, const struct entry_state *st,
 		gpa_t gdt_lo, gpa_t gdt_hi, struct pt_result *pt);
+
+/* Make the pokes of `st` (last of all writes). -EINVAL naming the first
+ * poke that is not 8 bytes of RAM. */
+int entry_poke(struct guest_mem *gm, const struct entry_state *st);
 
 #endif

@@ -161,6 +161,8 @@ int machine_prepare(struct machine *m, const struct config *cfg, struct timing *
 	if (r == 0)
 		r = load_write_memmap(&m->mem, &m->entry, m->pt.bytes);
 	if (r == 0)
+		r = entry_poke(&m->mem, &m->entry);
+	if (r == 0)
 		validate(m);
 	return r;
 }

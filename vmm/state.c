@@ -127,6 +127,8 @@ void state_print(FILE *f, const struct entry_state *st)
 			print_gdt(f, st);
 	}
 	print_mapping(f, st);
+	for (unsigned i = 0; i < st->npokes && i < ENTRY_POKES_MAX; i++)
+		fprintf(f, "poke.0x%" PRIx64 " 0x%" PRIx64 "\n", st->pokes[i].gpa, st->pokes[i].value);
 }
 
 static int parse_number(unsigned line, const char *key, const char *val,
@@ -159,6 +161,28 @@ static int parse_gdt_entry(unsigned line, const char *key, const char *val,
 	st->gdt[index] = v;
 	if (index >= st->gdt_n)
 		st->gdt_n = (unsigned)index + 1;
+	return 0;
+}
+
+/* poke.GPA VALUE: a later poke of the same GPA replaces the earlier one. */
+static int parse_poke(unsigned line, const char *key, const char *val, struct entry_state *st)
+{
+	uint64_t gpa, v;
+	unsigned i;
+	int r = parse_number(line, key, key + 5, UINT64_MAX, &gpa);
+
+	if (r == 0)
+		r = parse_number(line, key, val, UINT64_MAX, &v);
+	if (r < 0)
+		return r;
+	for (i = 0; i < st->npokes && st->pokes[i].gpa != gpa; i++)
+		;
+	if (i == ENTRY_POKES_MAX)
+		return errf(-EINVAL, "entry-state: line %u: %s: more than %d pokes", line, key,
+			    ENTRY_POKES_MAX);
+	st->pokes[i] = (struct entry_poke){ .gpa = gpa, .value = v };
+	if (i == st->npokes)
+		st->npokes++;
 	return 0;
 }
 
@@ -207,6 +231,8 @@ static int apply(unsigned line, const char *key, const char *val,
 
 	if (!strncmp(key, "gdt.", 4) && key[4] >= '0' && key[4] <= '9')
 		return parse_gdt_entry(line, key, val, st);
+	if (!strncmp(key, "poke.", 5))
+		return parse_poke(line, key, val, st);
 	if (!strcmp(key, "paging.mode"))
 		return parse_mode(line, val, st);
 	if (!strcmp(key, "paging.page_size"))

@@ -190,3 +190,21 @@ Test(boot, write_puts_gdt_and_tables_in_memory)
 	cr_assert_eq(entry_write(&gm, &st, 0x500, 0x6000, &pt), -E2BIG, "GDT leaves its area");
 	fixture_ram_free(&gm);
 }
+
+Test(boot, pokes_write_little_endian_and_refuse_non_ram)
+{
+	struct guest_mem gm = fixture_ram(MiB(4));
+	uint8_t *p;
+
+	cr_assert_eq(build(BOOT_LINUX64, PAGING_LONG, false, 0, 0), 0);
+	st.npokes = 1;
+	st.pokes[0] = (struct entry_poke){ .gpa = 0x2000, .value = 0x1122334455667788ULL };
+	cr_assert_eq(entry_poke(&gm, &st), 0, "%s", err_msg());
+	p = gm_ptr(&gm, 0x2000, 8);
+	cr_assert_eq(p[0], 0x88);
+	cr_assert_eq(p[7], 0x11);
+	st.pokes[0].gpa = MiB(4) - 4;
+	cr_assert_eq(entry_poke(&gm, &st), -EINVAL, "a poke that ends past RAM");
+	cr_assert_not_null(strstr(err_msg(), "poke.0x3ffffc"), "%s", err_msg());
+	fixture_ram_free(&gm);
+}

@@ -43,6 +43,7 @@ Test(state, dump_load_dump_is_identical)
 
 	memset(&copy, 0xa5, sizeof(copy)); /* every field must come from the text */
 	copy.gdt_n = 0;
+	copy.npokes = 0;
 	memset(copy.gdt, 0, sizeof(copy.gdt));
 	cr_assert_eq(state_parse(a, n1, &copy), 0, "%s", err_msg());
 	char *b = print(&copy, &n2);
@@ -130,4 +131,33 @@ Test(state, rejects_malformed_lines)
 	expect_reject(long_line, "longer than");
 	const char nul[] = "rip 1\0x\n";
 	cr_assert_eq(state_parse(nul, sizeof(nul) - 1, &st), -EINVAL);
+}
+
+Test(state, pokes_round_trip_and_replace)
+{
+	size_t n;
+	char *a;
+
+	cr_assert_eq(parse("poke.0x30000 0x23\npoke.0x90211 0x1\npoke.0x30000 0x8000000000000063\n"), 0,
+		     "%s", err_msg());
+	cr_assert_eq(st.npokes, 2, "a second poke of one GPA replaces the first");
+	cr_assert_eq(st.pokes[0].gpa, 0x30000);
+	cr_assert_eq(st.pokes[0].value, 0x8000000000000063ULL);
+	a = print(&st, &n);
+	cr_assert_not_null(strstr(a, "\npoke.0x30000 0x8000000000000063\npoke.0x90211 0x1\n"), "%s", a);
+	free(a);
+}
+
+Test(state, rejects_too_many_and_bad_pokes)
+{
+	char text[64];
+
+	for (unsigned i = 0; i < ENTRY_POKES_MAX; i++) {
+		snprintf(text, sizeof(text), "poke.0x%x 0x1\n", 0x1000 + 8 * i);
+		cr_assert_eq(parse(text), 0);
+	}
+	cr_assert_eq(parse("poke.0x9000 0x1\n"), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "more than 16 pokes"), "%s", err_msg());
+	cr_assert_eq(parse("poke.zz 0x1\n"), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "poke.zz"), "%s", err_msg());
 }
