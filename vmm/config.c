@@ -12,6 +12,7 @@
 const char config_usage[] =
 	"Usage: vmm --kernel PATH [--initrd PATH] [--append STRING] [--mem SIZE] [options]\n"
 	"       vmm --kernel bzImage --extract-vmlinux OUT\n"
+	"       vmm fuzz --kernel PATH [--seed N] [--runs N] [fuzz and boot options]\n"
 	"Boot a Linux kernel directly in a KVM virtual machine with a serial console.\n"
 	"\n"
 	"  -k, --kernel PATH    the kernel: a bzImage (boot protocol 2.10+, booted by\n"
@@ -48,6 +49,21 @@ const char config_usage[] =
 	"                       bzImage) in DIR (default $VMM_CACHE_DIR/payload or\n"
 	"                       ${XDG_CACHE_HOME:-~/.cache}/vmm/payload)\n"
 	"      --no-payload-cache    decompress the payload on every run\n"
+	"\n"
+	"Fuzz mode (vmm fuzz; see README, \"Fuzzing entry states\"):\n"
+	"      --seed N         the seed: run I's state comes from (N, I) (default 1)\n"
+	"      --runs N         how many runs (default 1000); run 0 is the valid state\n"
+	"      --fuzz-mode near|wild  one mutation at the validator's boundary, or\n"
+	"                       1..8 mutations ignoring it (default near)\n"
+	"      --jobs N         N worker processes (default 1, at most 64)\n"
+	"      --out DIR        repro state files, one per new signature (default\n"
+	"                       vmm-fuzz-out)\n"
+	"      --run-ms MS      a run ends as time-limit after MS ms (default 2000)\n"
+	"      --run-exits N    a run ends as exit-limit after N exits to vmm\n"
+	"                       (default 1000000)\n"
+	"      --check-reset    after each reset compare every state block and every\n"
+	"                       page with the fresh VM's (slow; for testing the reset)\n"
+	"      --save-states    also write every run's state file to DIR/states/\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
 	"\n"
@@ -64,6 +80,9 @@ enum long_only {
 	OPT_BOOT = 0x100, OPT_PAGING, OPT_LARGE_PAGES, OPT_BOOT_CS, OPT_BOOT_DS,
 	OPT_KEEP_SEGMENTS, OPT_SUBARCH, OPT_DUMP, OPT_ENTRY_STATE, OPT_NO_VALIDATE,
 	OPT_EXTRACT, OPT_PAYLOAD_CACHE, OPT_NO_PAYLOAD_CACHE, OPT_TIMEOUT, OPT_NO_SECCOMP, OPT_TIMING, OPT_TIMING_MARKER,
+	/* fuzz mode only: */
+	OPT_SEED = 0x200, OPT_RUNS, OPT_FUZZ_MODE, OPT_JOBS, OPT_OUT, OPT_RUN_MS, OPT_RUN_EXITS,
+	OPT_CHECK_RESET, OPT_SAVE_STATES,
 };
 
 static const struct option options[] = {
@@ -91,6 +110,15 @@ static const struct option options[] = {
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "timing", optional_argument, NULL, OPT_TIMING },
 	{ "timing-marker", required_argument, NULL, OPT_TIMING_MARKER },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "runs", required_argument, NULL, OPT_RUNS },
+	{ "fuzz-mode", required_argument, NULL, OPT_FUZZ_MODE },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "run-ms", required_argument, NULL, OPT_RUN_MS },
+	{ "run-exits", required_argument, NULL, OPT_RUN_EXITS },
+	{ "check-reset", no_argument, NULL, OPT_CHECK_RESET },
+	{ "save-states", no_argument, NULL, OPT_SAVE_STATES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -242,10 +270,71 @@ static int parse_entry_option(int opt, struct config *cfg)
 	}
 }
 
+static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-' || v < min)
+		return errf(-EINVAL, "%s: '%s' is not a number of at least %llu", opt, s,
+			    (unsigned long long)min);
+	*out = v;
+	return 0;
+}
+
+static const char *option_name(int val)
+{
+	for (const struct option *o = options; o->name; o++)
+		if (o->val == val)
+			return o->name;
+	return "?";
+}
+
+static int parse_fuzz_mode(const char *s, struct config_fuzz *f)
+{
+	if (strcmp(s, "near") && strcmp(s, "wild"))
+		return errf(-EINVAL, "--fuzz-mode: '%s' is not near or wild", s);
+	f->wild = !strcmp(s, "wild");
+	return 0;
+}
+
+static int parse_fuzz_option(int opt, struct config *cfg)
+{
+	struct config_fuzz *f = &cfg->fuzz;
+	int r;
+
+	if (cfg->action != CONFIG_FUZZ)
+		return errf(-EINVAL, "option '--%s' is only for 'vmm fuzz'", option_name(opt));
+	switch (opt) {
+	case OPT_SEED: return parse_u64("--seed", optarg, 0, &f->seed);
+	case OPT_RUNS: return parse_u64("--runs", optarg, 1, &f->runs);
+	case OPT_FUZZ_MODE: return parse_fuzz_mode(optarg, f);
+	case OPT_JOBS:
+		r = parse_u32("--jobs", optarg, CONFIG_MAX_JOBS, &f->jobs);
+		return r == 0 && f->jobs == 0 ? errf(-EINVAL, "--jobs: 0 workers") : r;
+	case OPT_OUT:
+		if (!*optarg)
+			return errf(-EINVAL, "--out: empty directory name");
+		f->out_dir = optarg;
+		return 0;
+	case OPT_RUN_MS:
+		r = parse_u32("--run-ms", optarg, CONFIG_MAX_TIMEOUT * 1000U, &f->run_ms);
+		return r == 0 && f->run_ms == 0 ? errf(-EINVAL, "--run-ms: 0 ms") : r;
+	case OPT_RUN_EXITS: return parse_u64("--run-exits", optarg, 1, &f->run_exits);
+	case OPT_CHECK_RESET: f->check_reset = true; return 0;
+	case OPT_SAVE_STATES: f->save_states = true; return 0;
+	default: return -EINVAL;
+	}
+}
+
 static int parse_one(int opt, struct config *cfg)
 {
 	int r;
 
+	if (opt >= OPT_SEED)
+		return parse_fuzz_option(opt, cfg);
 	if (opt >= OPT_BOOT)
 		return parse_entry_option(opt, cfg);
 	switch (opt) {
@@ -299,7 +388,17 @@ int config_parse(int argc, char **argv, struct config *cfg)
 
 	*cfg = (struct config){ .action = CONFIG_RUN, .append = CONFIG_DEFAULT_APPEND,
 				.mem = CONFIG_DEFAULT_MEM,
-				.entry = { .proto_auto = true, .paging_auto = true } };
+				.entry = { .proto_auto = true, .paging_auto = true },
+				.fuzz = { .seed = 1, .runs = CONFIG_DEFAULT_FUZZ_RUNS, .jobs = 1,
+					  .out_dir = CONFIG_DEFAULT_FUZZ_OUT,
+					  .run_ms = CONFIG_DEFAULT_RUN_MS,
+					  .run_exits = CONFIG_DEFAULT_RUN_EXITS } };
+	/* `vmm fuzz OPTIONS`: the word is the subcommand; getopt starts after it. */
+	if (argc > 1 && !strcmp(argv[1], "fuzz")) {
+		cfg->action = CONFIG_FUZZ;
+		argc--;
+		argv++;
+	}
 	/* 0, not 1: glibc then also forgets its place inside a cluster of short
 	 * options (-vz...) of an earlier argv (getopt(3), NOTES). */
 	optind = 0;
@@ -313,7 +412,7 @@ int config_parse(int argc, char **argv, struct config *cfg)
 	}
 	if (optind < argc)
 		return errf(-EINVAL, "unexpected argument '%s'", argv[optind]);
-	if (cfg->action == CONFIG_RUN && !cfg->kernel)
+	if ((cfg->action == CONFIG_RUN || cfg->action == CONFIG_FUZZ) && !cfg->kernel)
 		return errf(-EINVAL, "missing --kernel PATH");
 	return 0;
 }

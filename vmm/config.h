@@ -14,7 +14,25 @@
 #define CONFIG_MAX_MARKER 256 /* --timing-marker: bytes */
 #define CONFIG_DEFAULT_APPEND "console=ttyS0 reboot=k panic=-1"
 
-enum config_action { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION };
+enum config_action { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_FUZZ };
+
+#define CONFIG_MAX_JOBS 64
+#define CONFIG_DEFAULT_FUZZ_RUNS 1000
+#define CONFIG_DEFAULT_RUN_MS 2000
+#define CONFIG_DEFAULT_RUN_EXITS 1000000
+#define CONFIG_DEFAULT_FUZZ_OUT "vmm-fuzz-out"
+
+/* `vmm fuzz ...` (README "Fuzzing entry states"). */
+struct config_fuzz {
+	uint64_t seed, runs;
+	bool wild;		/* --fuzz-mode wild (else near) */
+	uint32_t jobs;
+	const char *out_dir;	/* repro files (and --save-states) */
+	uint32_t run_ms;	/* per-run time limit */
+	uint64_t run_exits;	/* per-run exit limit */
+	bool check_reset;	/* compare every block and page after each reset */
+	bool save_states;	/* write every run's state file */
+};
 
 struct config {
 	enum config_action action;
@@ -37,6 +55,7 @@ struct config {
 	bool no_seccomp;
 	enum config_timing { TIMING_OFF, TIMING_TEXT, TIMING_JSON } timing; /* --timing[=json] */
 	const char *timing_marker; /* --timing-marker: serial text that means "booted" */
+	struct config_fuzz fuzz;
 };
 
 /*

@@ -69,6 +69,24 @@ unsigned vcpu_read_stats(struct vcpu *c, struct timing_counter *out, unsigned ma
 /* The statistics descriptor the run loop reads with pread(), or -1. */
 int vcpu_stats_fd(const struct vcpu *c);
 
+/* Fuzz mode: every block of vCPU and VM state (registers, sregs, FPU, XSAVE,
+ * XCRs, MSRs, LAPIC, events, debug registers, mp_state, PIC, IOAPIC, PIT). */
+struct vm_snapshot;
+int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out);
+int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s);
+/* Read every block back and compare with `ref` (leaving out what runs on by
+ * itself: the LAPIC timer count, the TSC, Hyper-V's reference counter, the PIT's load times); returns how
+ * many differ and names them in `diff`. */
+unsigned vm_snapshot_compare(struct vcpu *c, const struct vm_snapshot *ref, char *diff, size_t len);
+/* Log the guest's writes to RAM (slot 0: RAM below the hole, 1: above 4 GiB);
+ * _get copies slot's bitmap (a bit per 4 KiB page) and clears it. */
+int vm_dirty_log_start(struct vm *vm, const struct guest_mem *gm);
+int vm_dirty_log_get(struct vm *vm, unsigned slot, uint64_t *bitmap);
+/* 1 if the vCPU is halted (*irqs_off: RFLAGS.IF clear), 0 if not, -errno. */
+int vcpu_halted(struct vcpu *c, bool *irqs_off);
+/* The guest's RIP now (0 if it cannot be read). */
+uint64_t vcpu_rip(struct vcpu *c);
+
 /* The ioctls the run loop still makes (fd, request) for the seccomp filter;
  * returns how many were written to `out` (at most `max`). */
 struct sandbox_ioctl;

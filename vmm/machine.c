@@ -142,6 +142,7 @@ int machine_prepare(struct machine *m, const struct config *cfg, struct timing *
 	m->timing = timing;
 	m->timing_format = cfg->timing;
 	if (cfg->timing_marker) {
+		m->marker_text = cfg->timing_marker;
 		text_watch_init(&m->marker, cfg->timing_marker);
 		m->watch_marker = true;
 	}
@@ -229,6 +230,8 @@ static void uart_tx(void *ctx, uint8_t c)
 		timing_mark(m->timing, TIMING_FIRST_SERIAL, timing_now());
 	if (m->watch_marker && text_watch_feed(&m->marker, c))
 		timing_signal(m->timing, TIMING_SIG_MARKER, timing_now());
+	if (m->discard_output)
+		return;
 	if (console_out_put(&m->out, c, timing_now(), write_all))
 		flush_timer_arm(&m->flush, m->out.deadline_ns);
 }
@@ -272,23 +275,34 @@ static void wall_clock(void *ctx, struct timespec *ts)
 	clock_gettime(CLOCK_REALTIME, ts);
 }
 
-static int add_devices(struct machine *m)
+/* Every device in its power-on state (also the fuzz mode's reset between runs). */
+void machine_reset_devices(struct machine *m)
 {
 	const struct uart8250_host uh = { .tx = uart_tx, .set_irq = uart_irq, .ctx = m };
 	const struct i8042_host kh = { .reset = i8042_reset, .ctx = m };
 	const struct debug_exit_host dh = { .exit = debug_exit, .ctx = m };
 	const struct rtc_cmos_host rh = { .now = wall_clock };
 	const struct boot_timer_host th = { .booted = boot_timer_fired, .ctx = m };
-	int r;
 
-	bus_init(&m->io.pio);
-	bus_init(&m->io.mmio);
 	m->io.device_status = DISPATCH_CONTINUE;
+	m->io.device_why = NULL;
 	uart8250_init(&m->uart, &uh);
 	i8042_init(&m->i8042, &kh);
 	debug_exit_init(&m->debug_exit, &dh);
 	rtc_cmos_init(&m->rtc, &rh);
 	boot_timer_init(&m->boot_timer, &th);
+	memset(&m->panic, 0, sizeof(m->panic));
+	if (m->watch_marker)
+		text_watch_init(&m->marker, m->marker_text);
+}
+
+static int add_devices(struct machine *m)
+{
+	int r;
+
+	bus_init(&m->io.pio);
+	bus_init(&m->io.mmio);
+	machine_reset_devices(m);
 	r = bus_add(&m->io.pio, LAYOUT_COM1_PORT, 8, &uart8250_ops, &m->uart);
 	if (r == 0)
 		r = bus_add(&m->io.pio, LAYOUT_I8042_DATA_PORT, 1,
@@ -484,6 +498,24 @@ static int stopped(struct machine *m, enum stop_reason why, int signo)
 		fprintf(stderr, "\nvmm: %s\n", msg);
 		return report(m, VMM_EXIT_SIGNAL_BASE + signo, msg);
 	}
+}
+
+int machine_step(struct machine *m, struct vm_exit *e, const char **why)
+{
+	stop_clear_kick(m->vcpu);
+	if (stop_pending(NULL) != STOP_NONE)
+		return -EINTR;
+	/* After the clear, as for console output: a deadline timer that fired
+	 * before it is seen here, one that fires after it stops KVM_RUN. */
+	if (m->run_deadline_ns && timing_now() >= m->run_deadline_ns) {
+		*e = (struct vm_exit){ .kind = EXIT_INTR };
+		return DISPATCH_CONTINUE;
+	}
+	if (vcpu_run(m->vcpu, e) < 0)
+		return -EIO;
+	if ((unsigned)e->kind <= EXIT_OTHER)
+		m->exits[e->kind]++;
+	return handle_exit(m, e, why);
 }
 
 int machine_run(struct machine *m)

@@ -42,7 +42,10 @@ struct machine {
 	struct timing *timing;
 	int timing_format; /* enum config_timing */
 	bool watch_marker;
+	const char *marker_text;
 	struct text_watch marker;
+	bool discard_output; /* fuzz mode: the console is watched, not written */
+	uint64_t run_deadline_ns; /* fuzz mode: machine_step() runs nothing from then on */
 	uint32_t port_exits[65536]; /* userspace I/O exits by port */
 	struct panic_watch panic;
 	unsigned timeout_s; /* 0: none */
@@ -77,6 +80,12 @@ int machine_load_state(struct machine *m);
 int machine_sandbox(struct machine *m);
 /* Run until the guest ends; returns a VMM_EXIT_* status. */
 int machine_run(struct machine *m);
+/* Every vmm device back to its power-on state. */
+void machine_reset_devices(struct machine *m);
+/* One KVM_RUN and its exit handled (fuzz mode): DISPATCH_CONTINUE or a
+ * VMM_EXIT_* status as machine_run() ends with; -EINTR when a stop signal
+ * is pending (nothing run), -EIO when KVM_RUN failed (err_msg() says why). */
+int machine_step(struct machine *m, struct vm_exit *e, const char **why);
 /* Console input: hand bytes to the UART, waiting while its FIFO is full. */
 void machine_console_input(struct machine *m, const uint8_t *buf, size_t n);
 /* Ask the run loop to stop (from another thread): machine_run() returns 0. */

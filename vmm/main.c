@@ -13,6 +13,7 @@
 #include "vmm/console.h"
 #include "vmm/exitcode.h"
 #include "vmm/file.h"
+#include "vmm/fuzz.h"
 #include "vmm/machine.h"
 #include "vmm/sandbox.h"
 #include "vmm/state.h"
@@ -175,5 +176,7 @@ int main(int argc, char **argv)
 	}
 	if (cfg.extract_vmlinux)
 		return extract(&cfg);
+	if (cfg.action == CONFIG_FUZZ)
+		return fuzz_main(&cfg, &timeline);
 	return run(&cfg);
 }

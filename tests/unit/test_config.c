@@ -190,3 +190,42 @@ Test(config, boot_and_paging_names)
 	cr_assert_eq(c.entry.ds, 40);
 	cr_assert_eq(PARSE(&c, "-k", "bz", "--boot-cs", "0x10000"), -EINVAL);
 }
+
+Test(config, fuzz_subcommand_and_its_options)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "fuzz", "--kernel", "bz", "--seed", "0x2a", "--runs", "50",
+			   "--fuzz-mode", "wild", "--jobs", "3", "--out", "d", "--run-ms", "1500",
+			   "--run-exits", "77", "--check-reset", "--save-states"), 0, "%s", err_msg());
+	cr_assert_eq(c.action, CONFIG_FUZZ);
+	cr_assert_eq(c.fuzz.seed, 42);
+	cr_assert_eq(c.fuzz.runs, 50);
+	cr_assert(c.fuzz.wild);
+	cr_assert_eq(c.fuzz.jobs, 3);
+	cr_assert_str_eq(c.fuzz.out_dir, "d");
+	cr_assert_eq(c.fuzz.run_ms, 1500);
+	cr_assert_eq(c.fuzz.run_exits, 77);
+	cr_assert(c.fuzz.check_reset && c.fuzz.save_states);
+	cr_assert_eq(PARSE(&c, "fuzz", "--kernel", "bz"), 0);
+	cr_assert_eq(c.fuzz.seed, 1);
+	cr_assert_eq(c.fuzz.runs, CONFIG_DEFAULT_FUZZ_RUNS);
+	cr_assert_eq(c.fuzz.jobs, 1);
+	cr_assert_not(c.fuzz.wild);
+	cr_assert_str_eq(c.fuzz.out_dir, CONFIG_DEFAULT_FUZZ_OUT);
+}
+
+Test(config, fuzz_options_are_refused_outside_fuzz_and_checked)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--seed", "1"), -EINVAL);
+	cr_assert_str_eq(err_msg(), "option '--seed' is only for 'vmm fuzz'");
+	cr_assert_eq(PARSE(&c, "fuzz", "--kernel", "bz", "--jobs", "0"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "fuzz", "--kernel", "bz", "--jobs", "65"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "fuzz", "--kernel", "bz", "--runs", "0"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "fuzz", "--kernel", "bz", "--run-ms", "0"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "fuzz", "--kernel", "bz", "--fuzz-mode", "calm"), -EINVAL);
+	cr_assert_str_eq(err_msg(), "--fuzz-mode: 'calm' is not near or wild");
+	cr_assert_eq(PARSE(&c, "fuzz"), -EINVAL, "fuzz needs a kernel too");
+}

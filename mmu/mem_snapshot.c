@@ -1,0 +1,110 @@
+/* mem_snapshot.c: a copy of guest RAM and putting back only the pages a run changed. */
+#include "mmu/mem_snapshot.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "mmu/err.h"
+
+static bool page_is_zero(const uint8_t *p)
+{
+	static const uint8_t zero[SNAP_PAGE];
+
+	return !memcmp(p, zero, SNAP_PAGE);
+}
+
+uint64_t snap_bitmap_words(uint64_t bytes)
+{
+	return (bytes / SNAP_PAGE + 63) / 64;
+}
+
+int mem_snapshot_take(struct mem_snapshot *s, const struct guest_mem *gm)
+{
+	void *p = mmap(NULL, gm->size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return errf(-ENOMEM, "snapshot of %llu MiB of guest RAM: %s",
+			    (unsigned long long)(gm->size >> 20), strerror(errno));
+	s->copy = p;
+	s->size = gm->size;
+	s->pages_copied = 0;
+	for (uint64_t off = 0; off + SNAP_PAGE <= gm->size; off += SNAP_PAGE) {
+		if (page_is_zero(gm->hva + off))
+			continue;
+		memcpy(s->copy + off, gm->hva + off, SNAP_PAGE);
+		s->pages_copied++;
+	}
+	return 0;
+}
+
+void mem_snapshot_free(struct mem_snapshot *s)
+{
+	if (s->copy)
+		munmap(s->copy, s->size);
+	s->copy = NULL;
+}
+
+static void restore_page(const struct mem_snapshot *s, struct guest_mem *gm, uint64_t off)
+{
+	memcpy(gm->hva + off, s->copy + off, SNAP_PAGE);
+}
+
+uint64_t mem_snapshot_restore_bitmap(const struct mem_snapshot *s, struct guest_mem *gm,
+				     uint64_t hva_off, uint64_t bytes, const uint64_t *bitmap)
+{
+	uint64_t pages = bytes / SNAP_PAGE, n = 0;
+
+	if (hva_off > s->size || bytes > s->size - hva_off)
+		return 0;
+	for (uint64_t w = 0; w < snap_bitmap_words(bytes); w++) {
+		for (uint64_t bits = bitmap[w]; bits; bits &= bits - 1) {
+			uint64_t page = w * 64 + (uint64_t)__builtin_ctzll(bits);
+
+			if (page >= pages)
+				break;
+			restore_page(s, gm, hva_off + page * SNAP_PAGE);
+			n++;
+		}
+	}
+	return n;
+}
+
+uint64_t mem_snapshot_restore_range(const struct mem_snapshot *s, struct guest_mem *gm,
+				    gpa_t gpa, uint64_t len)
+{
+	uint64_t n = 0;
+	gpa_t first = gpa & ~(SNAP_PAGE - 1), end;
+
+	if (__builtin_add_overflow(gpa, len, &end))
+		end = UINT64_MAX;
+	for (gpa_t p = first; p < end && p >= first; p += SNAP_PAGE) {
+		uint8_t *h = gm_ptr(gm, p, SNAP_PAGE);
+
+		if (!h)
+			continue; /* not RAM: nothing was written there */
+		restore_page(s, gm, (uint64_t)(h - gm->hva));
+		n++;
+	}
+	return n;
+}
+
+uint64_t mem_snapshot_diff(const struct mem_snapshot *s, const struct guest_mem *gm)
+{
+	uint64_t n = 0;
+
+	for (uint64_t off = 0; off + SNAP_PAGE <= s->size && off < gm->size; off += SNAP_PAGE)
+		n += memcmp(gm->hva + off, s->copy + off, SNAP_PAGE) != 0;
+	return n;
+}
+
+uint64_t mem_snapshot_first_diff(const struct mem_snapshot *s, const struct guest_mem *gm)
+{
+	uint64_t off;
+
+	for (off = 0; off + SNAP_PAGE <= s->size && off < gm->size; off += SNAP_PAGE)
+		if (memcmp(gm->hva + off, s->copy + off, SNAP_PAGE))
+			break;
+	return off;
+}

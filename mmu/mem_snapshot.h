@@ -1,0 +1,38 @@
+/* mem_snapshot.h: a copy of guest RAM and putting back only the pages a run changed. */
+#ifndef VMM_MEM_SNAPSHOT_H
+#define VMM_MEM_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mmu/guest_mem.h"
+
+#define SNAP_PAGE 4096ULL /* the dirty log's granule: one bit per 4 KiB page (api.rst) */
+
+/* The copy lives in anonymous memory of the RAM's size; only the pages that
+ * are not all zeroes in RAM are written, the rest stay the kernel's zero page. */
+struct mem_snapshot {
+	uint8_t *copy;
+	uint64_t size;
+	uint64_t pages_copied; /* non-zero pages at take time */
+};
+
+/* Bits per slot's bitmap: one per page, in 64-bit words. */
+uint64_t snap_bitmap_words(uint64_t bytes);
+
+int mem_snapshot_take(struct mem_snapshot *s, const struct guest_mem *gm);
+void mem_snapshot_free(struct mem_snapshot *s);
+/* Put back the pages whose bits are set in `bitmap` (bit i = page i of the
+ * slot that starts at host offset `hva_off`, `bytes` long); returns how many. */
+uint64_t mem_snapshot_restore_bitmap(const struct mem_snapshot *s, struct guest_mem *gm,
+				     uint64_t hva_off, uint64_t bytes, const uint64_t *bitmap);
+/* Put back every page that overlaps [gpa, gpa + len) (writes vmm made itself,
+ * which the dirty log does not see); returns how many pages. */
+uint64_t mem_snapshot_restore_range(const struct mem_snapshot *s, struct guest_mem *gm,
+				    gpa_t gpa, uint64_t len);
+/* Pages of RAM that differ from the copy (0: bit-exact). */
+uint64_t mem_snapshot_diff(const struct mem_snapshot *s, const struct guest_mem *gm);
+/* Host offset of the first page that differs (the size if none). */
+uint64_t mem_snapshot_first_diff(const struct mem_snapshot *s, const struct guest_mem *gm);
+
+#endif

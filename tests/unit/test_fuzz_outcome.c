@@ -1,0 +1,160 @@
+/* test_fuzz_outcome.c: the fuzz-run classifier on synthetic exits, signatures, JSON lines and the summary. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm/dispatch.h"
+#include "vmm/exitcode.h"
+#include "vmm/fuzz_outcome.h"
+#include "vmm/timing.h"
+
+static struct vm_exit e;
+static struct fuzz_outcome o;
+
+static struct fuzz_step step(enum exit_kind kind, uint32_t reason)
+{
+	e = (struct vm_exit){ .kind = kind, .reason = reason };
+	return (struct fuzz_step){ .exit = &e, .status = DISPATCH_CONTINUE, .boot_signal = -1 };
+}
+
+static void reset(void)
+{
+	memset(&o, 0, sizeof(o));
+}
+
+TestSuite(fuzz_outcome, .init = reset);
+
+Test(fuzz_outcome, kvm_verdicts_end_the_run)
+{
+	struct fuzz_step s = step(EXIT_SHUTDOWN, 8);
+
+	cr_assert(fuzz_classify(&s, &o));
+	cr_assert_eq(o.cls, OUT_TRIPLE_FAULT);
+	cr_assert_eq(fuzz_outcome_replay_status(&o), VMM_EXIT_TRIPLE_FAULT);
+	reset();
+	s = step(EXIT_FAIL_ENTRY, 9);
+	e.detail = 0x80000021;
+	cr_assert(fuzz_classify(&s, &o));
+	cr_assert_eq(o.cls, OUT_ENTRY_FAILURE);
+	cr_assert_str_eq(o.detail, "0x80000021");
+	reset();
+	s = step(EXIT_INTERNAL, 17);
+	e.detail = 1;
+	cr_assert(fuzz_classify(&s, &o));
+	cr_assert_eq(o.cls, OUT_INTERNAL_ERROR);
+	cr_assert_eq(fuzz_outcome_replay_status(&o), VMM_EXIT_INTERNAL);
+}
+
+Test(fuzz_outcome, device_statuses)
+{
+	struct fuzz_step s = step(EXIT_IO, 2);
+
+	s.status = VMM_EXIT_DEBUG_BASE + 5;
+	cr_assert(fuzz_classify(&s, &o));
+	cr_assert_eq(o.cls, OUT_DEBUG_EXIT);
+	cr_assert_eq(fuzz_outcome_replay_status(&o), VMM_EXIT_DEBUG_BASE + 5);
+	reset();
+	s.status = VMM_EXIT_PANIC;
+	cr_assert(fuzz_classify(&s, &o));
+	cr_assert_eq(o.cls, OUT_PANIC);
+	reset();
+	s.status = VMM_EXIT_OK;
+	cr_assert(fuzz_classify(&s, &o));
+	cr_assert_eq(o.cls, OUT_RESET);
+	cr_assert_eq(fuzz_outcome_replay_status(&o), VMM_EXIT_OK);
+}
+
+Test(fuzz_outcome, io_goes_on_until_a_signal_a_limit_or_the_time)
+{
+	struct fuzz_step s = step(EXIT_IO, 2);
+
+	cr_assert_not(fuzz_classify(&s, &o));
+	s.boot_signal = TIMING_SIG_PORT;
+	cr_assert(fuzz_classify(&s, &o));
+	cr_assert_eq(o.cls, OUT_BOOT_DONE);
+	cr_assert_str_eq(o.detail, timing_signal_name(TIMING_SIG_PORT));
+	reset();
+	s.boot_signal = TIMING_SIG_MARKER;
+	cr_assert(fuzz_classify(&s, &o));
+	cr_assert_eq(o.cls, OUT_MARKER);
+	reset();
+	s = step(EXIT_IO, 2);
+	s.max_exits = 3;
+	cr_assert_not(fuzz_classify(&s, &o));
+	cr_assert_not(fuzz_classify(&s, &o));
+	cr_assert(fuzz_classify(&s, &o));
+	cr_assert_eq(o.cls, OUT_EXIT_LIMIT);
+	cr_assert_eq(o.exits, 3);
+}
+
+Test(fuzz_outcome, time_limit_variants)
+{
+	struct fuzz_step s = step(EXIT_INTR, 10);
+
+	s.time_up = true;
+	s.halted = true;
+	s.irqs_off = true;
+	cr_assert(fuzz_classify(&s, &o));
+	cr_assert_eq(o.cls, OUT_HLT_IRQS_OFF);
+	reset();
+	s.irqs_off = false;
+	cr_assert(fuzz_classify(&s, &o));
+	cr_assert_eq(o.cls, OUT_TIME_LIMIT);
+	cr_assert_str_eq(o.detail, "halted");
+	cr_assert_eq(fuzz_outcome_replay_status(&o), VMM_EXIT_TIMEOUT);
+	reset();
+	s.panic_seen = true;
+	cr_assert(fuzz_classify(&s, &o));
+	cr_assert_eq(o.cls, OUT_PANIC);
+}
+
+Test(fuzz_outcome, signature_keeps_the_last_exits_and_the_rip_page)
+{
+	struct fuzz_step s = step(EXIT_IO, 2);
+	uint64_t a, b;
+
+	for (uint32_t r = 1; r <= 6; r++) {
+		s = step(EXIT_IO, r);
+		fuzz_classify(&s, &o);
+	}
+	cr_assert_eq(o.nlast, FUZZ_LAST_EXITS);
+	cr_assert_eq(o.last[0], 3, "oldest of the last four");
+	cr_assert_eq(o.last[3], 6);
+	o.rip = 0x1000234;
+	a = fuzz_signature(&o);
+	o.rip = 0x1000fff;
+	cr_assert_eq(fuzz_signature(&o), a, "the same page");
+	o.rip = 0x1001000;
+	b = fuzz_signature(&o);
+	cr_assert_neq(a, b);
+	o.cls = OUT_TIME_LIMIT;
+	cr_assert_neq(fuzz_signature(&o), b);
+}
+
+Test(fuzz_outcome, json_line_and_summary)
+{
+	static struct fuzz_summary sum;
+	struct fuzz_mutation mut = { .n = 1, .cls = { FUZZ_REGS } };
+	struct fuzz_record r = { .seed = 7, .index = 3, .state_hash = "00ff", .mut = &mut, .out = &o,
+				 .signature = 0xabc, .us = 12, .repro = "d/x.state", .reset_diff = 0,
+				 .reset_mem_ns = 2500, .reset_cpu_ns = 40000, .pages_restored = 9 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	strcpy(mut.field[0], "rflags.if");
+	o.cls = OUT_TRIPLE_FAULT;
+	o.rip = 0x1234;
+	fuzz_print_record(f, &r);
+	fclose(f);
+	cr_assert_not_null(strstr(buf, "{\"seed\":7,\"index\":3,\"state\":\"00ff\",\"mutated\":[\"rflags.if\"],\"classes\":[\"regs\"],\"outcome\":\"triple-fault\""), "%s", buf);
+	cr_assert_not_null(strstr(buf, "\"signature\":\"0000000000000abc\""), "%s", buf);
+	cr_assert_not_null(strstr(buf, "\"replay_exit\":3,\"reset_us\":{\"mem\":2.5,\"cpu\":40.0,\"pages\":9},\"reset_diff\":0,\"repro\":\"d/x.state\"}\n"), "%s", buf);
+	free(buf);
+	cr_assert(fuzz_summary_add(&sum, &o, 0xabc, 3));
+	cr_assert_not(fuzz_summary_add(&sum, &o, 0xabc, 4));
+	cr_assert_eq(sum.runs, 2);
+	cr_assert_eq(sum.nsig, 1);
+	cr_assert_eq(sum.sigs[0].count, 2);
+	cr_assert_eq(sum.by_class[OUT_TRIPLE_FAULT], 2);
+}

@@ -1,0 +1,452 @@
+/* fuzz.c: `vmm fuzz`: many mutated entry states in one VM, reset between runs, classified. */
+#define _GNU_SOURCE
+#include "vmm/fuzz.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/sha256.h"
+#include "mmu/err.h"
+#include "mmu/mem_snapshot.h"
+#include "vmm/exitcode.h"
+#include "vmm/fuzz_outcome.h"
+#include "vmm/layout.h"
+#include "vmm/machine.h"
+#include "vmm/state.h"
+#include "vmm/stop.h"
+
+/* One worker: one VM, its snapshots, and what the last run wrote itself. */
+struct worker {
+	const struct config *cfg;
+	struct machine *m;
+	struct mem_snapshot mem;
+	struct vm_snapshot *cpu;
+	struct flush_timer deadline;
+	uint64_t *bitmap[2];		/* dirty log of slot 0 (below the hole) and 1 */
+	struct entry_state last;	/* the state the last run wrote (its tables, pokes) */
+	uint64_t last_table_bytes;
+	struct fuzz_summary sum;
+	FILE *out;
+};
+
+static void ignore_violation(void *ctx, const char *name, const char *detail)
+{
+	(void)ctx;
+	(void)name;
+	(void)detail;
+}
+
+static unsigned count_violations(void *ctx, const struct entry_state *st)
+{
+	struct worker *w = ctx;
+	struct region regions[LOAD_MAX_REGIONS];
+	unsigned n = load_regions(&w->m->load, st, regions);
+
+	return entry_validate(&w->m->mem, st, regions, n, ignore_violation, NULL);
+}
+
+static int setup(struct worker *w)
+{
+	struct machine *m = w->m;
+	int r = machine_start(m);
+
+	m->discard_output = true;
+	if (r == 0)
+		r = flush_timer_init(&w->deadline, m->vcpu);
+	if (r == 0)
+		r = vm_dirty_log_start(m->vm, &m->mem);
+	if (r == 0)
+		r = mem_snapshot_take(&w->mem, &m->mem);
+	if (r == 0)
+		r = vm_snapshot_save(m->vcpu, &w->cpu);
+	for (unsigned s = 0; r == 0 && s < 2; s++) {
+		uint64_t bytes = s ? gm_high_size(&m->mem) : gm_low_size(&m->mem);
+
+		w->bitmap[s] = calloc(snap_bitmap_words(bytes) + 1, sizeof(uint64_t));
+		if (!w->bitmap[s])
+			r = errf(-ENOMEM, "out of memory");
+	}
+	w->last = m->entry;
+	w->last_table_bytes = m->pt.bytes;
+	return r;
+}
+
+/* Guest RAM back to the loaded image: the pages the guest dirtied and vmm's own writes. */
+static int reset_memory(struct worker *w, struct fuzz_record *rec)
+{
+	struct machine *m = w->m;
+	uint64_t low = gm_low_size(&m->mem), high = gm_high_size(&m->mem), n;
+	int r = vm_dirty_log_get(m->vm, 0, w->bitmap[0]);
+
+	if (r == 0 && high)
+		r = vm_dirty_log_get(m->vm, 1, w->bitmap[1]);
+	if (r < 0)
+		return r;
+	n = mem_snapshot_restore_bitmap(&w->mem, &m->mem, 0, low, w->bitmap[0]);
+	if (high)
+		n += mem_snapshot_restore_bitmap(&w->mem, &m->mem, low, high, w->bitmap[1]);
+	/* vmm's own writes: GDT, PVH start info, zero page / memory map, tables, pokes. */
+	n += mem_snapshot_restore_range(&w->mem, &m->mem, 0, LAYOUT_ZERO_PAGE + SNAP_PAGE);
+	n += mem_snapshot_restore_range(&w->mem, &m->mem, w->last.paging.base, w->last_table_bytes);
+	for (unsigned i = 0; i < w->last.npokes; i++)
+		n += mem_snapshot_restore_range(&w->mem, &m->mem, w->last.pokes[i].gpa, 8);
+	rec->pages_restored = n;
+	return 0;
+}
+
+/* Guest RAM, every vCPU/VM state block and every device back to the fresh VM's. */
+static int reset(struct worker *w, struct fuzz_record *rec)
+{
+	struct machine *m = w->m;
+	uint64_t t0 = timing_now(), t1;
+	int r = reset_memory(w, rec);
+
+	t1 = timing_now();
+	rec->reset_mem_ns = t1 - t0;
+	if (r < 0)
+		return r;
+	machine_reset_devices(m);
+	timing_start(m->timing, timing_now());
+	memset(m->exits, 0, sizeof(m->exits));
+	r = vm_snapshot_restore(m->vcpu, w->cpu);
+	rec->reset_cpu_ns = timing_now() - t1;
+	return r;
+}
+
+/* Write the run's state (as machine_prepare() does for one run); false if vmm cannot. */
+static bool write_state(struct worker *w, const struct entry_state *st, struct fuzz_outcome *o)
+{
+	struct machine *m = w->m;
+	struct pt_result pt = { 0 };
+	int r = entry_write(&m->mem, st, LAYOUT_GDT, LAYOUT_GDT_END, &pt);
+
+	w->last = *st;
+	w->last_table_bytes = pt.bytes ? pt.bytes : st->paging.limit;
+	if (r == 0)
+		r = load_write_memmap(&m->mem, st, pt.bytes);
+	if (r == 0)
+		r = entry_poke(&m->mem, st);
+	if (r == 0 && (r = vcpu_load_state(m->vcpu, &st->cpu)) < 0)
+		o->cls = OUT_KVM_REFUSED;
+	else if (r < 0)
+		o->cls = OUT_VMM_REFUSED;
+	if (r < 0)
+		snprintf(o->detail, sizeof(o->detail), "%s", err_msg());
+	return r == 0;
+}
+
+/* Run until the classifier says the run ended. */
+static void run(struct worker *w, struct fuzz_outcome *o)
+{
+	struct machine *m = w->m;
+	struct vm_exit e;
+	const char *why = "";
+	unsigned events = 0;
+
+	m->run_deadline_ns = timing_now() + (uint64_t)w->cfg->fuzz.run_ms * 1000000ULL;
+	flush_timer_arm(&w->deadline, m->run_deadline_ns);
+	for (;;) {
+		struct fuzz_step s = { .exit = &e, .boot_signal = -1,
+				       .max_exits = w->cfg->fuzz.run_exits };
+
+		s.status = machine_step(m, &e, &why);
+		if (s.status == -EINTR || s.status == -EIO) {
+			o->cls = OUT_KVM_ERROR;
+			snprintf(o->detail, sizeof(o->detail), "%s",
+				 s.status == -EINTR ? "stopped by a signal" : err_msg());
+			break;
+		}
+		if (m->timing->nevents > events)
+			s.boot_signal = (int)m->timing->events[events++].sig;
+		s.panic_seen = m->panic.seen;
+		s.time_up = timing_now() >= m->run_deadline_ns;
+		if (s.time_up && vcpu_halted(m->vcpu, &s.irqs_off) == 1)
+			s.halted = true;
+		if (fuzz_classify(&s, o))
+			break;
+	}
+	flush_timer_disarm(&w->deadline);
+	m->run_deadline_ns = 0;
+	o->rip = vcpu_rip(m->vcpu);
+}
+
+/* --check-reset: every block and page against the fresh VM's; pages that differ are named
+ * "page:0xGPA" (the first one). */
+static void check_reset(struct worker *w, struct fuzz_record *rec, char *diff, size_t len)
+{
+	uint64_t pages = mem_snapshot_diff(&w->mem, &w->m->mem);
+	unsigned blocks = vm_snapshot_compare(w->m->vcpu, w->cpu, diff, len);
+
+	rec->reset_diff = (int)(blocks + pages);
+	if (pages) {
+		size_t used = strlen(diff);
+
+		snprintf(diff + used, len - used, "%spages:%" PRIu64 "@0x%" PRIx64, used ? "," : "",
+			 pages, mem_snapshot_first_diff(&w->mem, &w->m->mem));
+	}
+	rec->reset_what = diff;
+}
+
+static void state_hash(const struct entry_state *st, char hex[17])
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct sha256 h;
+	uint8_t d[SHA256_LEN];
+
+	if (f) {
+		state_print(f, st);
+		fclose(f);
+	}
+	sha256_init(&h);
+	sha256_update(&h, text ? text : "", len);
+	sha256_final(&h, d);
+	for (unsigned i = 0; i < 8; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	free(text);
+}
+
+/* The replay command, as a comment: the same boot options, this state, no validation. */
+static void print_replay(FILE *f, const struct config *cfg, const char *path, int status)
+{
+	fprintf(f, "# replay: vmm --kernel '%s'%s%s%s --append '%s' --mem %" PRIu64
+		"M --entry-state '%s' --no-validate --timeout %u%s%s%s  (exit status %d)\n",
+		cfg->kernel, cfg->initrd ? " --initrd '" : "", cfg->initrd ? cfg->initrd : "",
+		cfg->initrd ? "'" : "", cfg->append, cfg->mem >> 20, path,
+		(cfg->fuzz.run_ms + 999) / 1000 + 1,
+		cfg->timing_marker ? " --timing-marker '" : "",
+		cfg->timing_marker ? cfg->timing_marker : "", cfg->timing_marker ? "'" : "", status);
+}
+
+static int write_state_file(const struct config *cfg, const char *path, const struct entry_state *st,
+			    uint64_t index, const struct fuzz_outcome *o)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(tmp) ||
+	    !(f = fopen(tmp, "w")))
+		return -errno;
+	fprintf(f, "# vmm fuzz: seed %" PRIu64 " index %" PRIu64 " (%s) outcome %s %s\n",
+		cfg->fuzz.seed, index, cfg->fuzz.wild ? "wild" : "near",
+		fuzz_outcome_name(o->cls), o->detail);
+	print_replay(f, cfg, path, fuzz_outcome_replay_status(o));
+	state_print(f, st);
+	if (fclose(f) != 0 || rename(tmp, path) < 0)
+		return -errno;
+	return 0;
+}
+
+static void one_run(struct worker *w, uint64_t index)
+{
+	const struct config *cfg = w->cfg;
+	struct entry_state st = w->m->entry;
+	struct fuzz_target t = { .mem = &w->m->mem, .info = w->m->entry.cpu.rsi,
+				 .table_bytes = w->m->pt.bytes, .violations = count_violations,
+				 .ctx = w };
+	struct fuzz_mutation mut;
+	struct fuzz_outcome o = { 0 };
+	struct fuzz_record rec = { .seed = cfg->fuzz.seed, .index = index, .mut = &mut,
+				   .out = &o, .reset_diff = -1 };
+	char hash[17], path[PATH_MAX], diff[256];
+	uint64_t t0 = timing_now(), t1;
+
+	if (st.proto == BOOT_PVH)
+		t.info = st.cpu.rbx;
+	fuzz_mutate(&st, &t, cfg->fuzz.seed, index, cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR, &mut);
+	if (reset(w, &rec) < 0) {
+		o.cls = OUT_KVM_ERROR;
+		snprintf(o.detail, sizeof(o.detail), "reset: %s", err_msg());
+	} else {
+		if (cfg->fuzz.check_reset)
+			check_reset(w, &rec, diff, sizeof(diff));
+		t1 = timing_now();
+		if (write_state(w, &st, &o))
+			run(w, &o);
+		rec.run_ns = timing_now() - t1;
+	}
+	rec.us = (timing_now() - t0) / 1000;
+	rec.signature = fuzz_signature(&o);
+	state_hash(&st, hash);
+	rec.state_hash = hash;
+	if (fuzz_summary_add(&w->sum, &o, rec.signature, index) &&
+	    snprintf(path, sizeof(path), "%s/%016" PRIx64 ".state", cfg->fuzz.out_dir,
+		     rec.signature) < (int)sizeof(path) &&
+	    write_state_file(cfg, path, &st, index, &o) == 0)
+		rec.repro = path;
+	if (cfg->fuzz.save_states &&
+	    snprintf(path, sizeof(path), "%s/states/%06" PRIu64 ".state", cfg->fuzz.out_dir, index) <
+		    (int)sizeof(path))
+		write_state_file(cfg, path, &st, index, &o);
+	fuzz_print_record(w->out, &rec);
+	fflush(w->out);
+}
+
+static int make_dirs(const struct config *cfg)
+{
+	char states[PATH_MAX];
+
+	if (mkdir(cfg->fuzz.out_dir, 0777) < 0 && errno != EEXIST)
+		return errf(-errno, "--out %s: %s", cfg->fuzz.out_dir, strerror(errno));
+	snprintf(states, sizeof(states), "%s/states", cfg->fuzz.out_dir);
+	if (cfg->fuzz.save_states && mkdir(states, 0777) < 0 && errno != EEXIST)
+		return errf(-errno, "%s: %s", states, strerror(errno));
+	return 0;
+}
+
+/* Worker `id` of `jobs` takes run indices id, id + jobs, id + 2 * jobs, ... */
+static int worker_main(const struct config *cfg, struct timing *timeline, unsigned id,
+		       FILE *out, struct fuzz_summary *sum)
+{
+	static struct machine m;
+	static struct worker w;
+	int r = machine_prepare(&m, cfg, timeline);
+
+	w = (struct worker){ .cfg = cfg, .m = &m, .out = out };
+	if (r == 0)
+		r = setup(&w);
+	if (r < 0) {
+		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
+		return r == -ENOMEM ? VMM_EXIT_HOST : VMM_EXIT_USAGE;
+	}
+	for (uint64_t i = id; i < cfg->fuzz.runs && stop_pending(NULL) == STOP_NONE;
+	     i += cfg->fuzz.jobs)
+		one_run(&w, i);
+	if (sum)
+		*sum = w.sum;
+	return stop_pending(NULL) == STOP_NONE ? VMM_EXIT_OK : VMM_EXIT_SIGNAL_BASE;
+}
+
+/* A worker's JSON line, read back by the parent for the summary. */
+static bool parse_line(const char *line, struct fuzz_outcome *o, uint64_t *sig, uint64_t *index)
+{
+	const char *p = strstr(line, "\"index\":"), *q = strstr(line, "\"outcome\":\"");
+	const char *d = strstr(line, "\"detail\":\""), *s = strstr(line, "\"signature\":\"");
+	char name[32] = "";
+
+	if (!p || !q || !d || !s || sscanf(q + 11, "%31[^\"]", name) != 1)
+		return false;
+	*index = strtoull(p + 8, NULL, 10);
+	*sig = strtoull(s + 13, NULL, 16);
+	if (sscanf(d + 10, "%63[^\"]", o->detail) != 1)
+		o->detail[0] = '\0';
+	for (o->cls = 0; o->cls < OUT_CLASSES && strcmp(fuzz_outcome_name(o->cls), name); o->cls++)
+		;
+	return o->cls < OUT_CLASSES;
+}
+
+struct job {
+	pid_t pid;
+	int fd;		/* -1 once the worker closed it */
+	char buf[8192];
+	size_t len;
+};
+
+/* Pass on the whole lines in j->buf, counting them in the summary. */
+static void take_lines(struct job *j, struct fuzz_summary *sum)
+{
+	char *start = j->buf, *nl;
+
+	while ((nl = memchr(start, '\n', j->len - (size_t)(start - j->buf)))) {
+		struct fuzz_outcome o = { 0 };
+		uint64_t sig, index;
+
+		*nl = '\0';
+		puts(start);
+		if (parse_line(start, &o, &sig, &index))
+			fuzz_summary_add(sum, &o, sig, index);
+		start = nl + 1;
+	}
+	j->len -= (size_t)(start - j->buf);
+	memmove(j->buf, start, j->len);
+	if (j->len == sizeof(j->buf)) /* a line longer than the buffer: not ours */
+		j->len = 0;
+}
+
+static bool read_some(struct job *jobs, unsigned n, struct fuzz_summary *sum)
+{
+	struct pollfd p[CONFIG_MAX_JOBS];
+	unsigned open = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		p[i] = (struct pollfd){ .fd = jobs[i].fd, .events = POLLIN };
+		open += jobs[i].fd >= 0;
+	}
+	if (!open)
+		return false;
+	if (poll(p, n, -1) < 0)
+		return true; /* EINTR: a stop signal; the workers see it too */
+	for (unsigned i = 0; i < n; i++) {
+		struct job *j = &jobs[i];
+		ssize_t got;
+
+		if (j->fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		got = read(j->fd, j->buf + j->len, sizeof(j->buf) - j->len);
+		if (got <= 0 && errno != EINTR) {
+			close(j->fd);
+			j->fd = -1;
+			continue;
+		}
+		j->len += got > 0 ? (size_t)got : 0;
+		take_lines(j, sum);
+	}
+	return true;
+}
+
+/* --jobs N: N worker processes, each with its own VM; their lines merged here. */
+static int run_jobs(const struct config *cfg, struct timing *timeline, struct fuzz_summary *sum)
+{
+	static struct job jobs[CONFIG_MAX_JOBS];
+	int status = VMM_EXIT_OK, st;
+
+	stop_init(); /* a Ctrl-C reaches every worker; the parent collects what they wrote */
+	fflush(NULL);
+	for (unsigned i = 0; i < cfg->fuzz.jobs; i++) {
+		int fd[2];
+
+		if (pipe(fd) < 0 || (jobs[i].pid = fork()) < 0)
+			return VMM_EXIT_HOST;
+		if (jobs[i].pid == 0) {
+			FILE *out = fdopen(fd[1], "w");
+
+			close(fd[0]);
+			_exit(out ? worker_main(cfg, timeline, i, out, NULL) : VMM_EXIT_HOST);
+		}
+		close(fd[1]);
+		jobs[i].fd = fd[0];
+	}
+	while (read_some(jobs, cfg->fuzz.jobs, sum))
+		;
+	for (unsigned i = 0; i < cfg->fuzz.jobs; i++)
+		if (waitpid(jobs[i].pid, &st, 0) == jobs[i].pid && (!WIFEXITED(st) || WEXITSTATUS(st)))
+			status = WIFEXITED(st) ? WEXITSTATUS(st) : VMM_EXIT_HOST;
+	return status;
+}
+
+int fuzz_main(const struct config *cfg, struct timing *timeline)
+{
+	static struct fuzz_summary sum;
+	uint64_t t0 = timing_now();
+	int r = make_dirs(cfg);
+
+	if (r < 0) {
+		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
+		return VMM_EXIT_USAGE;
+	}
+	if (cfg->fuzz.jobs > 1)
+		r = run_jobs(cfg, timeline, &sum);
+	else
+		r = worker_main(cfg, timeline, 0, stdout, &sum);
+	fuzz_summary_print(stderr, &sum, (double)(timing_now() - t0) / 1e9);
+	return r;
+}

@@ -1,0 +1,204 @@
+/* fuzz_outcome.c: how a fuzz run ended (class, detail, signature), its JSON line and the summary. */
+#include "vmm/fuzz_outcome.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm/dispatch.h"
+#include "vmm/exitcode.h"
+#include "vmm/timing.h"
+
+static const char *const names[OUT_CLASSES] = {
+	[OUT_BOOT_DONE] = "boot-done", [OUT_MARKER] = "marker", [OUT_DEBUG_EXIT] = "debug-exit",
+	[OUT_RESET] = "reset", [OUT_PANIC] = "panic", [OUT_HLT_IRQS_OFF] = "hlt-irqs-off",
+	[OUT_TRIPLE_FAULT] = "triple-fault", [OUT_KVM_REFUSED] = "kvm-refused",
+	[OUT_VMM_REFUSED] = "vmm-refused", [OUT_ENTRY_FAILURE] = "entry-failure",
+	[OUT_INTERNAL_ERROR] = "internal-error", [OUT_KVM_ERROR] = "kvm-error",
+	[OUT_EXIT_LIMIT] = "exit-limit", [OUT_TIME_LIMIT] = "time-limit",
+};
+
+const char *fuzz_outcome_name(enum fuzz_outcome_class c)
+{
+	return (unsigned)c < OUT_CLASSES ? names[c] : "?";
+}
+
+int fuzz_outcome_replay_status(const struct fuzz_outcome *o)
+{
+	switch (o->cls) {
+	case OUT_RESET: return VMM_EXIT_OK;
+	case OUT_PANIC: return VMM_EXIT_PANIC;
+	case OUT_DEBUG_EXIT: return VMM_EXIT_DEBUG_BASE + (int)(strtoul(o->detail, NULL, 0) & 63);
+	case OUT_TRIPLE_FAULT: return VMM_EXIT_TRIPLE_FAULT;
+	case OUT_KVM_REFUSED: return VMM_EXIT_KVM_REFUSED;
+	case OUT_VMM_REFUSED: return VMM_EXIT_USAGE;
+	case OUT_ENTRY_FAILURE: return VMM_EXIT_ENTRY_FAIL;
+	case OUT_INTERNAL_ERROR:
+	case OUT_KVM_ERROR: return VMM_EXIT_INTERNAL;
+	default: return VMM_EXIT_TIMEOUT; /* it runs on: only --timeout ends it */
+	}
+}
+
+static void set(struct fuzz_outcome *o, enum fuzz_outcome_class c, const char *detail)
+{
+	o->cls = c;
+	snprintf(o->detail, sizeof(o->detail), "%s", detail);
+}
+
+static void set_hex(struct fuzz_outcome *o, enum fuzz_outcome_class c, uint64_t v)
+{
+	o->cls = c;
+	snprintf(o->detail, sizeof(o->detail), "0x%" PRIx64, v);
+}
+
+/* An exit that ends the run by itself (KVM's verdict or a device's). */
+static bool by_exit(const struct fuzz_step *s, struct fuzz_outcome *o)
+{
+	const struct vm_exit *e = s->exit;
+
+	switch (e->kind) {
+	case EXIT_SHUTDOWN: set(o, OUT_TRIPLE_FAULT, ""); return true;
+	case EXIT_FAIL_ENTRY: set_hex(o, OUT_ENTRY_FAILURE, e->detail); return true;
+	case EXIT_INTERNAL: set_hex(o, OUT_INTERNAL_ERROR, e->detail); return true;
+	case EXIT_SYSTEM_SHUTDOWN:
+	case EXIT_SYSTEM_RESET:
+	case EXIT_SYSTEM_CRASH: set_hex(o, OUT_RESET, e->detail); return true;
+	default: break;
+	}
+	if (s->status == DISPATCH_CONTINUE)
+		return false;
+	if (s->status >= VMM_EXIT_DEBUG_BASE)
+		set_hex(o, OUT_DEBUG_EXIT, (uint64_t)(s->status - VMM_EXIT_DEBUG_BASE));
+	else if (s->status == VMM_EXIT_PANIC)
+		set(o, OUT_PANIC, "then reset");
+	else if (s->status == VMM_EXIT_OK)
+		set(o, OUT_RESET, "i8042");
+	else
+		set_hex(o, OUT_KVM_ERROR, (uint64_t)s->status);
+	return true;
+}
+
+bool fuzz_classify(const struct fuzz_step *s, struct fuzz_outcome *o)
+{
+	o->exits++;
+	if (o->nlast == FUZZ_LAST_EXITS)
+		memmove(o->last, o->last + 1, sizeof(o->last[0]) * (FUZZ_LAST_EXITS - 1));
+	else
+		o->nlast++;
+	o->last[o->nlast - 1] = s->exit->reason;
+	if (by_exit(s, o))
+		return true;
+	if (s->boot_signal >= 0) {
+		if (s->boot_signal == TIMING_SIG_MARKER)
+			set(o, OUT_MARKER, "");
+		else
+			set(o, OUT_BOOT_DONE, timing_signal_name((enum timing_signal)s->boot_signal));
+		return true;
+	}
+	if (s->max_exits && o->exits >= s->max_exits) {
+		set(o, OUT_EXIT_LIMIT, "");
+		return true;
+	}
+	if (!s->time_up)
+		return false;
+	if (s->panic_seen)
+		set(o, OUT_PANIC, "no reset");
+	else if (s->halted && s->irqs_off)
+		set(o, OUT_HLT_IRQS_OFF, "");
+	else
+		set(o, OUT_TIME_LIMIT, s->halted ? "halted" : "running");
+	return true;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL; /* FNV-1a 64-bit prime */
+	return h;
+}
+
+uint64_t fuzz_signature(const struct fuzz_outcome *o)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64-bit offset basis */
+	uint32_t cls = (uint32_t)o->cls;
+	uint64_t page = o->rip >> 12;
+
+	h = fnv(h, &cls, sizeof(cls));
+	h = fnv(h, o->detail, strlen(o->detail));
+	h = fnv(h, &page, sizeof(page));
+	return fnv(h, o->last, sizeof(o->last[0]) * o->nlast);
+}
+
+static void print_mutation(FILE *f, const struct fuzz_mutation *m)
+{
+	fputs(",\"mutated\":[", f);
+	for (unsigned i = 0; i < m->n; i++)
+		fprintf(f, "%s\"%s\"", i ? "," : "", m->field[i]);
+	fputs("],\"classes\":[", f);
+	for (unsigned i = 0; i < m->n; i++)
+		fprintf(f, "%s\"%s\"", i ? "," : "", fuzz_class_name(m->cls[i]));
+	fputc(']', f);
+}
+
+void fuzz_print_record(FILE *f, const struct fuzz_record *r)
+{
+	const struct fuzz_outcome *o = r->out;
+
+	fprintf(f, "{\"seed\":%" PRIu64 ",\"index\":%" PRIu64 ",\"state\":\"%s\"", r->seed,
+		r->index, r->state_hash);
+	print_mutation(f, r->mut);
+	fprintf(f, ",\"outcome\":\"%s\",\"detail\":\"%s\",\"signature\":\"%016" PRIx64 "\"",
+		fuzz_outcome_name(o->cls), o->detail, r->signature);
+	fputs(",\"last_exits\":[", f);
+	for (unsigned i = 0; i < o->nlast; i++)
+		fprintf(f, "%s%u", i ? "," : "", o->last[i]);
+	fprintf(f, "],\"exits\":%" PRIu64 ",\"rip\":\"0x%" PRIx64 "\",\"us\":%" PRIu64
+		",\"replay_exit\":%d", o->exits, o->rip, r->us, fuzz_outcome_replay_status(o));
+	fprintf(f, ",\"reset_us\":{\"mem\":%.1f,\"cpu\":%.1f,\"pages\":%" PRIu64 "}",
+		(double)r->reset_mem_ns / 1000, (double)r->reset_cpu_ns / 1000, r->pages_restored);
+	fprintf(f, ",\"run_us\":%" PRIu64, r->run_ns / 1000);
+	if (r->reset_diff >= 0)
+		fprintf(f, ",\"reset_diff\":%d,\"reset_diff_blocks\":\"%s\"", r->reset_diff,
+			r->reset_what ? r->reset_what : "");
+	if (r->repro)
+		fprintf(f, ",\"repro\":\"%s\"", r->repro);
+	fputs("}\n", f);
+}
+
+bool fuzz_summary_add(struct fuzz_summary *s, const struct fuzz_outcome *o, uint64_t sig,
+		      uint64_t index)
+{
+	s->runs++;
+	s->by_class[o->cls < OUT_CLASSES ? o->cls : OUT_KVM_ERROR]++;
+	for (unsigned i = 0; i < s->nsig; i++) {
+		if (s->sigs[i].sig == sig) {
+			s->sigs[i].count++;
+			return false;
+		}
+	}
+	if (s->nsig == FUZZ_MAX_SIGNATURES)
+		return false; /* full: later signatures are counted by class only */
+	s->sigs[s->nsig].sig = sig;
+	s->sigs[s->nsig].count = 1;
+	s->sigs[s->nsig].first_index = index;
+	s->sigs[s->nsig].cls = o->cls;
+	snprintf(s->sigs[s->nsig].detail, sizeof(s->sigs[0].detail), "%s", o->detail);
+	s->nsig++;
+	return true;
+}
+
+void fuzz_summary_print(FILE *f, const struct fuzz_summary *s, double seconds)
+{
+	fprintf(f, "vmm fuzz: %" PRIu64 " runs in %.1f s (%.1f runs/s), %u signatures\n", s->runs,
+		seconds, seconds > 0 ? (double)s->runs / seconds : 0.0, s->nsig);
+	fprintf(f, "%-16s %8s\n", "outcome", "runs");
+	for (unsigned c = 0; c < OUT_CLASSES; c++)
+		if (s->by_class[c])
+			fprintf(f, "%-16s %8" PRIu64 "\n", names[c], s->by_class[c]);
+	fprintf(f, "%-18s %-16s %-20s %8s %s\n", "signature", "outcome", "detail", "runs", "first");
+	for (unsigned i = 0; i < s->nsig; i++)
+		fprintf(f, "%016" PRIx64 "   %-16s %-20s %8" PRIu64 " %" PRIu64 "\n", s->sigs[i].sig,
+			names[s->sigs[i].cls], s->sigs[i].detail, s->sigs[i].count, s->sigs[i].first_index);
+}

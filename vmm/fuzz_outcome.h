@@ -1,0 +1,93 @@
+/* fuzz_outcome.h: how a fuzz run ended (class, detail, signature), its JSON line and the summary. */
+#ifndef VMM_FUZZ_OUTCOME_H
+#define VMM_FUZZ_OUTCOME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vmm/fuzz_mutate.h"
+#include "vmm/kvm.h"
+
+enum fuzz_outcome_class {
+	OUT_BOOT_DONE,	    /* Firecracker's boot timer (port 0x3f0 or MMIO 0xd0000000) */
+	OUT_MARKER,	    /* the serial marker (--timing-marker) */
+	OUT_DEBUG_EXIT,	    /* the debug-exit port; detail: the code */
+	OUT_RESET,	    /* the guest reset (i8042, or a system event) */
+	OUT_PANIC,	    /* "Kernel panic" on the console */
+	OUT_HLT_IRQS_OFF,   /* halted with RFLAGS.IF clear at the time limit */
+	OUT_TRIPLE_FAULT,   /* KVM_EXIT_SHUTDOWN */
+	OUT_KVM_REFUSED,    /* KVM refused the state; detail: ioctl and errno */
+	OUT_VMM_REFUSED,    /* vmm could not write it (tables or a poke not in RAM) */
+	OUT_ENTRY_FAILURE,  /* KVM_EXIT_FAIL_ENTRY; detail: hardware_entry_failure_reason */
+	OUT_INTERNAL_ERROR, /* KVM_EXIT_INTERNAL_ERROR; detail: suberror */
+	OUT_KVM_ERROR,	    /* KVM_RUN itself failed; detail: errno */
+	OUT_EXIT_LIMIT,	    /* --fuzz-exits exits without an end */
+	OUT_TIME_LIMIT,	    /* --fuzz-ms passed without an end */
+	OUT_CLASSES,
+};
+
+#define FUZZ_LAST_EXITS 4
+struct fuzz_outcome {
+	enum fuzz_outcome_class cls;
+	char detail[64];
+	uint64_t rip;			   /* at the end */
+	uint32_t last[FUZZ_LAST_EXITS];	   /* KVM exit reasons, oldest first */
+	unsigned nlast;
+	uint64_t exits;			   /* exits to vmm */
+};
+
+/* What the run loop knows after one exit. */
+struct fuzz_step {
+	const struct vm_exit *exit;
+	int status;		/* dispatch_exit(): DISPATCH_CONTINUE or a VMM_EXIT_* */
+	int boot_signal;	/* -1, or the enum timing_signal that arrived */
+	bool panic_seen;
+	uint64_t max_exits;
+	bool time_up;
+	bool halted, irqs_off;	/* read when time_up */
+};
+
+const char *fuzz_outcome_name(enum fuzz_outcome_class c);
+/* The exit status `vmm --entry-state REPRO --no-validate --timeout S` gives
+ * for a run that ended so (README "Fuzzing entry states"). */
+int fuzz_outcome_replay_status(const struct fuzz_outcome *o);
+/* Record the exit in o (count, last reasons); true, with o->cls and
+ * o->detail set, when the run ends here. */
+bool fuzz_classify(const struct fuzz_step *s, struct fuzz_outcome *o);
+/* (class, detail, RIP's 4 KiB page, the last exit reasons), hashed (FNV-1a). */
+uint64_t fuzz_signature(const struct fuzz_outcome *o);
+
+struct fuzz_record {
+	uint64_t seed, index;
+	const char *state_hash;		/* hex */
+	const struct fuzz_mutation *mut;
+	const struct fuzz_outcome *out;
+	uint64_t signature;
+	uint64_t us;
+	const char *repro;		/* the repro file written for a new signature, or NULL */
+	int reset_diff;			/* --check-reset: blocks + pages that differ; -1: not checked */
+	uint64_t reset_mem_ns, reset_cpu_ns; /* the reset before the run: RAM, then vCPU/VM/devices */
+	uint64_t pages_restored;
+	const char *reset_what;		/* --check-reset: the blocks that differ ("" if none) */
+	uint64_t run_ns;		/* writing the state and running it */
+};
+/* One JSON object on one line. */
+void fuzz_print_record(FILE *f, const struct fuzz_record *r);
+
+#define FUZZ_MAX_SIGNATURES 4096
+struct fuzz_summary {
+	uint64_t runs, by_class[OUT_CLASSES];
+	unsigned nsig;
+	struct {
+		uint64_t sig, count, first_index;
+		enum fuzz_outcome_class cls;
+		char detail[64];
+	} sigs[FUZZ_MAX_SIGNATURES];
+};
+/* Count a run; true when its signature is new. */
+bool fuzz_summary_add(struct fuzz_summary *s, const struct fuzz_outcome *o, uint64_t sig,
+		      uint64_t index);
+void fuzz_summary_print(FILE *f, const struct fuzz_summary *s, double seconds);
+
+#endif
