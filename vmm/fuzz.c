@@ -215,35 +215,68 @@ static void state_hash(const struct entry_state *st, char hex[17])
 	free(text);
 }
 
-/* The replay command, as a comment: the same boot options, this state, no validation. */
-static void print_replay(FILE *f, const struct config *cfg, const char *path, int status)
+/* `s` in single quotes for sh (a ' inside becomes '\'\''). */
+static void print_quoted(FILE *f, const char *s)
 {
-	fprintf(f, "# replay: vmm --kernel '%s'%s%s%s --append '%s' --mem %" PRIu64
-		"M --entry-state '%s' --no-validate --timeout %u%s%s%s  (exit status %d)\n",
-		cfg->kernel, cfg->initrd ? " --initrd '" : "", cfg->initrd ? cfg->initrd : "",
-		cfg->initrd ? "'" : "", cfg->append, cfg->mem >> 20, path,
-		(cfg->fuzz.run_ms + 999) / 1000 + 1,
-		cfg->timing_marker ? " --timing-marker '" : "",
-		cfg->timing_marker ? cfg->timing_marker : "", cfg->timing_marker ? "'" : "", status);
+	fputc('\'', f);
+	for (; *s; s++)
+		fputs(*s == '\'' ? "'\\''" : (char[]){ *s, 0 }, f);
+	fputc('\'', f);
 }
 
+static void print_opt(FILE *f, const char *opt, const char *value)
+{
+	if (!value)
+		return;
+	fprintf(f, " %s ", opt);
+	print_quoted(f, value);
+}
+
+/* PATH.replay: the command that replays the state in a fresh vmm process: the same boot
+ * options, the state file, no validation, a --timeout just past the run's time limit. */
+static int write_replay(const struct config *cfg, const char *state_path)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	if (snprintf(path, sizeof(path), "%.*s.replay", (int)(strlen(state_path) - 6), state_path) >=
+		    (int)sizeof(path) || !(f = fopen(path, "w")))
+		return -errno;
+	fputs("vmm", f);
+	print_opt(f, "--kernel", cfg->kernel);
+	print_opt(f, "--initrd", cfg->initrd);
+	print_opt(f, "--append", cfg->append);
+	fprintf(f, " --mem %" PRIu64 "K --timeout %u", cfg->mem >> 10, (cfg->fuzz.run_ms + 999) / 1000 + 1);
+	print_opt(f, "--timing-marker", cfg->timing_marker);
+	if (!cfg->entry.proto_auto)
+		fprintf(f, " --boot=%s", boot_proto_name(cfg->entry.proto));
+	print_opt(f, "--entry-state", state_path);
+	fputs(" --no-validate\n", f);
+	return fclose(f) == 0 ? 0 : -errno;
+}
+
+/* The state file (PATH ends in ".state"): a header saying where it comes from and how
+ * its replay ends (the lines stay within the format's 255 bytes), then the state. */
 static int write_state_file(const struct config *cfg, const char *path, const struct entry_state *st,
 			    uint64_t index, const struct fuzz_outcome *o)
 {
 	char tmp[PATH_MAX];
+	const char *base;
 	FILE *f;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(tmp) ||
 	    !(f = fopen(tmp, "w")))
 		return -errno;
-	fprintf(f, "# vmm fuzz: seed %" PRIu64 " index %" PRIu64 " (%s) outcome %s %s\n",
+	fprintf(f, "# vmm fuzz: seed %" PRIu64 " index %" PRIu64 " (%s) outcome %s %.64s\n",
 		cfg->fuzz.seed, index, cfg->fuzz.wild ? "wild" : "near",
 		fuzz_outcome_name(o->cls), o->detail);
-	print_replay(f, cfg, path, fuzz_outcome_replay_status(o));
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	fprintf(f, "# replay: sh %.*s.replay (exit status %d)\n", (int)strlen(base) - 6, base,
+		fuzz_outcome_replay_status(o));
 	state_print(f, st);
 	if (fclose(f) != 0 || rename(tmp, path) < 0)
 		return -errno;
-	return 0;
+	return write_replay(cfg, path);
 }
 
 static void one_run(struct worker *w, uint64_t index)
@@ -262,13 +295,16 @@ static void one_run(struct worker *w, uint64_t index)
 
 	if (st.proto == BOOT_PVH)
 		t.info = st.cpu.rbx;
-	fuzz_mutate(&st, &t, cfg->fuzz.seed, index, cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR, &mut);
+	mut.n = 0;
 	if (reset(w, &rec) < 0) {
 		o.cls = OUT_KVM_ERROR;
 		snprintf(o.detail, sizeof(o.detail), "reset: %s", err_msg());
 	} else {
 		if (cfg->fuzz.check_reset)
 			check_reset(w, &rec, diff, sizeof(diff));
+		/* After the reset: pokes read guest RAM, which must be the loaded image. */
+		fuzz_mutate(&st, &t, cfg->fuzz.seed, index,
+			    cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR, &mut);
 		t1 = timing_now();
 		if (write_state(w, &st, &o))
 			run(w, &o);

@@ -557,7 +557,10 @@ unsigned vcpu_run_ioctls(const struct vcpu *c, struct sandbox_ioctl *out, unsign
 #define SNAP_MAX_MSRS 512
 #define APIC_TMCCT 0x390   /* timer current count: runs on its own (SDM Vol. 3A §11.5.4) */
 #define MSR_IA32_TSC 0x10  /* the TSC runs on: left out of the comparison */
-#define MSR_HV_TIME_REF_COUNT 0x40000020 /* Hyper-V TLFS §12.4: a 100 ns counter, runs on too */
+/* Hyper-V TLFS: HV_X64_MSR_VP_RUNTIME and HV_X64_MSR_TIME_REF_COUNT count 100 ns
+ * units by themselves (KVM lists them even for a guest that never enabled Hyper-V). */
+#define MSR_HV_VP_RUNTIME 0x40000010
+#define MSR_HV_TIME_REF_COUNT 0x40000020
 #define PIC_MASTER 0       /* KVM_GET_IRQCHIP chip ids (api.rst) */
 #define PIC_SLAVE 1
 #define IOAPIC 2
@@ -704,6 +707,7 @@ static void mask_running_fields(unsigned i, struct vm_snapshot *s)
 	if (!strcmp(blocks[i].name, "msrs"))
 		for (uint32_t k = 0; k < s->msrs.hdr.nmsrs; k++)
 			if (s->msrs.e[k].index == MSR_IA32_TSC ||
+			    s->msrs.e[k].index == MSR_HV_VP_RUNTIME ||
 			    s->msrs.e[k].index == MSR_HV_TIME_REF_COUNT)
 				s->msrs.e[k].data = 0;
 }

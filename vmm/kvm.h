@@ -75,7 +75,7 @@ struct vm_snapshot;
 int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out);
 int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s);
 /* Read every block back and compare with `ref` (leaving out what runs on by
- * itself: the LAPIC timer count, the TSC, Hyper-V's reference counter, the PIT's load times); returns how
+ * itself: the LAPIC timer count, the TSC, Hyper-V's runtime and reference counters, the PIT's load times); returns how
  * many differ and names them in `diff`. */
 unsigned vm_snapshot_compare(struct vcpu *c, const struct vm_snapshot *ref, char *diff, size_t len);
 /* Log the guest's writes to RAM (slot 0: RAM below the hole, 1: above 4 GiB);
