@@ -34,6 +34,26 @@ struct boot_cpu {
 #define X86_EFER_LMA (1ULL << 10)
 #define X86_RFLAGS_RESERVED (1ULL << 1) /* bit 1 always reads as 1 */
 #define X86_RFLAGS_IF (1ULL << 9)
+#define X86_CR0_WP (1ULL << 16)
+#define X86_CR0_NW (1ULL << 29)
+#define X86_CR0_CD (1ULL << 30)
+#define X86_CR4_PGE (1ULL << 7)
+#define X86_CR4_LA57 (1ULL << 12)
+#define X86_CR4_VMXE (1ULL << 13)
+#define X86_CR4_OSXSAVE (1ULL << 18)
+#define X86_CR4_SMEP (1ULL << 20)
+#define X86_CR4_SMAP (1ULL << 21)
+#define X86_CR4_PKE (1ULL << 22)
+#define X86_EFER_SCE (1ULL << 0)
+#define X86_EFER_NXE (1ULL << 11)
+/* RFLAGS system and control flags (SDM Vol. 3A §2.3, Vol. 1 §3.4.3). */
+#define X86_RFLAGS_TF (1ULL << 8)
+#define X86_RFLAGS_DF (1ULL << 10)
+#define X86_RFLAGS_IOPL (3ULL << 12)
+#define X86_RFLAGS_NT (1ULL << 14)
+#define X86_RFLAGS_VM (1ULL << 17)
+#define X86_RFLAGS_AC (1ULL << 18)
+
 
 /*
  * Which kernel entry point the vCPU starts at: the bzImage's 32-bit or

@@ -350,6 +350,10 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 	w = (struct worker){ .cfg = cfg, .m = &m, .out = out };
 	if (r == 0)
 		r = setup(&w);
+	if (r == 0)
+		fprintf(stderr, "vmm fuzz: worker %u ready %.1f ms after start (%" PRIu64
+			" non-zero pages in the RAM snapshot)\n", id,
+			(double)(timing_now() - timeline->start_ns) / 1e6, w.mem.pages_copied);
 	if (r < 0) {
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
 		return r == -ENOMEM ? VMM_EXIT_HOST : VMM_EXIT_USAGE;

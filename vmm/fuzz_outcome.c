@@ -27,7 +27,8 @@ int fuzz_outcome_replay_status(const struct fuzz_outcome *o)
 {
 	switch (o->cls) {
 	case OUT_RESET: return VMM_EXIT_OK;
-	case OUT_PANIC: return VMM_EXIT_PANIC;
+	case OUT_PANIC: /* a panic without a reset runs on until --timeout */
+		return strcmp(o->detail, "no reset") ? VMM_EXIT_PANIC : VMM_EXIT_TIMEOUT;
 	case OUT_DEBUG_EXIT: return VMM_EXIT_DEBUG_BASE + (int)(strtoul(o->detail, NULL, 0) & 63);
 	case OUT_TRIPLE_FAULT: return VMM_EXIT_TRIPLE_FAULT;
 	case OUT_KVM_REFUSED: return VMM_EXIT_KVM_REFUSED;

@@ -10,8 +10,8 @@
 /* getopt wants mutable strings: copy the literals into static storage. */
 static int parse(struct config *cfg, const char *const args[])
 {
-	static char store[16][256];
-	static char *argv[17];
+	static char store[32][256];
+	static char *argv[33];
 	int argc;
 
 	for (argc = 0; args[argc]; argc++) {

@@ -149,7 +149,7 @@ Test(fuzz_outcome, json_line_and_summary)
 	fclose(f);
 	cr_assert_not_null(strstr(buf, "{\"seed\":7,\"index\":3,\"state\":\"00ff\",\"mutated\":[\"rflags.if\"],\"classes\":[\"regs\"],\"outcome\":\"triple-fault\""), "%s", buf);
 	cr_assert_not_null(strstr(buf, "\"signature\":\"0000000000000abc\""), "%s", buf);
-	cr_assert_not_null(strstr(buf, "\"replay_exit\":3,\"reset_us\":{\"mem\":2.5,\"cpu\":40.0,\"pages\":9},\"reset_diff\":0,\"repro\":\"d/x.state\"}\n"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "\"replay_exit\":3,\"reset_us\":{\"mem\":2.5,\"cpu\":40.0,\"pages\":9},\"run_us\":0,\"reset_diff\":0,\"reset_diff_blocks\":\"\",\"repro\":\"d/x.state\"}\n"), "%s", buf);
 	free(buf);
 	cr_assert(fuzz_summary_add(&sum, &o, 0xabc, 3));
 	cr_assert_not(fuzz_summary_add(&sum, &o, 0xabc, 4));
