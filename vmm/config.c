@@ -23,7 +23,8 @@ const char config_usage[] =
 	"  -m, --mem SIZE       guest RAM: a number with K, M, G or T (binary units);\n"
 	"                       no suffix means MiB (default 256M, 16M..1T)\n"
 	"  -v, --verbose        print the chosen layout, and VM-exit counts at the end\n"
-	"      --timeout SECONDS  end the run with status 8 after SECONDS (0: never)\n"
+	"      --timeout SECONDS  end the run with status 8 after SECONDS (0: never;\n"
+	"                       decimals allowed: 0.25)\n"
 	"      --no-seccomp     do not install the system-call filter\n"
 	"      --timing[=text|json]  print the boot timeline, VM exits and host cost\n"
 	"                       on stderr at the end (README, \"Boot timing\")\n"
@@ -206,6 +207,34 @@ static int parse_u32(const char *opt, const char *s, uint32_t max, uint32_t *out
 	return 0;
 }
 
+/* SECONDS as "N" or "N.F" with up to 3 decimals (0.25 = 250 ms), at most `max_s`; in ms. */
+static int parse_seconds(const char *opt, const char *s, uint32_t max_s, uint32_t *out_ms)
+{
+	uint32_t whole, frac = 0, scale = 100;
+	const char *dot = strchr(s, '.');
+	char buf[16];
+	size_t n = dot ? (size_t)(dot - s) : strlen(s);
+
+	if (n == 0 || n >= sizeof(buf))
+		return errf(-EINVAL, "%s: '%s' is not a number of seconds in 0..%u", opt, s, max_s);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (parse_u32(opt, buf, max_s, &whole) < 0)
+		return errf(-EINVAL, "%s: '%s' is not a number of seconds in 0..%u", opt, s, max_s);
+	for (const char *p = dot ? dot + 1 : ""; *p; p++, scale /= 10) {
+		if (*p < '0' || *p > '9' || scale == 0)
+			return errf(-EINVAL, "%s: '%s' is not a number of seconds in 0..%u (at most 3 decimals)",
+				    opt, s, max_s);
+		frac += (uint32_t)(*p - '0') * scale;
+	}
+	if (dot && !dot[1])
+		return errf(-EINVAL, "%s: '%s' is not a number of seconds in 0..%u", opt, s, max_s);
+	if (whole == max_s && frac)
+		return errf(-EINVAL, "%s: '%s' is more than %u seconds", opt, s, max_s);
+	*out_ms = whole * 1000 + frac;
+	return 0;
+}
+
 static int parse_selector(const char *opt, const char *s, uint16_t *out)
 {
 	uint32_t v;
@@ -262,7 +291,7 @@ static int parse_entry_option(int opt, struct config *cfg)
 		return 0;
 	case OPT_NO_PAYLOAD_CACHE: cfg->no_payload_cache = true; return 0;
 	case OPT_TIMEOUT:
-		return parse_u32("--timeout", optarg, CONFIG_MAX_TIMEOUT, &cfg->timeout_s);
+		return parse_seconds("--timeout", optarg, CONFIG_MAX_TIMEOUT, &cfg->timeout_ms);
 	case OPT_NO_SECCOMP: cfg->no_seccomp = true; return 0;
 	case OPT_TIMING: return parse_timing(optarg, cfg);
 	case OPT_TIMING_MARKER: return parse_marker(optarg, cfg);

@@ -51,7 +51,7 @@ struct config {
 	const char *extract_vmlinux; /* --extract-vmlinux OUT: write the payload, exit */
 	const char *payload_cache;   /* --payload-cache DIR; NULL: the default place */
 	bool no_payload_cache;	     /* --no-payload-cache */
-	uint32_t timeout_s;	     /* --timeout: 0 = none */
+	uint32_t timeout_ms;	     /* --timeout: 0 = none */
 	bool no_seccomp;
 	enum config_timing { TIMING_OFF, TIMING_TEXT, TIMING_JSON } timing; /* --timing[=json] */
 	const char *timing_marker; /* --timing-marker: serial text that means "booted" */

@@ -23,6 +23,9 @@
 #include "vmm/state.h"
 #include "vmm/stop.h"
 
+/* A replay's --timeout is the run limit plus this: a fresh process also loads the kernel. */
+#define REPLAY_SLACK_MS 1000
+
 /* One worker: one VM, its snapshots, and what the last run wrote itself. */
 struct worker {
 	const struct config *cfg;
@@ -246,7 +249,8 @@ static int write_replay(const struct config *cfg, const char *state_path)
 	print_opt(f, "--kernel", cfg->kernel);
 	print_opt(f, "--initrd", cfg->initrd);
 	print_opt(f, "--append", cfg->append);
-	fprintf(f, " --mem %" PRIu64 "K --timeout %u", cfg->mem >> 10, (cfg->fuzz.run_ms + 999) / 1000 + 1);
+	fprintf(f, " --mem %" PRIu64 "K --timeout %u.%03u", cfg->mem >> 10,
+		(cfg->fuzz.run_ms + REPLAY_SLACK_MS) / 1000, (cfg->fuzz.run_ms + REPLAY_SLACK_MS) % 1000);
 	print_opt(f, "--timing-marker", cfg->timing_marker);
 	if (!cfg->entry.proto_auto)
 		fprintf(f, " --boot=%s", boot_proto_name(cfg->entry.proto));

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -146,7 +147,7 @@ int machine_prepare(struct machine *m, const struct config *cfg, struct timing *
 		text_watch_init(&m->marker, cfg->timing_marker);
 		m->watch_marker = true;
 	}
-	m->timeout_s = cfg->timeout_s;
+	m->timeout_ms = cfg->timeout_ms;
 	m->verbose = cfg->verbose;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->rx_space, NULL);
@@ -333,9 +334,13 @@ int machine_start(struct machine *m)
 	m->test_run_delay = (struct timespec){ .tv_sec = (time_t)(ms / 1000),
 					       .tv_nsec = (long)(ms % 1000) * 1000000 };
 	stop_init(); /* the caller becomes the vCPU thread */
-	/* Armed now: alarm() is not on the run loop's seccomp allow-list. */
-	if (m->timeout_s)
-		alarm(m->timeout_s);
+	/* Armed now: setitimer() is not on the run loop's seccomp allow-list. SIGALRM, as alarm(). */
+	if (m->timeout_ms) {
+		struct itimerval t = { .it_value = { .tv_sec = m->timeout_ms / 1000,
+						     .tv_usec = (m->timeout_ms % 1000) * 1000 } };
+
+		setitimer(ITIMER_REAL, &t, NULL);
+	}
 	r = vm_create(&m->vm, &m->mem, m->timing);
 
 	if (r == 0)

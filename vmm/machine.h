@@ -48,7 +48,7 @@ struct machine {
 	uint64_t run_deadline_ns; /* fuzz mode: machine_step() runs nothing from then on */
 	uint32_t port_exits[65536]; /* userspace I/O exits by port */
 	struct panic_watch panic;
-	unsigned timeout_s; /* 0: none */
+	unsigned timeout_ms; /* 0: none */
 	bool verbose;	    /* print exit counts at the end */
 	uint64_t exits[EXIT_OTHER + 1]; /* VM exits seen, by kind */
 	struct vm *vm;

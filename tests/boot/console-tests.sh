@@ -46,6 +46,13 @@ child_of() {
 run timeout-halt "probe.then=halt" --timeout 1
 [ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-halt.err" && grep -q "rip=0x" "$work/timeout-halt.err"
 check timeout-ends-halted-guest "$?" "status $rc, stderr: $(head -c 300 "$work/timeout-halt.err")"
+# A fraction of a second: --timeout 0.3 ends the halted guest well before a whole second.
+t0=$(date +%s%N)
+run timeout-fraction "probe.then=halt" --timeout 0.3
+t1=$(date +%s%N)
+[ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-fraction.err" &&
+    [ $(((t1 - t0) / 1000000)) -ge 300 ]
+check timeout-fraction-of-a-second "$?" "status $rc after $(((t1 - t0) / 1000000)) ms"
 run timeout-spin "probe.then=spin" --timeout 1
 [ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-spin.err"
 check timeout-ends-spinning-guest "$?" "status $rc, stderr: $(head -c 300 "$work/timeout-spin.err")"

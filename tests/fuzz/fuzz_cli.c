@@ -62,7 +62,7 @@ static void check(const struct config *c)
 		fuzz_fail("config_parse: accepted a run without --kernel");
 	if (c->mem < CONFIG_MIN_MEM || c->mem > CONFIG_MAX_MEM || (c->mem & 0xfff))
 		fuzz_fail("config_parse: accepted a --mem outside 16M..1T or not 4 KiB-aligned");
-	if (c->timeout_s > CONFIG_MAX_TIMEOUT)
+	if (c->timeout_ms > CONFIG_MAX_TIMEOUT * 1000U)
 		fuzz_fail("config_parse: accepted a --timeout above a day");
 }
 
@@ -85,7 +85,7 @@ static void describe(char *buf, size_t len, const struct config *c)
 		 e->paging_auto, e->large_pages, e->cs, e->ds, c->keep_segments,
 		 c->hardware_subarch, c->dump_entry_state, str(c->entry_state_file),
 		 c->no_validate, str(c->extract_vmlinux), str(c->payload_cache),
-		 c->no_payload_cache, c->timeout_s, c->no_seccomp, (int)c->timing,
+		 c->no_payload_cache, c->timeout_ms, c->no_seccomp, (int)c->timing,
 		 str(c->timing_marker));
 }
 

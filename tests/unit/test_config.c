@@ -165,14 +165,26 @@ Test(config, timeout_and_seccomp)
 	struct config c;
 
 	cr_assert_eq(PARSE(&c, "-k", "bz", "--timeout", "30", "--no-seccomp"), 0, "%s", err_msg());
-	cr_assert_eq(c.timeout_s, 30);
+	cr_assert_eq(c.timeout_ms, 30000);
 	cr_assert(c.no_seccomp);
 	cr_assert_eq(PARSE(&c, "-k", "bz"), 0);
-	cr_assert_eq(c.timeout_s, 0, "no timeout by default");
+	cr_assert_eq(c.timeout_ms, 0, "no timeout by default");
 	cr_assert_not(c.no_seccomp, "seccomp on by default");
 	cr_assert_eq(PARSE(&c, "-k", "bz", "--timeout", "1e3"), -EINVAL);
 	cr_assert_not_null(strstr(err_msg(), "--timeout: '1e3'"), "%s", err_msg());
 	cr_assert_eq(PARSE(&c, "-k", "bz", "--timeout", "90000"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--timeout", "0.25"), 0, "%s", err_msg());
+	cr_assert_eq(c.timeout_ms, 250);
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--timeout", "2.5"), 0);
+	cr_assert_eq(c.timeout_ms, 2500);
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--timeout", "86400"), 0);
+	cr_assert_eq(c.timeout_ms, 86400000);
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--timeout", "86400.001"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--timeout", "0.1234"), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "at most 3 decimals"), "%s", err_msg());
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--timeout", "1."), -EINVAL);
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--timeout", ".5"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "-k", "bz", "--timeout", "1.-5"), -EINVAL);
 }
 
 Test(config, boot_and_paging_names)
