@@ -90,21 +90,19 @@ uint64_t mem_snapshot_restore_range(const struct mem_snapshot *s, struct guest_m
 	return n;
 }
 
-uint64_t mem_snapshot_diff(const struct mem_snapshot *s, const struct guest_mem *gm)
+uint64_t mem_snapshot_diff(const struct mem_snapshot *s, const struct guest_mem *gm,
+			   uint64_t *first)
 {
 	uint64_t n = 0;
 
-	for (uint64_t off = 0; off + SNAP_PAGE <= s->size && off < gm->size; off += SNAP_PAGE)
-		n += memcmp(gm->hva + off, s->copy + off, SNAP_PAGE) != 0;
+	if (first)
+		*first = s->size;
+	for (uint64_t off = 0; off + SNAP_PAGE <= s->size && off < gm->size; off += SNAP_PAGE) {
+		if (!memcmp(gm->hva + off, s->copy + off, SNAP_PAGE))
+			continue;
+		if (first && !n)
+			*first = off;
+		n++;
+	}
 	return n;
-}
-
-uint64_t mem_snapshot_first_diff(const struct mem_snapshot *s, const struct guest_mem *gm)
-{
-	uint64_t off;
-
-	for (off = 0; off + SNAP_PAGE <= s->size && off < gm->size; off += SNAP_PAGE)
-		if (memcmp(gm->hva + off, s->copy + off, SNAP_PAGE))
-			break;
-	return off;
 }

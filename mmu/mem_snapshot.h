@@ -30,9 +30,9 @@ uint64_t mem_snapshot_restore_bitmap(const struct mem_snapshot *s, struct guest_
  * which the dirty log does not see); returns how many pages. */
 uint64_t mem_snapshot_restore_range(const struct mem_snapshot *s, struct guest_mem *gm,
 				    gpa_t gpa, uint64_t len);
-/* Pages of RAM that differ from the copy (0: bit-exact). */
-uint64_t mem_snapshot_diff(const struct mem_snapshot *s, const struct guest_mem *gm);
-/* Host offset of the first page that differs (the size if none). */
-uint64_t mem_snapshot_first_diff(const struct mem_snapshot *s, const struct guest_mem *gm);
+/* Pages of RAM that differ from the copy (0: bit-exact); *first (if not NULL) gets the host
+ * offset of the first of them (the copy's size if none). */
+uint64_t mem_snapshot_diff(const struct mem_snapshot *s, const struct guest_mem *gm,
+			   uint64_t *first);
 
 #endif

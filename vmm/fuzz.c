@@ -185,7 +185,8 @@ static void run(struct worker *w, struct fuzz_outcome *o)
  * "page:0xGPA" (the first one). */
 static void check_reset(struct worker *w, struct fuzz_record *rec, char *diff, size_t len)
 {
-	uint64_t pages = mem_snapshot_diff(&w->mem, &w->m->mem);
+	uint64_t first;
+	uint64_t pages = mem_snapshot_diff(&w->mem, &w->m->mem, &first);
 	unsigned blocks = vm_snapshot_compare(w->m->vcpu, w->cpu, diff, len);
 
 	rec->reset_diff = (int)(blocks + pages);
@@ -193,7 +194,7 @@ static void check_reset(struct worker *w, struct fuzz_record *rec, char *diff, s
 		size_t used = strlen(diff);
 
 		snprintf(diff + used, len - used, "%spages:%" PRIu64 "@0x%" PRIx64, used ? "," : "",
-			 pages, mem_snapshot_first_diff(&w->mem, &w->m->mem));
+			 pages, first);
 	}
 	rec->reset_what = diff;
 }

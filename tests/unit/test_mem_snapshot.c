@@ -29,22 +29,23 @@ Test(mem_snapshot, copies_only_non_zero_pages)
 {
 	cr_assert_eq(snap.pages_copied, MiB(2) / SNAP_PAGE, "the image pages, not the zero ones: %llu",
 		     (unsigned long long)snap.pages_copied);
-	cr_assert_eq(mem_snapshot_diff(&snap, &gm), 0);
+	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 0);
 }
 
 Test(mem_snapshot, dirty_pages_come_back_bit_exact)
 {
-	uint64_t bitmap[MiB(8) / SNAP_PAGE / 64] = { 0 };
+	uint64_t bitmap[MiB(8) / SNAP_PAGE / 64] = { 0 }, first;
 
 	memset(gm.hva + 0x3000, 0xff, 10);       /* an image page */
 	memset(gm.hva + MiB(5) + 0x100, 0x5a, 1); /* a page that was zero */
 	memset(gm.hva + MiB(7), 0x77, SNAP_PAGE);
-	cr_assert_eq(mem_snapshot_diff(&snap, &gm), 3);
+	cr_assert_eq(mem_snapshot_diff(&snap, &gm, &first), 3);
+	cr_assert_eq(first, 0x3000, "the first page that differs");
 	bitmap[3 / 64] |= 1ULL << 3;
 	bitmap[(MiB(5) / SNAP_PAGE) / 64] |= 1ULL << ((MiB(5) / SNAP_PAGE) % 64);
 	bitmap[(MiB(7) / SNAP_PAGE) / 64] |= 1ULL << ((MiB(7) / SNAP_PAGE) % 64);
 	cr_assert_eq(mem_snapshot_restore_bitmap(&snap, &gm, 0, gm.size, bitmap), 3);
-	cr_assert_eq(mem_snapshot_diff(&snap, &gm), 0, "bit-exact after restoring the dirty pages");
+	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 0, "bit-exact after restoring the dirty pages");
 }
 
 Test(mem_snapshot, a_page_left_out_of_the_bitmap_stays_changed)
@@ -53,14 +54,14 @@ Test(mem_snapshot, a_page_left_out_of_the_bitmap_stays_changed)
 
 	gm.hva[0x5000] ^= 1;
 	cr_assert_eq(mem_snapshot_restore_bitmap(&snap, &gm, 0, gm.size, bitmap), 0);
-	cr_assert_eq(mem_snapshot_diff(&snap, &gm), 1);
+	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 1);
 }
 
 Test(mem_snapshot, ranges_cover_partial_pages_and_skip_non_ram)
 {
 	memset(gm.hva + 0x1ff0, 1, 0x20); /* straddles pages 1 and 2 */
 	cr_assert_eq(mem_snapshot_restore_range(&snap, &gm, 0x1ff0, 0x20), 2);
-	cr_assert_eq(mem_snapshot_diff(&snap, &gm), 0);
+	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 0);
 	cr_assert_eq(mem_snapshot_restore_range(&snap, &gm, MiB(8) - 8, 0x2000), 1,
 		     "only the page that is RAM");
 	cr_assert_eq(mem_snapshot_restore_range(&snap, &gm, UINT64_MAX - 8, 100), 0, "no overflow");
