@@ -54,6 +54,17 @@ int bootparams_set_memmap(struct guest_mem *gm, gpa_t zero_page,
 	return 0;
 }
 
+int bootparams_set_rsdp(struct guest_mem *gm, gpa_t zero_page, gpa_t rsdp)
+{
+	struct boot_params *bp = gm_ptr(gm, zero_page, sizeof(*bp));
+
+	if (!bp)
+		return errf(-E2BIG, "bootparams: zero page 0x%llx is not RAM",
+			    (unsigned long long)zero_page);
+	bp->acpi_rsdp_addr = rsdp;
+	return 0;
+}
+
 static void fill_header(struct setup_header *h, const struct bootparams_args *a)
 {
 	h->type_of_loader = BZ_LOADER_UNDEFINED;

@@ -34,6 +34,10 @@ struct memmap_entry;
 int bootparams_set_memmap(struct guest_mem *gm, gpa_t zero_page,
 			  const struct memmap_entry *map, unsigned n);
 
+/* boot_params.acpi_rsdp_addr (0x070) = `rsdp`, the RSDP's GPA: read by kernels
+ * of boot protocol 2.14 and later (boot.rst), older ones scan for the RSDP. */
+int bootparams_set_rsdp(struct guest_mem *gm, gpa_t zero_page, gpa_t rsdp);
+
 /* Setup-header arguments for a validated bzImage loaded at kp->load. */
 void bootparams_from_bzimage(struct bootparams_args *a, const struct bzimage *bz,
 			     const struct kernel_place *kp);

@@ -211,6 +211,17 @@ int pvh_set_memmap(struct guest_mem *gm, gpa_t start_info, gpa_t memmap,
 	return 0;
 }
 
+int pvh_set_rsdp(struct guest_mem *gm, gpa_t start_info, gpa_t rsdp)
+{
+	void *si = NULL;
+	int r = region(gm, "start_info", start_info, sizeof(struct hvm_start_info), &si);
+
+	if (r == 0)
+		memcpy((uint8_t *)si + offsetof(struct hvm_start_info, rsdp_paddr), &rsdp,
+		       sizeof(rsdp));
+	return r;
+}
+
 int pvh_build(struct guest_mem *gm, const struct pvh_args *a)
 {
 	struct memmap_entry map[MEMMAP_MAX];

@@ -85,4 +85,7 @@ struct memmap_entry;
 int pvh_set_memmap(struct guest_mem *gm, gpa_t start_info, gpa_t memmap,
 		   const struct memmap_entry *map, unsigned n);
 
+/* hvm_start_info.rsdp_paddr = `rsdp` (0 would make the kernel scan for it). */
+int pvh_set_rsdp(struct guest_mem *gm, gpa_t start_info, gpa_t rsdp);
+
 #endif

@@ -34,18 +34,24 @@ def variants(mem, kernel, initrd, vmlinux, vmm, cache, before=None, tag=""):
     """Every VMM and boot path for one kernel; `cache` is vmm's primed payload cache."""
     mib = str(mem)
     base = [vmm, "--initrd", initrd, "--mem", mib + "M", "--append", APPEND]
-    qemu = ["qemu-system-x86_64", "-accel", "kvm", "-cpu", "host", "-m", mib, "-smp", "1",
+    qemu = ["qemu-system-x86_64", "-accel", "kvm", "-cpu", "host", "-m", mib,
             "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
             "-kernel", kernel, "-initrd", initrd, "-append", APPEND]
     v = {
         "vmm-linux64": base + ["--kernel", kernel, "--boot=linux64"],
+        "vmm-linux64-4cpu": base + ["--kernel", kernel, "--boot=linux64", "--cpus", "4"],
+        "vmm-linux64-noacpi": base + ["--kernel", kernel, "--boot=linux64", "--no-acpi"],
         "vmm-payload-pvh-cold": base + ["--kernel", kernel, "--boot=pvh", "--no-payload-cache"],
         "vmm-payload-pvh-cached": base + ["--kernel", kernel, "--boot=pvh",
                                           "--payload-cache", cache],
         "vmm-vmlinux-pvh": base + ["--kernel", vmlinux, "--boot=pvh"],
-        "qemu-q35": qemu + ["-M", "q35"],
-        "qemu-microvm": qemu + ["-M", "microvm"],
+        "qemu-q35": qemu + ["-smp", "1", "-M", "q35"],
+        "qemu-microvm": qemu + ["-smp", "1", "-M", "microvm"],
+        "qemu-q35-4cpu": qemu + ["-smp", "4", "-M", "q35"],
     }
+    if tag:  # the minimal kernel has neither SMP nor ACPI: those rows would repeat vmm-linux64
+        for k in ("vmm-linux64-4cpu", "vmm-linux64-noacpi", "qemu-q35-4cpu"):
+            del v[k]
     if before:
         v["vmm-before-linux64"] = [before] + base[1:] + ["--kernel", kernel, "--boot=linux64"]
     return {tag + k: c for k, c in v.items()}

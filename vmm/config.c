@@ -22,6 +22,9 @@ const char config_usage[] =
 	"  -a, --append STRING  kernel command line (default: \"" CONFIG_DEFAULT_APPEND "\")\n"
 	"  -m, --mem SIZE       guest RAM: a number with K, M, G or T (binary units);\n"
 	"                       no suffix means MiB (default 256M, 16M..1T)\n"
+	"  -c, --cpus N         vCPUs (default 1, 1.." CONFIG_MAX_CPUS_STR "): the first starts in the\n"
+	"                       entry state, the others wait for INIT/SIPI\n"
+	"      --no-acpi        no ACPI tables (no power-off, no IOAPIC; one vCPU)\n"
 	"  -v, --verbose        print the chosen layout, and VM-exit counts at the end\n"
 	"      --timeout SECONDS  end the run with status 8 after SECONDS (0: never;\n"
 	"                       decimals allowed: 0.25)\n"
@@ -81,6 +84,7 @@ enum long_only {
 	OPT_BOOT = 0x100, OPT_PAGING, OPT_LARGE_PAGES, OPT_BOOT_CS, OPT_BOOT_DS,
 	OPT_KEEP_SEGMENTS, OPT_SUBARCH, OPT_DUMP, OPT_ENTRY_STATE, OPT_NO_VALIDATE,
 	OPT_EXTRACT, OPT_PAYLOAD_CACHE, OPT_NO_PAYLOAD_CACHE, OPT_TIMEOUT, OPT_NO_SECCOMP, OPT_TIMING, OPT_TIMING_MARKER,
+	OPT_NO_ACPI,
 	/* fuzz mode only: */
 	OPT_SEED = 0x200, OPT_RUNS, OPT_FUZZ_MODE, OPT_JOBS, OPT_OUT, OPT_RUN_MS, OPT_RUN_EXITS,
 	OPT_CHECK_RESET, OPT_SAVE_STATES,
@@ -91,6 +95,8 @@ static const struct option options[] = {
 	{ "initrd", required_argument, NULL, 'i' },
 	{ "append", required_argument, NULL, 'a' },
 	{ "mem", required_argument, NULL, 'm' },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "no-acpi", no_argument, NULL, OPT_NO_ACPI },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -235,6 +241,15 @@ static int parse_seconds(const char *opt, const char *s, uint32_t max_s, uint32_
 	return 0;
 }
 
+static int parse_cpus(const char *s, struct config *cfg)
+{
+	int r = parse_u32("--cpus", s, CONFIG_MAX_CPUS, &cfg->cpus);
+
+	if (r == 0 && cfg->cpus == 0)
+		return errf(-EINVAL, "--cpus: 0 vCPUs (at least 1)");
+	return r;
+}
+
 static int parse_selector(const char *opt, const char *s, uint16_t *out)
 {
 	uint32_t v;
@@ -295,6 +310,7 @@ static int parse_entry_option(int opt, struct config *cfg)
 	case OPT_NO_SECCOMP: cfg->no_seccomp = true; return 0;
 	case OPT_TIMING: return parse_timing(optarg, cfg);
 	case OPT_TIMING_MARKER: return parse_marker(optarg, cfg);
+	case OPT_NO_ACPI: cfg->no_acpi = true; return 0;
 	default: return -EINVAL;
 	}
 }
@@ -371,6 +387,7 @@ static int parse_one(int opt, struct config *cfg)
 	case 'i': cfg->initrd = optarg; return 0;
 	case 'a': cfg->append = optarg; return 0;
 	case 'v': cfg->verbose = true; return 0;
+	case 'c': return parse_cpus(optarg, cfg);
 	case 'h': cfg->action = CONFIG_HELP; return 0;
 	case 'V': cfg->action = CONFIG_VERSION; return 0;
 	case 'm':
@@ -416,7 +433,7 @@ int config_parse(int argc, char **argv, struct config *cfg)
 	int opt, r;
 
 	*cfg = (struct config){ .action = CONFIG_RUN, .append = CONFIG_DEFAULT_APPEND,
-				.mem = CONFIG_DEFAULT_MEM,
+				.mem = CONFIG_DEFAULT_MEM, .cpus = 1,
 				.entry = { .proto_auto = true, .paging_auto = true },
 				.fuzz = { .seed = 1, .runs = CONFIG_DEFAULT_FUZZ_RUNS, .jobs = 1,
 					  .out_dir = CONFIG_DEFAULT_FUZZ_OUT,
@@ -432,7 +449,7 @@ int config_parse(int argc, char **argv, struct config *cfg)
 	 * options (-vz...) of an earlier argv (getopt(3), NOTES). */
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":k:i:a:m:vhV", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":k:i:a:m:c:vhV", options, NULL)) != -1) {
 		if (opt == '?' || opt == ':')
 			return option_error(opt, argv);
 		r = parse_one(opt, cfg);
@@ -443,5 +460,9 @@ int config_parse(int argc, char **argv, struct config *cfg)
 		return errf(-EINVAL, "unexpected argument '%s'", argv[optind]);
 	if ((cfg->action == CONFIG_RUN || cfg->action == CONFIG_FUZZ) && !cfg->kernel)
 		return errf(-EINVAL, "missing --kernel PATH");
+	/* Without a MADT the guest finds no other processor (no MP table either). */
+	if (cfg->no_acpi && cfg->cpus > 1)
+		return errf(-EINVAL, "--cpus %u needs ACPI (the MADT lists the vCPUs): drop --no-acpi",
+			    cfg->cpus);
 	return 0;
 }

@@ -11,6 +11,9 @@
 #define CONFIG_MIN_MEM (16ULL << 20)
 #define CONFIG_MAX_MEM (1ULL << 40)
 #define CONFIG_MAX_TIMEOUT 86400 /* --timeout: at most a day */
+/* --cpus: xAPIC IDs 0..254 (0xff is the broadcast ID); ACPI_MAX_CPUS agrees. */
+#define CONFIG_MAX_CPUS 255
+#define CONFIG_MAX_CPUS_STR "255"
 #define CONFIG_MAX_MARKER 256 /* --timing-marker: bytes */
 #define CONFIG_DEFAULT_APPEND "console=ttyS0 reboot=k panic=-1"
 
@@ -40,6 +43,8 @@ struct config {
 	const char *initrd; /* NULL: none */
 	const char *append;
 	uint64_t mem;
+	uint32_t cpus;	/* --cpus: 1..CONFIG_MAX_CPUS */
+	bool no_acpi;	/* --no-acpi: no tables, today's uniprocessor PC */
 	bool verbose;
 	/* Entry state (README "Entry states"). */
 	struct entry_options entry; /* proto, paging (or auto), pages, selectors */

@@ -1,4 +1,4 @@
-/* cpu_model.h: the CPUID leaves and MSR values vmm gives its one vCPU: pure edits of KVM's lists. */
+/* cpu_model.h: the CPUID leaves and MSR values vmm gives its vCPUs: pure edits of KVM's lists. */
 #ifndef VMM_CPU_MODEL_H
 #define VMM_CPU_MODEL_H
 
@@ -11,17 +11,23 @@ struct cpuid_leaf {
 	uint32_t eax, ebx, ecx, edx;
 };
 
-/* What the host's KVM can do, from KVM_CHECK_EXTENSION. */
+/* What the host's KVM can do (KVM_CHECK_EXTENSION), and which vCPU of how
+ * many the leaves are for. */
 struct cpu_caps {
 	bool tsc_deadline; /* KVM_CAP_TSC_DEADLINE_TIMER */
+	unsigned cpu_index; /* this vCPU: its initial (x2)APIC ID */
+	unsigned ncpus;     /* vCPUs in the machine (0 is taken as 1) */
 };
 
 /*
  * Turn the entries KVM_GET_SUPPORTED_CPUID returned (`*nent` of them, room
- * for `max`) into what one vCPU of a real machine shows: no host topology,
- * the hypervisor bit, TSC-deadline when KVM emulates it, and KVM's paravirt
- * leaves (added if KVM did not list them and there is room). README, "CPUID
- * and MSRs", has the table and the reasons.
+ * for `max`) into what vCPU `caps->cpu_index` of a real machine with one
+ * package of `caps->ncpus` single-thread cores (1..255, APIC IDs 0..ncpus-1)
+ * shows: that topology instead of the host's, the hypervisor bit,
+ * TSC-deadline when KVM emulates it, and KVM's paravirt leaves (added if KVM
+ * did not list them and there is room). Call it once per vCPU, each time on
+ * a fresh copy of KVM's list; cpu_index must be below ncpus. README, "CPU
+ * model", has the table and the reasons.
  */
 void cpu_model_cpuid(struct cpuid_leaf *e, uint32_t *nent, uint32_t max,
 		     const struct cpu_caps *caps);

@@ -8,31 +8,17 @@
 #include <unistd.h>
 
 #include "mmu/err.h"
-#include "vmm/kvm.h"
-
-/* Its only effect is KVM_RUN returning (EINTR, or at once via immediate_exit). */
-#define FLUSH_SIGNAL SIGUSR2
-
-static struct vcpu *volatile flush_target;
-
-static void on_flush_signal(int sig)
-{
-	(void)sig;
-	if (flush_target)
-		vcpu_request_exit(flush_target);
-}
+#include "vmm/kick.h"
 
 int flush_timer_init(struct flush_timer *t, struct vcpu *c)
 {
-	struct sigaction sa = { .sa_handler = on_flush_signal };
-	struct sigevent ev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = FLUSH_SIGNAL };
+	struct sigevent ev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = KICK_VCPU_SIGNAL };
+	int r = kick_init();
 
 	memset(t, 0, sizeof(*t));
-	flush_target = c;
-	/* No SA_RESTART, as for the stop signals: a blocked write() returns EINTR and is retried. */
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(FLUSH_SIGNAL, &sa, NULL) < 0)
-		return errf(-errno, "sigaction: %s", strerror(errno));
+	if (r < 0)
+		return r;
+	kick_attach(c);
 	ev._sigev_un._tid = gettid(); /* sigev_notify_thread_id: glibc 2.36 lacks the name */
 	if (timer_create(CLOCK_MONOTONIC, &ev, &t->id) < 0)
 		return errf(-errno, "timer_create: %s", strerror(errno));

@@ -250,7 +250,8 @@ static int write_replay(const struct config *cfg, const char *state_path)
 	print_opt(f, "--kernel", cfg->kernel);
 	print_opt(f, "--initrd", cfg->initrd);
 	print_opt(f, "--append", cfg->append);
-	fprintf(f, " --mem %" PRIu64 "K --timeout %u.%03u", cfg->mem >> 10,
+	fprintf(f, " --cpus 1%s --mem %" PRIu64 "K --timeout %u.%03u", cfg->no_acpi ? " --no-acpi" : "",
+		cfg->mem >> 10,
 		(cfg->fuzz.run_ms + REPLAY_SLACK_MS) / 1000, (cfg->fuzz.run_ms + REPLAY_SLACK_MS) % 1000);
 	print_opt(f, "--timing-marker", cfg->timing_marker);
 	if (!cfg->entry.proto_auto)
@@ -484,10 +485,14 @@ int fuzz_main(const struct config *cfg, struct timing *timeline)
 	uint64_t t0 = timing_now();
 	int r = make_dirs(cfg);
 
+	if (r == 0 && cfg->cpus > 1)
+		r = errf(-EINVAL, "--cpus %u: fuzz mode runs one vCPU (the entry state is the boot CPU's)",
+			 cfg->cpus);
 	if (r < 0) {
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
 		return VMM_EXIT_USAGE;
 	}
+	fprintf(stderr, "vmm fuzz: 1 vCPU, %s\n", cfg->no_acpi ? "no ACPI tables" : "ACPI tables");
 	if (cfg->fuzz.jobs > 1)
 		r = run_jobs(cfg, timeline, &sum);
 	else

@@ -33,6 +33,7 @@ struct vm {
 
 struct vcpu {
 	struct vm *vm;
+	unsigned index; /* KVM's vcpu id, also the APIC ID; 0 is the boot CPU */
 	int fd;
 	struct kvm_run *run;
 	size_t run_size;
@@ -150,6 +151,42 @@ int vm_irq_line(struct vm *vm, unsigned irq, bool level)
 	return 0;
 }
 
+/* The in-kernel irqchip (api.rst, KVM_CREATE_IRQCHIP): two cascaded 8259s
+ * (ISA IRQs 0-15, IRQ 2 the cascade) and a 24-pin IOAPIC. */
+#define PIC_IRQS 16
+#define PIC_CASCADE_IRQ 2
+#define IOAPIC_PINS 24
+
+static void add_route(struct kvm_irq_routing *t, uint32_t gsi, uint32_t chip, uint32_t pin)
+{
+	t->entries[t->nr++] = (struct kvm_irq_routing_entry){
+		.gsi = gsi, .type = KVM_IRQ_ROUTING_IRQCHIP,
+		.u.irqchip = { .irqchip = chip, .pin = pin },
+	};
+}
+
+/* The PC's wiring, which the MADT's interrupt source override announces: the
+ * PIT's IRQ 0 reaches IOAPIC pin 2, every other ISA IRQ the pin of its number
+ * (KVM's default routing sends GSI 0 to pin 0). Both PICs keep IRQs 0-15. */
+int vm_route_pc_irqs(struct vm *vm)
+{
+	struct {
+		struct kvm_irq_routing t;
+		struct kvm_irq_routing_entry e[PIC_IRQS + IOAPIC_PINS];
+	} r = { .t.nr = 0 };
+
+	for (uint32_t irq = 0; irq < PIC_IRQS; irq++)
+		if (irq != PIC_CASCADE_IRQ)
+			add_route(&r.t, irq, irq < 8 ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE,
+				  irq % 8);
+	for (uint32_t gsi = 0; gsi < IOAPIC_PINS; gsi++)
+		if (gsi != PIC_CASCADE_IRQ)
+			add_route(&r.t, gsi, KVM_IRQCHIP_IOAPIC, gsi == 0 ? PIC_CASCADE_IRQ : gsi);
+	if (ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, &r.t) < 0)
+		return sys_fail("KVM_SET_GSI_ROUTING");
+	return 0;
+}
+
 /* KVM's list through cpu_model_cpuid(); added leaves have no significant index. */
 static void model_cpuid(struct kvm_cpuid2 *cpuid, const struct cpu_caps *caps)
 {
@@ -177,7 +214,7 @@ static void model_cpuid(struct kvm_cpuid2 *cpuid, const struct cpu_caps *caps)
 	cpuid->nent = n;
 }
 
-static int setup_cpuid(struct vcpu *c)
+static int setup_cpuid(struct vcpu *c, unsigned ncpus)
 {
 	size_t sz = sizeof(struct kvm_cpuid2) +
 		    CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2);
@@ -185,6 +222,8 @@ static int setup_cpuid(struct vcpu *c)
 	struct cpu_caps caps = {
 		.tsc_deadline = ioctl(c->vm->kvm_fd, KVM_CHECK_EXTENSION,
 				      KVM_CAP_TSC_DEADLINE_TIMER) > 0,
+		.cpu_index = c->index,
+		.ncpus = ncpus,
 	};
 	int r = 0;
 
@@ -327,7 +366,23 @@ int vcpu_stats_fd(const struct vcpu *c)
 	return c->stats_desc ? c->stats_fd : -1;
 }
 
-int vcpu_create(struct vm *vm, struct vcpu **out)
+int vm_check_vcpus(struct vm *vm, unsigned n)
+{
+	/* api.rst: KVM_CAP_MAX_VCPUS, or KVM_CAP_NR_VCPUS where it is missing, else 4. */
+	int max = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+
+	if (max <= 0)
+		max = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
+	if (max <= 0)
+		max = 4;
+	if (n > (unsigned)max)
+		return errf(-EINVAL, "--cpus %u: this host's KVM runs at most %d vCPUs per VM", n, max);
+	return 0;
+}
+
+/* Index 0 is the boot CPU (KVM's default BSP): KVM starts it runnable and
+ * every other vCPU waiting for INIT/SIPI (KVM_MP_STATE_UNINITIALIZED). */
+int vcpu_create(struct vm *vm, unsigned index, unsigned ncpus, struct vcpu **out)
 {
 	struct vcpu *c = calloc(1, sizeof(*c));
 	int r;
@@ -335,7 +390,8 @@ int vcpu_create(struct vm *vm, struct vcpu **out)
 	if (!c)
 		return errf(-ENOMEM, "out of memory");
 	c->vm = vm;
-	c->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+	c->index = index;
+	c->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)index);
 	if (c->fd < 0) {
 		r = sys_fail("KVM_CREATE_VCPU");
 		free(c);
@@ -345,10 +401,10 @@ int vcpu_create(struct vm *vm, struct vcpu **out)
 	c->stats_missing = "statistics not opened";
 	r = map_run(c);
 	if (r == 0)
-		r = setup_cpuid(c);
+		r = setup_cpuid(c, ncpus);
 	if (r == 0)
 		r = setup_msrs(c);
-	if (r == 0)
+	if (r == 0 && index == 0) /* as firmware: the other LAPICs keep their reset state */
 		r = setup_lapic(c);
 	if (r == 0)
 		r = setup_fpu(c);
@@ -526,7 +582,7 @@ void vcpu_dump(struct vcpu *c, FILE *f)
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 
-	fprintf(f, "vmm: vCPU 0 state:\n");
+	fprintf(f, "vmm: vCPU %u state:\n", c->index);
 	if (ioctl(c->fd, KVM_GET_REGS, &regs) == 0)
 		dump_regs(f, &regs);
 	else
@@ -537,19 +593,26 @@ void vcpu_dump(struct vcpu *c, FILE *f)
 		fprintf(f, "  KVM_GET_SREGS: %s\n", strerror(errno));
 }
 
-unsigned vcpu_run_ioctls(const struct vcpu *c, struct sandbox_ioctl *out, unsigned max)
+unsigned vcpu_run_ioctls(struct vcpu *const *c, unsigned n, struct sandbox_ioctl *out,
+			 unsigned max)
 {
-	const struct sandbox_ioctl list[] = {
-		{ c->fd, KVM_RUN },		/* the run loop */
-		{ c->vm->vm_fd, KVM_IRQ_LINE },	/* UART interrupts */
-		{ c->fd, KVM_GET_REGS },	/* register dumps */
-		{ c->fd, KVM_GET_SREGS },
-	};
-	unsigned n = sizeof(list) / sizeof(list[0]);
+	int lo = c[0]->fd, hi = c[0]->fd;
 
-	n = n < max ? n : max;
-	memcpy(out, list, n * sizeof(list[0]));
-	return n;
+	for (unsigned i = 1; i < n; i++) {
+		lo = c[i]->fd < lo ? c[i]->fd : lo;
+		hi = c[i]->fd > hi ? c[i]->fd : hi;
+	}
+	const struct sandbox_ioctl list[] = {
+		{ lo, hi, KVM_RUN },				/* the run loops */
+		{ c[0]->vm->vm_fd, c[0]->vm->vm_fd, KVM_IRQ_LINE }, /* device interrupts */
+		{ lo, hi, KVM_GET_REGS },			/* register dumps */
+		{ lo, hi, KVM_GET_SREGS },
+	};
+	unsigned k = sizeof(list) / sizeof(list[0]);
+
+	k = k < max ? k : max;
+	memcpy(out, list, k * sizeof(list[0]));
+	return k;
 }
 
 /* ---- Fuzz mode: the VM's state as blocks, saved once and put back before each run ---- */

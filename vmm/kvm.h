@@ -44,8 +44,15 @@ void vm_destroy(struct vm *vm);
 /* Drive ISA interrupt line `irq` of the in-kernel PIC/IOAPIC. */
 int vm_irq_line(struct vm *vm, unsigned irq, bool level);
 
-/* Create vCPU 0 with the host-supported CPUID and a virtual-wire LAPIC. */
-int vcpu_create(struct vm *vm, struct vcpu **out);
+/* Wire ISA IRQ 0 to IOAPIC pin 2, as on a PC (with the ACPI tables' MADT). */
+int vm_route_pc_irqs(struct vm *vm);
+/* -EINVAL (message naming --cpus) if KVM cannot run `n` vCPUs in one VM. */
+int vm_check_vcpus(struct vm *vm, unsigned n);
+
+/* Create vCPU `index` of `ncpus` (its APIC ID) with the host-supported CPUID
+ * describing that vCPU; index 0, the boot CPU, also gets a virtual-wire
+ * LAPIC, the others wait for INIT/SIPI. */
+int vcpu_create(struct vm *vm, unsigned index, unsigned ncpus, struct vcpu **out);
 /* The only place that sets registers: load `s` into the vCPU. */
 int vcpu_load_state(struct vcpu *c, const struct boot_cpu *s);
 /* Make the current or next KVM_RUN return at once (kvm_run->immediate_exit;
@@ -87,9 +94,11 @@ int vcpu_halted(struct vcpu *c, bool *irqs_off);
 /* The guest's RIP now (0 if it cannot be read). */
 uint64_t vcpu_rip(struct vcpu *c);
 
-/* The ioctls the run loop still makes (fd, request) for the seccomp filter;
- * returns how many were written to `out` (at most `max`). */
+/* The ioctls the run loops of vCPUs c[0..n) still make (descriptor range,
+ * request) for the seccomp filter; returns how many were written to `out`
+ * (at most `max`). */
 struct sandbox_ioctl;
-unsigned vcpu_run_ioctls(const struct vcpu *c, struct sandbox_ioctl *out, unsigned max);
+unsigned vcpu_run_ioctls(struct vcpu *const *c, unsigned n, struct sandbox_ioctl *out,
+			 unsigned max);
 
 #endif

@@ -59,6 +59,29 @@
 #define LAYOUT_BOOT_TIMER_MMIO 0xd0000000ULL
 #define LAYOUT_BOOT_TIMER_LEN 8
 
+/*
+ * ACPI (vmm/acpi_place.c): the tables from 0xe0000, in the BIOS area that
+ * the e820 map reserves and where kernels without boot_params.acpi_rsdp_addr
+ * search for the RSDP (ACPI 6.5 §5.2.5.1: 16-byte boundaries in
+ * 0xe0000-0xfffff). The fixed hardware sits where QEMU's PCs put it: PM1a
+ * event block at 0x600, control block at 0x604, SCI on IRQ 9, and the reset
+ * register at 0xcf9 (Intel ICH "RST_CNT").
+ */
+#define LAYOUT_ACPI 0xe0000ULL
+#define LAYOUT_ACPI_END 0x100000ULL
+#define LAYOUT_PM1A_EVT_PORT 0x600
+#define LAYOUT_PM1A_CNT_PORT 0x604
+#define LAYOUT_SCI_IRQ 9
+#define LAYOUT_RESET_PORT 0xcf9
+/* The SLP_TYP value the DSDT's \_S5 names and the PM1 control block obeys
+ * (any 3-bit value: vmm's choice). */
+#define LAYOUT_ACPI_S5_SLP_TYP 5
+/* Local APIC and IOAPIC at their architectural defaults (SDM Vol. 3A
+ * §11.4.1; 82093AA datasheet); KVM's in-kernel IOAPIC resets to ID 0. */
+#define LAYOUT_LAPIC 0xfee00000ULL
+#define LAYOUT_IOAPIC 0xfec00000ULL
+#define LAYOUT_IOAPIC_ID 0
+
 /* Debug-exit port where QEMU users put isa-debug-exit (iobase=0xf4,iosize=0x04). */
 #define LAYOUT_DEBUG_EXIT_PORT 0xf4
 #define LAYOUT_DEBUG_EXIT_LEN 4

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "mmu/err.h"
+#include "vmm/acpi_place.h"
 #include "vmm/exitcode.h"
 #include "vmm/file.h"
 #include "vmm/layout.h"
@@ -149,7 +150,10 @@ int machine_prepare(struct machine *m, const struct config *cfg, struct timing *
 	}
 	m->timeout_ms = cfg->timeout_ms;
 	m->verbose = cfg->verbose;
+	m->ncpus = cfg->cpus ? cfg->cpus : 1;
+	m->acpi = !cfg->no_acpi;
 	pthread_mutex_init(&m->lock, NULL);
+	pthread_mutex_init(&m->out_lock, NULL);
 	pthread_cond_init(&m->rx_space, NULL);
 	r = alloc_ram(&m->mem, cfg->mem);
 	if (r == 0)
@@ -162,6 +166,8 @@ int machine_prepare(struct machine *m, const struct config *cfg, struct timing *
 	r = entry_write(&m->mem, &m->entry, LAYOUT_GDT, LAYOUT_GDT_END, &m->pt);
 	if (r == 0)
 		r = load_write_memmap(&m->mem, &m->entry, m->pt.bytes);
+	if (r == 0 && m->acpi)
+		r = acpi_place(&m->mem, &m->entry, m->load.protocol, m->ncpus, &m->acpi_tables);
 	if (r == 0)
 		r = entry_poke(&m->mem, &m->entry);
 	if (r == 0)
@@ -202,8 +208,10 @@ static uint64_t write_all(const uint8_t *buf, size_t len)
 
 static void flush_output(struct machine *m)
 {
+	pthread_mutex_lock(&m->out_lock);
 	flush_timer_disarm(&m->flush);
 	console_out_flush(&m->out, write_all);
+	pthread_mutex_unlock(&m->out_lock);
 }
 
 /* Before each KVM_RUN: write the batch once it is due (without a timer, at once). A batch
@@ -213,13 +221,17 @@ static void poll_output(struct machine *m)
 {
 	uint64_t now;
 
-	if (!m->out.len)
-		return;
-	now = timing_now();
-	if (m->flush.created && now >= m->out.deadline_ns)
-		m->flush.armed = false;
-	if (!m->flush.created || console_out_due(&m->out, now))
-		flush_output(m);
+	pthread_mutex_lock(&m->out_lock);
+	if (m->out.len) {
+		now = timing_now();
+		if (m->flush.created && now >= m->out.deadline_ns)
+			m->flush.armed = false;
+		if (!m->flush.created || console_out_due(&m->out, now)) {
+			flush_timer_disarm(&m->flush);
+			console_out_flush(&m->out, write_all);
+		}
+	}
+	pthread_mutex_unlock(&m->out_lock);
 }
 
 static void uart_tx(void *ctx, uint8_t c)
@@ -233,8 +245,10 @@ static void uart_tx(void *ctx, uint8_t c)
 		timing_signal(m->timing, TIMING_SIG_MARKER, timing_now());
 	if (m->discard_output)
 		return;
+	pthread_mutex_lock(&m->out_lock);
 	if (console_out_put(&m->out, c, timing_now(), write_all))
 		flush_timer_arm(&m->flush, m->out.deadline_ns);
+	pthread_mutex_unlock(&m->out_lock);
 }
 
 static void uart_irq(void *ctx, bool level)
@@ -245,13 +259,32 @@ static void uart_irq(void *ctx, bool level)
 }
 
 /* A reset after the kernel printed its panic banner is a panic, not a reboot. */
+static void guest_reset(struct machine *m, const char *how)
+{
+	m->io.device_status = m->panic.seen ? VMM_EXIT_PANIC : VMM_EXIT_OK;
+	m->io.device_why = m->panic.seen ? "guest kernel panic (\"" PANIC_WATCH_TEXT "\", then reset)"
+					 : how;
+}
+
 static void i8042_reset(void *ctx)
+{
+	guest_reset(ctx, "guest reset through the i8042");
+}
+
+static void acpi_reset(void *ctx)
+{
+	guest_reset(ctx, "guest reset through the ACPI reset register");
+}
+
+/* Only S5 is declared (the DSDT's \_S5): other sleep types change nothing. */
+static void acpi_sleep(void *ctx, unsigned slp_typ)
 {
 	struct machine *m = ctx;
 
-	m->io.device_status = m->panic.seen ? VMM_EXIT_PANIC : VMM_EXIT_OK;
-	m->io.device_why = m->panic.seen ? "guest kernel panic (\"" PANIC_WATCH_TEXT "\", then reset)"
-					 : "guest reset through the i8042";
+	if (slp_typ != LAYOUT_ACPI_S5_SLP_TYP)
+		return;
+	m->io.device_status = VMM_EXIT_OK;
+	m->io.device_why = "guest powered off (ACPI S5)";
 }
 
 static void debug_exit(void *ctx, uint32_t value)
@@ -284,6 +317,7 @@ void machine_reset_devices(struct machine *m)
 	const struct debug_exit_host dh = { .exit = debug_exit, .ctx = m };
 	const struct rtc_cmos_host rh = { .now = wall_clock };
 	const struct boot_timer_host th = { .booted = boot_timer_fired, .ctx = m };
+	const struct acpi_pm_host ph = { .sleep = acpi_sleep, .reset = acpi_reset, .ctx = m };
 
 	m->io.device_status = DISPATCH_CONTINUE;
 	m->io.device_why = NULL;
@@ -292,9 +326,23 @@ void machine_reset_devices(struct machine *m)
 	debug_exit_init(&m->debug_exit, &dh);
 	rtc_cmos_init(&m->rtc, &rh);
 	boot_timer_init(&m->boot_timer, &th);
+	acpi_pm_init(&m->pm, &ph);
 	memset(&m->panic, 0, sizeof(m->panic));
 	if (m->watch_marker)
 		text_watch_init(&m->marker, m->marker_text);
+}
+
+/* The fixed hardware the FADT describes (vmm/acpi_place.c). */
+static int add_acpi_devices(struct machine *m)
+{
+	int r = bus_add(&m->io.pio, LAYOUT_PM1A_EVT_PORT, ACPI_PM1_EVT_LEN, &acpi_pm1_evt_ops, &m->pm);
+
+	if (r == 0)
+		r = bus_add(&m->io.pio, LAYOUT_PM1A_CNT_PORT, ACPI_PM1_CNT_LEN, &acpi_pm1_cnt_ops,
+			    &m->pm);
+	if (r == 0)
+		r = bus_add(&m->io.pio, LAYOUT_RESET_PORT, 1, &acpi_reset_ops, &m->pm);
+	return r;
 }
 
 static int add_devices(struct machine *m)
@@ -322,6 +370,8 @@ static int add_devices(struct machine *m)
 	if (r == 0)
 		r = bus_add(&m->io.mmio, LAYOUT_BOOT_TIMER_MMIO, LAYOUT_BOOT_TIMER_LEN,
 			    &boot_timer_mmio_ops, &m->boot_timer);
+	if (r == 0 && m->acpi)
+		r = add_acpi_devices(m);
 	return r;
 }
 
@@ -344,15 +394,21 @@ int machine_start(struct machine *m)
 	r = vm_create(&m->vm, &m->mem, m->timing);
 
 	if (r == 0)
-		r = add_devices(m);
+		r = vm_check_vcpus(m->vm, m->ncpus);
+	if (r == 0 && m->acpi)
+		r = vm_route_pc_irqs(m->vm);
 	if (r == 0)
-		r = vcpu_create(m->vm, &m->vcpu);
+		r = add_devices(m);
+	for (unsigned i = 0; r == 0 && i < m->ncpus; i++)
+		r = vcpu_create(m->vm, i, m->ncpus, &m->vcpus[i]);
+	m->vcpu = m->vcpus[0];
+	m->threads[0] = pthread_self();
 	if (r == 0)
 		stop_attach(m->vcpu);
 	if (r == 0 && flush_timer_init(&m->flush, m->vcpu) < 0 && m->verbose)
 		fprintf(stderr, "vmm: console output unbatched: %s\n", err_msg());
-	if (r == 0 && m->timing_format != TIMING_OFF)
-		vcpu_open_stats(m->vcpu);
+	for (unsigned i = 0; r == 0 && m->timing_format != TIMING_OFF && i < m->ncpus; i++)
+		vcpu_open_stats(m->vcpus[i]);
 	timing_mark(m->timing, TIMING_VCPU_CREATED, timing_now());
 	return r;
 }
@@ -360,9 +416,17 @@ int machine_start(struct machine *m)
 int machine_sandbox(struct machine *m)
 {
 	struct sandbox_ioctl ioctls[8];
-	unsigned n = vcpu_run_ioctls(m->vcpu, ioctls, 8);
+	unsigned n = vcpu_run_ioctls(m->vcpus, m->ncpus, ioctls, 8);
+	int lo = -1, hi = -1;
 
-	return sandbox_install(ioctls, n, vcpu_stats_fd(m->vcpu));
+	for (unsigned i = 0; i < m->ncpus; i++) {
+		int fd = vcpu_stats_fd(m->vcpus[i]);
+
+		if (fd >= 0 && (lo < 0 || fd < lo))
+			lo = fd;
+		hi = fd > hi ? fd : hi;
+	}
+	return sandbox_install(ioctls, n, lo, lo < 0 ? -1 : hi);
 }
 
 int machine_load_state(struct machine *m)
@@ -373,8 +437,7 @@ int machine_load_state(struct machine *m)
 	return r;
 }
 
-static int handle_exit(struct machine *m, const struct vm_exit *e,
-		       const char **why)
+int machine_handle_exit(struct machine *m, const struct vm_exit *e, const char **why)
 {
 	int status;
 
@@ -444,12 +507,37 @@ static void top_ports(const struct machine *m, struct timing *t)
 	}
 }
 
+/* KVM's counters summed over every vCPU (the same names, in vCPU 0's order). */
+static void read_kvm_counters(struct machine *m, struct timing *t)
+{
+	static struct timing_counter more[TIMING_MAX_COUNTERS];
+	const char *missing;
+
+	t->nkvm = vcpu_read_stats(m->vcpu, t->kvm, TIMING_MAX_COUNTERS, &t->kvm_missing);
+	for (unsigned c = 1; c < m->ncpus; c++) {
+		unsigned n = vcpu_read_stats(m->vcpus[c], more, TIMING_MAX_COUNTERS, &missing);
+
+		for (unsigned i = 0; i < n; i++) {
+			unsigned k = 0;
+
+			while (k < t->nkvm && strcmp(t->kvm[k].name, more[i].name))
+				k++;
+			if (k == t->nkvm && t->nkvm < TIMING_MAX_COUNTERS)
+				t->kvm[t->nkvm++] = (struct timing_counter){ .value = 0 };
+			if (k < t->nkvm && !t->kvm[k].name[0])
+				memcpy(t->kvm[k].name, more[i].name, sizeof(more[i].name));
+			if (k < t->nkvm)
+				t->kvm[k].value += more[i].value;
+		}
+	}
+}
+
 static void machine_print_timing(struct machine *m)
 {
 	struct timing *t = m->timing;
 	struct rusage ru;
 
-	t->nkvm = vcpu_read_stats(m->vcpu, t->kvm, TIMING_MAX_COUNTERS, &t->kvm_missing);
+	read_kvm_counters(m, t);
 	for (unsigned i = 0; i <= EXIT_OTHER && t->nuser < 16; i++) {
 		if (!m->exits[i])
 			continue;
@@ -470,8 +558,11 @@ static void machine_print_timing(struct machine *m)
 		timing_print_text(stderr, t);
 }
 
-static int report(struct machine *m, int status, const char *why)
+/* Every vCPU thread stopped, then the output, the figures and, for a
+ * failure, the registers of vCPU `cpu` (the one that ended the VM). */
+static int report(struct machine *m, int status, const char *why, unsigned cpu)
 {
+	machine_stop_aps(m);
 	flush_output(m);
 	timing_mark(m->timing, TIMING_EXIT, timing_now());
 	if (m->timing_format != TIMING_OFF)
@@ -480,7 +571,9 @@ static int report(struct machine *m, int status, const char *why)
 		print_exit_counts(m);
 	if (dispatch_is_failure(status)) {
 		fprintf(stderr, "\nvmm: %s\n", why);
-		vcpu_dump(m->vcpu, stderr);
+		vcpu_dump(m->vcpus[cpu < m->ncpus ? cpu : 0], stderr);
+	} else if (m->verbose && why && *why) {
+		fprintf(stderr, "vmm: %s\n", why);
 	}
 	return status;
 }
@@ -494,15 +587,24 @@ static int stopped(struct machine *m, enum stop_reason why, int signo)
 
 	switch (why) {
 	case STOP_QUIT:
-		return report(m, VMM_EXIT_OK, "");
+		return report(m, VMM_EXIT_OK, "", 0);
 	case STOP_TIMEOUT:
-		return report(m, VMM_EXIT_TIMEOUT, "--timeout reached");
+		return report(m, VMM_EXIT_TIMEOUT, "--timeout reached", 0);
 	default:
 		snprintf(msg, sizeof(msg), "stopped by signal %d (%s)", signo,
 			 sigabbrev_np(signo) ? sigabbrev_np(signo) : "?");
 		fprintf(stderr, "\nvmm: %s\n", msg);
-		return report(m, VMM_EXIT_SIGNAL_BASE + signo, msg);
+		return report(m, VMM_EXIT_SIGNAL_BASE + signo, msg, 0);
 	}
+}
+
+/* Relaxed atomic counts: every vCPU thread adds to the same table. */
+void machine_count_exit(struct machine *m, const struct vm_exit *e)
+{
+	if ((unsigned)e->kind <= EXIT_OTHER)
+		__atomic_fetch_add(&m->exits[e->kind], 1, __ATOMIC_RELAXED);
+	if (e->kind == EXIT_IO)
+		__atomic_fetch_add(&m->port_exits[e->addr & 0xffff], 1, __ATOMIC_RELAXED);
 }
 
 int machine_step(struct machine *m, struct vm_exit *e, const char **why)
@@ -518,9 +620,8 @@ int machine_step(struct machine *m, struct vm_exit *e, const char **why)
 	}
 	if (vcpu_run(m->vcpu, e) < 0)
 		return -EIO;
-	if ((unsigned)e->kind <= EXIT_OTHER)
-		m->exits[e->kind]++;
-	return handle_exit(m, e, why);
+	machine_count_exit(m, e);
+	return machine_handle_exit(m, e, why);
 }
 
 int machine_run(struct machine *m)
@@ -537,6 +638,8 @@ int machine_run(struct machine *m)
 		stop = stop_pending(&signo);
 		if (stop != STOP_NONE)
 			return stopped(m, stop, signo);
+		if (__atomic_load_n(&m->ended, __ATOMIC_SEQ_CST)) /* by another vCPU */
+			return report(m, m->end_status, m->end_why, m->end_cpu);
 		/* After the clear: a deadline timer firing from here on makes
 		 * KVM_RUN return at once, so batched output is never stranded. */
 		poll_output(m);
@@ -549,15 +652,12 @@ int machine_run(struct machine *m)
 		}
 		if (vcpu_run(m->vcpu, &e) < 0) {
 			fprintf(stderr, "\nvmm: %s\n", err_msg());
-			return report(m, VMM_EXIT_INTERNAL, "KVM_RUN failed");
+			return report(m, VMM_EXIT_INTERNAL, "KVM_RUN failed", 0);
 		}
-		if ((unsigned)e.kind <= EXIT_OTHER)
-			m->exits[e.kind]++;
-		if (e.kind == EXIT_IO)
-			m->port_exits[e.addr & 0xffff]++;
-		status = handle_exit(m, &e, &why);
+		machine_count_exit(m, &e);
+		status = machine_handle_exit(m, &e, &why);
 	}
-	return report(m, status, why);
+	return report(m, status, why, 0);
 }
 
 void machine_console_input(struct machine *m, const uint8_t *buf, size_t n)

@@ -6,12 +6,14 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "devices/acpi_pm.h"
 #include "devices/boot_timer.h"
 #include "devices/debug_exit.h"
 #include "devices/i8042.h"
 #include "devices/rtc_cmos.h"
 #include "devices/uart8250.h"
 #include "mmu/guest_mem.h"
+#include "loader/acpi.h"
 #include "vmm/config.h"
 #include "vmm/console_out.h"
 #include "vmm/flush_timer.h"
@@ -38,6 +40,9 @@ struct machine {
 	struct debug_exit debug_exit;
 	struct rtc_cmos rtc;
 	struct boot_timer boot_timer;
+	struct acpi_pm pm;	/* with ACPI: PM1 registers and the reset register */
+	bool acpi;		/* tables written (not --no-acpi) */
+	struct acpi_tables acpi_tables;
 	/* --timing: the timeline (owned by main), its format, the marker. */
 	struct timing *timing;
 	int timing_format; /* enum config_timing */
@@ -52,9 +57,23 @@ struct machine {
 	bool verbose;	    /* print exit counts at the end */
 	uint64_t exits[EXIT_OTHER + 1]; /* VM exits seen, by kind */
 	struct vm *vm;
-	struct vcpu *vcpu;
-	/* Console output, batched across exits; written outside the lock. */
+	struct vcpu *vcpu; /* the boot CPU, vcpus[0] */
+	unsigned ncpus;
+	struct vcpu *vcpus[CONFIG_MAX_CPUS];
+	/* threads[0] is the caller of machine_start() (the boot CPU's); the
+	 * others run one vCPU each from machine_start_aps() on. */
+	pthread_t threads[CONFIG_MAX_CPUS];
+	unsigned aps_started;
+	/* The VM's end as another vCPU saw it: set once under `lock`, then the
+	 * boot CPU's thread is kicked; `over` tells every vCPU thread to stop. */
+	bool ended, over;
+	int end_status;
+	const char *end_why;
+	unsigned end_cpu;
+	/* Console output, batched across exits; written outside the lock,
+	 * under out_lock (taken inside `lock` where both are held). */
 	struct console_out out;
+	pthread_mutex_t out_lock;
 	struct flush_timer flush;
 	/* VMM_TEST_RUN_DELAY_MS: a sleep between the stop check and the first
 	 * KVM_RUN, so tests can land a signal exactly there. */
@@ -74,11 +93,15 @@ int machine_prepare(struct machine *m, const struct config *cfg, struct timing *
 /* Create the KVM VM and vCPU and wire the devices. The calling thread
  * becomes the vCPU thread: call machine_run() from it. */
 int machine_start(struct machine *m);
-/* Give the entry state to the vCPU; a failure means KVM refused it. */
+/* Give the entry state to the boot CPU; a failure means KVM refused it. */
 int machine_load_state(struct machine *m);
+/* Start one thread per other vCPU (they wait for INIT/SIPI from the guest);
+ * before machine_sandbox(). */
+int machine_start_aps(struct machine *m);
 /* Install the seccomp filter (after every setup step). */
 int machine_sandbox(struct machine *m);
-/* Run until the guest ends; returns a VMM_EXIT_* status. */
+/* Run the boot CPU until the guest ends (on any vCPU), stop the other vCPU
+ * threads; returns a VMM_EXIT_* status. */
 int machine_run(struct machine *m);
 /* Every vmm device back to its power-on state. */
 void machine_reset_devices(struct machine *m);
@@ -86,6 +109,12 @@ void machine_reset_devices(struct machine *m);
  * VMM_EXIT_* status as machine_run() ends with; -EINTR when a stop signal
  * is pending (nothing run), -EIO when KVM_RUN failed (err_msg() says why). */
 int machine_step(struct machine *m, struct vm_exit *e, const char **why);
+/* For the vCPU threads (vmm/vcpu_threads.c): count an exit; handle it under
+ * the lock (DISPATCH_CONTINUE or the VM's end status); stop every other
+ * vCPU thread and wait for it (idempotent; from the boot CPU's thread). */
+void machine_count_exit(struct machine *m, const struct vm_exit *e);
+int machine_handle_exit(struct machine *m, const struct vm_exit *e, const char **why);
+void machine_stop_aps(struct machine *m);
 /* Console input: hand bytes to the UART, waiting while its FIFO is full. */
 void machine_console_input(struct machine *m, const uint8_t *buf, size_t n);
 /* Ask the run loop to stop (from another thread): machine_run() returns 0. */

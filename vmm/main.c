@@ -29,11 +29,16 @@ static void print_layout(const struct machine *m, const struct config *cfg)
 
 	fprintf(stderr,
 		"vmm: boot path %s (header protocol %u.%02u), entry at 0x%" PRIx64
-		", kernel 0x%" PRIx64 "-0x%" PRIx64 ", RAM %" PRIu64 " MiB, paging %s\n",
+		", kernel 0x%" PRIx64 "-0x%" PRIx64 ", RAM %" PRIu64 " MiB, paging %s, %u vCPU%s\n",
 		boot_proto_name(m->entry.proto),
 		m->load.protocol >> 8, m->load.protocol & 0xff,
 		m->entry.cpu.rip, k->runtime_start, k->end, cfg->mem >> 20,
-		paging_mode_name(m->entry.paging.mode));
+		paging_mode_name(m->entry.paging.mode), m->ncpus, m->ncpus > 1 ? "s" : "");
+	if (m->acpi)
+		fprintf(stderr, "vmm: ACPI tables at 0x%" PRIx64 "-0x%" PRIx64 ", RSDP at 0x%" PRIx64 "\n",
+			m->acpi_tables.start, m->acpi_tables.end, m->acpi_tables.rsdp);
+	else
+		fprintf(stderr, "vmm: no ACPI tables (--no-acpi)\n");
 	if (cfg->initrd)
 		fprintf(stderr, "vmm: initrd at 0x%" PRIx64 "\n", m->load.initrd);
 	if (m->load.payload == PAYLOAD_CACHED)
@@ -46,6 +51,11 @@ static void print_layout(const struct machine *m, const struct config *cfg)
 
 static void dump_state(const struct machine *m)
 {
+	if (m->ncpus > 1)
+		printf("# vcpus %u: this is vCPU 0's entry state; vCPUs 1-%u wait for INIT/SIPI\n",
+		       m->ncpus, m->ncpus - 1);
+	else
+		printf("# vcpus 1\n");
 	state_print(stdout, &m->entry);
 	for (unsigned i = 0; i < m->nviolations; i++)
 		printf("# violation %s\n", m->violations[i]);
@@ -78,6 +88,10 @@ static int start(struct machine *m)
 	if (machine_load_state(m) < 0) {
 		fprintf(stderr, "vmm: KVM refused the entry state: %s\n", err_msg());
 		return VMM_EXIT_KVM_REFUSED;
+	}
+	if (machine_start_aps(m) < 0) {
+		fprintf(stderr, "vmm: %s\n", err_msg());
+		return VMM_EXIT_HOST;
 	}
 	return VMM_EXIT_OK;
 }

@@ -71,6 +71,26 @@ static int allow_io(scmp_filter_ctx ctx)
 	return r;
 }
 
+/* Allow `nr` on a descriptor in [lo, hi], with A1 == `a1` unless a1 is NO_A1.
+ * libseccomp takes one comparison per argument and rule, so the range goes
+ * as aligned power-of-two blocks, one masked comparison each (at most two
+ * per bit of hi: 16 rules for 255 vCPUs), matching exactly [lo, hi]. */
+#define NO_A1 (~0UL)
+static int allow_fds(scmp_filter_ctx ctx, int nr, int lo, int hi, unsigned long a1)
+{
+	int r = 0;
+
+	for (uint64_t x = (uint64_t)lo, size; r == 0 && x <= (uint64_t)hi; x += size) {
+		for (size = 1; x % (size * 2) == 0 && x + size * 2 - 1 <= (uint64_t)hi; size *= 2)
+			;
+		struct scmp_arg_cmp a[2] = { SCMP_A0(SCMP_CMP_MASKED_EQ, ~(size - 1), x),
+					     SCMP_A1(SCMP_CMP_EQ, a1) };
+
+		r = allow(ctx, nr, a1 == NO_A1 ? 1 : 2, a);
+	}
+	return r;
+}
+
 static int build(scmp_filter_ctx ctx, const struct sandbox_ioctl *ioctls, unsigned n)
 {
 	int r = 0;
@@ -81,10 +101,8 @@ static int build(scmp_filter_ctx ctx, const struct sandbox_ioctl *ioctls, unsign
 		r = allow_io(ctx);
 	/* KVM_RUN, KVM_IRQ_LINE, register reads for dumps: on vmm's own fds only. */
 	for (unsigned i = 0; r == 0 && i < n; i++) {
-		struct scmp_arg_cmp a[] = { SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)ioctls[i].fd),
-					    SCMP_A1(SCMP_CMP_EQ, ioctls[i].request) };
-
-		r = allow(ctx, SCMP_SYS(ioctl), 2, a);
+		r = allow_fds(ctx, SCMP_SYS(ioctl), ioctls[i].fd_lo, ioctls[i].fd_hi,
+			      ioctls[i].request);
 	}
 	return r;
 }
@@ -107,7 +125,7 @@ static void on_sigsys(int sig, siginfo_t *info, void *uc)
 	syscall(info->si_syscall, 0, 0, 0, 0, 0, 0);
 }
 
-int sandbox_install(const struct sandbox_ioctl *ioctls, unsigned n, int stats_fd)
+int sandbox_install(const struct sandbox_ioctl *ioctls, unsigned n, int stats_lo, int stats_hi)
 {
 	struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
@@ -120,11 +138,8 @@ int sandbox_install(const struct sandbox_ioctl *ioctls, unsigned n, int stats_fd
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1); /* the console thread too */
 	if (r == 0)
 		r = build(ctx, ioctls, n);
-	if (r == 0 && stats_fd >= 0) { /* --timing: KVM's counters at the end */
-		struct scmp_arg_cmp fd = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)stats_fd);
-
-		r = allow(ctx, SCMP_SYS(pread64), 1, &fd);
-	}
+	if (r == 0 && stats_lo >= 0) /* --timing: KVM's counters at the end */
+		r = allow_fds(ctx, SCMP_SYS(pread64), stats_lo, stats_hi, NO_A1);
 	if (r == 0) {
 		r = seccomp_load(ctx);
 		if (r < 0)

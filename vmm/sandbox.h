@@ -4,9 +4,10 @@
 
 #include <stdint.h>
 
-/* One ioctl the run loop still needs: request `request` on descriptor `fd`. */
+/* One ioctl the run loops still need: request `request` on a descriptor in
+ * [fd_lo, fd_hi] (the vCPUs' descriptors are created one after another). */
 struct sandbox_ioctl {
-	int fd;
+	int fd_lo, fd_hi;
 	unsigned long request;
 };
 
@@ -15,12 +16,12 @@ struct sandbox_ioctl {
  * allows only what the run loop needs: the listed ioctls, read on stdin,
  * write on stdout/stderr, terminal restore on stdin, futexes, signals to
  * itself, sleeping, memory release and exit, and for --timing pread() of
- * `stats_fd` (KVM's statistics; -1: none), getrusage() and mincore().
+ * a descriptor in [stats_lo, stats_hi] (KVM's statistics; -1: none), getrusage() and mincore().
  * Anything else raises SIGSYS;
  * vmm prints the system-call number and dies by that signal.
  * Returns 0 or a negative errno with err_msg() set.
  */
-int sandbox_install(const struct sandbox_ioctl *ioctls, unsigned n, int stats_fd);
+int sandbox_install(const struct sandbox_ioctl *ioctls, unsigned n, int stats_lo, int stats_hi);
 
 /* Test hook: with VMM_SECCOMP_SELFTEST=1 in the environment, main() makes a
  * forbidden system call right after sandbox_install() (never reachable from

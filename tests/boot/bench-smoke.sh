@@ -28,14 +28,16 @@ traced=0
 python3 - "$out/results.json" >"$out/verdicts.txt" 2>&1 <<'PY'
 import json, sys
 summary = json.load(open(sys.argv[1]))["summary"]
-for name in ["vmm-linux64", "vmm-payload-pvh-cold", "vmm-payload-pvh-cached", "vmm-vmlinux-pvh",
-             "qemu-q35", "qemu-microvm"]:
+for name in ["vmm-linux64", "vmm-linux64-4cpu", "vmm-linux64-noacpi", "vmm-payload-pvh-cold",
+             "vmm-payload-pvh-cached", "vmm-vmlinux-pvh", "qemu-q35", "qemu-microvm",
+             "qemu-q35-4cpu"]:
     r = summary.get(name)
     booted = bool(r and r["booted"] == r["runs"] == 1)
     exits = bool(r and r["median_exits"] and r["median_userspace_exits"])
     print(name, int(booted), int(exits))
 PY
-for name in vmm-linux64 vmm-payload-pvh-cold vmm-payload-pvh-cached vmm-vmlinux-pvh qemu-q35 qemu-microvm; do
+for name in vmm-linux64 vmm-linux64-4cpu vmm-linux64-noacpi vmm-payload-pvh-cold \
+    vmm-payload-pvh-cached vmm-vmlinux-pvh qemu-q35 qemu-microvm qemu-q35-4cpu; do
     line=$(grep -a "^bench: run 1 $name:" "$out/log.txt" || echo 'no line')
     verdict=$(grep "^$name " "$out/verdicts.txt" || echo "$name 0 0")
     [ "$(cut -d' ' -f2 <<<"$verdict")" = 1 ]

@@ -48,6 +48,15 @@ show() {
     show_text "$work/$1.err" 25
 }
 
+# sees_cpus NAME N: the kernel found vmm's RSDP at 0xe0000 (ACPI tables, vmm/acpi_place.c) and
+# brought up N CPUs (MADT: one local APIC per vCPU; the others started by INIT/SIPI).
+sees_cpus() {
+    local want="smp: Brought up 1 node, $2 CPU"
+    [ "$2" -gt 1 ] && want="${want}s"
+    has "$1" "ACPI: RSDP 0x00000000000E0000" && has "$1" "$want"
+    check "$1-sees-$2-cpus" $? "$(grep -E 'ACPI: RSDP|smp: Brought up' "$work/$1.txt" | tr '\n' ' ')"
+}
+
 # 1. Userspace reached (default entry: auto = 64-bit entry, long mode), then
 #    guest `reboot -f` (i8042 reset) ends vmm with status 0.
 #    The same boot carries --timing=json: on Debian's kernel every phase is stamped in order,
@@ -69,6 +78,7 @@ print(f"{b} bytes in {w} writes, {n} bytes on stdout")
 sys.exit(0 if b == n and b >= 1000 and 0 < 2 * w <= b else 1)
 PY
 check console-output-batched $? "$(cat "$work/reboot.batch")"
+sees_cpus reboot 1
 
 # 2. A command from the kernel command line runs and its output comes back. The same boot
 #    shows the RTC (devices/rtc_cmos.c): Linux's rtc_cmos driver registers it (no "broken or
@@ -95,7 +105,7 @@ within_host_clock sys-epoch guest-date-is-host-time
 # 3. Console input: stdin reaches the guest shell through the UART's receive interrupt.
 interactive() {
     timeout "$LIMIT" "$(dirname "$0")/console-input.sh" "$VMM" "$KERNEL" "$INITRD" \
-        "$BASE" "$LIMIT" </dev/null >"$work/shell.out" 2>"$work/shell.err"
+        "$BASE" "$LIMIT" --cpus 2 </dev/null >"$work/shell.out" 2>"$work/shell.err"
     rc=$?
     tr -d '\r' <"$work/shell.out" >"$work/shell.txt"
 }
@@ -103,6 +113,9 @@ interactive
 has shell "typed-42" && [ "$rc" -eq 0 ]
 check console-input $? "exit status $rc, typed command output $(grep -c typed-42 "$work/shell.txt") line(s)"
 [ "$rc" -eq 0 ] || show shell
+# The same run had 2 vCPUs and the ACPI tables: the serial interrupt came through the IOAPIC.
+grep -qE "^ *4: .*IO-APIC.*ttyS0" "$work/shell.txt"
+check console-irq-through-ioapic $? "$(grep ttyS "$work/shell.txt" | head -2 | tr '\n' ' ')"
 
 # 4. A triple fault (the kernel's reboot=t path) ends vmm with status 3 and a register dump.
 boot triple "guest.action=reboot reboot=t"
@@ -110,8 +123,9 @@ boot triple "guest.action=reboot reboot=t"
 check triple-fault-exit-3 $? "exit status $rc, stderr: $(head -c 300 "$work/triple.err")"
 
 # 5. Entry states: the 32-bit entry with paging off, explicitly.
-boot linux32-off "guest.action=reboot" --boot=linux32 --paging=off
+boot linux32-off "guest.action=reboot" --boot=linux32 --paging=off --cpus 2
 boots_to_userspace linux32-off
+sees_cpus linux32-off 2
 
 # 6. A dumped state, edited (data segments moved to a new GDT entry 0x28), loaded, boots.
 "$VMM" --kernel "$KERNEL" --initrd "$INITRD" --dump-entry-state >"$work/state.txt"
@@ -137,18 +151,24 @@ check kvm-refused-state-exit-6 $? "exit status $rc, stderr: $(head -c 300 "$work
 #    PVH note; the extracted vmlinux file as a plain ELF and as PVH.
 #    The payload cache: the first boot decompresses and stores the payload, the second (same
 #    bzImage, other entry) takes it from the cache without decompressing.
-boot payload-elf "guest.action=reboot" --boot=elf --payload-cache "$work/payloads" --verbose
+#    Every path carries the RSDP (boot_params.acpi_rsdp_addr or hvm_start_info.rsdp_paddr) and
+#    boots 4 or 2 vCPUs.
+boot payload-elf "guest.action=reboot" --boot=elf --payload-cache "$work/payloads" --verbose --cpus 4
 boots_to_userspace payload-elf
+sees_cpus payload-elf 4
 grep -q "^vmm: payload decompressed$" "$work/payload-elf.err"
 check payload-cache-miss-stores $? "$(grep '^vmm: payload' "$work/payload-elf.err"), $(ls "$work/payloads" 2>&1 | head -3)"
-boot payload-pvh "guest.action=reboot" --boot=pvh --payload-cache "$work/payloads" --verbose
+boot payload-pvh "guest.action=reboot" --boot=pvh --payload-cache "$work/payloads" --verbose --cpus 2
 boots_to_userspace payload-pvh
+sees_cpus payload-pvh 2
 grep -q "^vmm: payload from the payload cache" "$work/payload-pvh.err"
 check payload-cache-hit $? "$(grep '^vmm: payload' "$work/payload-pvh.err")"
-KERNEL=$VMLINUX boot vmlinux-elf "guest.action=reboot" --boot=elf
+KERNEL=$VMLINUX boot vmlinux-elf "guest.action=reboot" --boot=elf --cpus 2
 boots_to_userspace vmlinux-elf
-KERNEL=$VMLINUX boot vmlinux-pvh "guest.action=reboot" --boot=pvh
+sees_cpus vmlinux-elf 2
+KERNEL=$VMLINUX boot vmlinux-pvh "guest.action=reboot" --boot=pvh --cpus 4
 boots_to_userspace vmlinux-pvh
+sees_cpus vmlinux-pvh 4
 
 # 9. Exit-code taxonomy, each from a real guest (all runs above had the seccomp filter on).
 boot panic 'guest.cmd="echo c >/proc/sysrq-trigger"'

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "devices/acpi_pm.h"
 #include "devices/boot_timer.h"
 #include "devices/bus.h"
 #include "devices/debug_exit.h"
@@ -22,6 +23,7 @@ struct machine {
 	struct debug_exit debug_exit;
 	struct rtc_cmos rtc;
 	struct boot_timer boot_timer;
+	struct acpi_pm pm;
 	bool irq;	    /* the UART's interrupt line as last reported */
 	struct timespec now; /* the host clock the RTC reads */
 };
@@ -53,6 +55,19 @@ static void debug_exit(void *ctx, uint32_t value)
 	(void)value;
 }
 
+/* acpi_pm.h: SLP_TYP is 3 bits. */
+static void acpi_sleep(void *ctx, unsigned slp_typ)
+{
+	(void)ctx;
+	if (slp_typ > 7)
+		fuzz_fail("acpi_pm: sleep type beyond SLP_TYP's 3 bits");
+}
+
+static void acpi_reset(void *ctx)
+{
+	(void)ctx;
+}
+
 static void boot_timer_fired(void *ctx, bool mmio)
 {
 	(void)ctx;
@@ -80,6 +95,7 @@ static void machine_init(struct machine *m)
 	const struct debug_exit_host dh = { .exit = debug_exit, .ctx = m };
 	const struct rtc_cmos_host rh = { .now = fake_clock, .ctx = m };
 	const struct boot_timer_host th = { .booted = boot_timer_fired, .ctx = m };
+	const struct acpi_pm_host ph = { .sleep = acpi_sleep, .reset = acpi_reset, .ctx = m };
 
 	memset(m, 0, sizeof(*m));
 	m->now.tv_sec = CLOCK_START;
@@ -90,6 +106,7 @@ static void machine_init(struct machine *m)
 	debug_exit_init(&m->debug_exit, &dh);
 	rtc_cmos_init(&m->rtc, &rh);
 	boot_timer_init(&m->boot_timer, &th);
+	acpi_pm_init(&m->pm, &ph);
 	add(&m->pio, LAYOUT_COM1_PORT, 8, &uart8250_ops, &m->uart);
 	add(&m->pio, LAYOUT_I8042_DATA_PORT, 1, &i8042_data_ops, &m->i8042);
 	add(&m->pio, LAYOUT_I8042_CMD_PORT, 1, &i8042_cmd_ops, &m->i8042);
@@ -98,6 +115,23 @@ static void machine_init(struct machine *m)
 	add(&m->pio, LAYOUT_BOOT_TIMER_PORT, 1, &boot_timer_port_ops, &m->boot_timer);
 	add(&m->mmio, LAYOUT_BOOT_TIMER_MMIO, LAYOUT_BOOT_TIMER_LEN, &boot_timer_mmio_ops,
 	    &m->boot_timer);
+	add(&m->pio, LAYOUT_PM1A_EVT_PORT, ACPI_PM1_EVT_LEN, &acpi_pm1_evt_ops, &m->pm);
+	add(&m->pio, LAYOUT_PM1A_CNT_PORT, ACPI_PM1_CNT_LEN, &acpi_pm1_cnt_ops, &m->pm);
+	add(&m->pio, LAYOUT_RESET_PORT, 1, &acpi_reset_ops, &m->pm);
+}
+
+/* PM1 control always reads SCI_EN set and SLP_EN clear (write-only); RST_CPU reads 0. */
+static void check_acpi_pm(struct machine *m)
+{
+	uint16_t cnt = 0;
+	uint8_t rst = 0;
+
+	bus_access(&m->pio, LAYOUT_PM1A_CNT_PORT, &cnt, 2, false);
+	bus_access(&m->pio, LAYOUT_RESET_PORT, &rst, 1, false);
+	if (!(cnt & ACPI_PM1_CNT_SCI_EN) || (cnt & ACPI_PM1_CNT_SLP_EN))
+		fuzz_fail("acpi_pm: PM1 control lost SCI_EN or kept SLP_EN");
+	if (rst & ACPI_RST_CNT_RST_CPU)
+		fuzz_fail("acpi_pm: RST_CPU reads back");
 }
 
 /* Access widths: KVM gives 1, 2 or 4 for port I/O and up to 8 for MMIO;
@@ -169,6 +203,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			advance_clock(&m, op, &in);
 			break;
 		}
+		check_acpi_pm(&m);
 	}
 	return 0;
 }

@@ -12,6 +12,8 @@
 #define COM1 0x3f8
 #define I8042_CMD 0x64	     /* 0xfe here resets the machine: written only at the end */
 #define DEBUG_EXIT 0xf4	     /* vmm's debug-exit port (0xf4-0xf7): any write ends the run */
+#define PM1A_CNT 0x604	     /* vmm's ACPI PM1a control block (2 bytes): SLP_EN powers off */
+#define RESET_REG 0xcf9	     /* vmm's ACPI reset register: RST_CPU resets */
 #define MMIO_HOLE 0xc0000000ULL /* no RAM in [3 GiB, 4 GiB) */
 #define MMIO_HOLE_END 0xfec00000ULL /* stop below the IOAPIC and LAPIC */
 
@@ -28,7 +30,8 @@ static uint32_t rnd(void)
 
 static int is_exit_port(unsigned port)
 {
-	return port == I8042_CMD || (port >= DEBUG_EXIT && port < DEBUG_EXIT + 4);
+	return port == I8042_CMD || (port >= DEBUG_EXIT && port < DEBUG_EXIT + 4) ||
+	       port == PM1A_CNT || port == PM1A_CNT + 1 || port == RESET_REG;
 }
 
 /* Every port: byte, word and dword reads, random writes (except the exit triggers). */

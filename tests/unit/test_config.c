@@ -241,3 +241,33 @@ Test(config, fuzz_options_are_refused_outside_fuzz_and_checked)
 	cr_assert_str_eq(err_msg(), "--fuzz-mode: 'calm' is not near or wild");
 	cr_assert_eq(PARSE(&c, "fuzz"), -EINVAL, "fuzz needs a kernel too");
 }
+
+Test(config, cpus_and_no_acpi)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "--kernel", "bz"), 0, "%s", err_msg());
+	cr_assert_eq(c.cpus, 1, "one vCPU by default");
+	cr_assert_not(c.no_acpi, "ACPI by default");
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--cpus", "4"), 0, "%s", err_msg());
+	cr_assert_eq(c.cpus, 4);
+	cr_assert_eq(PARSE(&c, "-k", "bz", "-c", "255"), 0, "%s", err_msg());
+	cr_assert_eq(c.cpus, CONFIG_MAX_CPUS);
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--no-acpi"), 0, "%s", err_msg());
+	cr_assert(c.no_acpi);
+	cr_assert_eq(c.cpus, 1);
+}
+
+Test(config, bad_cpus)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--cpus", "0"), -EINVAL);
+	cr_assert(strstr(err_msg(), "--cpus"), "%s", err_msg());
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--cpus", "256"), -EINVAL);
+	cr_assert(strstr(err_msg(), "'256'"), "%s", err_msg());
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--cpus", "two"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--cpus", "-1"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--cpus", "2", "--no-acpi"), -EINVAL);
+	cr_assert(strstr(err_msg(), "--no-acpi"), "%s", err_msg());
+}

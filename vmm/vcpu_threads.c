@@ -1,0 +1,98 @@
+/* vcpu_threads.c: the other vCPUs' threads: each runs its vCPU until the VM ends, and the end reaches the boot CPU. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mmu/err.h"
+#include "vmm/exitcode.h"
+#include "vmm/kick.h"
+#include "vmm/machine.h"
+#include "vmm/stop.h"
+
+struct ap_start {
+	struct machine *m;
+	unsigned cpu;
+};
+
+/* The first end wins; the boot CPU's thread reports it (vmm/machine.c). */
+static void end_vm(struct machine *m, unsigned cpu, int status, const char *why)
+{
+	pthread_mutex_lock(&m->lock);
+	if (!m->ended) {
+		m->end_status = status;
+		m->end_why = why;
+		m->end_cpu = cpu;
+		__atomic_store_n(&m->ended, true, __ATOMIC_SEQ_CST);
+	}
+	pthread_mutex_unlock(&m->lock);
+	kick_thread(m->threads[0]);
+}
+
+/* Clear, then check, then run, as on the boot CPU: a kick after the check
+ * sets immediate_exit again and KVM_RUN returns at once. */
+static void run_ap(struct machine *m, unsigned cpu)
+{
+	struct vcpu *c = m->vcpus[cpu];
+	struct vm_exit e;
+	const char *why = "";
+	int status;
+
+	kick_attach(c);
+	for (;;) {
+		vcpu_clear_exit_request(c);
+		if (__atomic_load_n(&m->over, __ATOMIC_SEQ_CST))
+			return;
+		if (vcpu_run(c, &e) < 0) {
+			end_vm(m, cpu, VMM_EXIT_INTERNAL, "KVM_RUN failed");
+			return;
+		}
+		machine_count_exit(m, &e);
+		status = machine_handle_exit(m, &e, &why);
+		if (status != DISPATCH_CONTINUE) {
+			end_vm(m, cpu, status, why);
+			return;
+		}
+	}
+}
+
+static void *ap_thread(void *arg)
+{
+	struct ap_start *s = arg;
+
+	run_ap(s->m, s->cpu);
+	return NULL;
+}
+
+int machine_start_aps(struct machine *m)
+{
+	static struct ap_start starts[CONFIG_MAX_CPUS];
+	sigset_t old;
+	int r = 0;
+
+	/* Stop signals go to the boot CPU's thread only: new threads inherit the block. */
+	pthread_sigmask(SIG_BLOCK, NULL, &old);
+	stop_block_in_this_thread();
+	for (unsigned i = 1; r == 0 && i < m->ncpus; i++) {
+		starts[i] = (struct ap_start){ .m = m, .cpu = i };
+		r = pthread_create(&m->threads[i], NULL, ap_thread, &starts[i]);
+		if (r == 0)
+			m->aps_started = i;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r != 0)
+		return errf(-r, "pthread_create for vCPU %u: %s", m->aps_started + 1, strerror(r));
+	return 0;
+}
+
+void machine_stop_aps(struct machine *m)
+{
+	__atomic_store_n(&m->over, true, __ATOMIC_SEQ_CST);
+	for (unsigned i = 1; i <= m->aps_started; i++) {
+		vcpu_request_exit(m->vcpus[i]);
+		kick_thread(m->threads[i]);
+	}
+	for (unsigned i = 1; i <= m->aps_started; i++)
+		pthread_join(m->threads[i], NULL);
+	m->aps_started = 0;
+}
