@@ -20,6 +20,7 @@ struct acpi_hw {
 	uint16_t reset_port;	/* FADT RESET_REG, system I/O, 8 bit: 0xcf9 */
 	uint8_t reset_value;	/* FADT RESET_VALUE: 0x06 */
 	uint8_t s5_slp_typ;	/* SLP_TYP (3 bits) that the DSDT's \_S5 package gives for S5 */
+	uint8_t century;	/* FADT CENTURY: the RTC CMOS index of the century byte (0: none) */
 };
 
 /* Where acpi_build() put things (guest-physical addresses). */

@@ -17,6 +17,7 @@
 #define FADT_PM1_CNT_LEN 89
 #define FADT_P_LVL2_LAT 96
 #define FADT_P_LVL3_LAT 98
+#define FADT_CENTURY 108
 #define FADT_IAPC_BOOT_ARCH 109
 #define FADT_FLAGS 112
 #define FADT_RESET_REG 116
@@ -98,6 +99,7 @@ void acpi_fadt_write(uint8_t *t, const struct acpi_hw *hw, uint64_t facs,
 
 	acpi_put(t + FADT_P_LVL2_LAT, FADT_NO_C2_LATENCY, 2);
 	acpi_put(t + FADT_P_LVL3_LAT, FADT_NO_C3_LATENCY, 2);
+	t[FADT_CENTURY] = hw->century; /* Linux's rtc-cmos then reads the century from there */
 	acpi_put(t + FADT_IAPC_BOOT_ARCH,
 		 IAPC_LEGACY_DEVICES | IAPC_8042 | IAPC_VGA_NOT_PRESENT, 2);
 	acpi_put(t + FADT_FLAGS,

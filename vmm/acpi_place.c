@@ -2,6 +2,7 @@
 #include "vmm/acpi_place.h"
 
 #include "devices/acpi_pm.h"
+#include "devices/rtc_cmos.h"
 #include "loader/bootparams.h"
 #include "loader/pvh.h"
 #include "vmm/layout.h"
@@ -22,6 +23,7 @@ void acpi_place_hw(struct acpi_hw *hw, unsigned ncpus)
 		.reset_port = LAYOUT_RESET_PORT,
 		.reset_value = ACPI_RESET_VALUE,
 		.s5_slp_typ = LAYOUT_ACPI_S5_SLP_TYP,
+		.century = RTC_CENTURY,
 	};
 }
 

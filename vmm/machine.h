@@ -115,6 +115,9 @@ int machine_step(struct machine *m, struct vm_exit *e, const char **why);
 void machine_count_exit(struct machine *m, const struct vm_exit *e);
 int machine_handle_exit(struct machine *m, const struct vm_exit *e, const char **why);
 void machine_stop_aps(struct machine *m);
+/* At the end (vmm/machine_report.c): --timing's figures, --verbose's exit counts. */
+void machine_print_timing(struct machine *m);
+void machine_print_exit_counts(const struct machine *m);
 /* Console input: hand bytes to the UART, waiting while its FIFO is full. */
 void machine_console_input(struct machine *m, const uint8_t *buf, size_t n);
 /* Ask the run loop to stop (from another thread): machine_run() returns 0. */

@@ -1,4 +1,4 @@
-/* acpi_dump.c: writes the ACPI tables acpi_build() makes for N vCPUs to DIR/<signature>.dat, for iasl -d. */
+/* acpi_dump.c: writes the ACPI tables vmm builds for N vCPUs to DIR/<signature>.dat, for iasl -d. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -7,24 +7,12 @@
 
 #include "loader/acpi.h"
 #include "mmu/err.h"
+#include "vmm/acpi_place.h"
+#include "vmm/layout.h"
 
-/* Where and what: the tables in the BIOS area as vmm puts them (vmm/layout.h),
- * for the fixed hardware QEMU's PCs have. */
-#define DUMP_RAM 0x100000u
-#define DUMP_BASE 0xe0000u
-#define DUMP_LIMIT 0x100000u
-
-static const struct acpi_hw dump_hw = {
-	.lapic_addr = 0xfee00000,
-	.ioapic_addr = 0xfec00000,
-	.ioapic_id = 0,
-	.pm1a_evt_port = 0x600,
-	.pm1a_cnt_port = 0x604,
-	.sci_irq = 9,
-	.reset_port = 0xcf9,
-	.reset_value = 0x06,
-	.s5_slp_typ = 5,
-};
+/* The tables exactly as vmm builds them (vmm/acpi_place.c: its hardware, at
+ * LAYOUT_ACPI in the reserved BIOS area), in 1 MiB of RAM. */
+#define DUMP_RAM LAYOUT_ACPI_END
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -56,7 +44,7 @@ static int dump(const struct guest_mem *gm, const char *dir, uint64_t gpa, int r
 
 int main(int argc, char **argv)
 {
-	struct acpi_hw hw = dump_hw;
+	struct acpi_hw hw;
 	struct acpi_tables t;
 	struct guest_mem gm = { .size = DUMP_RAM };
 	int r = 0;
@@ -65,11 +53,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: acpi-dump DIR NCPUS\n");
 		return 2;
 	}
-	hw.ncpus = (unsigned)strtoul(argv[2], NULL, 0);
+	acpi_place_hw(&hw, (unsigned)strtoul(argv[2], NULL, 0));
 	gm.hva = calloc(1, DUMP_RAM);
 	if (!gm.hva)
 		return 1;
-	if (acpi_build(&gm, DUMP_BASE, DUMP_LIMIT, &hw, &t) < 0) {
+	if (acpi_build(&gm, LAYOUT_ACPI, LAYOUT_ACPI_END, &hw, &t) < 0) {
 		fprintf(stderr, "acpi-dump: %s\n", err_msg());
 		free(gm.hva);
 		return 1;

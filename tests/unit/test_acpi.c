@@ -28,6 +28,7 @@ static const struct acpi_hw pc = {
 	.reset_port = 0xcf9,
 	.reset_value = 0x06,
 	.s5_slp_typ = 5,
+	.century = 0x32,
 };
 
 static void setup(void)
@@ -190,6 +191,7 @@ Test(acpi, fadt_fields)
 	check_gas(f + 116, 8, 0xcf9);
 	cr_assert_eq(f[128], 0x06, "RESET_VALUE");
 	cr_assert_eq(f[131], 5, "minor version");
+	cr_assert_eq(f[108], 0x32, "CENTURY: the CMOS century byte");
 	/* IAPC_BOOT_ARCH (Table 5.11): LEGACY_DEVICES | 8042 | VGA Not Present. */
 	cr_assert_eq(le(f + 109, 2), 0x7);
 	/* Flags (Table 5.10): WBINVD, PWR_BUTTON, SLP_BUTTON, RESET_REG_SUP;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "devices/acpi_pm.h"
+#include "devices/rtc_cmos.h"
 #include "fixtures.h"
 #include "loader/memmap.h"
 #include "loader/pvh.h"
@@ -42,6 +43,7 @@ Test(acpi_place, hardware_matches_the_layout_and_devices)
 	cr_assert_eq(hw.reset_value & ACPI_RST_CNT_RST_CPU, ACPI_RST_CNT_RST_CPU,
 		     "the FADT's reset value resets");
 	cr_assert_eq(hw.s5_slp_typ, LAYOUT_ACPI_S5_SLP_TYP);
+	cr_assert_eq(hw.century, RTC_CENTURY, "the RTC model's century byte");
 	cr_assert_eq(hw.lapic_addr, 0xfee00000ULL);
 	cr_assert_eq(hw.ioapic_addr, 0xfec00000ULL);
 }
