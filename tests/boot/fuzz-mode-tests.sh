@@ -49,7 +49,8 @@ classes=$(field "$work/near.jsonl" outcome | sort -u | tr '\n' ' ')
 check fuzz-several-outcome-classes $? "classes: $classes"
 field "$work/near.jsonl" outcome | grep -qx marker
 check fuzz-a-run-reaches-userspace $? "classes: $classes"
-grep -q "runs in .* signatures" "$work/near.err" && grep -q "^outcome " "$work/near.err"
+grep -q "runs in .* signatures" "$work/near.err" && grep -q "^outcome " "$work/near.err" &&
+    grep -q "^vmm fuzz: 1 vCPU, ACPI tables$" "$work/near.err"
 check fuzz-summary-table $? "$(head -n 3 "$work/near.err")"
 [ "$(ls "$work/near.out"/*.state 2>/dev/null | wc -l)" -eq "$(field "$work/near.jsonl" repro | grep -c .)" ] &&
     [ "$(ls "$work/near.out"/*.state | wc -l)" -ge 2 ]

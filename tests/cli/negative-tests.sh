@@ -81,6 +81,19 @@ rc=$?
 [ "$rc" -eq 1 ] && grep -q 'violation interrupts-enabled' "$work/err"
 check violation-refused $? "exit $rc: $(cat "$work/err")"
 
+# vCPUs: the range, --no-acpi's one vCPU, and fuzz mode's one vCPU; the dump says the count.
+expect_error cpus-zero "--cpus: 0 vCPUs" --kernel "$KERNEL" --cpus 0
+expect_error cpus-too-many "--cpus: '256'" --kernel "$KERNEL" --cpus 256
+expect_error cpus-without-acpi "--cpus 2 needs ACPI" --kernel "$KERNEL" --cpus 2 --no-acpi
+"$VMM" fuzz --kernel "$KERNEL" --cpus 2 --runs 1 --out "$work/fz" </dev/null >/dev/null 2>"$work/err"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "fuzz mode runs one vCPU" "$work/err"
+check fuzz-refuses-cpus-2 $? "exit $rc: $(cat "$work/err")"
+"$VMM" --kernel "$KERNEL" --cpus 4 --dump-entry-state </dev/null >"$work/out" 2>"$work/err"
+rc=$?
+[ "$rc" -eq 0 ] && [ "$(head -n 1 "$work/out")" = "# vcpus 4: this is vCPU 0's entry state; vCPUs 1-3 wait for INIT/SIPI" ]
+check dump-names-vcpus $? "exit $rc: $(head -n 1 "$work/out")"
+
 "$VMM" --help >"$work/out" 2>&1
 check help-exits-0 $? "--help failed"
 "$VMM" --version | grep -q '^vmm '
