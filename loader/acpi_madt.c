@@ -38,8 +38,6 @@
  * an override Linux also assumes active low); as in QEMU, the override says
  * it reaches the I/O APIC active high, as KVM_IRQ_LINE raises it.
  */
-#define MADT_PIT_IRQ 0
-#define MADT_PIT_GSI 2
 #define MADT_ISO_COUNT 2
 /* Local APIC NMI (§5.2.12.7): UID 0xff means every processor; a PC wires
  * NMI to LINT1 (LINT0 is ExtINT), flags conforming. */
@@ -108,7 +106,7 @@ void acpi_madt_write(uint8_t *t, const struct acpi_hw *hw)
 	for (unsigned i = 0; i < hw->ncpus; i++)
 		e = put_lapic(e, (uint8_t)i, (uint8_t)i);
 	e = put_ioapic(e, hw);
-	e = put_iso(e, MADT_PIT_IRQ, MADT_PIT_GSI, MADT_INTI_CONFORMS);
+	e = put_iso(e, ACPI_PC_PIT_IRQ, ACPI_PC_PIT_GSI, MADT_INTI_CONFORMS);
 	e = put_iso(e, (uint8_t)hw->sci_irq, hw->sci_irq, MADT_INTI_LEVEL_HIGH);
 	put_lapic_nmi(e);
 	acpi_checksum(t, len, ACPI_HDR_CHECKSUM);

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "loader/acpi.h"
 #include "mmu/err.h"
 #include "vmm/cpu_model.h"
 #include "vmm/layout.h"
@@ -180,8 +181,9 @@ int vm_route_pc_irqs(struct vm *vm)
 			add_route(&r.t, irq, irq < 8 ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE,
 				  irq % 8);
 	for (uint32_t gsi = 0; gsi < IOAPIC_PINS; gsi++)
-		if (gsi != PIC_CASCADE_IRQ)
-			add_route(&r.t, gsi, KVM_IRQCHIP_IOAPIC, gsi == 0 ? PIC_CASCADE_IRQ : gsi);
+		if (gsi != ACPI_PC_PIT_GSI) /* pin 2 is the PIT's (GSI 0) */
+			add_route(&r.t, gsi, KVM_IRQCHIP_IOAPIC,
+				  gsi == ACPI_PC_PIT_IRQ ? ACPI_PC_PIT_GSI : gsi);
 	if (ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, &r.t) < 0)
 		return sys_fail("KVM_SET_GSI_ROUTING");
 	return 0;
