@@ -58,11 +58,15 @@ check poweroff-exits-0 $? "exit status $rc, stderr: $(tail -n 3 "$work/poweroff.
 [ "$rc" -eq 0 ] || show poweroff
 
 # 2. 2 vCPUs, `reboot -f` without reboot=k: the FADT's reset register (0xcf9), status 0.
-boot reboot 'guest.cmd="cat /sys/devices/system/cpu/online; ls /sys/firmware/acpi/tables/APIC"' --cpus 2 -v
+#    With --timing=json: KVM's counters of both vCPUs are read at the end, under the filter.
+boot reboot 'guest.cmd="cat /sys/devices/system/cpu/online; ls /sys/firmware/acpi/tables/APIC"' --cpus 2 -v \
+    --timing=json
 has reboot "^0-1$" && has reboot "^/sys/firmware/acpi/tables/APIC$"
 check two-cpus-online $? "$(grep -E '^[0-9-]+$|APIC' "$work/reboot.txt" | tr '\n' ' ')"
 [ "$rc" -eq 0 ] && grep -q "^vmm: guest reset through the ACPI reset register" "$work/reboot.err"
 check acpi-reset-exits-0 $? "exit status $rc, stderr: $(tail -n 3 "$work/reboot.err" | tr '\n' ' ')"
+grep -qE '^\{"vmm_timing":1,.*"kvm_stats":\{[^}]*"exits":[1-9]' "$work/reboot.err"
+check timing-json-with-2-vcpus $? "$(grep -E '^\{' "$work/reboot.err" | head -c 300)"
 [ "$rc" -eq 0 ] || show reboot
 
 # 3. A panic on CPU 1 with reboot=t: that CPU triple-faults; the VM ends with status 3 and
