@@ -464,5 +464,9 @@ int config_parse(int argc, char **argv, struct config *cfg)
 	if (cfg->no_acpi && cfg->cpus > 1)
 		return errf(-EINVAL, "--cpus %u needs ACPI (the MADT lists the vCPUs): drop --no-acpi",
 			    cfg->cpus);
+	/* The fuzz mode's reset puts back one vCPU's state. */
+	if (cfg->action == CONFIG_FUZZ && cfg->cpus > 1)
+		return errf(-EINVAL, "--cpus %u: fuzz mode runs one vCPU (the entry state is the boot CPU's)",
+			    cfg->cpus);
 	return 0;
 }

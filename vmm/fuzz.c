@@ -485,9 +485,6 @@ int fuzz_main(const struct config *cfg, struct timing *timeline)
 	uint64_t t0 = timing_now();
 	int r = make_dirs(cfg);
 
-	if (r == 0 && cfg->cpus > 1)
-		r = errf(-EINVAL, "--cpus %u: fuzz mode runs one vCPU (the entry state is the boot CPU's)",
-			 cfg->cpus);
 	if (r < 0) {
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
 		return VMM_EXIT_USAGE;

@@ -363,9 +363,34 @@ unsigned vcpu_read_stats(struct vcpu *c, struct timing_counter *out, unsigned ma
 	return n;
 }
 
-int vcpu_stats_fd(const struct vcpu *c)
+/* [*lo, *hi] spans the descriptors fd(c[i]) that are not -1; both -1 if none. */
+static void fd_span(struct vcpu *const *c, unsigned n, int (*fd)(const struct vcpu *),
+		    int *lo, int *hi)
+{
+	*lo = *hi = -1;
+	for (unsigned i = 0; i < n; i++) {
+		int f = fd(c[i]);
+
+		if (f < 0)
+			continue;
+		*lo = *lo < 0 || f < *lo ? f : *lo;
+		*hi = f > *hi ? f : *hi;
+	}
+}
+
+static int stats_fd(const struct vcpu *c)
 {
 	return c->stats_desc ? c->stats_fd : -1;
+}
+
+static int run_fd(const struct vcpu *c)
+{
+	return c->fd;
+}
+
+void vcpu_stats_fds(struct vcpu *const *c, unsigned n, int *lo, int *hi)
+{
+	fd_span(c, n, stats_fd, lo, hi);
 }
 
 int vm_check_vcpus(struct vm *vm, unsigned n)
@@ -598,12 +623,9 @@ void vcpu_dump(struct vcpu *c, FILE *f)
 unsigned vcpu_run_ioctls(struct vcpu *const *c, unsigned n, struct sandbox_ioctl *out,
 			 unsigned max)
 {
-	int lo = c[0]->fd, hi = c[0]->fd;
+	int lo, hi;
 
-	for (unsigned i = 1; i < n; i++) {
-		lo = c[i]->fd < lo ? c[i]->fd : lo;
-		hi = c[i]->fd > hi ? c[i]->fd : hi;
-	}
+	fd_span(c, n, run_fd, &lo, &hi);
 	const struct sandbox_ioctl list[] = {
 		{ lo, hi, KVM_RUN },				/* the run loops */
 		{ c[0]->vm->vm_fd, c[0]->vm->vm_fd, KVM_IRQ_LINE }, /* device interrupts */

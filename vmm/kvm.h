@@ -73,8 +73,9 @@ void vcpu_open_stats(struct vcpu *c);
  * where the kernel has no binary statistics. */
 unsigned vcpu_read_stats(struct vcpu *c, struct timing_counter *out, unsigned max,
 			 const char **missing);
-/* The statistics descriptor the run loop reads with pread(), or -1. */
-int vcpu_stats_fd(const struct vcpu *c);
+/* The range of statistics descriptors of vCPUs c[0..n) that the end of the
+ * run reads with pread() (they are opened one after another); -1, -1 if none. */
+void vcpu_stats_fds(struct vcpu *const *c, unsigned n, int *lo, int *hi);
 
 /* Fuzz mode: every block of vCPU and VM state (registers, sregs, FPU, XSAVE,
  * XCRs, MSRs, LAPIC, events, debug registers, mp_state, PIC, IOAPIC, PIT). */

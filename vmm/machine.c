@@ -205,11 +205,17 @@ static uint64_t write_all(const uint8_t *buf, size_t len)
 	return calls;
 }
 
+/* Write the batch now; out_lock held. */
+static void flush_locked(struct machine *m)
+{
+	flush_timer_disarm(&m->flush);
+	console_out_flush(&m->out, write_all);
+}
+
 static void flush_output(struct machine *m)
 {
 	pthread_mutex_lock(&m->out_lock);
-	flush_timer_disarm(&m->flush);
-	console_out_flush(&m->out, write_all);
+	flush_locked(m);
 	pthread_mutex_unlock(&m->out_lock);
 }
 
@@ -225,10 +231,8 @@ static void poll_output(struct machine *m)
 		now = timing_now();
 		if (m->flush.created && now >= m->out.deadline_ns)
 			m->flush.armed = false;
-		if (!m->flush.created || console_out_due(&m->out, now)) {
-			flush_timer_disarm(&m->flush);
-			console_out_flush(&m->out, write_all);
-		}
+		if (!m->flush.created || console_out_due(&m->out, now))
+			flush_locked(m);
 	}
 	pthread_mutex_unlock(&m->out_lock);
 }
@@ -416,16 +420,10 @@ int machine_sandbox(struct machine *m)
 {
 	struct sandbox_ioctl ioctls[8];
 	unsigned n = vcpu_run_ioctls(m->vcpus, m->ncpus, ioctls, 8);
-	int lo = -1, hi = -1;
+	int lo, hi;
 
-	for (unsigned i = 0; i < m->ncpus; i++) {
-		int fd = vcpu_stats_fd(m->vcpus[i]);
-
-		if (fd >= 0 && (lo < 0 || fd < lo))
-			lo = fd;
-		hi = fd > hi ? fd : hi;
-	}
-	return sandbox_install(ioctls, n, lo, lo < 0 ? -1 : hi);
+	vcpu_stats_fds(m->vcpus, m->ncpus, &lo, &hi);
+	return sandbox_install(ioctls, n, lo, hi);
 }
 
 int machine_load_state(struct machine *m)

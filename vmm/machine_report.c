@@ -79,12 +79,10 @@ static void read_kvm_counters(struct machine *m, struct timing *t)
 
 			while (k < t->nkvm && strcmp(t->kvm[k].name, more[i].name))
 				k++;
-			if (k == t->nkvm && t->nkvm < TIMING_MAX_COUNTERS)
-				t->kvm[t->nkvm++] = (struct timing_counter){ .value = 0 };
-			if (k < t->nkvm && !t->kvm[k].name[0])
-				memcpy(t->kvm[k].name, more[i].name, sizeof(more[i].name));
 			if (k < t->nkvm)
 				t->kvm[k].value += more[i].value;
+			else if (t->nkvm < TIMING_MAX_COUNTERS) /* zero on vCPU 0 */
+				t->kvm[t->nkvm++] = more[i];
 		}
 	}
 }

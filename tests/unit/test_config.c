@@ -270,4 +270,9 @@ Test(config, bad_cpus)
 	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--cpus", "-1"), -EINVAL);
 	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--cpus", "2", "--no-acpi"), -EINVAL);
 	cr_assert(strstr(err_msg(), "--no-acpi"), "%s", err_msg());
+	cr_assert_eq(parse(&c, (const char *const[]){ "vmm", "fuzz", "--kernel", "bz", "--cpus", "2", NULL }),
+		     -EINVAL);
+	cr_assert(strstr(err_msg(), "fuzz mode runs one vCPU"), "%s", err_msg());
+	cr_assert_eq(parse(&c, (const char *const[]){ "vmm", "fuzz", "--kernel", "bz", "--cpus", "1", NULL }),
+		     0, "%s", err_msg());
 }
