@@ -5,7 +5,7 @@
 #include <stdbool.h>
 
 #include "devices/bus.h"
-#include "vmm/kvm.h"
+#include "vmm/kvm/kvm.h"
 
 #define DISPATCH_CONTINUE (-1)
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "vmm/fuzz_mutate.h"
-#include "vmm/kvm.h"
+#include "vmm/kvm/kvm.h"
 
 enum fuzz_outcome_class {
 	OUT_BOOT_DONE,	    /* Firecracker's boot timer (port 0x3f0 or MMIO 0xd0000000) */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "mmu/err.h"
-#include "vmm/kvm.h"
+#include "vmm/kvm/kvm.h"
 
 /* Thread-local in the executable (local-exec TLS): safe to read in a handler. */
 static __thread struct vcpu *volatile self;

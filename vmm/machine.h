@@ -18,7 +18,7 @@
 #include "vmm/console_out.h"
 #include "vmm/flush_timer.h"
 #include "vmm/dispatch.h"
-#include "vmm/kvm.h"
+#include "vmm/kvm/kvm.h"
 #include "vmm/load.h"
 #include "vmm/panic_watch.h"
 #include "vmm/text_watch.h"

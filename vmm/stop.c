@@ -4,7 +4,7 @@
 #include <signal.h>
 #include <stddef.h>
 
-#include "vmm/kvm.h"
+#include "vmm/kvm/kvm.h"
 
 #define KICK_SIGNAL SIGUSR1
 

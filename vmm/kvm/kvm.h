@@ -1,6 +1,6 @@
-/* kvm.h: the VMM's only interface to KVM; callers never see <linux/kvm.h> or kvm_run. */
-#ifndef VMM_KVM_H
-#define VMM_KVM_H
+/* kvm.h: the VMM's only interface to KVM (vmm/kvm/); callers never see <linux/kvm.h>, kvm_run or the handles inside. */
+#ifndef VMM_KVM_KVM_H
+#define VMM_KVM_KVM_H
 
 #include <stdbool.h>
 #include <stdint.h>

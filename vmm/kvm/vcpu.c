@@ -1,6 +1,6 @@
 /* kvm.c: every KVM ioctl of the VMM: VM and vCPU creation, state loading, KVM_RUN and its decoding. */
 #define _GNU_SOURCE /* strerrorname_np() */
-#include "vmm/kvm.h"
+#include "vmm/kvm/kvm.h"
 
 #include <errno.h>
 #include <fcntl.h>
