@@ -1,0 +1,30 @@
+/* kvm_private.h: the KVM handles behind vmm/kvm/kvm.h, shared by the files of vmm/kvm/ only. */
+#ifndef VMM_KVM_PRIVATE_H
+#define VMM_KVM_PRIVATE_H
+
+#include <linux/kvm.h>
+#include <stddef.h>
+
+#include "vmm/kvm/kvm.h"
+
+struct vm {
+	int kvm_fd, vm_fd;
+};
+
+struct vcpu {
+	struct vm *vm;
+	unsigned index; /* KVM's vcpu id, also the APIC ID; 0 is the boot CPU */
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+	/* KVM's binary statistics (api.rst, KVM_GET_STATS_FD), read at the end. */
+	int stats_fd;
+	struct kvm_stats_header stats_hdr;
+	uint8_t *stats_desc; /* num_desc descriptors, each followed by its name */
+	const char *stats_missing;
+};
+
+/* -errno with err_msg() naming the call, the error and its symbolic name. */
+int kvm_sys_fail(const char *what);
+
+#endif

@@ -1,0 +1,205 @@
+/* snapshot.c: fuzz mode's save, restore and compare of every block of VM and vCPU state. (split from vmm/kvm.c: git log --follow vmm/kvm/vcpu.c) */
+#define _GNU_SOURCE /* strerrorname_np() */
+#include "vmm/kvm/kvm_private.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "mmu/err.h"
+
+#define SNAP_MAX_MSRS 512
+#define APIC_TMCCT 0x390   /* timer current count: runs on its own (SDM Vol. 3A §11.5.4) */
+#define MSR_IA32_TSC 0x10  /* the TSC runs on: left out of the comparison */
+/* Hyper-V TLFS: HV_X64_MSR_VP_RUNTIME and HV_X64_MSR_TIME_REF_COUNT count 100 ns
+ * units by themselves (KVM lists them even for a guest that never enabled Hyper-V). */
+#define MSR_HV_VP_RUNTIME 0x40000010
+#define MSR_HV_TIME_REF_COUNT 0x40000020
+#define PIC_MASTER 0       /* KVM_GET_IRQCHIP chip ids (api.rst) */
+#define PIC_SLAVE 1
+#define IOAPIC 2
+
+struct vm_snapshot {
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct kvm_fpu fpu;
+	struct kvm_xsave xsave;
+	struct kvm_xcrs xcrs;
+	struct kvm_lapic_state lapic;
+	struct kvm_vcpu_events events;
+	struct kvm_debugregs debugregs;
+	struct kvm_mp_state mp;
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e[SNAP_MAX_MSRS];
+	} msrs;
+	struct kvm_irqchip chip[3];
+	struct kvm_pit_state2 pit;
+};
+
+/* The MSRs KVM lists that it both reads and takes back (some are read-only). */
+static int snapshot_msr_list(struct vcpu *c, struct vm_snapshot *s)
+{
+	struct {
+		struct kvm_msr_list hdr;
+		uint32_t idx[SNAP_MAX_MSRS];
+	} list = { .hdr.nmsrs = SNAP_MAX_MSRS };
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} one = { .hdr.nmsrs = 1 };
+
+	if (ioctl(c->vm->kvm_fd, KVM_GET_MSR_INDEX_LIST, &list) < 0)
+		return kvm_sys_fail("KVM_GET_MSR_INDEX_LIST");
+	s->msrs.hdr.nmsrs = 0;
+	for (uint32_t i = 0; i < list.hdr.nmsrs && i < SNAP_MAX_MSRS; i++) {
+		one.e = (struct kvm_msr_entry){ .index = list.idx[i] };
+		if (ioctl(c->fd, KVM_GET_MSRS, &one) != 1 || ioctl(c->fd, KVM_SET_MSRS, &one) != 1)
+			continue;
+		s->msrs.e[s->msrs.hdr.nmsrs++] = one.e;
+	}
+	return 0;
+}
+
+struct state_block {
+	const char *name;
+	unsigned long get, set;
+	size_t off, size;
+	bool vm; /* a VM ioctl (else vCPU) */
+};
+
+#define BLOCK(n, g, st, field, isvm) { n, g, st, offsetof(struct vm_snapshot, field), \
+				       sizeof(((struct vm_snapshot *)0)->field), isvm }
+/* Put back in this order (as QEMU's kvm_arch_put_registers): sregs before the
+ * LAPIC (APIC base), MSRs after sregs (EFER), events and mp_state last. */
+static const struct state_block blocks[] = {
+	BLOCK("sregs", KVM_GET_SREGS, KVM_SET_SREGS, sregs, false),
+	BLOCK("regs", KVM_GET_REGS, KVM_SET_REGS, regs, false),
+	BLOCK("fpu", KVM_GET_FPU, KVM_SET_FPU, fpu, false),
+	BLOCK("xsave", KVM_GET_XSAVE, KVM_SET_XSAVE, xsave, false),
+	BLOCK("xcrs", KVM_GET_XCRS, KVM_SET_XCRS, xcrs, false),
+	BLOCK("msrs", KVM_GET_MSRS, KVM_SET_MSRS, msrs, false),
+	BLOCK("lapic", KVM_GET_LAPIC, KVM_SET_LAPIC, lapic, false),
+	BLOCK("vcpu_events", KVM_GET_VCPU_EVENTS, KVM_SET_VCPU_EVENTS, events, false),
+	BLOCK("debugregs", KVM_GET_DEBUGREGS, KVM_SET_DEBUGREGS, debugregs, false),
+	BLOCK("mp_state", KVM_GET_MP_STATE, KVM_SET_MP_STATE, mp, false),
+	BLOCK("pic_master", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[PIC_MASTER], true),
+	BLOCK("pic_slave", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[PIC_SLAVE], true),
+	BLOCK("ioapic", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[IOAPIC], true),
+	BLOCK("pit", KVM_GET_PIT2, KVM_SET_PIT2, pit, true),
+};
+#define NBLOCKS (sizeof(blocks) / sizeof(blocks[0]))
+
+static int block_io(struct vcpu *c, const struct state_block *b, void *p, bool set)
+{
+	int fd = b->vm ? c->vm->vm_fd : c->fd;
+	int r = ioctl(fd, set ? b->set : b->get, p);
+
+	/* KVM_GET/SET_MSRS return how many they did: all of them, or it failed. */
+	if (b->get == KVM_GET_MSRS && r >= 0 && (uint32_t)r != ((struct kvm_msrs *)p)->nmsrs)
+		return errf(-EINVAL, "%s msrs: %d of %u", set ? "KVM_SET_MSRS" : "KVM_GET_MSRS",
+			    r, ((struct kvm_msrs *)p)->nmsrs);
+	if (r < 0)
+		return errf(-errno, "%s %s: %s", set ? "set" : "get", b->name, strerror(errno));
+	return 0;
+}
+
+/* A block read back into `p` (set up with the fields the ioctl needs first). */
+static int read_block(struct vcpu *c, const struct vm_snapshot *ref, unsigned i, void *p)
+{
+	const struct state_block *b = &blocks[i];
+
+	memcpy(p, (const uint8_t *)ref + b->off, b->size); /* chip_id, nmsrs and indices */
+	if (b->get == KVM_GET_MSRS)
+		for (uint32_t k = 0; k < ref->msrs.hdr.nmsrs; k++)
+			((struct kvm_msrs *)p)->entries[k].data = 0;
+	return block_io(c, b, p, false);
+}
+
+int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out)
+{
+	struct vm_snapshot *s = calloc(1, sizeof(*s));
+	int r;
+
+	if (!s)
+		return errf(-ENOMEM, "out of memory");
+	s->chip[PIC_MASTER].chip_id = PIC_MASTER;
+	s->chip[PIC_SLAVE].chip_id = PIC_SLAVE;
+	s->chip[IOAPIC].chip_id = IOAPIC;
+	r = snapshot_msr_list(c, s);
+	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++)
+		r = block_io(c, &blocks[i], (uint8_t *)s + blocks[i].off, false);
+	if (r < 0) {
+		free(s);
+		return r;
+	}
+	/* Events: say which fields are given, so all of them are put back. */
+	s->events.flags |= KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SIPI_VECTOR;
+	*out = s;
+	return 0;
+}
+
+int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s)
+{
+	static struct vm_snapshot scratch; /* the ioctls may write back into their argument */
+	int r = 0;
+
+	memcpy(&scratch, s, sizeof(scratch));
+	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++)
+		r = block_io(c, &blocks[i], (uint8_t *)&scratch + blocks[i].off, true);
+	return r;
+}
+
+/* Fields that run on by themselves whatever the guest did: left out of the comparison. */
+static void mask_running_fields(unsigned i, struct vm_snapshot *s)
+{
+	if (!strcmp(blocks[i].name, "lapic"))
+		memset(&s->lapic.regs[APIC_TMCCT], 0, 4);
+	if (!strcmp(blocks[i].name, "pit"))
+		for (unsigned ch = 0; ch < 3; ch++)
+			s->pit.channels[ch].count_load_time = 0;
+	if (!strcmp(blocks[i].name, "msrs"))
+		for (uint32_t k = 0; k < s->msrs.hdr.nmsrs; k++)
+			if (s->msrs.e[k].index == MSR_IA32_TSC ||
+			    s->msrs.e[k].index == MSR_HV_VP_RUNTIME ||
+			    s->msrs.e[k].index == MSR_HV_TIME_REF_COUNT)
+				s->msrs.e[k].data = 0;
+}
+
+/* The first MSR that differs, as ":0xINDEX". */
+static size_t name_msr_diff(const struct vm_snapshot *a, const struct vm_snapshot *b, char *out,
+			    size_t len)
+{
+	for (uint32_t k = 0; k < a->msrs.hdr.nmsrs && len > 12; k++)
+		if (a->msrs.e[k].data != b->msrs.e[k].data)
+			return (size_t)snprintf(out, len, ":0x%x", a->msrs.e[k].index);
+	return 0;
+}
+
+unsigned vm_snapshot_compare(struct vcpu *c, const struct vm_snapshot *ref, char *diff, size_t len)
+{
+	static struct vm_snapshot now, want;
+	unsigned bad = 0;
+	size_t used = 0;
+
+	if (len)
+		diff[0] = '\0';
+	memcpy(&want, ref, sizeof(want));
+	for (unsigned i = 0; i < NBLOCKS; i++) {
+		const struct state_block *b = &blocks[i];
+		bool same = read_block(c, ref, i, (uint8_t *)&now + b->off) == 0;
+
+		if (b->get == KVM_GET_VCPU_EVENTS) /* flags are an input of SET, not state */
+			now.events.flags = want.events.flags;
+		mask_running_fields(i, &now);
+		mask_running_fields(i, &want);
+		same = same && !memcmp((uint8_t *)&now + b->off, (uint8_t *)&want + b->off, b->size);
+		if (!same && used + strlen(b->name) + 2 < len)
+			used += (size_t)snprintf(diff + used, len - used, "%s%s", bad ? "," : "", b->name);
+		if (!same && b->get == KVM_GET_MSRS)
+			used += name_msr_diff(&now, &want, diff + used, len - used);
+		bad += !same;
+	}
+	return bad;
+}

@@ -1,0 +1,199 @@
+/* vm.c: the KVM VM: /dev/kvm, the VM and its memory slots, IRQ lines and routing, vCPU limits, the dirty log. (split from vmm/kvm.c: git log --follow vmm/kvm/vcpu.c) */
+#define _GNU_SOURCE /* strerrorname_np() */
+#include "vmm/kvm/kvm_private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "loader/acpi.h"
+#include "mmu/err.h"
+#include "vmm/layout.h"
+
+#define KVM_API_EXPECTED 12	  /* KVM_GET_API_VERSION, Documentation/virt/kvm/api.rst */
+
+int kvm_sys_fail(const char *what)
+{
+	int e = errno;
+	const char *name = strerrorname_np(e);
+
+	return errf(-e, "%s: %s (%s)", what, strerror(e), name ? name : "?");
+}
+
+static int open_kvm(struct vm *vm)
+{
+	int version;
+
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0) {
+		int e = errno;
+
+		return errf(-e, "cannot open /dev/kvm: %s (%s)", strerror(e),
+			    e == EACCES ? "add yourself to the kvm group" :
+			    "no KVM here: run vmm through scripts/with-kvm");
+	}
+	version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (version != KVM_API_EXPECTED)
+		return errf(-ENOTSUP, "KVM API version %d, need %d", version,
+			    KVM_API_EXPECTED);
+	return 0;
+}
+
+static int map_region(struct vm *vm, uint32_t slot, gpa_t gpa, uint64_t size,
+		      void *hva)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = slot,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+	};
+
+	if (size && ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+		return kvm_sys_fail("KVM_SET_USER_MEMORY_REGION");
+	return 0;
+}
+
+static int setup_vm(struct vm *vm, const struct guest_mem *gm, struct timing *t)
+{
+	uint64_t ident = LAYOUT_KVM_IDENTITY_MAP;
+	struct kvm_pit_config pit = { .flags = 0 };
+	int r;
+
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0)
+		return kvm_sys_fail("KVM_CREATE_VM");
+	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, LAYOUT_KVM_TSS) < 0)
+		return kvm_sys_fail("KVM_SET_TSS_ADDR");
+	if (ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &ident) < 0)
+		return kvm_sys_fail("KVM_SET_IDENTITY_MAP_ADDR");
+	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
+		return kvm_sys_fail("KVM_CREATE_IRQCHIP");
+	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
+		return kvm_sys_fail("KVM_CREATE_PIT2");
+	timing_mark(t, TIMING_VM_CREATED, timing_now());
+	r = map_region(vm, 0, 0, gm_low_size(gm), gm->hva);
+	if (r == 0)
+		r = map_region(vm, 1, GM_HIGH_BASE, gm_high_size(gm),
+			       gm->hva + gm_low_size(gm));
+	timing_mark(t, TIMING_RAM_REGISTERED, timing_now());
+	return r;
+}
+
+int vm_create(struct vm **out, const struct guest_mem *gm, struct timing *t)
+{
+	struct vm *vm = calloc(1, sizeof(*vm));
+	int r;
+
+	if (!vm)
+		return errf(-ENOMEM, "out of memory");
+	vm->vm_fd = -1;
+	r = open_kvm(vm);
+	if (r == 0)
+		r = setup_vm(vm, gm, t);
+	if (r < 0) {
+		vm_destroy(vm);
+		return r;
+	}
+	*out = vm;
+	return 0;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	free(vm);
+}
+
+int vm_irq_line(struct vm *vm, unsigned irq, bool level)
+{
+	struct kvm_irq_level l = { .irq = irq, .level = level };
+
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &l) < 0)
+		return kvm_sys_fail("KVM_IRQ_LINE");
+	return 0;
+}
+
+/* The in-kernel irqchip (api.rst, KVM_CREATE_IRQCHIP): two cascaded 8259s
+ * (ISA IRQs 0-15, IRQ 2 the cascade) and a 24-pin IOAPIC. */
+#define PIC_IRQS 16
+#define PIC_CASCADE_IRQ 2
+#define IOAPIC_PINS 24
+
+static void add_route(struct kvm_irq_routing *t, uint32_t gsi, uint32_t chip, uint32_t pin)
+{
+	t->entries[t->nr++] = (struct kvm_irq_routing_entry){
+		.gsi = gsi, .type = KVM_IRQ_ROUTING_IRQCHIP,
+		.u.irqchip = { .irqchip = chip, .pin = pin },
+	};
+}
+
+/* The PC's wiring, which the MADT's interrupt source override announces: the
+ * PIT's IRQ 0 reaches IOAPIC pin 2, every other ISA IRQ the pin of its number
+ * (KVM's default routing sends GSI 0 to pin 0). Both PICs keep IRQs 0-15. */
+int vm_route_pc_irqs(struct vm *vm)
+{
+	struct {
+		struct kvm_irq_routing t;
+		struct kvm_irq_routing_entry e[PIC_IRQS + IOAPIC_PINS];
+	} r = { .t.nr = 0 };
+
+	for (uint32_t irq = 0; irq < PIC_IRQS; irq++)
+		if (irq != PIC_CASCADE_IRQ)
+			add_route(&r.t, irq, irq < 8 ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE,
+				  irq % 8);
+	for (uint32_t gsi = 0; gsi < IOAPIC_PINS; gsi++)
+		if (gsi != ACPI_PC_PIT_GSI) /* pin 2 is the PIT's (GSI 0) */
+			add_route(&r.t, gsi, KVM_IRQCHIP_IOAPIC,
+				  gsi == ACPI_PC_PIT_IRQ ? ACPI_PC_PIT_GSI : gsi);
+	if (ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, &r.t) < 0)
+		return kvm_sys_fail("KVM_SET_GSI_ROUTING");
+	return 0;
+}
+
+int vm_check_vcpus(struct vm *vm, unsigned n)
+{
+	/* api.rst: KVM_CAP_MAX_VCPUS, or KVM_CAP_NR_VCPUS where it is missing, else 4. */
+	int max = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+
+	if (max <= 0)
+		max = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
+	if (max <= 0)
+		max = 4;
+	if (n > (unsigned)max)
+		return errf(-EINVAL, "--cpus %u: this host's KVM runs at most %d vCPUs per VM", n, max);
+	return 0;
+}
+
+int vm_dirty_log_start(struct vm *vm, const struct guest_mem *gm)
+{
+	struct kvm_userspace_memory_region r[2] = {
+		{ .slot = 0, .flags = KVM_MEM_LOG_DIRTY_PAGES, .memory_size = gm_low_size(gm),
+		  .userspace_addr = (uintptr_t)gm->hva },
+		{ .slot = 1, .flags = KVM_MEM_LOG_DIRTY_PAGES, .guest_phys_addr = GM_HIGH_BASE,
+		  .memory_size = gm_high_size(gm),
+		  .userspace_addr = (uintptr_t)(gm->hva + gm_low_size(gm)) },
+	};
+
+	for (unsigned i = 0; i < 2; i++)
+		if (r[i].memory_size && ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r[i]) < 0)
+			return kvm_sys_fail("KVM_SET_USER_MEMORY_REGION (dirty log)");
+	return 0;
+}
+
+int vm_dirty_log_get(struct vm *vm, unsigned slot, uint64_t *bitmap)
+{
+	struct kvm_dirty_log d = { .slot = slot, .dirty_bitmap = bitmap };
+
+	if (ioctl(vm->vm_fd, KVM_GET_DIRTY_LOG, &d) < 0)
+		return kvm_sys_fail("KVM_GET_DIRTY_LOG");
+	return 0;
+}
