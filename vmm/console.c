@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "mmu/err.h"
-#include "vmm/stop.h"
+#include "vmm/machine/stop.h"
 
 static struct termios saved_tio;
 static volatile sig_atomic_t tio_saved;
@@ -27,7 +27,7 @@ static void enter_raw_mode(void)
 	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tio) < 0)
 		return;
 	tio_saved = 1;
-	/* SIGTERM/SIGHUP/SIGINT end the run through vmm/stop.c; main restores. */
+	/* SIGTERM/SIGHUP/SIGINT end the run through vmm/machine/stop.c; main restores. */
 	atexit(console_restore);
 	raw = saved_tio;
 	cfmakeraw(&raw);

@@ -2,7 +2,7 @@
 #ifndef VMM_CONSOLE_H
 #define VMM_CONSOLE_H
 
-#include "vmm/machine.h"
+#include "vmm/machine/machine.h"
 
 /* Escape: Ctrl-A then 'x' quits; Ctrl-A Ctrl-A sends one Ctrl-A (as kvmtool/QEMU). */
 #define CONSOLE_ESCAPE 0x01

@@ -11,7 +11,7 @@
  * byte to stdout at once costs one write() per exit; instead bytes collect
  * here and go out when the oldest has waited CONSOLE_OUT_DELAY_NS, when
  * CONSOLE_OUT_HIGH bytes are waiting, or when the run ends. The run loop
- * arms a one-shot timer at the deadline (vmm/flush_timer.c), so KVM_RUN
+ * arms a one-shot timer at the deadline (vmm/machine/flush_timer.c), so KVM_RUN
  * returns then even while the guest idles in HLT, and an interactive echo
  * shows within CONSOLE_OUT_DELAY_NS.
  */

@@ -19,9 +19,9 @@
 #include "vmm/exitcode.h"
 #include "vmm/fuzz_outcome.h"
 #include "vmm/layout.h"
-#include "vmm/machine.h"
+#include "vmm/machine/machine.h"
 #include "vmm/state.h"
-#include "vmm/stop.h"
+#include "vmm/machine/stop.h"
 
 /* A replay's --timeout is the run limit plus this: a fresh process also loads the kernel. */
 #define REPLAY_SLACK_MS 1000

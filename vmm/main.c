@@ -14,7 +14,7 @@
 #include "vmm/exitcode.h"
 #include "vmm/file.h"
 #include "vmm/fuzz.h"
-#include "vmm/machine.h"
+#include "vmm/machine/machine.h"
 #include "vmm/sandbox.h"
 #include "vmm/state.h"
 #include "vmm/timing.h"

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "vmm/dispatch.h"
+#include "vmm/machine/dispatch.h"
 #include "vmm/exitcode.h"
 
 struct fake {

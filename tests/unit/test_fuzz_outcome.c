@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm/dispatch.h"
+#include "vmm/machine/dispatch.h"
 #include "vmm/exitcode.h"
 #include "vmm/fuzz_outcome.h"
 #include "vmm/timing.h"

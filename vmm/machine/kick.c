@@ -1,5 +1,5 @@
 /* kick.c: the vCPU kick signal: per-thread target, handler sets immediate_exit. */
-#include "vmm/kick.h"
+#include "vmm/machine/kick.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -1,5 +1,5 @@
 /* dispatch.c: VM-exit classification and bus dispatch, the run loop's pure core. */
-#include "vmm/dispatch.h"
+#include "vmm/machine/dispatch.h"
 
 #include "vmm/exitcode.h"
 

@@ -6,16 +6,16 @@
 
 #include "mmu/err.h"
 #include "vmm/exitcode.h"
-#include "vmm/kick.h"
-#include "vmm/machine.h"
-#include "vmm/stop.h"
+#include "vmm/machine/kick.h"
+#include "vmm/machine/machine.h"
+#include "vmm/machine/stop.h"
 
 struct ap_start {
 	struct machine *m;
 	unsigned cpu;
 };
 
-/* The first end wins; the boot CPU's thread reports it (vmm/machine.c). */
+/* The first end wins; the boot CPU's thread reports it (vmm/machine/machine.c). */
 static void end_vm(struct machine *m, unsigned cpu, int status, const char *why)
 {
 	pthread_mutex_lock(&m->lock);

@@ -1,10 +1,10 @@
-/* machine_report.c: the figures at the end of a run: VM exits by kind and port, KVM's counters over every vCPU, host cost. */
+/* report.c: the figures at the end of a run: VM exits by kind and port, KVM's counters over every vCPU, host cost. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 
-#include "vmm/machine.h"
+#include "vmm/machine/machine.h"
 
 static const char *const exit_names[] = {
 	[EXIT_IO] = "io", [EXIT_MMIO] = "mmio", [EXIT_INTR] = "intr",

@@ -1,6 +1,6 @@
 /* machine.c: wiring of RAM, devices and KVM, and the vCPU run loop. */
 #define _GNU_SOURCE /* sigabbrev_np() */
-#include "vmm/machine.h"
+#include "vmm/machine/machine.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -20,7 +20,7 @@
 #include "vmm/payload_cache.h"
 #include "vmm/sandbox.h"
 #include "vmm/state.h"
-#include "vmm/stop.h"
+#include "vmm/machine/stop.h"
 
 /* Guest RAM starts on a 2 MiB boundary and asks for transparent huge pages, so
  * that KVM can map it with 2 MiB pages (one nested page fault per 2 MiB, not

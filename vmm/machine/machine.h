@@ -16,8 +16,8 @@
 #include "loader/acpi.h"
 #include "vmm/config.h"
 #include "vmm/console_out.h"
-#include "vmm/flush_timer.h"
-#include "vmm/dispatch.h"
+#include "vmm/machine/flush_timer.h"
+#include "vmm/machine/dispatch.h"
 #include "vmm/kvm/kvm.h"
 #include "vmm/load.h"
 #include "vmm/panic_watch.h"
@@ -109,13 +109,13 @@ void machine_reset_devices(struct machine *m);
  * VMM_EXIT_* status as machine_run() ends with; -EINTR when a stop signal
  * is pending (nothing run), -EIO when KVM_RUN failed (err_msg() says why). */
 int machine_step(struct machine *m, struct vm_exit *e, const char **why);
-/* For the vCPU threads (vmm/vcpu_threads.c): count an exit; handle it under
+/* For the vCPU threads (vmm/machine/vcpu_threads.c): count an exit; handle it under
  * the lock (DISPATCH_CONTINUE or the VM's end status); stop every other
  * vCPU thread and wait for it (idempotent; from the boot CPU's thread). */
 void machine_count_exit(struct machine *m, const struct vm_exit *e);
 int machine_handle_exit(struct machine *m, const struct vm_exit *e, const char **why);
 void machine_stop_aps(struct machine *m);
-/* At the end (vmm/machine_report.c): --timing's figures, --verbose's exit counts. */
+/* At the end (vmm/machine/report.c): --timing's figures, --verbose's exit counts. */
 void machine_print_timing(struct machine *m);
 void machine_print_exit_counts(const struct machine *m);
 /* Console input: hand bytes to the UART, waiting while its FIFO is full. */

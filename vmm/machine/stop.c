@@ -1,5 +1,5 @@
 /* stop.c: signal handlers that end the run: they record why and set kvm_run->immediate_exit. */
-#include "vmm/stop.h"
+#include "vmm/machine/stop.h"
 
 #include <signal.h>
 #include <stddef.h>

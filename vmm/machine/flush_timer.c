@@ -1,6 +1,6 @@
 /* flush_timer.c: a one-shot timer that makes the vCPU's KVM_RUN return when batched console output is due. */
 #define _GNU_SOURCE /* gettid() */
-#include "vmm/flush_timer.h"
+#include "vmm/machine/flush_timer.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "mmu/err.h"
-#include "vmm/kick.h"
+#include "vmm/machine/kick.h"
 
 int flush_timer_init(struct flush_timer *t, struct vcpu *c)
 {
