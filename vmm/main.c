@@ -1,6 +1,7 @@
 /* main.c: vmm's entry point: options -> machine -> run -> exit status; the only place that exits. */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,11 +11,12 @@
 
 #include "mmu/err.h"
 #include "vmm/config.h"
-#include "vmm/console.h"
+#include "vmm/console/input.h"
 #include "vmm/exitcode.h"
 #include "vmm/file.h"
 #include "vmm/fuzz.h"
 #include "vmm/machine/machine.h"
+#include "vmm/machine/stop.h"
 #include "vmm/sandbox.h"
 #include "vmm/state.h"
 #include "vmm/timing.h"
@@ -75,12 +77,26 @@ static int check_violations(const struct machine *m, const struct config *cfg)
 	return -EINVAL;
 }
 
+/* The console's input thread, with the stop signals blocked: they go to the vCPU thread. */
+static int start_console(struct machine *m)
+{
+	struct console_sink sink = machine_console_sink(m);
+	sigset_t old;
+	int r;
+
+	pthread_sigmask(SIG_BLOCK, NULL, &old);
+	stop_block_in_this_thread();
+	r = console_start(&sink);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
 static int start(struct machine *m)
 {
 	int r = machine_start(m);
 
 	if (r == 0)
-		r = console_start(m);
+		r = start_console(m);
 	if (r < 0) {
 		fprintf(stderr, "vmm: %s\n", err_msg());
 		return VMM_EXIT_HOST;

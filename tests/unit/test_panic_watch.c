@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "vmm/panic_watch.h"
+#include "vmm/console/panic_watch.h"
 
 static bool feed(const char *s)
 {

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "vmm/text_watch.h"
+#include "vmm/console/text_watch.h"
 
 static unsigned count(const char *text, const char *stream)
 {

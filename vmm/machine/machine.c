@@ -548,14 +548,32 @@ int machine_run(struct machine *m)
 	return report(m, status, why, 0);
 }
 
-void machine_console_input(struct machine *m, const uint8_t *buf, size_t n)
+/* The console's sink: typed bytes wait for room in the UART's FIFO. */
+static void console_input(void *ctx, const uint8_t *buf, size_t n)
 {
+	struct machine *m = ctx;
+
 	pthread_mutex_lock(&m->lock);
 	for (size_t i = 0; i < n && !m->quit_requested; i++) {
 		while (!uart8250_receive(&m->uart, buf[i]) && !m->quit_requested)
 			pthread_cond_wait(&m->rx_space, &m->lock);
 	}
 	pthread_mutex_unlock(&m->lock);
+}
+
+static void console_quit(void *ctx)
+{
+	machine_request_quit(ctx);
+}
+
+static bool console_quitting(void *ctx)
+{
+	return ((struct machine *)ctx)->quit_requested;
+}
+
+struct console_sink machine_console_sink(struct machine *m)
+{
+	return (struct console_sink){ console_input, console_quit, console_quitting, m };
 }
 
 void machine_request_quit(struct machine *m)

@@ -15,13 +15,14 @@
 #include "mmu/guest_mem.h"
 #include "loader/acpi.h"
 #include "vmm/config.h"
-#include "vmm/console_out.h"
+#include "vmm/console/input.h"
+#include "vmm/console/output.h"
 #include "vmm/machine/flush_timer.h"
 #include "vmm/machine/dispatch.h"
 #include "vmm/kvm/kvm.h"
 #include "vmm/load.h"
-#include "vmm/panic_watch.h"
-#include "vmm/text_watch.h"
+#include "vmm/console/panic_watch.h"
+#include "vmm/console/text_watch.h"
 #include "vmm/timing.h"
 
 #define MACHINE_MAX_VIOLATIONS 32
@@ -118,8 +119,8 @@ void machine_stop_aps(struct machine *m);
 /* At the end (vmm/machine/report.c): --timing's figures, --verbose's exit counts. */
 void machine_print_timing(struct machine *m);
 void machine_print_exit_counts(const struct machine *m);
-/* Console input: hand bytes to the UART, waiting while its FIFO is full. */
-void machine_console_input(struct machine *m, const uint8_t *buf, size_t n);
+/* Where the console's input thread hands typed bytes and Ctrl-A x. */
+struct console_sink machine_console_sink(struct machine *m);
 /* Ask the run loop to stop (from another thread): machine_run() returns 0. */
 void machine_request_quit(struct machine *m);
 

@@ -1,5 +1,5 @@
 /* text_watch.c: streaming Knuth-Morris-Pratt matcher for the --timing-marker text. */
-#include "vmm/text_watch.h"
+#include "vmm/console/text_watch.h"
 
 #include <string.h>
 

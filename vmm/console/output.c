@@ -1,5 +1,5 @@
-/* console_out.c: guest serial output batched across exits: the buffer and when it is due. */
-#include "vmm/console_out.h"
+/* output.c: guest serial output batched across exits: the buffer and when it is due. */
+#include "vmm/console/output.h"
 
 void console_out_flush(struct console_out *o, console_sink *sink)
 {

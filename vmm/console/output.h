@@ -1,6 +1,6 @@
-/* console_out.h: guest serial output batched across exits: the buffer and when it is due. */
-#ifndef VMM_CONSOLE_OUT_H
-#define VMM_CONSOLE_OUT_H
+/* output.h: guest serial output batched across exits: the buffer and when it is due. */
+#ifndef VMM_CONSOLE_OUTPUT_H
+#define VMM_CONSOLE_OUTPUT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,8 @@
-/* console.c: stdin -> UART thread, terminal raw mode and its restoration. */
-#include "vmm/console.h"
+/* input.c: stdin -> guest thread, terminal raw mode and its restoration. */
+#include "vmm/console/input.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,9 @@
 #include <unistd.h>
 
 #include "mmu/err.h"
-#include "vmm/machine/stop.h"
 
 static struct termios saved_tio;
+static struct console_sink sink;
 static volatile sig_atomic_t tio_saved;
 
 void console_restore(void)
@@ -27,7 +28,7 @@ static void enter_raw_mode(void)
 	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tio) < 0)
 		return;
 	tio_saved = 1;
-	/* SIGTERM/SIGHUP/SIGINT end the run through vmm/machine/stop.c; main restores. */
+	/* SIGTERM/SIGHUP/SIGINT end the run (vmm/machine/stop.c); main restores. */
 	atexit(console_restore);
 	raw = saved_tio;
 	cfmakeraw(&raw);
@@ -35,8 +36,7 @@ static void enter_raw_mode(void)
 }
 
 /* Filter the escape sequence; returns the bytes left in buf. */
-static size_t filter_escape(struct machine *m, uint8_t *buf, size_t n,
-			    bool *escaped)
+static size_t filter_escape(uint8_t *buf, size_t n, bool *escaped)
 {
 	size_t out = 0;
 
@@ -44,7 +44,7 @@ static size_t filter_escape(struct machine *m, uint8_t *buf, size_t n,
 		if (*escaped) {
 			*escaped = false;
 			if (buf[i] == 'x') {
-				machine_request_quit(m);
+				sink.quit(sink.ctx);
 				return out;
 			}
 			if (buf[i] != CONSOLE_ESCAPE)
@@ -60,7 +60,7 @@ static size_t filter_escape(struct machine *m, uint8_t *buf, size_t n,
 
 static void *input_thread(void *arg)
 {
-	struct machine *m = arg;
+	(void)arg;
 	bool escaped = false, tty = tio_saved;
 	uint8_t buf[64];
 	ssize_t n;
@@ -72,25 +72,21 @@ static void *input_thread(void *arg)
 		if (n <= 0)
 			return NULL; /* EOF or error: the guest just gets no more input */
 		if (tty)
-			n = (ssize_t)filter_escape(m, buf, (size_t)n, &escaped);
-		machine_console_input(m, buf, (size_t)n);
-		if (m->quit_requested)
+			n = (ssize_t)filter_escape(buf, (size_t)n, &escaped);
+		sink.input(sink.ctx, buf, (size_t)n);
+		if (sink.quitting(sink.ctx))
 			return NULL;
 	}
 }
 
-int console_start(struct machine *m)
+int console_start(const struct console_sink *s)
 {
 	pthread_t t;
-	sigset_t old;
 	int r;
 
+	sink = *s;
 	enter_raw_mode();
-	/* Stop signals go to the vCPU thread only: the new thread inherits the block. */
-	pthread_sigmask(SIG_BLOCK, NULL, &old);
-	stop_block_in_this_thread();
-	r = pthread_create(&t, NULL, input_thread, m);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	r = pthread_create(&t, NULL, input_thread, NULL);
 	if (r != 0)
 		return errf(-r, "pthread_create: %s", strerror(r));
 	pthread_detach(t);

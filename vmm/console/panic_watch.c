@@ -1,5 +1,5 @@
 /* panic_watch.c: constant-memory matcher of the kernel's panic banner in a byte stream. */
-#include "vmm/panic_watch.h"
+#include "vmm/console/panic_watch.h"
 
 void panic_watch_feed(struct panic_watch *w, uint8_t c)
 {

@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "vmm/console_out.h"
+#include "vmm/console/output.h"
 
 static uint8_t sunk[3 * CONSOLE_OUT_SIZE];
 static size_t nsunk;
