@@ -14,7 +14,7 @@
 #include "vmm/console/input.h"
 #include "vmm/exitcode.h"
 #include "vmm/file.h"
-#include "vmm/fuzz.h"
+#include "vmm/fuzz/fuzz.h"
 #include "vmm/machine/machine.h"
 #include "vmm/machine/stop.h"
 #include "vmm/sandbox.h"

@@ -11,7 +11,7 @@
 #include "mmu/bits.h"
 #include "mmu/err.h"
 #include "tests/unit/fixtures.h"
-#include "vmm/fuzz_mutate.h"
+#include "vmm/fuzz/mutate.h"
 #include "vmm/validate.h"
 
 #define SEED 0x5eedULL

@@ -5,7 +5,7 @@
 
 #include "vmm/machine/dispatch.h"
 #include "vmm/exitcode.h"
-#include "vmm/fuzz_outcome.h"
+#include "vmm/fuzz/outcome.h"
 #include "vmm/timing.h"
 
 static struct vm_exit e;

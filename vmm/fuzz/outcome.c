@@ -1,5 +1,5 @@
-/* fuzz_outcome.c: how a fuzz run ended (class, detail, signature), its JSON line and the summary. */
-#include "vmm/fuzz_outcome.h"
+/* outcome.c: how a fuzz run ended (class, detail, signature), its JSON line and the summary. */
+#include "vmm/fuzz/outcome.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

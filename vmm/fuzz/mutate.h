@@ -1,4 +1,4 @@
-/* fuzz_mutate.h: the fuzz mode's mutator: a deterministic entry state per (seed, run index). */
+/* mutate.h: the fuzz mode's mutator: a deterministic entry state per (seed, run index). */
 #ifndef VMM_FUZZ_MUTATE_H
 #define VMM_FUZZ_MUTATE_H
 

@@ -1,6 +1,6 @@
 /* fuzz.c: `vmm fuzz`: many mutated entry states in one VM, reset between runs, classified. */
 #define _GNU_SOURCE
-#include "vmm/fuzz.h"
+#include "vmm/fuzz/fuzz.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -17,7 +17,7 @@
 #include "mmu/err.h"
 #include "mmu/mem_snapshot.h"
 #include "vmm/exitcode.h"
-#include "vmm/fuzz_outcome.h"
+#include "vmm/fuzz/outcome.h"
 #include "vmm/layout.h"
 #include "vmm/machine/machine.h"
 #include "vmm/state.h"

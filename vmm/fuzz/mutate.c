@@ -1,5 +1,5 @@
-/* fuzz_mutate.c: the fuzz mode's mutator: boundary values in the fields of a valid entry state, one PRNG stream per run. */
-#include "vmm/fuzz_mutate.h"
+/* mutate.c: the fuzz mode's mutator: boundary values in the fields of a valid entry state, one PRNG stream per run. */
+#include "vmm/fuzz/mutate.h"
 
 #include <asm/bootparam.h>
 #include <stdarg.h>

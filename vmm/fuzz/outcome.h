@@ -1,4 +1,4 @@
-/* fuzz_outcome.h: how a fuzz run ended (class, detail, signature), its JSON line and the summary. */
+/* outcome.h: how a fuzz run ended (class, detail, signature), its JSON line and the summary. */
 #ifndef VMM_FUZZ_OUTCOME_H
 #define VMM_FUZZ_OUTCOME_H
 
@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "vmm/fuzz_mutate.h"
+#include "vmm/fuzz/mutate.h"
 #include "vmm/kvm/kvm.h"
 
 enum fuzz_outcome_class {
