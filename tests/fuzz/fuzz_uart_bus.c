@@ -1,16 +1,10 @@
-/* fuzz_uart_bus.c: libFuzzer target: guest port/MMIO accesses through the bus to vmm's devices (machine.c add_devices()), and host input to the UART. */
+/* fuzz_uart_bus.c: libFuzzer target: guest port/MMIO accesses through the bus to vmm's devices (vmm/machine/board.c, the machine's own wiring), and host input to the UART. */
 #include <errno.h>
 #include <string.h>
 
-#include "devices/acpi_pm.h"
-#include "devices/boot_timer.h"
-#include "devices/bus.h"
-#include "devices/debug_exit.h"
-#include "devices/i8042.h"
-#include "devices/rtc_cmos.h"
-#include "devices/uart8250.h"
 #include "tests/fuzz/fuzz_util.h"
 #include "vmm/layout.h"
+#include "vmm/machine/board.h"
 
 /* 2026-01-01 00:00:00 UTC: the fake host clock's start, so runs repeat. */
 #define CLOCK_START 1767225600LL
@@ -18,12 +12,7 @@
 
 struct machine {
 	struct bus pio, mmio;
-	struct uart8250 uart;
-	struct i8042 i8042;
-	struct debug_exit debug_exit;
-	struct rtc_cmos rtc;
-	struct boot_timer boot_timer;
-	struct acpi_pm pm;
+	struct board board;
 	bool irq;	    /* the UART's interrupt line as last reported */
 	struct timespec now; /* the host clock the RTC reads */
 };
@@ -81,43 +70,23 @@ static void fake_clock(void *ctx, struct timespec *ts)
 	*ts = m->now;
 }
 
-static void add(struct bus *b, uint64_t base, uint64_t len, const struct bus_ops *ops, void *dev)
-{
-	if (bus_add(b, base, len, ops, dev) != 0)
-		fuzz_fail("bus_add: vmm's device layout was refused");
-}
-
-/* The devices and ranges of vmm/machine.c add_devices(), with a fake clock. */
+/* vmm's devices wired as the machine wires them (with ACPI), with a fake clock. */
 static void machine_init(struct machine *m)
 {
-	const struct uart8250_host uh = { .tx = uart_tx, .set_irq = uart_irq, .ctx = m };
-	const struct i8042_host kh = { .reset = i8042_reset, .ctx = m };
-	const struct debug_exit_host dh = { .exit = debug_exit, .ctx = m };
-	const struct rtc_cmos_host rh = { .now = fake_clock, .ctx = m };
-	const struct boot_timer_host th = { .booted = boot_timer_fired, .ctx = m };
-	const struct acpi_pm_host ph = { .sleep = acpi_sleep, .reset = acpi_reset, .ctx = m };
+	const struct board_host h = {
+		.uart = { .tx = uart_tx, .set_irq = uart_irq, .ctx = m },
+		.i8042 = { .reset = i8042_reset, .ctx = m },
+		.debug_exit = { .exit = debug_exit, .ctx = m },
+		.rtc = { .now = fake_clock, .ctx = m },
+		.boot_timer = { .booted = boot_timer_fired, .ctx = m },
+		.pm = { .sleep = acpi_sleep, .reset = acpi_reset, .ctx = m },
+	};
 
 	memset(m, 0, sizeof(*m));
 	m->now.tv_sec = CLOCK_START;
-	bus_init(&m->pio);
-	bus_init(&m->mmio);
-	uart8250_init(&m->uart, &uh);
-	i8042_init(&m->i8042, &kh);
-	debug_exit_init(&m->debug_exit, &dh);
-	rtc_cmos_init(&m->rtc, &rh);
-	boot_timer_init(&m->boot_timer, &th);
-	acpi_pm_init(&m->pm, &ph);
-	add(&m->pio, LAYOUT_COM1_PORT, 8, &uart8250_ops, &m->uart);
-	add(&m->pio, LAYOUT_I8042_DATA_PORT, 1, &i8042_data_ops, &m->i8042);
-	add(&m->pio, LAYOUT_I8042_CMD_PORT, 1, &i8042_cmd_ops, &m->i8042);
-	add(&m->pio, LAYOUT_DEBUG_EXIT_PORT, LAYOUT_DEBUG_EXIT_LEN, &debug_exit_ops, &m->debug_exit);
-	add(&m->pio, LAYOUT_RTC_PORT, LAYOUT_RTC_LEN, &rtc_cmos_ops, &m->rtc);
-	add(&m->pio, LAYOUT_BOOT_TIMER_PORT, 1, &boot_timer_port_ops, &m->boot_timer);
-	add(&m->mmio, LAYOUT_BOOT_TIMER_MMIO, LAYOUT_BOOT_TIMER_LEN, &boot_timer_mmio_ops,
-	    &m->boot_timer);
-	add(&m->pio, LAYOUT_PM1A_EVT_PORT, ACPI_PM1_EVT_LEN, &acpi_pm1_evt_ops, &m->pm);
-	add(&m->pio, LAYOUT_PM1A_CNT_PORT, ACPI_PM1_CNT_LEN, &acpi_pm1_cnt_ops, &m->pm);
-	add(&m->pio, LAYOUT_RESET_PORT, 1, &acpi_reset_ops, &m->pm);
+	board_reset(&m->board, &h);
+	if (board_wire(&m->board, &m->pio, &m->mmio, true) != 0)
+		fuzz_fail("board_wire: vmm's device layout was refused");
 }
 
 /* PM1 control always reads SCI_EN set and SLP_EN clear (write-only); RST_CPU reads 0. */
@@ -161,9 +130,9 @@ static void bus_op(struct machine *m, uint8_t op, struct fuzz_in *in)
 static void receive(struct machine *m, struct fuzz_in *in)
 {
 	uint8_t c = (uint8_t)fuzz_take(in, 1);
-	bool can = uart8250_can_receive(&m->uart);
+	bool can = uart8250_can_receive(&m->board.uart);
 
-	if (uart8250_receive(&m->uart, c) != can)
+	if (uart8250_receive(&m->board.uart, c) != can)
 		fuzz_fail("uart8250: receive() disagrees with can_receive()");
 }
 

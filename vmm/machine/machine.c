@@ -315,67 +315,27 @@ static void wall_clock(void *ctx, struct timespec *ts)
 /* Every device in its power-on state (also the fuzz mode's reset between runs). */
 void machine_reset_devices(struct machine *m)
 {
-	const struct uart8250_host uh = { .tx = uart_tx, .set_irq = uart_irq, .ctx = m };
-	const struct i8042_host kh = { .reset = i8042_reset, .ctx = m };
-	const struct debug_exit_host dh = { .exit = debug_exit, .ctx = m };
-	const struct rtc_cmos_host rh = { .now = wall_clock };
-	const struct boot_timer_host th = { .booted = boot_timer_fired, .ctx = m };
-	const struct acpi_pm_host ph = { .sleep = acpi_sleep, .reset = acpi_reset, .ctx = m };
+	const struct board_host h = {
+		.uart = { .tx = uart_tx, .set_irq = uart_irq, .ctx = m },
+		.i8042 = { .reset = i8042_reset, .ctx = m },
+		.debug_exit = { .exit = debug_exit, .ctx = m },
+		.rtc = { .now = wall_clock },
+		.boot_timer = { .booted = boot_timer_fired, .ctx = m },
+		.pm = { .sleep = acpi_sleep, .reset = acpi_reset, .ctx = m },
+	};
 
 	m->io.device_status = DISPATCH_CONTINUE;
 	m->io.device_why = NULL;
-	uart8250_init(&m->uart, &uh);
-	i8042_init(&m->i8042, &kh);
-	debug_exit_init(&m->debug_exit, &dh);
-	rtc_cmos_init(&m->rtc, &rh);
-	boot_timer_init(&m->boot_timer, &th);
-	acpi_pm_init(&m->pm, &ph);
+	board_reset(&m->board, &h);
 	memset(&m->panic, 0, sizeof(m->panic));
 	if (m->watch_marker)
 		text_watch_init(&m->marker, m->marker_text);
 }
 
-/* The fixed hardware the FADT describes (vmm/acpi_place.c). */
-static int add_acpi_devices(struct machine *m)
-{
-	int r = bus_add(&m->io.pio, LAYOUT_PM1A_EVT_PORT, ACPI_PM1_EVT_LEN, &acpi_pm1_evt_ops, &m->pm);
-
-	if (r == 0)
-		r = bus_add(&m->io.pio, LAYOUT_PM1A_CNT_PORT, ACPI_PM1_CNT_LEN, &acpi_pm1_cnt_ops,
-			    &m->pm);
-	if (r == 0)
-		r = bus_add(&m->io.pio, LAYOUT_RESET_PORT, 1, &acpi_reset_ops, &m->pm);
-	return r;
-}
-
 static int add_devices(struct machine *m)
 {
-	int r;
-
-	bus_init(&m->io.pio);
-	bus_init(&m->io.mmio);
 	machine_reset_devices(m);
-	r = bus_add(&m->io.pio, LAYOUT_COM1_PORT, 8, &uart8250_ops, &m->uart);
-	if (r == 0)
-		r = bus_add(&m->io.pio, LAYOUT_I8042_DATA_PORT, 1,
-			    &i8042_data_ops, &m->i8042);
-	if (r == 0)
-		r = bus_add(&m->io.pio, LAYOUT_I8042_CMD_PORT, 1,
-			    &i8042_cmd_ops, &m->i8042);
-	if (r == 0)
-		r = bus_add(&m->io.pio, LAYOUT_DEBUG_EXIT_PORT, LAYOUT_DEBUG_EXIT_LEN,
-			    &debug_exit_ops, &m->debug_exit);
-	if (r == 0)
-		r = bus_add(&m->io.pio, LAYOUT_RTC_PORT, LAYOUT_RTC_LEN, &rtc_cmos_ops, &m->rtc);
-	if (r == 0)
-		r = bus_add(&m->io.pio, LAYOUT_BOOT_TIMER_PORT, 1, &boot_timer_port_ops,
-			    &m->boot_timer);
-	if (r == 0)
-		r = bus_add(&m->io.mmio, LAYOUT_BOOT_TIMER_MMIO, LAYOUT_BOOT_TIMER_LEN,
-			    &boot_timer_mmio_ops, &m->boot_timer);
-	if (r == 0 && m->acpi)
-		r = add_acpi_devices(m);
-	return r;
+	return board_wire(&m->board, &m->io.pio, &m->io.mmio, m->acpi);
 }
 
 int machine_start(struct machine *m)
@@ -440,7 +400,7 @@ int machine_handle_exit(struct machine *m, const struct vm_exit *e, const char *
 
 	pthread_mutex_lock(&m->lock);
 	status = dispatch_exit(&m->io, e, why);
-	if (uart8250_can_receive(&m->uart))
+	if (uart8250_can_receive(&m->board.uart))
 		pthread_cond_broadcast(&m->rx_space);
 	pthread_mutex_unlock(&m->lock);
 	return status;
@@ -555,7 +515,7 @@ static void console_input(void *ctx, const uint8_t *buf, size_t n)
 
 	pthread_mutex_lock(&m->lock);
 	for (size_t i = 0; i < n && !m->quit_requested; i++) {
-		while (!uart8250_receive(&m->uart, buf[i]) && !m->quit_requested)
+		while (!uart8250_receive(&m->board.uart, buf[i]) && !m->quit_requested)
 			pthread_cond_wait(&m->rx_space, &m->lock);
 	}
 	pthread_mutex_unlock(&m->lock);

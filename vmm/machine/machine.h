@@ -6,15 +6,10 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "devices/acpi_pm.h"
-#include "devices/boot_timer.h"
-#include "devices/debug_exit.h"
-#include "devices/i8042.h"
-#include "devices/rtc_cmos.h"
-#include "devices/uart8250.h"
 #include "mmu/guest_mem.h"
 #include "loader/acpi.h"
 #include "vmm/config.h"
+#include "vmm/machine/board.h"
 #include "vmm/console/input.h"
 #include "vmm/console/output.h"
 #include "vmm/machine/flush_timer.h"
@@ -36,12 +31,7 @@ struct machine {
 	char violations[MACHINE_MAX_VIOLATIONS][320];
 	unsigned nviolations;
 	struct dispatch io;
-	struct uart8250 uart;
-	struct i8042 i8042;
-	struct debug_exit debug_exit;
-	struct rtc_cmos rtc;
-	struct boot_timer boot_timer;
-	struct acpi_pm pm;	/* with ACPI: PM1 registers and the reset register */
+	struct board board;	/* the devices on io's buses */
 	bool acpi;		/* tables written (not --no-acpi) */
 	struct acpi_tables acpi_tables;
 	/* --timing: the timeline (owned by main), its format, the marker. */
