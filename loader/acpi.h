@@ -7,7 +7,7 @@
 #include "mmu/guest_mem.h"
 
 #define ACPI_MAX_CPUS 255 /* xAPIC IDs 0..254; 0xff is the broadcast ID */
-/* The PC's wiring the MADT announces (and vmm/kvm.c routes): the PIT's ISA
+/* The PC's wiring the MADT announces (and vmm/kvm/vm.c routes): the PIT's ISA
  * IRQ 0 reaches I/O APIC input 2 (GSI 2), pin 0 being the 8259's ExtINT. */
 #define ACPI_PC_PIT_IRQ 0
 #define ACPI_PC_PIT_GSI 2

@@ -61,7 +61,7 @@ sees_cpus() {
 #    guest `reboot -f` (i8042 reset) ends vmm with status 0.
 #    The same boot carries --timing=json: on Debian's kernel every phase is stamped in order,
 #    the marker is the boot-done signal, and the console output (kernel messages, not quiet)
-#    went out in batches (vmm/console_out.c): every byte, in fewer write()s than half the bytes.
+#    went out in batches (vmm/console/output.c): every byte, in fewer write()s than half the bytes.
 boot reboot "guest.action=reboot" --timing=json --timing-marker "VMM-GUEST: userspace reached"
 has reboot "VMM-GUEST: userspace reached" && [ "$rc" -eq 0 ]
 check userspace-marker $? "exit status $rc, marker $(grep -c 'userspace reached' "$work/reboot.txt")"

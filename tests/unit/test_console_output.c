@@ -1,4 +1,4 @@
-/* test_console_out.c: console output batches across bytes and is written when due, whole and in order. */
+/* test_console_output.c: console output batches across bytes and is written when due, whole and in order. */
 #include <criterion/criterion.h>
 #include <string.h>
 
