@@ -111,4 +111,28 @@ check fuzz-jobs-cover-every-index $? "status $rc, indices $(field "$work/jobs.js
 same "$work/check.jsonl" "$work/jobs.jsonl" state sort
 check fuzz-jobs-same-states $? "the two workers made other states than one process"
 
+# 6. A run that ends on an MMIO read leaves the instruction half done inside KVM: the reset
+#    finishes it before putting the state back (else the next run's first KVM_RUN writes EAX and
+#    RIP of the old instruction into the new state). The valid state is a 2-instruction program
+#    (mov eax, [0xe0000000]; jmp $) as pokes, paging off; every run ends at its first exit; the
+#    reset check itself finishes whatever is pending before comparing.
+printf 'rip 0x8000\npoke.0x8000 0x90feebe0000000a1\n' >"$work/mmio.state"
+fuzz pending --seed 5 --runs 4 --run-exits 1 --run-ms 5000 --check-reset --boot=linux32 \
+    --paging=off --entry-state "$work/mmio.state"
+# Seed 5's mutations of runs 1-3 leave RIP and the program alone: each run must end at its
+# first instruction like run 0 (before the fix, runs 1 and 3 ended at 0x8005 after 5 s).
+[ "$rc" -eq 0 ] && [ "$(field "$work/pending.jsonl" outcome | sort -u)" = exit-limit ] &&
+    [ "$(field "$work/pending.jsonl" rip | sort -u)" = 0x8000 ] &&
+    [ "$(field "$work/pending.jsonl" reset_diff | grep -c '^0$')" -eq 4 ]
+check fuzz-reset-finishes-pending-mmio $? "status $rc, outcomes: $(field "$work/pending.jsonl" outcome | tr '\n' ' ') rips: $(field "$work/pending.jsonl" rip | tr '\n' ' ') reset_diff: $(field "$work/pending.jsonl" reset_diff | tr '\n' ' ') blocks: $(field "$work/pending.jsonl" reset_diff_blocks | tr '\n' ' ')"
+
+# 7. A paging-off state wrote no tables: the next reset restores what the run dirtied, not all
+#    of low RAM (65,498 pages at 256 MiB before).
+fuzz pagingoff --seed 5 --runs 3 --run-exits 2 --run-ms 5000 --check-reset --boot=linux32 --paging=off
+pages=$(field "$work/pagingoff.jsonl" pages | tr '\n' ' ')
+[ "$rc" -eq 0 ] && [ "$(field "$work/pagingoff.jsonl" pages | wc -l)" -eq 3 ] &&
+    [ "$(field "$work/pagingoff.jsonl" pages | sort -n | tail -n 1)" -lt 32768 ] &&
+    [ "$(field "$work/pagingoff.jsonl" reset_diff | grep -c '^0$')" -eq 3 ]
+check fuzz-paging-off-reset-bounded $? "status $rc, pages restored per run: $pages (256 MiB = 65536 pages)"
+
 summary fuzzmode

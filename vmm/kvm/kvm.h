@@ -61,6 +61,12 @@ void vcpu_request_exit(struct vcpu *c);
 void vcpu_clear_exit_request(struct vcpu *c);
 /* KVM_RUN once and decode the exit; -errno if the ioctl failed. */
 int vcpu_run(struct vcpu *c, struct vm_exit *out);
+/* Finish what the last exit left half done inside KVM (an MMIO read, a string
+ * I/O instruction: api.rst, the note under KVM_EXIT_MMIO): KVM_RUN with
+ * immediate_exit, so no further guest instruction runs. Before any state is
+ * saved, compared or put back, or the next KVM_RUN completes the old
+ * instruction against the new state. */
+int vcpu_finish_pending_io(struct vcpu *c);
 /* Print the vCPU's registers, control registers and segments to `f`. */
 void vcpu_dump(struct vcpu *c, FILE *f);
 

@@ -36,6 +36,7 @@ struct vm_snapshot {
 	} msrs;
 	struct kvm_irqchip chip[3];
 	struct kvm_pit_state2 pit;
+	struct kvm_clock_data clock; /* kvmclock's base: each run starts at the same guest time */
 };
 
 /* The MSRs KVM lists that it both reads and takes back (some are read-only). */
@@ -88,6 +89,7 @@ static const struct state_block blocks[] = {
 	BLOCK("pic_slave", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[PIC_SLAVE], true),
 	BLOCK("ioapic", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[IOAPIC], true),
 	BLOCK("pit", KVM_GET_PIT2, KVM_SET_PIT2, pit, true),
+	BLOCK("clock", KVM_GET_CLOCK, KVM_SET_CLOCK, clock, true),
 };
 #define NBLOCKS (sizeof(blocks) / sizeof(blocks[0]))
 
@@ -134,6 +136,8 @@ int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out)
 		free(s);
 		return r;
 	}
+	/* The clock as read, not moved on by the time since (no KVM_CLOCK_REALTIME). */
+	s->clock.flags = 0;
 	/* Events: say which fields are given, so all of them are put back. */
 	s->events.flags |= KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SIPI_VECTOR;
 	*out = s;
@@ -156,6 +160,8 @@ static void mask_running_fields(unsigned i, struct vm_snapshot *s)
 {
 	if (!strcmp(blocks[i].name, "lapic"))
 		memset(&s->lapic.regs[APIC_TMCCT], 0, 4);
+	if (!strcmp(blocks[i].name, "clock"))
+		memset(&s->clock, 0, sizeof(s->clock));
 	if (!strcmp(blocks[i].name, "pit"))
 		for (unsigned ch = 0; ch < 3; ch++)
 			s->pit.channels[ch].count_load_time = 0;

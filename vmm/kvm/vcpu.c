@@ -305,6 +305,28 @@ int vcpu_run(struct vcpu *c, struct vm_exit *out)
 	return 0;
 }
 
+/* Re-entries that may each finish one chunk of a string instruction before giving up. */
+#define FINISH_TRIES 64
+
+int vcpu_finish_pending_io(struct vcpu *c)
+{
+	for (unsigned i = 0; i < FINISH_TRIES; i++) {
+		int r;
+
+		((volatile struct kvm_run *)c->run)->immediate_exit = 1;
+		r = ioctl(c->fd, KVM_RUN, 0);
+		((volatile struct kvm_run *)c->run)->immediate_exit = 0;
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+			return 0; /* nothing (more) pending: no guest instruction ran */
+		if (r < 0)
+			return kvm_sys_fail("KVM_RUN (finishing pending I/O)");
+		/* A string instruction's next chunk exited again: read data is
+		 * left as it is, the state is about to be replaced anyway. */
+	}
+	return errf(-EBUSY, "an I/O string instruction still pending after %u re-entries",
+		    FINISH_TRIES);
+}
+
 static void dump_segment(FILE *f, const char *name, const struct kvm_segment *s)
 {
 	fprintf(f, "  %-3s sel=0x%04x base=0x%016llx limit=0x%08x type=0x%x s=%u dpl=%u p=%u db=%u l=%u g=%u unusable=%u\n",
