@@ -253,6 +253,48 @@ def payload_cache_seeds():
     write("payload_cache", "sha-key", pcache_entry(hashlib.sha256(b"payload").digest(), TEXT))
     write("payload_cache", "empty-data", pcache_entry(fixed, b""))
 
+def symtab_elf(syms):
+    """An ELF64 file with .text, .data, .symtab and .strtab sections only:
+    syms is [(name, value, size, st_info, shndx)]; section 1 is .text."""
+    strtab = b"\0" + b"".join(n.encode() + b"\0" for n, *_ in syms)
+    symtab, at = bytes(24), 1
+    for name, value, size, info, shndx in syms:
+        symtab += struct.pack("<IBBHQQ", at, info, 0, shndx, value, size)
+        at += len(name) + 1
+    off_sym = 64 + 5 * 64
+    off_str = off_sym + len(symtab)
+    ehdr = (b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)
+            + struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, 0, 0, 64, 0, 64, 0, 0, 64, 5, 4))
+    shdr = lambda t, fl, off, sz, link=0, ent=0: struct.pack(
+        "<IIQQQQIIQQ", 0, t, fl, 0, off, sz, link, 0, 1, ent)
+    shdrs = (bytes(64) + shdr(1, 0x6, 0, 0) + shdr(1, 0x3, 0, 0)
+             + shdr(2, 0, off_sym, len(symtab), 4, 24) + shdr(3, 0, off_str, len(strtab)))
+    return ehdr + shdrs + symtab + strtab
+
+
+def symbols_seeds():
+    text = 0xFFFFFFFF81000000
+    write("symbols", "system-map", (
+        "0000000001000000 A phys_startup_64\n"
+        "ffffffff81000000 T _text\n"
+        "ffffffff81000000 T startup_64\n"
+        "ffffffff81000100 t helper\n"
+        "ffffffff81000200 T start_kernel\n"
+        "ffffffff81000300 W weak_fn\n"
+        "ffffffff82000000 D jiffies\n"
+        "ffffffff81000600 T _etext\n").encode())
+    write("symbols", "kallsyms", b"ffffffffc0000000 t mod_fn\t[ext4]\n"
+          b"                 U undef\n0000000000000000 T zero\n")
+    glob, loc, weak = 0x10, 0x00, 0x20
+    write("symbols", "elf-symtab", symtab_elf([
+        ("startup_64", text, 0, glob | 0, 1),             # STT_NOTYPE in .text
+        ("start_kernel", text + 0x100, 0x80, glob | 2, 1),  # STT_FUNC
+        ("helper", text + 0x200, 0x40, loc | 2, 1),
+        ("weak_fn", text + 0x180, 0x10, weak | 2, 1),
+        ("jiffies", text + 0x1000000, 8, glob | 1, 2),    # STT_OBJECT in .data
+        ("abs", 0x1000, 0, glob | 0, 0xFFF1),             # SHN_ABS
+    ]))
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -261,7 +303,7 @@ def main():
     ap.add_argument("--probe")
     args = ap.parse_args()
     for target in ("bzimage", "elf_pvh", "decompress", "pagetable", "uart_bus", "cli",
-                   "payload_cache"):
+                   "payload_cache", "symbols"):
         shutil.rmtree(os.path.join(CORPUS, target), ignore_errors=True)
     bzimage_seeds()
     elf_seeds()
@@ -271,6 +313,7 @@ def main():
     uart_bus_seeds()
     cli_seeds()
     payload_cache_seeds()
+    symbols_seeds()
     return 0
 
 
