@@ -51,6 +51,7 @@ struct boot_cpu {
 #define X86_RFLAGS_DF (1ULL << 10)
 #define X86_RFLAGS_IOPL (3ULL << 12)
 #define X86_RFLAGS_NT (1ULL << 14)
+#define X86_RFLAGS_RF (1ULL << 16) /* resume: no instruction breakpoint for one instruction (SDM Vol. 3B §18.3.1.1) */
 #define X86_RFLAGS_VM (1ULL << 17)
 #define X86_RFLAGS_AC (1ULL << 18)
 

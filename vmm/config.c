@@ -32,6 +32,8 @@ const char config_usage[] =
 	"      --timing[=text|json]  print the boot timeline, VM exits and host cost\n"
 	"                       on stderr at the end (README, \"Boot timing\")\n"
 	"      --timing-marker STR  console text that means \"booted\" (implies --timing)\n"
+	"      --symbols FILE   the kernel's System.map or an ELF vmlinux with symbols,\n"
+	"                       for progress points by name\n"
 	"\n"
 	"Entry state (see README, \"Entry states\"):\n"
 	"      --boot=auto|linux32|linux64|elf|pvh  kernel entry point: a bzImage's\n"
@@ -68,6 +70,10 @@ const char config_usage[] =
 	"      --check-reset    after each reset compare every state block and every\n"
 	"                       page with the fresh VM's (slow; for testing the reset)\n"
 	"      --save-states    also write every run's state file to DIR/states/\n"
+	"      --run-until POINT  end a run as reached at POINT: kernel, start_kernel,\n"
+	"                       marker, userspace or a symbol (hardware breakpoints)\n"
+	"      --stability K    run every state K times in all, in other orders, and\n"
+	"                       report how many gave the same result\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
 	"\n"
@@ -84,10 +90,10 @@ enum long_only {
 	OPT_BOOT = 0x100, OPT_PAGING, OPT_LARGE_PAGES, OPT_BOOT_CS, OPT_BOOT_DS,
 	OPT_KEEP_SEGMENTS, OPT_SUBARCH, OPT_DUMP, OPT_ENTRY_STATE, OPT_NO_VALIDATE,
 	OPT_EXTRACT, OPT_PAYLOAD_CACHE, OPT_NO_PAYLOAD_CACHE, OPT_TIMEOUT, OPT_NO_SECCOMP, OPT_TIMING, OPT_TIMING_MARKER,
-	OPT_NO_ACPI,
+	OPT_NO_ACPI, OPT_SYMBOLS,
 	/* fuzz mode only: */
 	OPT_SEED = 0x200, OPT_RUNS, OPT_FUZZ_MODE, OPT_JOBS, OPT_OUT, OPT_RUN_MS, OPT_RUN_EXITS,
-	OPT_CHECK_RESET, OPT_SAVE_STATES,
+	OPT_CHECK_RESET, OPT_SAVE_STATES, OPT_RUN_UNTIL, OPT_STABILITY,
 };
 
 static const struct option options[] = {
@@ -117,6 +123,7 @@ static const struct option options[] = {
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "timing", optional_argument, NULL, OPT_TIMING },
 	{ "timing-marker", required_argument, NULL, OPT_TIMING_MARKER },
+	{ "symbols", required_argument, NULL, OPT_SYMBOLS },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "runs", required_argument, NULL, OPT_RUNS },
 	{ "fuzz-mode", required_argument, NULL, OPT_FUZZ_MODE },
@@ -126,6 +133,8 @@ static const struct option options[] = {
 	{ "run-exits", required_argument, NULL, OPT_RUN_EXITS },
 	{ "check-reset", no_argument, NULL, OPT_CHECK_RESET },
 	{ "save-states", no_argument, NULL, OPT_SAVE_STATES },
+	{ "run-until", required_argument, NULL, OPT_RUN_UNTIL },
+	{ "stability", required_argument, NULL, OPT_STABILITY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -311,6 +320,11 @@ static int parse_entry_option(int opt, struct config *cfg)
 	case OPT_TIMING: return parse_timing(optarg, cfg);
 	case OPT_TIMING_MARKER: return parse_marker(optarg, cfg);
 	case OPT_NO_ACPI: cfg->no_acpi = true; return 0;
+	case OPT_SYMBOLS:
+		if (!*optarg)
+			return errf(-EINVAL, "--symbols: empty file name");
+		cfg->symbols = optarg;
+		return 0;
 	default: return -EINVAL;
 	}
 }
@@ -345,6 +359,33 @@ static int parse_fuzz_mode(const char *s, struct config_fuzz *f)
 	return 0;
 }
 
+/* A point's name: a built-in one or a symbol (C identifier characters and '.'). */
+static int parse_run_until(const char *s, struct config_fuzz *f)
+{
+	if (!*s || strlen(s) > 127)
+		return errf(-EINVAL, "--run-until: '%s' is not a point name", s);
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
+			return errf(-EINVAL, "--run-until: '%s' is not a point name (kernel, "
+				    "start_kernel, marker, userspace or a symbol)", s);
+	f->run_until = s;
+	return 0;
+}
+
+/* What a --run-until point needs that other options give. */
+static int check_run_until(const struct config *cfg)
+{
+	const char *p = cfg->fuzz.run_until;
+
+	if (!p || !strcmp(p, "kernel"))
+		return 0;
+	if (!strcmp(p, "marker"))
+		return cfg->timing_marker ? 0 :
+		       errf(-EINVAL, "--run-until marker: give the marker with --timing-marker");
+	return cfg->symbols ? 0 :
+	       errf(-EINVAL, "--run-until %s: give the kernel's symbols with --symbols System.map", p);
+}
+
 static int parse_fuzz_option(int opt, struct config *cfg)
 {
 	struct config_fuzz *f = &cfg->fuzz;
@@ -370,6 +411,10 @@ static int parse_fuzz_option(int opt, struct config *cfg)
 	case OPT_RUN_EXITS: return parse_u64("--run-exits", optarg, 1, &f->run_exits);
 	case OPT_CHECK_RESET: f->check_reset = true; return 0;
 	case OPT_SAVE_STATES: f->save_states = true; return 0;
+	case OPT_RUN_UNTIL: return parse_run_until(optarg, f);
+	case OPT_STABILITY:
+		r = parse_u32("--stability", optarg, CONFIG_MAX_STABILITY, &f->stability);
+		return r == 0 && f->stability == 0 ? errf(-EINVAL, "--stability: 0 runs") : r;
 	default: return -EINVAL;
 	}
 }
@@ -464,6 +509,8 @@ int config_parse(int argc, char **argv, struct config *cfg)
 	if (cfg->no_acpi && cfg->cpus > 1)
 		return errf(-EINVAL, "--cpus %u needs ACPI (the MADT lists the vCPUs): drop --no-acpi",
 			    cfg->cpus);
+	if (cfg->action == CONFIG_FUZZ && check_run_until(cfg) < 0)
+		return -EINVAL;
 	/* The fuzz mode's reset puts back one vCPU's state. */
 	if (cfg->action == CONFIG_FUZZ && cfg->cpus > 1)
 		return errf(-EINVAL, "--cpus %u: fuzz mode runs one vCPU (the entry state is the boot CPU's)",

@@ -35,7 +35,11 @@ struct config_fuzz {
 	uint64_t run_exits;	/* per-run exit limit */
 	bool check_reset;	/* compare every block and page after each reset */
 	bool save_states;	/* write every run's state file */
+	const char *run_until;	/* --run-until POINT: NULL, kernel, start_kernel, marker,
+				   userspace or a symbol (README "Progress points") */
+	uint32_t stability;	/* --stability K: each state run K times in all (0, 1: once) */
 };
+#define CONFIG_MAX_STABILITY 100
 
 struct config {
 	enum config_action action;
@@ -60,6 +64,7 @@ struct config {
 	bool no_seccomp;
 	enum config_timing { TIMING_OFF, TIMING_TEXT, TIMING_JSON } timing; /* --timing[=json] */
 	const char *timing_marker; /* --timing-marker: serial text that means "booted" */
+	const char *symbols;	   /* --symbols FILE: System.map or an ELF vmlinux with .symtab */
 	struct config_fuzz fuzz;
 };
 

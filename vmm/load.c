@@ -141,6 +141,9 @@ static int load_bzimage(struct loading *l)
 				LAYOUT_ZERO_PAGE);
 	if (r < 0)
 		return r;
+	/* The decompressor writes the kernel where it runs (boot.rst, pref_address), and
+	 * startup_32/startup_64 open the image: with KASLR off the kernel starts here. */
+	l->res->kernel_entry = kp->runtime_start;
 	bootparams_from_bzimage(&a, bz, kp);
 	r = write_zero_page(l, &a);
 	if (r == 0)
@@ -214,6 +217,7 @@ static int load_elf(struct loading *l, const uint8_t *img, size_t len)
 
 	if (r == 0)
 		r = place_elf(l, &k);
+	l->res->kernel_entry = k.entry;
 	if (r == 0)
 		r = build_entry(l, pvh ? k.pvh_entry : k.entry,
 				pvh ? LAYOUT_PVH_START_INFO : LAYOUT_ZERO_PAGE);

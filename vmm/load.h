@@ -45,6 +45,9 @@ struct load_result {
 	gpa_t initrd;
 	uint64_t initrd_size;
 	uint64_t cmdline_len; /* bytes with the NUL */
+	/* The kernel proper's entry (startup_32/startup_64), physical: the ELF's e_entry, or
+	 * for a bzImage where its decompressor puts it with KASLR off (runtime_start). */
+	gpa_t kernel_entry;
 	enum payload_source payload;
 	int payload_store_error; /* put()'s result after a decompression (0: stored) */
 };

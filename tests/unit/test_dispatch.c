@@ -151,3 +151,10 @@ Test(dispatch, interrupted_run_continues)
 
 	cr_assert_eq(dispatch_exit(&d, &e, &why), DISPATCH_CONTINUE);
 }
+
+Test(dispatch, breakpoint_exit_continues)
+{
+	struct vm_exit e = { .kind = EXIT_DEBUG, .addr = 0x1000000 };
+
+	cr_assert_eq(dispatch_exit(&d, &e, &why), DISPATCH_CONTINUE);
+}

@@ -17,7 +17,10 @@
 #include "mmu/err.h"
 #include "mmu/mem_snapshot.h"
 #include "vmm/exitcode.h"
+#include "vmm/file.h"
 #include "vmm/fuzz/outcome.h"
+#include "vmm/fuzz/progress.h"
+#include "vmm/profile/kaslr.h"
 #include "vmm/layout.h"
 #include "vmm/machine/machine.h"
 #include "vmm/state.h"
@@ -38,6 +41,9 @@ struct worker {
 	uint64_t last_table_bytes;
 	struct fuzz_summary sum;
 	FILE *out;
+	struct symtab syms;		/* --symbols */
+	struct progress_plan plan;	/* the points every run watches */
+	struct progress_run passage;	/* the current run's */
 };
 
 static void ignore_violation(void *ctx, const char *name, const char *detail)
@@ -54,6 +60,50 @@ static unsigned count_violations(void *ctx, const struct entry_state *st)
 	unsigned n = load_regions(&w->m->load, st, regions);
 
 	return entry_validate(&w->m->mem, st, regions, n, ignore_violation, NULL);
+}
+
+static int load_symbols(const char *path, struct symtab *syms)
+{
+	struct file_map f;
+	int r = file_map(path, "symbols", &f);
+
+	if (r < 0)
+		return r;
+	r = symtab_load(syms, f.data, f.len);
+	file_unmap(&f);
+	if (r < 0) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", err_msg());
+		return errf(r, "--symbols %s: %s", path, why);
+	}
+	return 0;
+}
+
+/* The progress points (README "Progress points"): a bzImage's decompressor moves the
+ * kernel unless its command line says nokaslr; vmm places an ELF's itself. */
+static int plan_progress(struct worker *w)
+{
+	const struct config *cfg = w->cfg;
+	enum boot_proto p = w->m->entry.proto;
+	struct progress_in in = {
+		.until = cfg->fuzz.run_until,
+		.link_addresses = p == BOOT_ELF || p == BOOT_PVH || kaslr_disabled(cfg->append),
+		.kernel_entry = w->m->load.kernel_entry,
+		.syms = cfg->symbols ? &w->syms : NULL,
+	};
+	int r = cfg->symbols ? load_symbols(cfg->symbols, &w->syms) : 0;
+
+	return r < 0 ? r : progress_plan(&w->plan, &in);
+}
+
+static void print_plan(const struct progress_plan *pl)
+{
+	fputs("vmm fuzz: progress points:", stderr);
+	for (unsigned i = 0; i < pl->n; i++)
+		fprintf(stderr, " %s%s@0x%" PRIx64, pl->p[i].name, (int)i == pl->until ? "(until)" : "",
+			pl->p[i].addr);
+	fprintf(stderr, "%s%s%s\n", pl->n ? "" : " none", *pl->missing ? "; " : "", pl->missing);
 }
 
 static int setup(struct worker *w)
@@ -83,7 +133,7 @@ static int setup(struct worker *w)
 	}
 	w->last = m->entry;
 	w->last_table_bytes = m->pt.bytes;
-	return r;
+	return r == 0 ? plan_progress(w) : r;
 }
 
 /* Guest RAM back to the loaded image: the pages the guest dirtied and vmm's own writes. */
@@ -159,27 +209,75 @@ static bool write_state(struct worker *w, const struct entry_state *st, struct f
 	return r == 0;
 }
 
+/* Arm the points this run has not passed; 0 if there are none to arm. */
+static int arm_progress(struct worker *w)
+{
+	uint64_t addr[PROGRESS_MAX];
+	unsigned n = progress_pending(&w->plan, &w->passage, addr);
+
+	return w->plan.n ? vcpu_set_breakpoints(w->m->vcpu, addr, n, false) : 0;
+}
+
+/* A debug exit: one of our points (the --run-until one ends the run), the decompressor's
+ * first instruction where the kernel's will be (run on over it), or the guest's own #DB
+ * (handed back to it). */
+static int on_debug_exit(struct worker *w, const struct vm_exit *e, struct fuzz_step *s)
+{
+	int i = progress_hit(&w->plan, &w->passage, e->addr);
+	uint64_t addr[PROGRESS_MAX];
+
+	if (i == PROGRESS_SKIPPED)
+		return vcpu_resume_over_breakpoint(w->m->vcpu);
+	if (i < 0)
+		return vcpu_reinject_debug(w->m->vcpu, addr,
+					   progress_pending(&w->plan, &w->passage, addr), false);
+	if (i == w->plan.until)
+		s->reached = w->plan.p[i].name;
+	return arm_progress(w);
+}
+
+/* Which points the run passed, by name, in the plan's order. */
+static void note_progress(const struct worker *w, struct fuzz_outcome *o)
+{
+	size_t used = 0;
+
+	o->passed = w->passage.passed;
+	o->progress[0] = '\0';
+	for (unsigned i = 0; i < w->plan.n && used < sizeof(o->progress); i++)
+		if (o->passed & (1u << i))
+			used += (size_t)snprintf(o->progress + used, sizeof(o->progress) - used,
+						 "%s%s", used ? "," : "", w->plan.p[i].name);
+}
+
+static void fail_run(struct fuzz_outcome *o, const char *what)
+{
+	o->cls = OUT_KVM_ERROR;
+	snprintf(o->detail, sizeof(o->detail), "%s", what);
+}
+
 /* Run until the classifier says the run ended. */
-static void run(struct worker *w, struct fuzz_outcome *o)
+static void run(struct worker *w, const struct entry_state *st, struct fuzz_outcome *o)
 {
 	struct machine *m = w->m;
 	struct vm_exit e;
 	const char *why = "";
 	unsigned events = 0;
 
+	progress_start(&w->plan, &w->passage, st->cpu.rip,
+		       st->proto == BOOT_LINUX32 || st->proto == BOOT_LINUX64);
 	m->run_deadline_ns = timing_now() + (uint64_t)w->cfg->fuzz.run_ms * 1000000ULL;
 	flush_timer_arm(&w->deadline, m->run_deadline_ns);
-	for (;;) {
+	for (int r = arm_progress(w); r == 0 || (fail_run(o, err_msg()), false);) {
 		struct fuzz_step s = { .exit = &e, .boot_signal = -1,
 				       .max_exits = w->cfg->fuzz.run_exits };
 
 		s.status = machine_step(m, &e, &why);
 		if (s.status == -EINTR || s.status == -EIO) {
-			o->cls = OUT_KVM_ERROR;
-			snprintf(o->detail, sizeof(o->detail), "%s",
-				 s.status == -EINTR ? "stopped by a signal" : err_msg());
+			fail_run(o, s.status == -EINTR ? "stopped by a signal" : err_msg());
 			break;
 		}
+		if (e.kind == EXIT_DEBUG)
+			r = on_debug_exit(w, &e, &s);
 		if (m->timing->nevents > events)
 			s.boot_signal = (int)m->timing->events[events++].sig;
 		s.panic_seen = m->panic.seen;
@@ -192,6 +290,7 @@ static void run(struct worker *w, struct fuzz_outcome *o)
 	flush_timer_disarm(&w->deadline);
 	m->run_deadline_ns = 0;
 	o->rip = vcpu_rip(m->vcpu);
+	note_progress(w, o);
 }
 
 /* --check-reset: every block and page against the fresh VM's; pages that differ are named
@@ -328,7 +427,7 @@ static void one_run(struct worker *w, uint64_t index)
 			    cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR, &mut);
 		t1 = timing_now();
 		if (write_state(w, &st, &o))
-			run(w, &o);
+			run(w, &st, &o);
 		rec.run_ns = timing_now() - t1;
 	}
 	rec.us = (timing_now() - t0) / 1000;
@@ -375,6 +474,8 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 		fprintf(stderr, "vmm fuzz: worker %u ready %.1f ms after start (%" PRIu64
 			" non-zero pages in the RAM snapshot)\n", id,
 			(double)(timing_now() - timeline->start_ns) / 1e6, w.mem.pages_copied);
+	if (r == 0 && id == 0)
+		print_plan(&w.plan);
 	if (r < 0) {
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
 		return r == -ENOMEM ? VMM_EXIT_HOST : VMM_EXIT_USAGE;

@@ -10,7 +10,7 @@
 #include "vmm/timing.h"
 
 static const char *const names[OUT_CLASSES] = {
-	[OUT_BOOT_DONE] = "boot-done", [OUT_MARKER] = "marker", [OUT_DEBUG_EXIT] = "debug-exit",
+	[OUT_BOOT_DONE] = "boot-done", [OUT_MARKER] = "marker", [OUT_REACHED] = "reached", [OUT_DEBUG_EXIT] = "debug-exit",
 	[OUT_RESET] = "reset", [OUT_PANIC] = "panic", [OUT_HLT_IRQS_OFF] = "hlt-irqs-off",
 	[OUT_TRIPLE_FAULT] = "triple-fault", [OUT_KVM_REFUSED] = "kvm-refused",
 	[OUT_VMM_REFUSED] = "vmm-refused", [OUT_ENTRY_FAILURE] = "entry-failure",
@@ -89,6 +89,10 @@ bool fuzz_classify(const struct fuzz_step *s, struct fuzz_outcome *o)
 	o->last[o->nlast - 1] = s->exit->reason;
 	if (by_exit(s, o))
 		return true;
+	if (s->reached) {
+		set(o, OUT_REACHED, s->reached);
+		return true;
+	}
 	if (s->boot_signal >= 0) {
 		if (s->boot_signal == TIMING_SIG_MARKER)
 			set(o, OUT_MARKER, "");
@@ -120,6 +124,11 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+static bool ended_by_limit(enum fuzz_outcome_class c)
+{
+	return c == OUT_TIME_LIMIT || c == OUT_EXIT_LIMIT;
+}
+
 uint64_t fuzz_signature(const struct fuzz_outcome *o)
 {
 	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64-bit offset basis */
@@ -127,6 +136,9 @@ uint64_t fuzz_signature(const struct fuzz_outcome *o)
 	uint64_t page = o->rip >> 12;
 
 	h = fnv(h, &cls, sizeof(cls));
+	h = fnv(h, &o->passed, sizeof(o->passed));
+	if (ended_by_limit(o->cls))
+		return h;
 	h = fnv(h, o->detail, strlen(o->detail));
 	h = fnv(h, &page, sizeof(page));
 	return fnv(h, o->last, sizeof(o->last[0]) * o->nlast);
@@ -155,8 +167,9 @@ void fuzz_print_record(FILE *f, const struct fuzz_record *r)
 	fputs(",\"last_exits\":[", f);
 	for (unsigned i = 0; i < o->nlast; i++)
 		fprintf(f, "%s%u", i ? "," : "", o->last[i]);
-	fprintf(f, "],\"exits\":%" PRIu64 ",\"rip\":\"0x%" PRIx64 "\",\"us\":%" PRIu64
-		",\"replay_exit\":%d", o->exits, o->rip, r->us, fuzz_outcome_replay_status(o));
+	fprintf(f, "],\"exits\":%" PRIu64 ",\"rip\":\"0x%" PRIx64 "\",\"progress\":\"%s\",\"us\":%" PRIu64
+		",\"replay_exit\":%d", o->exits, o->rip, o->progress, r->us,
+		fuzz_outcome_replay_status(o));
 	fprintf(f, ",\"reset_us\":{\"mem\":%.1f,\"cpu\":%.1f,\"pages\":%" PRIu64 "}",
 		(double)r->reset_mem_ns / 1000, (double)r->reset_cpu_ns / 1000, r->pages_restored);
 	fprintf(f, ",\"run_us\":%" PRIu64, r->run_ns / 1000);

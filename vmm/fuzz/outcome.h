@@ -12,6 +12,7 @@
 enum fuzz_outcome_class {
 	OUT_BOOT_DONE,	    /* Firecracker's boot timer (port 0x3f0 or MMIO 0xd0000000) */
 	OUT_MARKER,	    /* the serial marker (--timing-marker) */
+	OUT_REACHED,	    /* the --run-until point's breakpoint; detail: its name */
 	OUT_DEBUG_EXIT,	    /* the debug-exit port; detail: the code */
 	OUT_RESET,	    /* the guest reset (i8042, or a system event) */
 	OUT_PANIC,	    /* "Kernel panic" on the console */
@@ -35,6 +36,8 @@ struct fuzz_outcome {
 	uint32_t last[FUZZ_LAST_EXITS];	   /* KVM exit reasons, oldest first */
 	unsigned nlast;
 	uint64_t exits;			   /* exits to vmm */
+	uint32_t passed;		   /* progress points passed (bit i: point i) */
+	char progress[160];		   /* their names, comma-separated, in order */
 };
 
 /* What the run loop knows after one exit. */
@@ -46,6 +49,7 @@ struct fuzz_step {
 	uint64_t max_exits;
 	bool time_up;
 	bool halted, irqs_off;	/* read when time_up */
+	const char *reached;	/* the --run-until point, just hit; NULL: not */
 };
 
 const char *fuzz_outcome_name(enum fuzz_outcome_class c);
@@ -55,7 +59,10 @@ int fuzz_outcome_replay_status(const struct fuzz_outcome *o);
 /* Record the exit in o (count, last reasons); true, with o->cls and
  * o->detail set, when the run ends here. */
 bool fuzz_classify(const struct fuzz_step *s, struct fuzz_outcome *o);
-/* (class, detail, RIP's 4 KiB page, the last exit reasons), hashed (FNV-1a). */
+/* Hashed (FNV-1a): the class, the progress points passed, and for a run that ended by
+ * itself its detail, RIP's 4 KiB page and the last exit reasons. A run stopped by a
+ * limit (time, exits) counts only by how far it got: where its RIP happened to be, and
+ * what the last exits were, is timing. */
 uint64_t fuzz_signature(const struct fuzz_outcome *o);
 
 struct fuzz_record {

@@ -24,6 +24,7 @@ enum exit_kind {
 	EXIT_SYSTEM_SHUTDOWN, /* KVM_EXIT_SYSTEM_EVENT shutdown */
 	EXIT_SYSTEM_RESET,    /* KVM_EXIT_SYSTEM_EVENT reset */
 	EXIT_SYSTEM_CRASH,    /* KVM_EXIT_SYSTEM_EVENT crash */
+	EXIT_DEBUG,	      /* a breakpoint or single step (vcpu_set_breakpoints()); addr = linear RIP */
 	EXIT_OTHER,	      /* anything else; reason = KVM exit reason */
 };
 
@@ -59,6 +60,17 @@ int vcpu_load_state(struct vcpu *c, const struct boot_cpu *s);
  * async-signal-safe), and undo it. */
 void vcpu_request_exit(struct vcpu *c);
 void vcpu_clear_exit_request(struct vcpu *c);
+/* Execute breakpoints at the linear addresses addr[0..n) (n <= VCPU_BREAKPOINTS; DR0-DR3
+ * through KVM_SET_GUEST_DEBUG, the guest's own debug registers untouched), and with
+ * `single_step` an EXIT_DEBUG after every instruction; n = 0 and no single step: off. A hit
+ * exits before the instruction runs: drop that breakpoint before running on. */
+#define VCPU_BREAKPOINTS 4
+int vcpu_set_breakpoints(struct vcpu *c, const uint64_t *addr, unsigned n, bool single_step);
+/* While breakpoints are set every #DB exits to vmm, also the guest's own (RFLAGS.TF, its
+ * own DR7): hand this one to the guest at the next entry, the breakpoints kept. */
+int vcpu_reinject_debug(struct vcpu *c, const uint64_t *addr, unsigned n, bool single_step);
+/* Run on past the breakpoint that just fired, leaving it armed (RFLAGS.RF). */
+int vcpu_resume_over_breakpoint(struct vcpu *c);
 /* KVM_RUN once and decode the exit; -errno if the ioctl failed. */
 int vcpu_run(struct vcpu *c, struct vm_exit *out);
 /* Finish what the last exit left half done inside KVM (an MMIO read, a string

@@ -271,12 +271,62 @@ static void decode_exit(struct vm_exit *e, struct kvm_run *run)
 		e->kind = EXIT_INTERNAL;
 		e->detail = run->internal.suberror;
 		break;
+	case KVM_EXIT_DEBUG:
+		e->kind = EXIT_DEBUG;
+		e->addr = run->debug.arch.pc;
+		e->detail = run->debug.arch.dr6;
+		break;
 	case KVM_EXIT_SYSTEM_EVENT:
 		e->kind = system_event_kind(run->system_event.type);
 		e->detail = run->system_event.type;
 		break;
 	default: e->kind = EXIT_OTHER; break;
 	}
+}
+
+/* DR7 (SDM Vol. 3B §18.2.4): L0-L3 are bits 0, 2, 4, 6; R/W and LEN 0 (bits 16-31) make
+ * each an instruction breakpoint. */
+#define DR7_LOCAL_ENABLE(i) (1ULL << (2 * (i)))
+
+static int set_guest_debug(struct vcpu *c, const uint64_t *addr, unsigned n, bool single_step,
+			   uint32_t extra)
+{
+	struct kvm_guest_debug d = { .control = 0 };
+
+	if (n > VCPU_BREAKPOINTS)
+		return errf(-EINVAL, "%u breakpoints: the CPU has %u", n, VCPU_BREAKPOINTS);
+	for (unsigned i = 0; i < n; i++) {
+		d.arch.debugreg[i] = addr[i];
+		d.arch.debugreg[7] |= DR7_LOCAL_ENABLE(i);
+	}
+	if (n || single_step)
+		d.control = KVM_GUESTDBG_ENABLE | (n ? KVM_GUESTDBG_USE_HW_BP : 0) |
+			    (single_step ? KVM_GUESTDBG_SINGLESTEP : 0) | extra;
+	if (ioctl(c->fd, KVM_SET_GUEST_DEBUG, &d) < 0)
+		return kvm_sys_fail("KVM_SET_GUEST_DEBUG");
+	return 0;
+}
+
+int vcpu_set_breakpoints(struct vcpu *c, const uint64_t *addr, unsigned n, bool single_step)
+{
+	return set_guest_debug(c, addr, n, single_step, 0);
+}
+
+int vcpu_reinject_debug(struct vcpu *c, const uint64_t *addr, unsigned n, bool single_step)
+{
+	return set_guest_debug(c, addr, n, single_step, KVM_GUESTDBG_INJECT_DB);
+}
+
+int vcpu_resume_over_breakpoint(struct vcpu *c)
+{
+	struct kvm_regs regs;
+
+	if (ioctl(c->fd, KVM_GET_REGS, &regs) < 0)
+		return kvm_sys_fail("KVM_GET_REGS");
+	regs.rflags |= X86_RFLAGS_RF;
+	if (ioctl(c->fd, KVM_SET_REGS, &regs) < 0)
+		return kvm_sys_fail("KVM_SET_REGS");
+	return 0;
 }
 
 void vcpu_request_exit(struct vcpu *c)

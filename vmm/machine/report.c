@@ -12,6 +12,7 @@ static const char *const exit_names[] = {
 	[EXIT_FAIL_ENTRY] = "fail-entry", [EXIT_INTERNAL] = "internal",
 	[EXIT_SYSTEM_SHUTDOWN] = "system-shutdown",
 	[EXIT_SYSTEM_RESET] = "system-reset", [EXIT_SYSTEM_CRASH] = "system-crash",
+	[EXIT_DEBUG] = "debug",
 	[EXIT_OTHER] = "other",
 };
 

@@ -112,6 +112,6 @@ bool kaslr_disabled(const char *cmdline)
 
 int kaslr_refuse(const char *why)
 {
-	return errf(-EOPNOTSUPP, "profile: %s; the kernel randomises its addresses (KASLR), so its symbols cannot be placed: boot it with nokaslr on its command line (--append \"... nokaslr\")",
+	return errf(-EOPNOTSUPP, "%s; the kernel randomises its addresses (KASLR), so its symbols cannot be placed: boot it with nokaslr on its command line (--append \"... nokaslr\")",
 		    why);
 }

@@ -60,7 +60,7 @@ uint64_t kaslr_to_run(uint64_t addr, int64_t slide);
 bool kaslr_disabled(const char *cmdline);
 /*
  * Record the refusal to profile a kernel whose slides were not found:
- * "profile: WHY; the kernel randomises its addresses (KASLR): boot it with
+ * "WHY; the kernel randomises its addresses (KASLR): boot it with
  * nokaslr ...". Returns -EOPNOTSUPP, for `return kaslr_refuse("...")`.
  */
 int kaslr_refuse(const char *why);
