@@ -3,21 +3,21 @@
 #include "vmm/fuzz/fuzz.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/sha256.h"
 #include "mmu/err.h"
 #include "mmu/mem_snapshot.h"
 #include "vmm/exitcode.h"
+#include "vmm/fuzz/jobs.h"
 #include "vmm/fuzz/outcome.h"
+#include "vmm/fuzz/repro.h"
 #include "vmm/layout.h"
 #include "vmm/machine/machine.h"
 #include "vmm/state.h"
@@ -269,10 +269,10 @@ static int write_state_file(const struct config *cfg, const char *path, const st
 	char tmp[PATH_MAX];
 	const char *base;
 	FILE *f;
+	int r = repro_open(path, tmp, sizeof(tmp), &f);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(tmp) ||
-	    !(f = fopen(tmp, "w")))
-		return -errno;
+	if (r < 0)
+		return r;
 	fprintf(f, "# vmm fuzz: seed %" PRIu64 " index %" PRIu64 " (%s) outcome %s %.64s\n",
 		cfg->fuzz.seed, index, cfg->fuzz.wild ? "wild" : "near",
 		fuzz_outcome_name(o->cls), o->detail);
@@ -280,9 +280,8 @@ static int write_state_file(const struct config *cfg, const char *path, const st
 	fprintf(f, "# replay: sh %.*s.replay (exit status %d)\n", (int)strlen(base) - 6, base,
 		fuzz_outcome_replay_status(o));
 	state_print(f, st);
-	if (fclose(f) != 0 || rename(tmp, path) < 0)
-		return -errno;
-	return write_replay(cfg, path);
+	r = repro_publish(f, tmp, path, false);
+	return r < 0 ? r : write_replay(cfg, path);
 }
 
 static void one_run(struct worker *w, uint64_t index)
@@ -372,111 +371,33 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 	return stop_pending(NULL) == STOP_NONE ? VMM_EXIT_OK : VMM_EXIT_SIGNAL_BASE;
 }
 
-/* A worker's JSON line, read back by the parent for the summary. */
-static bool parse_line(const char *line, struct fuzz_outcome *o, uint64_t *sig, uint64_t *index)
-{
-	const char *p = strstr(line, "\"index\":"), *q = strstr(line, "\"outcome\":\"");
-	const char *d = strstr(line, "\"detail\":\""), *s = strstr(line, "\"signature\":\"");
-	char name[32] = "";
-
-	if (!p || !q || !d || !s || sscanf(q + 11, "%31[^\"]", name) != 1)
-		return false;
-	*index = strtoull(p + 8, NULL, 10);
-	*sig = strtoull(s + 13, NULL, 16);
-	if (sscanf(d + 10, "%63[^\"]", o->detail) != 1)
-		o->detail[0] = '\0';
-	for (o->cls = 0; o->cls < OUT_CLASSES && strcmp(fuzz_outcome_name(o->cls), name); o->cls++)
-		;
-	return o->cls < OUT_CLASSES;
-}
-
-struct job {
-	pid_t pid;
-	int fd;		/* -1 once the worker closed it */
-	char buf[8192];
-	size_t len;
+struct jobs_ctx {
+	const struct config *cfg;
+	struct timing *timeline;
 };
 
-/* Pass on the whole lines in j->buf, counting them in the summary. */
-static void take_lines(struct job *j, struct fuzz_summary *sum)
+static int job_run(void *ctx, unsigned id, FILE *out)
 {
-	char *start = j->buf, *nl;
+	struct jobs_ctx *c = ctx;
 
-	while ((nl = memchr(start, '\n', j->len - (size_t)(start - j->buf)))) {
-		struct fuzz_outcome o = { 0 };
-		uint64_t sig, index;
-
-		*nl = '\0';
-		puts(start);
-		if (parse_line(start, &o, &sig, &index))
-			fuzz_summary_add(sum, &o, sig, index);
-		start = nl + 1;
-	}
-	j->len -= (size_t)(start - j->buf);
-	memmove(j->buf, start, j->len);
-	if (j->len == sizeof(j->buf)) /* a line longer than the buffer: not ours */
-		j->len = 0;
+	return worker_main(c->cfg, c->timeline, id, out, NULL);
 }
 
-static bool read_some(struct job *jobs, unsigned n, struct fuzz_summary *sum)
+static int job_stop_signal(void)
 {
-	struct pollfd p[CONFIG_MAX_JOBS];
-	unsigned open = 0;
+	int signo;
 
-	for (unsigned i = 0; i < n; i++) {
-		p[i] = (struct pollfd){ .fd = jobs[i].fd, .events = POLLIN };
-		open += jobs[i].fd >= 0;
-	}
-	if (!open)
-		return false;
-	if (poll(p, n, -1) < 0)
-		return true; /* EINTR: a stop signal; the workers see it too */
-	for (unsigned i = 0; i < n; i++) {
-		struct job *j = &jobs[i];
-		ssize_t got;
-
-		if (j->fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		got = read(j->fd, j->buf + j->len, sizeof(j->buf) - j->len);
-		if (got <= 0 && errno != EINTR) {
-			close(j->fd);
-			j->fd = -1;
-			continue;
-		}
-		j->len += got > 0 ? (size_t)got : 0;
-		take_lines(j, sum);
-	}
-	return true;
+	return stop_pending(&signo) == STOP_SIGNAL ? signo : 0;
 }
 
 /* --jobs N: N worker processes, each with its own VM; their lines merged here. */
 static int run_jobs(const struct config *cfg, struct timing *timeline, struct fuzz_summary *sum)
 {
-	static struct job jobs[CONFIG_MAX_JOBS];
-	int status = VMM_EXIT_OK, st;
+	struct jobs_ctx ctx = { .cfg = cfg, .timeline = timeline };
+	struct jobs_worker w = { .run = job_run, .stop_signal = job_stop_signal, .ctx = &ctx };
 
 	stop_init(); /* a Ctrl-C reaches every worker; the parent collects what they wrote */
-	fflush(NULL);
-	for (unsigned i = 0; i < cfg->fuzz.jobs; i++) {
-		int fd[2];
-
-		if (pipe(fd) < 0 || (jobs[i].pid = fork()) < 0)
-			return VMM_EXIT_HOST;
-		if (jobs[i].pid == 0) {
-			FILE *out = fdopen(fd[1], "w");
-
-			close(fd[0]);
-			_exit(out ? worker_main(cfg, timeline, i, out, NULL) : VMM_EXIT_HOST);
-		}
-		close(fd[1]);
-		jobs[i].fd = fd[0];
-	}
-	while (read_some(jobs, cfg->fuzz.jobs, sum))
-		;
-	for (unsigned i = 0; i < cfg->fuzz.jobs; i++)
-		if (waitpid(jobs[i].pid, &st, 0) == jobs[i].pid && (!WIFEXITED(st) || WEXITSTATUS(st)))
-			status = WIFEXITED(st) ? WEXITSTATUS(st) : VMM_EXIT_HOST;
-	return status;
+	return jobs_run(&w, cfg->fuzz.jobs, stdout, sum);
 }
 
 int fuzz_main(const struct config *cfg, struct timing *timeline)

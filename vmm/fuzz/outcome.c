@@ -168,6 +168,23 @@ void fuzz_print_record(FILE *f, const struct fuzz_record *r)
 	fputs("}\n", f);
 }
 
+bool fuzz_parse_line(const char *line, struct fuzz_outcome *o, uint64_t *sig, uint64_t *index)
+{
+	const char *p = strstr(line, "\"index\":"), *q = strstr(line, "\"outcome\":\"");
+	const char *d = strstr(line, "\"detail\":\""), *s = strstr(line, "\"signature\":\"");
+	char name[32] = "";
+
+	if (!p || !q || !d || !s || sscanf(q + 11, "%31[^\"]", name) != 1)
+		return false;
+	*index = strtoull(p + 8, NULL, 10);
+	*sig = strtoull(s + 13, NULL, 16);
+	if (sscanf(d + 10, "%63[^\"]", o->detail) != 1)
+		o->detail[0] = '\0';
+	for (o->cls = 0; o->cls < OUT_CLASSES && strcmp(fuzz_outcome_name(o->cls), name); o->cls++)
+		;
+	return o->cls < OUT_CLASSES;
+}
+
 bool fuzz_summary_add(struct fuzz_summary *s, const struct fuzz_outcome *o, uint64_t sig,
 		      uint64_t index)
 {

@@ -1,0 +1,24 @@
+/* jobs.h: `vmm fuzz --jobs N` in the parent: N worker processes, their JSON lines passed on whole and counted. */
+#ifndef VMM_FUZZ_JOBS_H
+#define VMM_FUZZ_JOBS_H
+
+#include <stdio.h>
+
+#include "vmm/fuzz/outcome.h"
+
+struct jobs_worker {
+	/* Runs in worker `id`'s own process, its JSON lines going to `out`;
+	 * returns the worker's exit status. */
+	int (*run)(void *ctx, unsigned id, FILE *out);
+	/* In the parent: 0, or the number of the stop signal it received. */
+	int (*stop_signal)(void);
+	void *ctx;
+};
+
+/* Fork `n` (at most CONFIG_MAX_JOBS) workers, write their lines to `out` as
+ * they come, each whole, and count them in `sum`; returns once every worker
+ * has been reaped, with the exit status for vmm: 0, the first failing
+ * worker's status, or VMM_EXIT_HOST if a fork or pipe failed. */
+int jobs_run(const struct jobs_worker *w, unsigned n, FILE *out, struct fuzz_summary *sum);
+
+#endif
