@@ -240,12 +240,16 @@ static void print_opt(FILE *f, const char *opt, const char *value)
  * options, the state file, no validation, a --timeout just past the run's time limit. */
 static int write_replay(const struct config *cfg, const char *state_path)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], tmp[PATH_MAX];
 	FILE *f;
+	int r;
 
 	if (snprintf(path, sizeof(path), "%.*s.replay", (int)(strlen(state_path) - 6), state_path) >=
-		    (int)sizeof(path) || !(f = fopen(path, "w")))
-		return -errno;
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	r = repro_open(path, tmp, sizeof(tmp), &f);
+	if (r < 0)
+		return r;
 	fputs("vmm", f);
 	print_opt(f, "--kernel", cfg->kernel);
 	print_opt(f, "--initrd", cfg->initrd);
@@ -258,13 +262,14 @@ static int write_replay(const struct config *cfg, const char *state_path)
 		fprintf(f, " --boot=%s", boot_proto_name(cfg->entry.proto));
 	print_opt(f, "--entry-state", state_path);
 	fputs(" --no-validate\n", f);
-	return fclose(f) == 0 ? 0 : -errno;
+	return repro_publish(f, tmp, path, false);
 }
 
 /* The state file (PATH ends in ".state"): a header saying where it comes from and how
- * its replay ends (the lines stay within the format's 255 bytes), then the state. */
+ * its replay ends (the lines stay within the format's 255 bytes), then the state, then its
+ * replay command. first_wins: -EEXIST, and no replay written, if PATH is there already. */
 static int write_state_file(const struct config *cfg, const char *path, const struct entry_state *st,
-			    uint64_t index, const struct fuzz_outcome *o)
+			    uint64_t index, const struct fuzz_outcome *o, bool first_wins)
 {
 	char tmp[PATH_MAX];
 	const char *base;
@@ -280,7 +285,7 @@ static int write_state_file(const struct config *cfg, const char *path, const st
 	fprintf(f, "# replay: sh %.*s.replay (exit status %d)\n", (int)strlen(base) - 6, base,
 		fuzz_outcome_replay_status(o));
 	state_print(f, st);
-	r = repro_publish(f, tmp, path, false);
+	r = repro_publish(f, tmp, path, first_wins);
 	return r < 0 ? r : write_replay(cfg, path);
 }
 
@@ -295,7 +300,7 @@ static void one_run(struct worker *w, uint64_t index)
 	struct fuzz_outcome o = { 0 };
 	struct fuzz_record rec = { .seed = cfg->fuzz.seed, .index = index, .mut = &mut,
 				   .out = &o, .reset_diff = -1 };
-	char hash[17], path[PATH_MAX], diff[256];
+	char hash[17], path[PATH_MAX], saved[PATH_MAX], diff[256];
 	uint64_t t0 = timing_now(), t1;
 
 	if (st.proto == BOOT_PVH)
@@ -322,12 +327,12 @@ static void one_run(struct worker *w, uint64_t index)
 	if (fuzz_summary_add(&w->sum, &o, rec.signature, index) &&
 	    snprintf(path, sizeof(path), "%s/%016" PRIx64 ".state", cfg->fuzz.out_dir,
 		     rec.signature) < (int)sizeof(path) &&
-	    write_state_file(cfg, path, &st, index, &o) == 0)
-		rec.repro = path;
+	    write_state_file(cfg, path, &st, index, &o, true) == 0)
+		rec.repro = path; /* another worker's run may have had the signature first */
 	if (cfg->fuzz.save_states &&
-	    snprintf(path, sizeof(path), "%s/states/%06" PRIu64 ".state", cfg->fuzz.out_dir, index) <
-		    (int)sizeof(path))
-		write_state_file(cfg, path, &st, index, &o);
+	    snprintf(saved, sizeof(saved), "%s/states/%06" PRIu64 ".state", cfg->fuzz.out_dir, index) <
+		    (int)sizeof(saved))
+		write_state_file(cfg, saved, &st, index, &o, false);
 	fuzz_print_record(w->out, &rec);
 	fflush(w->out);
 }
