@@ -146,13 +146,15 @@ static bool write_state(struct worker *w, const struct entry_state *st, struct f
 	return r == 0;
 }
 
-/* Run until the classifier says the run ended. */
-static void run(struct worker *w, struct fuzz_outcome *o)
+/* Run until the classifier says the run ended; false if a stop signal ended it
+ * first (the run is then no finding: it is dropped, never classified). */
+static bool run(struct worker *w, struct fuzz_outcome *o)
 {
 	struct machine *m = w->m;
 	struct vm_exit e;
 	const char *why = "";
 	unsigned events = 0;
+	bool ended = true;
 
 	m->run_deadline_ns = timing_now() + (uint64_t)w->cfg->fuzz.run_ms * 1000000ULL;
 	flush_timer_arm(&w->deadline, m->run_deadline_ns);
@@ -161,10 +163,13 @@ static void run(struct worker *w, struct fuzz_outcome *o)
 				       .max_exits = w->cfg->fuzz.run_exits };
 
 		s.status = machine_step(m, &e, &why);
-		if (s.status == -EINTR || s.status == -EIO) {
+		if (s.status == -EINTR) { /* only while a stop is pending */
+			ended = false;
+			break;
+		}
+		if (s.status == -EIO) {
 			o->cls = OUT_KVM_ERROR;
-			snprintf(o->detail, sizeof(o->detail), "%s",
-				 s.status == -EINTR ? "stopped by a signal" : err_msg());
+			snprintf(o->detail, sizeof(o->detail), "%s", err_msg());
 			break;
 		}
 		if (m->timing->nevents > events)
@@ -179,6 +184,7 @@ static void run(struct worker *w, struct fuzz_outcome *o)
 	flush_timer_disarm(&w->deadline);
 	m->run_deadline_ns = 0;
 	o->rip = vcpu_rip(m->vcpu);
+	return ended;
 }
 
 /* --check-reset: every block and page against the fresh VM's; pages that differ are named
@@ -316,8 +322,8 @@ static void one_run(struct worker *w, uint64_t index)
 		fuzz_mutate(&st, &t, cfg->fuzz.seed, index,
 			    cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR, &mut);
 		t1 = timing_now();
-		if (write_state(w, &st, &o))
-			run(w, &o);
+		if (write_state(w, &st, &o) && !run(w, &o))
+			return; /* interrupted: not a finding, not in the output */
 		rec.run_ns = timing_now() - t1;
 	}
 	rec.us = (timing_now() - t0) / 1000;
@@ -349,6 +355,18 @@ static int make_dirs(const struct config *cfg)
 	return 0;
 }
 
+/* vmm's exit status for the stop that ended the runs (as machine_run() gives it). */
+static int stop_status(void)
+{
+	int signo;
+
+	switch (stop_pending(&signo)) {
+	case STOP_SIGNAL: return VMM_EXIT_SIGNAL_BASE + signo;
+	case STOP_TIMEOUT: return VMM_EXIT_TIMEOUT;
+	default: return VMM_EXIT_OK;
+	}
+}
+
 /* Worker `id` of `jobs` takes run indices id, id + jobs, id + 2 * jobs, ... */
 static int worker_main(const struct config *cfg, struct timing *timeline, unsigned id,
 		       FILE *out, struct fuzz_summary *sum)
@@ -373,7 +391,7 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 		one_run(&w, i);
 	if (sum)
 		*sum = w.sum;
-	return stop_pending(NULL) == STOP_NONE ? VMM_EXIT_OK : VMM_EXIT_SIGNAL_BASE;
+	return stop_status();
 }
 
 struct jobs_ctx {
@@ -401,7 +419,6 @@ static int run_jobs(const struct config *cfg, struct timing *timeline, struct fu
 	struct jobs_ctx ctx = { .cfg = cfg, .timeline = timeline };
 	struct jobs_worker w = { .run = job_run, .stop_signal = job_stop_signal, .ctx = &ctx };
 
-	stop_init(); /* a Ctrl-C reaches every worker; the parent collects what they wrote */
 	return jobs_run(&w, cfg->fuzz.jobs, stdout, sum);
 }
 
@@ -416,10 +433,16 @@ int fuzz_main(const struct config *cfg, struct timing *timeline)
 		return VMM_EXIT_USAGE;
 	}
 	fprintf(stderr, "vmm fuzz: 1 vCPU, %s\n", cfg->no_acpi ? "no ACPI tables" : "ACPI tables");
+	/* From now on a stop signal ends the runs and the summary is printed; --jobs
+	 * workers inherit the handlers, and the parent passes the signal on to them. */
+	stop_init();
 	if (cfg->fuzz.jobs > 1)
 		r = run_jobs(cfg, timeline, &sum);
 	else
 		r = worker_main(cfg, timeline, 0, stdout, &sum);
+	if (r > VMM_EXIT_SIGNAL_BASE)
+		fprintf(stderr, "vmm fuzz: stopped by signal %d; a run under way was dropped\n",
+			r - VMM_EXIT_SIGNAL_BASE);
 	fuzz_summary_print(stderr, &sum, (double)(timing_now() - t0) / 1e9);
 	return r;
 }

@@ -12,6 +12,9 @@ struct jobs_worker {
 	int (*run)(void *ctx, unsigned id, FILE *out);
 	/* In the parent: 0, or the number of the stop signal it received. */
 	int (*stop_signal)(void);
+	/* After forwarding a stop signal, how long a worker may take to end
+	 * before it is killed (SIGKILL); 0: JOBS_KILL_AFTER_MS. */
+	unsigned kill_after_ms;
 	void *ctx;
 };
 
