@@ -13,6 +13,7 @@
 
 static volatile sig_atomic_t got_signal;
 static struct fuzz_summary sum;
+static int status[3];
 
 static void on_signal(int sig)
 {
@@ -112,7 +113,7 @@ static int run_jobs(int (*run)(void *, unsigned, FILE *), unsigned kill_after_ms
 	struct jobs_worker w = { .run = run, .stop_signal = stop_signal,
 				 .kill_after_ms = kill_after_ms };
 	FILE *out = fopen("/dev/null", "w");
-	int r = jobs_run(&w, 2, out, &sum);
+	int r = jobs_run(&w, 2, out, &sum, status);
 
 	fclose(out);
 	return r;
@@ -125,7 +126,7 @@ Test(fuzz_jobs, workers_that_end_by_themselves)
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
 
-	cr_assert_eq(jobs_run(&w, 3, out, &sum), VMM_EXIT_OK);
+	cr_assert_eq(jobs_run(&w, 3, out, &sum, status), VMM_EXIT_OK);
 	fclose(out);
 	cr_assert_eq(sum.runs, 6);
 	cr_assert_eq(sum.nsig, 3);
@@ -143,6 +144,8 @@ Test(fuzz_jobs, a_signal_to_the_parent_alone_stops_every_worker)
 	cr_assert_eq(r, VMM_EXIT_SIGNAL_BASE + SIGINT);
 	cr_assert_lt(now_s() - t0, 3.0);
 	cr_assert_geq(sum.runs, 4, "the lines written before the stop are counted");
+	cr_assert_eq(status[0], VMM_EXIT_SIGNAL_BASE + SIGINT, "the signal reached worker 0");
+	cr_assert_eq(status[1], VMM_EXIT_SIGNAL_BASE + SIGINT, "the signal reached worker 1");
 	assert_all_reaped(killer);
 }
 
@@ -167,6 +170,7 @@ Test(fuzz_jobs, a_worker_that_does_not_stop_is_killed)
 	int r = run_jobs(deaf, 300);
 
 	cr_assert_eq(r, VMM_EXIT_SIGNAL_BASE + SIGINT);
+	cr_assert_eq(status[0], VMM_EXIT_HOST, "killed");
 	cr_assert_lt(now_s() - t0, 3.0);
 	assert_all_reaped(killer);
 }

@@ -418,8 +418,13 @@ static int run_jobs(const struct config *cfg, struct timing *timeline, struct fu
 {
 	struct jobs_ctx ctx = { .cfg = cfg, .timeline = timeline };
 	struct jobs_worker w = { .run = job_run, .stop_signal = job_stop_signal, .ctx = &ctx };
+	int status[CONFIG_MAX_JOBS];
+	int r = jobs_run(&w, cfg->fuzz.jobs, stdout, sum, status);
 
-	return jobs_run(&w, cfg->fuzz.jobs, stdout, sum);
+	for (unsigned i = 0; i < cfg->fuzz.jobs; i++)
+		if (status[i] != VMM_EXIT_OK)
+			fprintf(stderr, "vmm fuzz: worker %u ended with status %d\n", i, status[i]);
+	return r;
 }
 
 int fuzz_main(const struct config *cfg, struct timing *timeline)

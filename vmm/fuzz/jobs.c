@@ -184,15 +184,17 @@ static bool start(struct collect *c, const struct jobs_worker *w, unsigned i)
 	close(fd[0]);
 	j->fd = -1;
 	j->pid = 0;
+	j->status = VMM_EXIT_HOST;
 	return false;
 }
 
-int jobs_run(const struct jobs_worker *w, unsigned n, FILE *out, struct fuzz_summary *sum)
+int jobs_run(const struct jobs_worker *w, unsigned n, FILE *out, struct fuzz_summary *sum,
+	     int *status)
 {
 	static struct job jobs[CONFIG_MAX_JOBS];
 	struct collect c = { .jobs = jobs, .n = 0 };
 	sigset_t stops;
-	int status = VMM_EXIT_OK;
+	int r = VMM_EXIT_OK;
 	bool failed = false;
 
 	sigemptyset(&stops);
@@ -207,9 +209,11 @@ int jobs_run(const struct jobs_worker *w, unsigned n, FILE *out, struct fuzz_sum
 		signal_all(&c, SIGTERM);
 	collect(&c, w, out, sum);
 	sigprocmask(SIG_SETMASK, &c.wait_mask, NULL);
-	for (unsigned i = 0; i < c.n && status == VMM_EXIT_OK; i++)
-		status = jobs[i].status;
+	for (unsigned i = 0; i < n; i++) {
+		status[i] = i < c.n ? jobs[i].status : VMM_EXIT_HOST;
+		r = r == VMM_EXIT_OK ? status[i] : r;
+	}
 	if (c.stop_signal)
 		return VMM_EXIT_SIGNAL_BASE + c.stop_signal;
-	return failed ? VMM_EXIT_HOST : status;
+	return failed ? VMM_EXIT_HOST : r;
 }

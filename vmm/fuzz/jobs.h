@@ -19,9 +19,13 @@ struct jobs_worker {
 };
 
 /* Fork `n` (at most CONFIG_MAX_JOBS) workers, write their lines to `out` as
- * they come, each whole, and count them in `sum`; returns once every worker
- * has been reaped, with the exit status for vmm: 0, the first failing
+ * they come, each whole, and count them in `sum`. A stop signal the parent
+ * receives is passed on to every worker; one still there kill_after_ms later
+ * is killed. Returns once every worker has been reaped (status[i]: worker i's
+ * exit status, VMM_EXIT_HOST if it died of a signal or never started), with
+ * the exit status for vmm: 128 + the stop signal, else the first failing
  * worker's status, or VMM_EXIT_HOST if a fork or pipe failed. */
-int jobs_run(const struct jobs_worker *w, unsigned n, FILE *out, struct fuzz_summary *sum);
+int jobs_run(const struct jobs_worker *w, unsigned n, FILE *out, struct fuzz_summary *sum,
+	     int *status);
 
 #endif
