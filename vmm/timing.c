@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/json.h"
+
 static const char *const phase_names[TIMING_PHASES] = {
 	[TIMING_PARSED] = "options_parsed",
 	[TIMING_FILES_MAPPED] = "files_mapped",
@@ -121,8 +123,11 @@ void timing_print_text(FILE *f, const struct timing *t)
 static void counters_json(FILE *f, const char *key, const struct timing_counter *c, unsigned n)
 {
 	fprintf(f, ",\"%s\":{", key);
-	for (unsigned i = 0; i < n; i++)
-		fprintf(f, "%s\"%s\":%" PRIu64, i ? "," : "", c[i].name, c[i].value);
+	for (unsigned i = 0; i < n; i++) {
+		fputs(i ? "," : "", f);
+		json_print_string(f, c[i].name); /* KVM's stats names come from the kernel */
+		fprintf(f, ":%" PRIu64, c[i].value);
+	}
 	fputc('}', f);
 }
 
@@ -140,11 +145,12 @@ void timing_print_json(FILE *f, const struct timing *t)
 		fprintf(f, "%s{\"signal\":\"%s\",\"ns\":%" PRIu64 "}", i ? "," : "",
 			signal_names[t->events[i].sig], t->events[i].at);
 	fputc(']', f);
-	if (t->nkvm)
+	if (t->nkvm) {
 		counters_json(f, "kvm_stats", t->kvm, t->nkvm);
-	else
-		fprintf(f, ",\"kvm_stats\":null,\"kvm_stats_missing\":\"%s\"",
-			t->kvm_missing ? t->kvm_missing : "unknown");
+	} else {
+		fputs(",\"kvm_stats\":null,\"kvm_stats_missing\":", f);
+		json_print_string(f, t->kvm_missing ? t->kvm_missing : "unknown");
+	}
 	counters_json(f, "exits_to_vmm", t->user, t->nuser);
 	fputs(",\"io_ports\":{", f);
 	for (unsigned i = 0; i < t->nports; i++)

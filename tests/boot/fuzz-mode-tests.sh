@@ -4,7 +4,8 @@
 # than one outcome class and at least one run that reaches userspace; the reset is bit-exact
 # (--check-reset: every state block and every page equal to the fresh VM's); the same seed gives
 # the same states in a new process; --jobs 2 covers every index once; a repro file replays to
-# the same outcome in a fresh `vmm --entry-state` process.
+# the same outcome in a fresh `vmm --entry-state` process; SIGINT to a --jobs 2 parent ends every
+# worker within seconds, with the summary, status 130 and no trace of the interrupted runs.
 # Run it where /dev/kvm works (normally inside one scripts/with-kvm guest).
 # Usage: tests/boot/fuzz-mode-tests.sh VMM KERNEL INITRD
 set -u
@@ -134,5 +135,38 @@ pages=$(field "$work/pagingoff.jsonl" pages | tr '\n' ' ')
     [ "$(field "$work/pagingoff.jsonl" pages | sort -n | tail -n 1)" -lt 32768 ] &&
     [ "$(field "$work/pagingoff.jsonl" reset_diff | grep -c '^0$')" -eq 3 ]
 check fuzz-paging-off-reset-bounded $? "status $rc, pages restored per run: $pages (256 MiB = 65536 pages)"
+
+# 8. --jobs 2, then SIGINT to the parent alone (as kill(1) sends it) after a few runs: the parent
+#    passes it on, every worker ends, the parent reaps them, prints the summary of what ran and
+#    exits 130; the runs under way are dropped (no kvm-error line, no repro, no temporary file).
+"$VMM" fuzz --kernel "$KERNEL" --initrd "$INITRD" --append "$APPEND" --timing-marker "$MARKER" \
+    --out "$work/int.out" --seed 5 --runs 100000 --fuzz-mode wild --run-ms 300 --jobs 2 \
+    </dev/null >"$work/int.jsonl" 2>"$work/int.err" &
+pid=$!
+for _ in $(seq 1200); do # up to 120 s for the workers to start and finish 4 runs
+    [ "$(wc -l <"$work/int.jsonl")" -ge 4 ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+done
+t0=$(date +%s%N)
+kill -INT "$pid"
+for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+ms=$((($(date +%s%N) - t0) / 1000000))
+kill -KILL "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+left=$(pgrep -f -- "--out $work/int.out" | tr '\n' ' ')
+[ -n "$left" ] && kill -KILL $left
+echo "    | vmm fuzz int: status $rc ${ms} ms after SIGINT at ${SECONDS}s; $(grep 'runs in' "$work/int.err")"
+[ "$rc" -eq 130 ] && [ "$ms" -lt 8000 ] && [ -z "$left" ] && grep -q "runs in .* signatures" "$work/int.err" &&
+    grep -q "stopped by signal 2" "$work/int.err" && grep -q "worker 0 ended with status 130" "$work/int.err" &&
+    grep -q "worker 1 ended with status 130" "$work/int.err"
+check fuzz-jobs-sigint-ends-every-worker $? "status $rc after ${ms} ms, left: '$left'; $(tail -n 3 "$work/int.err" | tr '\n' ' ')"
+runs=$(sed -n 's/^vmm fuzz: \([0-9]*\) runs in.*/\1/p' "$work/int.err")
+repros=$(field "$work/int.jsonl" repro | grep -c .)
+others=$(ls "$work/int.out" | grep -cv '\.\(state\|replay\)$')
+[ "$runs" = "$(wc -l <"$work/int.jsonl")" ] && ! grep -q '"outcome":"kvm-error"' "$work/int.jsonl" &&
+    [ "$(ls "$work/int.out"/*.state | wc -l)" -eq "$repros" ] && [ "$others" -eq 0 ]
+check fuzz-interrupted-run-dropped $? "summary $runs runs, $(wc -l <"$work/int.jsonl") lines, $repros repro lines, $(ls "$work/int.out" | tr '\n' ' ')"
 
 summary fuzzmode

@@ -158,3 +158,47 @@ Test(fuzz_outcome, json_line_and_summary)
 	cr_assert_eq(sum.sigs[0].count, 2);
 	cr_assert_eq(sum.by_class[OUT_TRIPLE_FAULT], 2);
 }
+
+/* fuzz_print_record()'s line with `detail` and `repro` set (the caller frees). */
+static char *line_with(const char *detail, const char *repro)
+{
+	static struct fuzz_mutation mut = { .n = 0 };
+	struct fuzz_record r = { .seed = 1, .index = 42, .state_hash = "00", .mut = &mut, .out = &o,
+				 .signature = 0xfeed, .repro = repro, .reset_diff = -1 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	o.cls = OUT_KVM_REFUSED;
+	snprintf(o.detail, sizeof(o.detail), "%s", detail);
+	fuzz_print_record(f, &r);
+	fclose(f);
+	return buf;
+}
+
+Test(fuzz_outcome, json_strings_are_escaped)
+{
+	char *line = line_with("a \"b\" c:\\d\n", "out \"x\"/\\1.state");
+
+	cr_assert_not_null(strstr(line, "\"detail\":\"a \\\"b\\\" c:\\\\d\\u000a\""), "%s", line);
+	cr_assert_not_null(strstr(line, "\"repro\":\"out \\\"x\\\"/\\\\1.state\"}"), "%s", line);
+	free(line);
+}
+
+Test(fuzz_outcome, the_parent_reads_escaped_lines_back)
+{
+	const char *detail = "x\",\"signature\":\"0000000000000bad\\";
+	char *line = line_with(detail, NULL);
+	struct fuzz_outcome back = { 0 };
+	uint64_t sig = 0, index = 0;
+
+	cr_assert(fuzz_parse_line(line, &back, &sig, &index), "%s", line);
+	cr_assert_eq(back.cls, OUT_KVM_REFUSED);
+	cr_assert_str_eq(back.detail, detail);
+	cr_assert_eq(sig, 0xfeed, "%s", line);
+	cr_assert_eq(index, 42);
+	free(line);
+	cr_assert_not(fuzz_parse_line("{\"index\":1,\"outcome\":\"no-such\",\"detail\":\"\","
+				      "\"signature\":\"1\"}", &back, &sig, &index));
+	cr_assert_not(fuzz_parse_line("not json", &back, &sig, &index));
+}

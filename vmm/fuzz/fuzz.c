@@ -3,14 +3,12 @@
 #include "vmm/fuzz/fuzz.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/sha256.h"
@@ -18,8 +16,10 @@
 #include "mmu/mem_snapshot.h"
 #include "vmm/exitcode.h"
 #include "vmm/file.h"
+#include "vmm/fuzz/jobs.h"
 #include "vmm/fuzz/outcome.h"
 #include "vmm/fuzz/progress.h"
+#include "vmm/fuzz/repro.h"
 #include "vmm/profile/kaslr.h"
 #include "vmm/layout.h"
 #include "vmm/machine/machine.h"
@@ -255,13 +255,15 @@ static void fail_run(struct fuzz_outcome *o, const char *what)
 	snprintf(o->detail, sizeof(o->detail), "%s", what);
 }
 
-/* Run until the classifier says the run ended. */
-static void run(struct worker *w, const struct entry_state *st, struct fuzz_outcome *o)
+/* Run until the classifier says the run ended; false if a stop signal ended it
+ * first (the run is then no finding: it is dropped, never classified). */
+static bool run(struct worker *w, const struct entry_state *st, struct fuzz_outcome *o)
 {
 	struct machine *m = w->m;
 	struct vm_exit e;
 	const char *why = "";
 	unsigned events = 0;
+	bool ended = true;
 
 	progress_start(&w->plan, &w->passage, st->cpu.rip,
 		       st->proto == BOOT_LINUX32 || st->proto == BOOT_LINUX64);
@@ -272,8 +274,12 @@ static void run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 				       .max_exits = w->cfg->fuzz.run_exits };
 
 		s.status = machine_step(m, &e, &why);
-		if (s.status == -EINTR || s.status == -EIO) {
-			fail_run(o, s.status == -EINTR ? "stopped by a signal" : err_msg());
+		if (s.status == -EINTR) { /* only while a stop is pending */
+			ended = false;
+			break;
+		}
+		if (s.status == -EIO) {
+			fail_run(o, err_msg());
 			break;
 		}
 		if (e.kind == EXIT_DEBUG)
@@ -291,6 +297,7 @@ static void run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 	m->run_deadline_ns = 0;
 	o->rip = vcpu_rip(m->vcpu);
 	note_progress(w, o);
+	return ended;
 }
 
 /* --check-reset: every block and page against the fresh VM's; pages that differ are named
@@ -354,12 +361,16 @@ static void print_opt(FILE *f, const char *opt, const char *value)
  * options, the state file, no validation, a --timeout just past the run's time limit. */
 static int write_replay(const struct config *cfg, const char *state_path)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], tmp[PATH_MAX];
 	FILE *f;
+	int r;
 
 	if (snprintf(path, sizeof(path), "%.*s.replay", (int)(strlen(state_path) - 6), state_path) >=
-		    (int)sizeof(path) || !(f = fopen(path, "w")))
-		return -errno;
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	r = repro_open(path, tmp, sizeof(tmp), &f);
+	if (r < 0)
+		return r;
 	fputs("vmm", f);
 	print_opt(f, "--kernel", cfg->kernel);
 	print_opt(f, "--initrd", cfg->initrd);
@@ -372,21 +383,22 @@ static int write_replay(const struct config *cfg, const char *state_path)
 		fprintf(f, " --boot=%s", boot_proto_name(cfg->entry.proto));
 	print_opt(f, "--entry-state", state_path);
 	fputs(" --no-validate\n", f);
-	return fclose(f) == 0 ? 0 : -errno;
+	return repro_publish(f, tmp, path, false);
 }
 
 /* The state file (PATH ends in ".state"): a header saying where it comes from and how
- * its replay ends (the lines stay within the format's 255 bytes), then the state. */
+ * its replay ends (the lines stay within the format's 255 bytes), then the state, then its
+ * replay command. first_wins: -EEXIST, and no replay written, if PATH is there already. */
 static int write_state_file(const struct config *cfg, const char *path, const struct entry_state *st,
-			    uint64_t index, const struct fuzz_outcome *o)
+			    uint64_t index, const struct fuzz_outcome *o, bool first_wins)
 {
 	char tmp[PATH_MAX];
 	const char *base;
 	FILE *f;
+	int r = repro_open(path, tmp, sizeof(tmp), &f);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(tmp) ||
-	    !(f = fopen(tmp, "w")))
-		return -errno;
+	if (r < 0)
+		return r;
 	fprintf(f, "# vmm fuzz: seed %" PRIu64 " index %" PRIu64 " (%s) outcome %s %.64s\n",
 		cfg->fuzz.seed, index, cfg->fuzz.wild ? "wild" : "near",
 		fuzz_outcome_name(o->cls), o->detail);
@@ -394,9 +406,8 @@ static int write_state_file(const struct config *cfg, const char *path, const st
 	fprintf(f, "# replay: sh %.*s.replay (exit status %d)\n", (int)strlen(base) - 6, base,
 		fuzz_outcome_replay_status(o));
 	state_print(f, st);
-	if (fclose(f) != 0 || rename(tmp, path) < 0)
-		return -errno;
-	return write_replay(cfg, path);
+	r = repro_publish(f, tmp, path, first_wins);
+	return r < 0 ? r : write_replay(cfg, path);
 }
 
 static void one_run(struct worker *w, uint64_t index)
@@ -410,7 +421,7 @@ static void one_run(struct worker *w, uint64_t index)
 	struct fuzz_outcome o = { 0 };
 	struct fuzz_record rec = { .seed = cfg->fuzz.seed, .index = index, .mut = &mut,
 				   .out = &o, .reset_diff = -1 };
-	char hash[17], path[PATH_MAX], diff[256];
+	char hash[17], path[PATH_MAX], saved[PATH_MAX], diff[256];
 	uint64_t t0 = timing_now(), t1;
 
 	if (st.proto == BOOT_PVH)
@@ -426,8 +437,8 @@ static void one_run(struct worker *w, uint64_t index)
 		fuzz_mutate(&st, &t, cfg->fuzz.seed, index,
 			    cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR, &mut);
 		t1 = timing_now();
-		if (write_state(w, &st, &o))
-			run(w, &st, &o);
+		if (write_state(w, &st, &o) && !run(w, &st, &o))
+			return; /* interrupted: not a finding, not in the output */
 		rec.run_ns = timing_now() - t1;
 	}
 	rec.us = (timing_now() - t0) / 1000;
@@ -437,12 +448,12 @@ static void one_run(struct worker *w, uint64_t index)
 	if (fuzz_summary_add(&w->sum, &o, rec.signature, index) &&
 	    snprintf(path, sizeof(path), "%s/%016" PRIx64 ".state", cfg->fuzz.out_dir,
 		     rec.signature) < (int)sizeof(path) &&
-	    write_state_file(cfg, path, &st, index, &o) == 0)
-		rec.repro = path;
+	    write_state_file(cfg, path, &st, index, &o, true) == 0)
+		rec.repro = path; /* another worker's run may have had the signature first */
 	if (cfg->fuzz.save_states &&
-	    snprintf(path, sizeof(path), "%s/states/%06" PRIu64 ".state", cfg->fuzz.out_dir, index) <
-		    (int)sizeof(path))
-		write_state_file(cfg, path, &st, index, &o);
+	    snprintf(saved, sizeof(saved), "%s/states/%06" PRIu64 ".state", cfg->fuzz.out_dir, index) <
+		    (int)sizeof(saved))
+		write_state_file(cfg, saved, &st, index, &o, false);
 	fuzz_print_record(w->out, &rec);
 	fflush(w->out);
 }
@@ -457,6 +468,18 @@ static int make_dirs(const struct config *cfg)
 	if (cfg->fuzz.save_states && mkdir(states, 0777) < 0 && errno != EEXIST)
 		return errf(-errno, "%s: %s", states, strerror(errno));
 	return 0;
+}
+
+/* vmm's exit status for the stop that ended the runs (as machine_run() gives it). */
+static int stop_status(void)
+{
+	int signo;
+
+	switch (stop_pending(&signo)) {
+	case STOP_SIGNAL: return VMM_EXIT_SIGNAL_BASE + signo;
+	case STOP_TIMEOUT: return VMM_EXIT_TIMEOUT;
+	default: return VMM_EXIT_OK;
+	}
 }
 
 /* Worker `id` of `jobs` takes run indices id, id + jobs, id + 2 * jobs, ... */
@@ -485,114 +508,40 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 		one_run(&w, i);
 	if (sum)
 		*sum = w.sum;
-	return stop_pending(NULL) == STOP_NONE ? VMM_EXIT_OK : VMM_EXIT_SIGNAL_BASE;
+	return stop_status();
 }
 
-/* A worker's JSON line, read back by the parent for the summary. */
-static bool parse_line(const char *line, struct fuzz_outcome *o, uint64_t *sig, uint64_t *index)
-{
-	const char *p = strstr(line, "\"index\":"), *q = strstr(line, "\"outcome\":\"");
-	const char *d = strstr(line, "\"detail\":\""), *s = strstr(line, "\"signature\":\"");
-	char name[32] = "";
-
-	if (!p || !q || !d || !s || sscanf(q + 11, "%31[^\"]", name) != 1)
-		return false;
-	*index = strtoull(p + 8, NULL, 10);
-	*sig = strtoull(s + 13, NULL, 16);
-	if (sscanf(d + 10, "%63[^\"]", o->detail) != 1)
-		o->detail[0] = '\0';
-	for (o->cls = 0; o->cls < OUT_CLASSES && strcmp(fuzz_outcome_name(o->cls), name); o->cls++)
-		;
-	return o->cls < OUT_CLASSES;
-}
-
-struct job {
-	pid_t pid;
-	int fd;		/* -1 once the worker closed it */
-	char buf[8192];
-	size_t len;
+struct jobs_ctx {
+	const struct config *cfg;
+	struct timing *timeline;
 };
 
-/* Pass on the whole lines in j->buf, counting them in the summary. */
-static void take_lines(struct job *j, struct fuzz_summary *sum)
+static int job_run(void *ctx, unsigned id, FILE *out)
 {
-	char *start = j->buf, *nl;
+	struct jobs_ctx *c = ctx;
 
-	while ((nl = memchr(start, '\n', j->len - (size_t)(start - j->buf)))) {
-		struct fuzz_outcome o = { 0 };
-		uint64_t sig, index;
-
-		*nl = '\0';
-		puts(start);
-		if (parse_line(start, &o, &sig, &index))
-			fuzz_summary_add(sum, &o, sig, index);
-		start = nl + 1;
-	}
-	j->len -= (size_t)(start - j->buf);
-	memmove(j->buf, start, j->len);
-	if (j->len == sizeof(j->buf)) /* a line longer than the buffer: not ours */
-		j->len = 0;
+	return worker_main(c->cfg, c->timeline, id, out, NULL);
 }
 
-static bool read_some(struct job *jobs, unsigned n, struct fuzz_summary *sum)
+static int job_stop_signal(void)
 {
-	struct pollfd p[CONFIG_MAX_JOBS];
-	unsigned open = 0;
+	int signo;
 
-	for (unsigned i = 0; i < n; i++) {
-		p[i] = (struct pollfd){ .fd = jobs[i].fd, .events = POLLIN };
-		open += jobs[i].fd >= 0;
-	}
-	if (!open)
-		return false;
-	if (poll(p, n, -1) < 0)
-		return true; /* EINTR: a stop signal; the workers see it too */
-	for (unsigned i = 0; i < n; i++) {
-		struct job *j = &jobs[i];
-		ssize_t got;
-
-		if (j->fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		got = read(j->fd, j->buf + j->len, sizeof(j->buf) - j->len);
-		if (got <= 0 && errno != EINTR) {
-			close(j->fd);
-			j->fd = -1;
-			continue;
-		}
-		j->len += got > 0 ? (size_t)got : 0;
-		take_lines(j, sum);
-	}
-	return true;
+	return stop_pending(&signo) == STOP_SIGNAL ? signo : 0;
 }
 
 /* --jobs N: N worker processes, each with its own VM; their lines merged here. */
 static int run_jobs(const struct config *cfg, struct timing *timeline, struct fuzz_summary *sum)
 {
-	static struct job jobs[CONFIG_MAX_JOBS];
-	int status = VMM_EXIT_OK, st;
+	struct jobs_ctx ctx = { .cfg = cfg, .timeline = timeline };
+	struct jobs_worker w = { .run = job_run, .stop_signal = job_stop_signal, .ctx = &ctx };
+	int status[CONFIG_MAX_JOBS];
+	int r = jobs_run(&w, cfg->fuzz.jobs, stdout, sum, status);
 
-	stop_init(); /* a Ctrl-C reaches every worker; the parent collects what they wrote */
-	fflush(NULL);
-	for (unsigned i = 0; i < cfg->fuzz.jobs; i++) {
-		int fd[2];
-
-		if (pipe(fd) < 0 || (jobs[i].pid = fork()) < 0)
-			return VMM_EXIT_HOST;
-		if (jobs[i].pid == 0) {
-			FILE *out = fdopen(fd[1], "w");
-
-			close(fd[0]);
-			_exit(out ? worker_main(cfg, timeline, i, out, NULL) : VMM_EXIT_HOST);
-		}
-		close(fd[1]);
-		jobs[i].fd = fd[0];
-	}
-	while (read_some(jobs, cfg->fuzz.jobs, sum))
-		;
 	for (unsigned i = 0; i < cfg->fuzz.jobs; i++)
-		if (waitpid(jobs[i].pid, &st, 0) == jobs[i].pid && (!WIFEXITED(st) || WEXITSTATUS(st)))
-			status = WIFEXITED(st) ? WEXITSTATUS(st) : VMM_EXIT_HOST;
-	return status;
+		if (status[i] != VMM_EXIT_OK)
+			fprintf(stderr, "vmm fuzz: worker %u ended with status %d\n", i, status[i]);
+	return r;
 }
 
 int fuzz_main(const struct config *cfg, struct timing *timeline)
@@ -606,10 +555,16 @@ int fuzz_main(const struct config *cfg, struct timing *timeline)
 		return VMM_EXIT_USAGE;
 	}
 	fprintf(stderr, "vmm fuzz: 1 vCPU, %s\n", cfg->no_acpi ? "no ACPI tables" : "ACPI tables");
+	/* From now on a stop signal ends the runs and the summary is printed; --jobs
+	 * workers inherit the handlers, and the parent passes the signal on to them. */
+	stop_init();
 	if (cfg->fuzz.jobs > 1)
 		r = run_jobs(cfg, timeline, &sum);
 	else
 		r = worker_main(cfg, timeline, 0, stdout, &sum);
+	if (r > VMM_EXIT_SIGNAL_BASE)
+		fprintf(stderr, "vmm fuzz: stopped by signal %d; a run under way was dropped\n",
+			r - VMM_EXIT_SIGNAL_BASE);
 	fuzz_summary_print(stderr, &sum, (double)(timing_now() - t0) / 1e9);
 	return r;
 }

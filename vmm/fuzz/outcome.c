@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/json.h"
 #include "vmm/machine/dispatch.h"
 #include "vmm/exitcode.h"
 #include "vmm/timing.h"
@@ -147,11 +148,15 @@ uint64_t fuzz_signature(const struct fuzz_outcome *o)
 static void print_mutation(FILE *f, const struct fuzz_mutation *m)
 {
 	fputs(",\"mutated\":[", f);
-	for (unsigned i = 0; i < m->n; i++)
-		fprintf(f, "%s\"%s\"", i ? "," : "", m->field[i]);
+	for (unsigned i = 0; i < m->n; i++) {
+		fputs(i ? "," : "", f);
+		json_print_string(f, m->field[i]);
+	}
 	fputs("],\"classes\":[", f);
-	for (unsigned i = 0; i < m->n; i++)
-		fprintf(f, "%s\"%s\"", i ? "," : "", fuzz_class_name(m->cls[i]));
+	for (unsigned i = 0; i < m->n; i++) {
+		fputs(i ? "," : "", f);
+		json_print_string(f, fuzz_class_name(m->cls[i]));
+	}
 	fputc(']', f);
 }
 
@@ -159,11 +164,14 @@ void fuzz_print_record(FILE *f, const struct fuzz_record *r)
 {
 	const struct fuzz_outcome *o = r->out;
 
-	fprintf(f, "{\"seed\":%" PRIu64 ",\"index\":%" PRIu64 ",\"state\":\"%s\"", r->seed,
-		r->index, r->state_hash);
+	fprintf(f, "{\"seed\":%" PRIu64 ",\"index\":%" PRIu64 ",\"state\":", r->seed, r->index);
+	json_print_string(f, r->state_hash);
 	print_mutation(f, r->mut);
-	fprintf(f, ",\"outcome\":\"%s\",\"detail\":\"%s\",\"signature\":\"%016" PRIx64 "\"",
-		fuzz_outcome_name(o->cls), o->detail, r->signature);
+	fputs(",\"outcome\":", f);
+	json_print_string(f, fuzz_outcome_name(o->cls));
+	fputs(",\"detail\":", f);
+	json_print_string(f, o->detail);
+	fprintf(f, ",\"signature\":\"%016" PRIx64 "\"", r->signature);
 	fputs(",\"last_exits\":[", f);
 	for (unsigned i = 0; i < o->nlast; i++)
 		fprintf(f, "%s%u", i ? "," : "", o->last[i]);
@@ -173,12 +181,31 @@ void fuzz_print_record(FILE *f, const struct fuzz_record *r)
 	fprintf(f, ",\"reset_us\":{\"mem\":%.1f,\"cpu\":%.1f,\"pages\":%" PRIu64 "}",
 		(double)r->reset_mem_ns / 1000, (double)r->reset_cpu_ns / 1000, r->pages_restored);
 	fprintf(f, ",\"run_us\":%" PRIu64, r->run_ns / 1000);
-	if (r->reset_diff >= 0)
-		fprintf(f, ",\"reset_diff\":%d,\"reset_diff_blocks\":\"%s\"", r->reset_diff,
-			r->reset_what ? r->reset_what : "");
-	if (r->repro)
-		fprintf(f, ",\"repro\":\"%s\"", r->repro);
+	if (r->reset_diff >= 0) {
+		fprintf(f, ",\"reset_diff\":%d,\"reset_diff_blocks\":", r->reset_diff);
+		json_print_string(f, r->reset_what ? r->reset_what : "");
+	}
+	if (r->repro) {
+		fputs(",\"repro\":", f);
+		json_print_string(f, r->repro);
+	}
 	fputs("}\n", f);
+}
+
+bool fuzz_parse_line(const char *line, struct fuzz_outcome *o, uint64_t *sig, uint64_t *index)
+{
+	const char *p = json_find_key(line, "index");
+	char name[32], hex[24];
+
+	if (!p || !json_read_string(json_find_key(line, "outcome"), name, sizeof(name)) ||
+	    !json_read_string(json_find_key(line, "detail"), o->detail, sizeof(o->detail)) ||
+	    !json_read_string(json_find_key(line, "signature"), hex, sizeof(hex)))
+		return false;
+	*index = strtoull(p, NULL, 10);
+	*sig = strtoull(hex, NULL, 16);
+	for (o->cls = 0; o->cls < OUT_CLASSES && strcmp(fuzz_outcome_name(o->cls), name); o->cls++)
+		;
+	return o->cls < OUT_CLASSES;
 }
 
 bool fuzz_summary_add(struct fuzz_summary *s, const struct fuzz_outcome *o, uint64_t sig,

@@ -81,6 +81,9 @@ struct fuzz_record {
 };
 /* One JSON object on one line. */
 void fuzz_print_record(FILE *f, const struct fuzz_record *r);
+/* Read back what the summary needs from a line fuzz_print_record() wrote
+ * (a --jobs worker's, in the parent): false if it is not such a line. */
+bool fuzz_parse_line(const char *line, struct fuzz_outcome *o, uint64_t *sig, uint64_t *index);
 
 #define FUZZ_MAX_SIGNATURES 4096
 struct fuzz_summary {
