@@ -17,9 +17,15 @@ struct file_map {
 	void *map;	     /* the malloc'd buffer */
 };
 
+/* Every boot path places the kernel and the initrd below 4 GiB (bzImage:
+ * initrd_addr_max and the 3 GiB window; ELF and PVH: 3 GiB), so no input of
+ * this size or more can load: it is refused by its size, before it is read. */
+#define FILE_MAX (4ULL << 30)
+
 /* Read regular file `path` whole; `what` names it in errors ("kernel").
  * A file that is empty, not regular, or that changes size while it is read
- * gives a negative errno (-EIO for a size change) with err_msg() naming it. */
+ * gives a negative errno (-EIO for a size change, -EFBIG for FILE_MAX or
+ * more) with err_msg() naming it. */
 int file_map(const char *path, const char *what, struct file_map *out);
 void file_unmap(struct file_map *f);
 

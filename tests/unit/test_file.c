@@ -156,3 +156,22 @@ Test(file, hook_names_one_input)
 		kill(pid, SIGCONT), waitpid(pid, &st, 0);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the kernel read does not stop for 'initrd'");
 }
+
+/* 4 GiB or more can never load: refused by its size, not read (the file is sparse). */
+Test(file, four_gib_refused_unread)
+{
+	char big[160];
+	struct file_map f;
+	int fd;
+
+	snprintf(big, sizeof(big), "%s/big", dir);
+	fd = open(big, O_WRONLY | O_CREAT, 0600);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, (off_t)FILE_MAX), 0);
+	close(fd);
+	cr_expect_eq(file_map(big, "initrd", &f), -EFBIG);
+	cr_expect(strstr(err_msg(), "initrd '") && strstr(err_msg(), "4294967296 bytes; no boot path"),
+		  "%s", err_msg());
+	cr_expect_null(f.data);
+	cr_expect_eq(FILE_MAX, 4ULL << 30);
+}
