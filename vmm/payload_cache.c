@@ -1,5 +1,4 @@
 /* payload_cache.c: decompressed bzImage payloads kept on disk, keyed by the SHA-256 of the compressed bytes. */
-#define _GNU_SOURCE /* mkostemp() */
 #include "vmm/payload_cache.h"
 
 #include <errno.h>
@@ -8,10 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mmu/err.h"
 #include "vmm/file.h"
 
 static const char MAGIC[8] = "VMMPAYL1";
@@ -87,102 +87,246 @@ int pcache_check(const uint8_t *entry, size_t entry_len, const uint8_t key[SHA25
 	return 0;
 }
 
-static int entry_path(char out[PATH_MAX], const char *dir, const uint8_t key[SHA256_LEN])
-{
-	char hex[2 * SHA256_LEN + 1];
+/* --- the directory: what the cache trusts ---------------------------------- */
 
-	for (int i = 0; i < SHA256_LEN; i++)
-		snprintf(hex + 2 * i, 3, "%02x", key[i]);
-	return snprintf(out, PATH_MAX, "%s/%s", dir, hex) < PATH_MAX ? 0 : -ENAMETOOLONG;
+/* "'/a/b'" for the whole directory, "'/a', a parent of '/a/b/c'," for a parent. */
+static const char *component(char out[2 * PATH_MAX + 32], const char *dir, size_t prefix)
+{
+	if (dir[prefix + strspn(dir + prefix, "/")] == '\0')
+		snprintf(out, 2 * PATH_MAX + 32, "'%s'", dir);
+	else
+		snprintf(out, 2 * PATH_MAX + 32, "'%.*s', a parent of '%s',", (int)prefix, dir, dir);
+	return out;
 }
 
-int pcache_get(const char *dir, const uint8_t key[SHA256_LEN], struct pcache_hit *hit)
+/* A directory vmm trusts is ours and only ours to write. */
+static int check_dir(const char *dir, size_t prefix, int fd)
 {
-	char path[PATH_MAX];
+	char what[2 * PATH_MAX + 32];
 	struct stat st;
-	int fd, r = entry_path(path, dir, key);
 
-	memset(hit, 0, sizeof(*hit));
-	if (r < 0)
+	if (fstat(fd, &st) < 0)
+		return errf(-errno, "payload cache '%s': fstat: %s", dir, strerror(errno));
+	if (st.st_uid != geteuid())
+		return errf(-EPERM, "payload cache not used: %s belongs to uid %u, not to vmm's uid %u",
+			    component(what, dir, prefix), (unsigned)st.st_uid, (unsigned)geteuid());
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return errf(-EPERM, "payload cache not used: %s is writable by group or others (mode %04o)",
+			    component(what, dir, prefix), (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+/* Why openat(O_DIRECTORY | O_NOFOLLOW) of `name` in `at` failed with `err`. */
+static int open_error(const char *dir, size_t prefix, int at, const char *name, int err)
+{
+	char what[2 * PATH_MAX + 32];
+	struct stat st;
+
+	if ((err == ELOOP || err == ENOTDIR) && fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		return errf(-EPERM, "payload cache not used: %s is a symbolic link (give the real path)",
+			    component(what, dir, prefix));
+	if (err == ENOENT)
+		return errf(-ENOENT, "payload cache '%s': '%.*s' does not exist", dir, (int)prefix, dir);
+	return errf(-err, "payload cache '%s': '%.*s': %s", dir, (int)prefix, dir, strerror(err));
+}
+
+static int open_dir_at(int at, const char *name)
+{
+	return openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+int pcache_dir_open(const char *dir, bool create, int *out)
+{
+	char name[NAME_MAX + 1];
+	size_t i = 0, n = strlen(dir);
+	bool made = false; /* vmm had to create a component: check each from there on */
+	int fd, r = 0;
+
+	*out = -1;
+	if (n == 0)
+		return errf(-EINVAL, "payload cache: empty directory name");
+	fd = open(dir[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errf(-errno, "payload cache '%s': %s", dir, strerror(errno));
+	while (r == 0) {
+		size_t len;
+		int next;
+
+		while (dir[i] == '/')
+			i++;
+		if (dir[i] == '\0')
+			break;
+		len = strcspn(dir + i, "/");
+		if (len > NAME_MAX) {
+			r = errf(-ENAMETOOLONG, "payload cache '%s': a name is too long", dir);
+			break;
+		}
+		memcpy(name, dir + i, len);
+		name[len] = '\0';
+		i += len;
+		next = open_dir_at(fd, name);
+		if (next < 0 && errno == ENOENT && create) {
+			/* EEXIST: someone else made it first; it is checked like ours. */
+			if (mkdirat(fd, name, 0700) < 0 && errno != EEXIST) {
+				r = errf(-errno, "payload cache '%s': mkdir '%.*s': %s", dir, (int)i,
+					 dir, strerror(errno));
+				break;
+			}
+			made = true;
+			next = open_dir_at(fd, name);
+		}
+		if (next < 0) {
+			r = open_error(dir, i, fd, name, errno);
+			break;
+		}
+		close(fd);
+		fd = next;
+		if (made || dir[i + strspn(dir + i, "/")] == '\0')
+			r = check_dir(dir, i, fd);
+	}
+	if (r == 0 && i > 0 && !made && strspn(dir, "/") == n)
+		r = check_dir(dir, n, fd); /* dir is "/" itself */
+	if (r < 0) {
+		close(fd);
 		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	}
+	*out = fd;
+	return 0;
+}
+
+/* --- entries --------------------------------------------------------------- */
+
+static void entry_name(char out[2 * SHA256_LEN + 1], const uint8_t key[SHA256_LEN])
+{
+	for (int i = 0; i < SHA256_LEN; i++)
+		snprintf(out + 2 * i, 3, "%02x", key[i]);
+}
+
+/* An entry vmm trusts is a regular file of ours, writable by nobody else. */
+static int open_entry(int dirfd, const char *name, struct stat *st)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+
+	if (fd < 0 && errno == ELOOP)
+		return errf(-EPERM, "payload cache: entry %s is a symbolic link", name);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < PCACHE_HDR_LEN ||
-	    (uint64_t)st.st_size > PCACHE_MAX_DATA + PCACHE_HDR_LEN) {
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || st->st_size < PCACHE_HDR_LEN ||
+	    (uint64_t)st->st_size > PCACHE_MAX_DATA + PCACHE_HDR_LEN) {
 		close(fd);
 		return -EBADMSG;
 	}
-	hit->map_len = (size_t)st.st_size;
-	hit->map = mmap(NULL, hit->map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	close(fd);
-	if (hit->map == MAP_FAILED) {
-		hit->map = NULL;
-		return -errno;
+	if (st->st_uid != geteuid() || (st->st_mode & (S_IWGRP | S_IWOTH))) {
+		close(fd);
+		return errf(-EPERM, "payload cache: entry %s has uid %u and mode %04o, not vmm's uid %u and no write for group or others",
+			    name, (unsigned)st->st_uid, (unsigned)(st->st_mode & 07777),
+			    (unsigned)geteuid());
 	}
-	r = pcache_check(hit->map, hit->map_len, key, &hit->data, &hit->len);
+	return fd;
+}
+
+static int get_at(int dirfd, const uint8_t key[SHA256_LEN], struct pcache_hit *hit)
+{
+	char name[2 * SHA256_LEN + 1];
+	struct stat st;
+	uint8_t *buf;
+	size_t got;
+	int fd, r;
+
+	entry_name(name, key);
+	fd = open_entry(dirfd, name, &st);
+	if (fd < 0)
+		return fd;
+	file_test_stop("payload cache entry");
+	/* Read, not mapped: an entry truncated under vmm is damaged, not SIGBUS. */
+	r = file_read_fd(fd, (size_t)st.st_size, &buf, &got);
+	close(fd);
+	if (r == -ENODATA || r == -EFBIG)
+		return -EBADMSG;
+	if (r < 0)
+		return r;
+	hit->buf = buf;
+	r = pcache_check(buf, (size_t)st.st_size, key, &hit->data, &hit->len);
 	if (r < 0)
 		pcache_release(hit);
 	return r;
 }
 
+int pcache_get(const char *dir, const uint8_t key[SHA256_LEN], struct pcache_hit *hit)
+{
+	int dirfd, r;
+
+	memset(hit, 0, sizeof(*hit));
+	r = pcache_dir_open(dir, false, &dirfd);
+	if (r < 0)
+		return r;
+	r = get_at(dirfd, key, hit);
+	close(dirfd);
+	return r;
+}
+
 void pcache_release(struct pcache_hit *hit)
 {
-	if (hit->map)
-		munmap(hit->map, hit->map_len);
+	free(hit->buf);
 	memset(hit, 0, sizeof(*hit));
 }
 
-/* mkdir -p with mode 0700 for what it creates. */
-static int make_dirs(const char *dir)
+/* A new file of ours in `dirfd`, named `<entry>.tmp.<random>`. */
+static int create_temp(int dirfd, const char *entry, char tmp[2 * SHA256_LEN + 32])
 {
-	char p[PATH_MAX];
-	size_t n = strlen(dir);
+	for (int tries = 0; tries < 16; tries++) {
+		uint64_t rnd = 0;
+		int fd;
 
-	if (n == 0 || n >= sizeof(p))
-		return -ENAMETOOLONG;
-	memcpy(p, dir, n + 1);
-	for (size_t i = 1; i <= n; i++) {
-		if (p[i] != '/' && p[i] != '\0')
-			continue;
-		p[i] = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		p[i] = i < n ? '/' : '\0';
+		if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			rnd ^= (uint64_t)getpid() << 32 ^ (uint64_t)tries;
+		snprintf(tmp, 2 * SHA256_LEN + 32, "%s.tmp.%016llx", entry, (unsigned long long)rnd);
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd < 0 ? -errno : fd;
 	}
-	return 0;
+	return -EEXIST;
 }
 
-int pcache_put(const char *dir, const uint8_t key[SHA256_LEN], const uint8_t *data, size_t len)
+static int put_at(int dirfd, const uint8_t key[SHA256_LEN], const uint8_t *data, size_t len)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char name[2 * SHA256_LEN + 1], tmp[2 * SHA256_LEN + 32];
 	uint8_t hdr[PCACHE_HDR_LEN];
 	int fd, r;
 
-	if (len > PCACHE_MAX_DATA)
-		return -E2BIG;
-	r = entry_path(path, dir, key);
-	if (r == 0)
-		r = make_dirs(dir);
-	if (r == 0 && snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
-		r = -ENAMETOOLONG;
-	if (r < 0)
-		return r;
-	fd = mkostemp(tmp, O_CLOEXEC);
+	entry_name(name, key);
+	fd = create_temp(dirfd, name, tmp);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	pcache_header(hdr, key, data, len);
 	r = file_write_fd(fd, hdr, sizeof(hdr));
 	if (r == 0)
 		r = file_write_fd(fd, data, len);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
+	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
 		r = -errno;
 	if (r < 0)
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 	return r;
 }
+
+int pcache_put(const char *dir, const uint8_t key[SHA256_LEN], const uint8_t *data, size_t len)
+{
+	int dirfd, r;
+
+	if (len > PCACHE_MAX_DATA)
+		return -E2BIG;
+	r = pcache_dir_open(dir, true, &dirfd);
+	if (r < 0)
+		return r;
+	r = put_at(dirfd, key, data, len);
+	close(dirfd);
+	return r;
+}
+
+/* --- the store load_linux() uses ------------------------------------------- */
 
 static void store_key(struct pcache_store *s, const uint8_t *payload, size_t len)
 {
@@ -191,14 +335,36 @@ static void store_key(struct pcache_store *s, const uint8_t *payload, size_t len
 	s->have_key = true;
 }
 
+/* The cache directory, or why not: a directory the cache does not trust is
+ * reported once (one line on stderr) and the run goes on without the cache. */
+static int store_dir(struct pcache_store *s, bool create, int *dirfd)
+{
+	int r;
+
+	*dirfd = -1;
+	if (s->refused)
+		return s->refused;
+	r = pcache_dir_open(s->dir, create, dirfd);
+	if (r == -EPERM) {
+		fprintf(stderr, "vmm: %s\n", err_msg());
+		s->refused = r;
+	}
+	return r;
+}
+
 static int store_get(const struct payload_store *ops, const uint8_t *payload, size_t len,
 		     const uint8_t **elf, size_t *elf_len)
 {
 	struct pcache_store *s = ops->ctx;
-	int r;
+	int dirfd, r;
 
+	memset(&s->hit, 0, sizeof(s->hit));
 	store_key(s, payload, len);
-	r = pcache_get(s->dir, s->key, &s->hit);
+	r = store_dir(s, false, &dirfd);
+	if (r < 0)
+		return r;
+	r = get_at(dirfd, s->key, &s->hit);
+	close(dirfd);
 	if (r == 0) {
 		*elf = s->hit.data;
 		*elf_len = s->hit.len;
@@ -217,9 +383,17 @@ static int store_put(const struct payload_store *ops, const uint8_t *payload, si
 		     const uint8_t *elf, size_t elf_len)
 {
 	struct pcache_store *s = ops->ctx;
+	int dirfd, r;
 
+	if (elf_len > PCACHE_MAX_DATA)
+		return -E2BIG;
 	store_key(s, payload, len);
-	return pcache_put(s->dir, s->key, elf, elf_len);
+	r = store_dir(s, true, &dirfd);
+	if (r < 0)
+		return r;
+	r = put_at(dirfd, s->key, elf, elf_len);
+	close(dirfd);
+	return r;
 }
 
 int pcache_store_init(struct pcache_store *s, const char *dir)

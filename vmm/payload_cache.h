@@ -33,20 +33,36 @@ uint64_t pcache_checksum(const uint8_t *data, uint64_t len);
 /* The key of a compressed payload. */
 void pcache_key(const uint8_t *payload, size_t len, uint8_t key[SHA256_LEN]);
 
+/*
+ * What the cache trusts. The directory is opened one component at a time from
+ * / (or the working directory) without following symbolic links; it must be
+ * owned by vmm's effective uid and not writable by group or others, and so
+ * must every component pcache_put() had to create (mode 0700) or found made
+ * by someone else in between. An entry is used only if it is a regular file
+ * (not a link) owned by that uid and not writable by group or others, and
+ * then only if its header, length and checksum match. Entries are read into
+ * memory, never mapped: one that changes under vmm is damaged, not a SIGBUS.
+ */
+/* Open `dir` as above (with `create`, make what is missing): 0 and *dirfd;
+ * -EPERM if the directory is not trusted, -ENOENT if it is missing, or
+ * another -errno; err_msg() says which component and why. */
+int pcache_dir_open(const char *dir, bool create, int *dirfd);
+
 struct pcache_hit {
 	const uint8_t *data;
 	size_t len;
-	void *map; /* the whole mapped entry */
-	size_t map_len;
+	void *buf; /* the whole entry, read into memory */
 };
 
-/* Look `key` up in `dir`: 0 and a mapped entry (release with pcache_release()),
- * -ENOENT if absent, -EBADMSG if the entry is damaged (pcache_put() replaces
- * it), or another -errno. */
+/* Look `key` up in `dir`: 0 and the entry (release with pcache_release()),
+ * -ENOENT if absent, -EBADMSG if the entry is damaged or changed while read
+ * (pcache_put() replaces it), -EPERM if the directory or the entry is not
+ * trusted, or another -errno. */
 int pcache_get(const char *dir, const uint8_t key[SHA256_LEN], struct pcache_hit *hit);
 void pcache_release(struct pcache_hit *hit);
 /* Store `data` under `key` in `dir` (created with its parents, mode 0700).
- * Returns 0 or -errno; a failure leaves no partial entry. */
+ * Returns 0 or -errno (-EPERM: the directory is not trusted); a failure
+ * leaves no partial entry. */
 int pcache_put(const char *dir, const uint8_t key[SHA256_LEN], const uint8_t *data, size_t len);
 
 /* A payload_store (vmm/load.h) over the directory `dir`. */
@@ -56,9 +72,13 @@ struct pcache_store {
 	uint8_t key[SHA256_LEN];
 	bool have_key;
 	struct pcache_hit hit;
+	int refused; /* -EPERM once the directory was refused (and said so) */
 };
 
-/* Returns 0, or -ENAMETOOLONG if `dir` does not fit. */
+/* A store whose directory is refused prints one line on stderr ("vmm:
+ * payload cache not used: ...") the first time it is used, and then misses
+ * and stores nothing: the run goes on as with --no-payload-cache.
+ * Returns 0, or -ENAMETOOLONG if `dir` does not fit. */
 int pcache_store_init(struct pcache_store *s, const char *dir);
 
 #endif

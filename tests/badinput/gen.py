@@ -720,7 +720,8 @@ def initrd_cases(c, kimg, vimg):
            '--kernel', 'bzImage', '--mem', '128M', '--initrd', 'initrd-200m')
     c.case('initrd-no-room-above-kernel', fit(1 << 20, kend, bzwhat, 80 << 20),
            '--kernel', 'bzImage', '--mem', '80M', '--initrd', 'initrd-1m')
-    c.case('initrd-above-4g', ere('initrd: %d bytes do not fit' % (5 << 30)),
+    c.case('initrd-above-4g', ere("initrd 'initrd-5g': %d bytes; no boot path loads a file of 4 GiB or more"
+                                  % (5 << 30)),
            '--kernel', 'bzImage', '--mem', '8G', '--initrd', 'initrd-5g')
     c.case('initrd-elf-too-big', fit(200 << 20, hi, '3 GiB', 128 << 20),
            '--kernel', 'vmlinux', '--mem', '128M', '--initrd', 'initrd-200m')

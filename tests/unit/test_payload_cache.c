@@ -1,7 +1,9 @@
-/* test_payload_cache.c: the payload cache: entry format, hit, miss, damaged entries, concurrent writers, the store. */
+/* test_payload_cache.c: the payload cache: entry format, hit, miss, damaged entries, concurrent writers, the store, what it trusts. */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "mmu/err.h"
 #include "vmm/payload_cache.h"
 
 static char dir[64];
@@ -52,7 +55,7 @@ Test(pcache, miss_then_put_then_hit)
 	cr_expect_eq(hit.len, sizeof(data));
 	cr_expect_arr_eq(hit.data, data, sizeof(data));
 	pcache_release(&hit);
-	cr_expect_null(hit.map);
+	cr_expect_null(hit.buf);
 }
 
 Test(pcache, another_key_misses)
@@ -97,7 +100,7 @@ static void damage(off_t off, const void *bytes, size_t n, off_t truncate_to)
 		cr_assert_eq(ftruncate(fd, truncate_to), 0);
 	close(fd);
 	cr_expect_eq(pcache_get(dir, key, &hit), -EBADMSG);
-	cr_expect_null(hit.map);
+	cr_expect_null(hit.buf);
 	cr_assert_eq(pcache_put(dir, key, data, sizeof(data)), 0);
 	cr_expect_eq(pcache_get(dir, key, &hit), 0, "a put repairs the entry");
 	pcache_release(&hit);
@@ -191,4 +194,290 @@ Test(pcache, store_keys_by_payload)
 	s.ops.release(&s.ops);
 	cr_assert_eq(pcache_store_init(&s, dir), 0);
 	cr_expect_lt(s.ops.get(&s.ops, p2, 11, &elf, &len), 0, "another payload misses");
+}
+
+/* --- what the cache trusts ------------------------------------------------ */
+
+#define NOBODY 65534
+
+static void chown_or_skip(const char *path, uid_t uid)
+{
+	if (lchown(path, uid, (gid_t)-1) < 0)
+		cr_skip_test("chown %s to uid %u: %s (needs root)", path, (unsigned)uid,
+			     strerror(errno));
+}
+
+/* A directory anyone can write: nothing is read from it or stored in it. */
+static void expect_dir_refused(const char *d, const char *why)
+{
+	struct pcache_hit hit;
+	int fd;
+
+	cr_expect_eq(pcache_put(d, key, data, sizeof(data)), -EPERM);
+	cr_expect(strstr(err_msg(), why), "err_msg '%s' lacks '%s'", err_msg(), why);
+	cr_expect_eq(pcache_get(d, key, &hit), -EPERM);
+	cr_expect_null(hit.buf);
+	cr_expect_eq(pcache_dir_open(d, false, &fd), -EPERM);
+	cr_expect_eq(fd, -1);
+}
+
+Test(pcache, world_writable_directory_refused)
+{
+	char path[256];
+
+	cr_assert_eq(pcache_put(dir, key, data, sizeof(data)), 0);
+	cr_assert_eq(chmod(dir, 0777), 0);
+	expect_dir_refused(dir, "is writable by group or others (mode 0777)");
+	/* The entry a trusted directory held is not used once anyone can swap it. */
+	entry_file(path);
+	cr_expect_eq(access(path, F_OK), 0);
+}
+
+Test(pcache, group_writable_directory_refused)
+{
+	cr_assert_eq(chmod(dir, 0770), 0);
+	expect_dir_refused(dir, "mode 0770");
+}
+
+Test(pcache, sticky_world_writable_directory_refused)
+{
+	cr_assert_eq(chmod(dir, 01777), 0);
+	expect_dir_refused(dir, "mode 1777");
+}
+
+Test(pcache, directory_of_another_user_refused)
+{
+	chown_or_skip(dir, NOBODY);
+	expect_dir_refused(dir, "belongs to uid 65534");
+}
+
+Test(pcache, readable_by_others_is_fine)
+{
+	struct pcache_hit hit;
+
+	cr_assert_eq(chmod(dir, 0755), 0);
+	cr_assert_eq(pcache_put(dir, key, data, sizeof(data)), 0);
+	cr_assert_eq(pcache_get(dir, key, &hit), 0);
+	pcache_release(&hit);
+}
+
+/* A symbolic link anywhere in the path: refused, and nothing is made behind it. */
+Test(pcache, symlink_in_a_parent_refused)
+{
+	char real[128], link[128], via[160], behind[160];
+	struct pcache_hit hit;
+
+	snprintf(real, sizeof(real), "%s/real", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	snprintf(via, sizeof(via), "%s/payload", link);
+	snprintf(behind, sizeof(behind), "%s/payload", real);
+	cr_assert_eq(mkdir(real, 0700), 0);
+	cr_assert_eq(symlink("real", link), 0);
+	cr_expect_eq(pcache_put(via, key, data, sizeof(data)), -EPERM);
+	cr_expect(strstr(err_msg(), "/link', a parent of '"), "%s", err_msg());
+	cr_expect_neq(access(behind, F_OK), 0, "nothing made behind the link");
+	cr_assert_eq(pcache_put(behind, key, data, sizeof(data)), 0);
+	cr_expect_eq(pcache_get(via, key, &hit), -EPERM, "an entry behind a link is not read");
+}
+
+Test(pcache, symlink_as_the_directory_refused)
+{
+	char real[128], link[128];
+	struct pcache_hit hit;
+
+	snprintf(real, sizeof(real), "%s/real", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	cr_assert_eq(pcache_put(real, key, data, sizeof(data)), 0);
+	cr_assert_eq(symlink(real, link), 0);
+	cr_expect_eq(pcache_get(link, key, &hit), -EPERM);
+	cr_expect_eq(pcache_put(link, key, data, sizeof(data)), -EPERM);
+}
+
+/* A parent vmm did not make (like /tmp) is not its to judge; what it makes under it is. */
+Test(pcache, shared_parent_then_own_directories)
+{
+	char shared[128], mine[160];
+	struct pcache_hit hit;
+	struct stat st;
+
+	snprintf(shared, sizeof(shared), "%s/shared", dir);
+	snprintf(mine, sizeof(mine), "%s/a/payload", shared);
+	cr_assert_eq(mkdir(shared, 0700), 0);
+	cr_assert_eq(chmod(shared, 01777), 0);
+	cr_assert_eq(pcache_put(mine, key, data, sizeof(data)), 0);
+	cr_assert_eq(pcache_get(mine, key, &hit), 0);
+	pcache_release(&hit);
+	snprintf(mine, sizeof(mine), "%s/a", shared);
+	cr_assert_eq(stat(mine, &st), 0);
+	cr_expect_eq(st.st_mode & 0777, 0700);
+}
+
+/* A parent that was there before (another user's directory) is not judged:
+ * the cache directory below it is vmm's own, and that is what is checked. */
+Test(pcache, existing_parent_of_another_user)
+{
+	char theirs[128], below[160];
+	struct pcache_hit hit;
+
+	snprintf(theirs, sizeof(theirs), "%s/theirs", dir);
+	snprintf(below, sizeof(below), "%s/payload", theirs);
+	cr_assert_eq(mkdir(theirs, 0755), 0);
+	chown_or_skip(theirs, NOBODY);
+	cr_expect_eq(pcache_put(below, key, data, sizeof(data)), 0);
+	cr_expect_eq(pcache_get(below, key, &hit), 0);
+	pcache_release(&hit);
+	/* ... and refused once it is theirs (as if they had swapped it for their own). */
+	chown_or_skip(below, NOBODY);
+	cr_expect_eq(pcache_get(below, key, &hit), -EPERM);
+	cr_expect(strstr(err_msg(), "/theirs/payload' belongs to uid 65534"), "%s", err_msg());
+}
+
+Test(pcache, relative_directory)
+{
+	char cwd[PATH_MAX];
+	struct pcache_hit hit;
+
+	cr_assert_not_null(getcwd(cwd, sizeof(cwd)));
+	cr_assert_eq(chdir(dir), 0);
+	cr_expect_eq(pcache_put("rel/payload", key, data, 100), 0);
+	cr_expect_eq(pcache_get("./rel//payload/", key, &hit), 0);
+	pcache_release(&hit);
+	cr_assert_eq(chdir(cwd), 0);
+}
+
+/* A valid entry for the key, but planted with other bytes and a mode or owner vmm never gives. */
+static void plant(char path[256])
+{
+	static uint8_t entry[PCACHE_HDR_LEN + 4096];
+	int fd;
+
+	memset(entry + PCACHE_HDR_LEN, 0xcc, 4096);
+	pcache_header(entry, key, entry + PCACHE_HDR_LEN, 4096);
+	entry_file(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, entry, sizeof(entry)), (ssize_t)sizeof(entry));
+	close(fd);
+}
+
+static void expect_planted_refused(const char *why)
+{
+	struct pcache_hit hit;
+
+	cr_expect_eq(pcache_get(dir, key, &hit), -EPERM);
+	cr_expect(strstr(err_msg(), why), "err_msg '%s' lacks '%s'", err_msg(), why);
+	cr_expect_null(hit.buf);
+	cr_assert_eq(pcache_put(dir, key, data, sizeof(data)), 0, "a put replaces it");
+	cr_assert_eq(pcache_get(dir, key, &hit), 0);
+	cr_expect_arr_eq(hit.data, data, sizeof(data));
+	pcache_release(&hit);
+}
+
+Test(pcache, planted_group_writable_entry_refused)
+{
+	char path[256];
+	struct pcache_hit hit;
+
+	plant(path);
+	cr_assert_eq(pcache_get(dir, key, &hit), 0, "the plant is a valid entry");
+	pcache_release(&hit);
+	cr_assert_eq(chmod(path, 0620), 0);
+	expect_planted_refused("mode 0620");
+}
+
+Test(pcache, planted_world_writable_entry_refused)
+{
+	char path[256];
+
+	plant(path);
+	cr_assert_eq(chmod(path, 0666), 0);
+	expect_planted_refused("mode 0666");
+}
+
+Test(pcache, planted_entry_of_another_user_refused)
+{
+	char path[256];
+
+	plant(path);
+	chown_or_skip(path, NOBODY);
+	expect_planted_refused("uid 65534");
+}
+
+Test(pcache, entry_that_is_a_symlink_refused)
+{
+	char path[256], elsewhere[128];
+	struct pcache_hit hit;
+
+	snprintf(elsewhere, sizeof(elsewhere), "%s/other", dir);
+	cr_assert_eq(pcache_put(elsewhere, key, data, sizeof(data)), 0);
+	entry_file(path);
+	snprintf(elsewhere + strlen(elsewhere), sizeof(elsewhere) - strlen(elsewhere), "%s",
+		 path + strlen(dir));
+	cr_assert_eq(symlink(elsewhere, path), 0);
+	cr_expect_eq(pcache_get(dir, key, &hit), -EPERM);
+	cr_expect(strstr(err_msg(), "symbolic link"), "%s", err_msg());
+	cr_assert_eq(pcache_put(dir, key, data, sizeof(data)), 0, "a put replaces the link");
+	cr_expect_eq(pcache_get(dir, key, &hit), 0);
+	pcache_release(&hit);
+}
+
+/* An entry that shrinks between fstat() and the read: damaged, never SIGBUS.
+ * The child stops itself there (the VMM_TEST_STOP_BEFORE_READ hook) and the
+ * parent truncates the entry before it goes on. */
+Test(pcache, entry_truncated_while_read_is_damaged)
+{
+	char path[256];
+	pid_t pid;
+	int st;
+
+	cr_assert_eq(pcache_put(dir, key, data, sizeof(data)), 0);
+	entry_file(path);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		struct pcache_hit hit;
+
+		setenv("VMM_TEST_STOP_BEFORE_READ", "payload cache entry", 1);
+		_exit(pcache_get(dir, key, &hit) == -EBADMSG ? 0 : 1);
+	}
+	cr_assert_eq(waitpid(pid, &st, WUNTRACED), pid);
+	cr_assert(WIFSTOPPED(st), "the hook stops the reader");
+	cr_assert_eq(truncate(path, 4096), 0);
+	cr_assert_eq(kill(pid, SIGCONT), 0);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		  "status %#x: a truncated entry must read as damaged", st);
+}
+
+/* The store over a refused directory: one line on stderr, then a miss and no
+ * store, every time (the run goes on without the cache). */
+static void redirect(void)
+{
+	setup();
+	cr_redirect_stderr();
+}
+
+Test(pcache, store_over_refused_directory_warns_once, .init = redirect)
+{
+	static struct pcache_store s;
+	const uint8_t *elf;
+	size_t len;
+	char text[1024] = "", want[256];
+	FILE *f;
+	size_t n;
+	const uint8_t *p1 = (const uint8_t *)"payload one";
+
+	cr_assert_eq(chmod(dir, 0777), 0);
+	cr_assert_eq(pcache_store_init(&s, dir), 0);
+	cr_expect_eq(s.ops.get(&s.ops, p1, 11, &elf, &len), -EPERM);
+	cr_expect_eq(s.ops.put(&s.ops, p1, 11, data, 4096), -EPERM);
+	cr_expect_eq(s.ops.get(&s.ops, p1, 11, &elf, &len), -EPERM);
+	s.ops.release(&s.ops);
+	fflush(stderr);
+	f = cr_get_redirected_stderr();
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	snprintf(want, sizeof(want),
+		 "vmm: payload cache not used: '%s' is writable by group or others (mode 0777)\n", dir);
+	cr_expect_str_eq(text, want);
 }
