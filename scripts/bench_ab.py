@@ -33,34 +33,50 @@ def die(msg):
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(prog="scripts/bench --ab",
-                                description="A/B boot-time comparison of two vmm variants")
+    p = argparse.ArgumentParser(
+        prog="scripts/bench --ab", description="A/B boot-time comparison of two vmm variants: "
+        "the shared options set both, --a-*/--b-* one side.", epilog="Exit status: 0, or 1 for "
+        "a significant regression with --fail-on-regression, 2 for an error or no results.")
     p.add_argument("stage", choices=["run", "report"], help=argparse.SUPPRESS)
     p.add_argument("--log", help=argparse.SUPPRESS)
     for side in ("", "a-", "b-"):
         which = {"": "both variants", "a-": "variant A", "b-": "variant B"}[side]
-        p.add_argument(f"--{side}vmm", help=f"vmm binary for {which}")
-        p.add_argument(f"--{side}kernel", help=f"guest kernel for {which}")
-        p.add_argument(f"--{side}initrd", help=f"initramfs for {which}")
-        p.add_argument(f"--{side}append", help=f"kernel parameters added for {which}")
-        p.add_argument(f"--{side}args", help=f"extra vmm options for {which} (shell words)")
-    p.add_argument("--a-name", default="A")
-    p.add_argument("--b-name", default="B")
-    p.add_argument("--mem", type=int, default=512, help="guest RAM, MiB")
-    p.add_argument("--runs", type=int, default=10, help="measured runs per variant")
-    p.add_argument("--warmup", type=int, default=1, help="rounds run first and dropped")
+        p.add_argument(f"--{side}vmm", metavar="PATH", help=f"vmm binary for {which}")
+        p.add_argument(f"--{side}kernel", metavar="PATH", help=f"guest kernel for {which}")
+        p.add_argument(f"--{side}initrd", metavar="PATH", help=f"initramfs for {which}")
+        p.add_argument(f"--{side}append", metavar="PARAMS",
+                       help=f"kernel parameters added for {which}")
+        p.add_argument(f"--{side}args", metavar="OPTIONS",
+                       help=f"extra vmm options for {which} (shell words)")
+    p.add_argument("--a-name", default="A", metavar="NAME", help="label of A (%(default)s)")
+    p.add_argument("--b-name", default="B", metavar="NAME", help="label of B (%(default)s)")
+    p.add_argument("--mem", type=int, default=512, metavar="MIB", help="guest RAM (%(default)s)")
+    p.add_argument("--marker", default=MARKER, help="boot-done text on the console (the test "
+                   "guest's by default)")
+    p.add_argument("--runs", type=int, default=10, metavar="N",
+                   help="measured runs per variant (%(default)s)")
+    p.add_argument("--warmup", type=int, default=1, metavar="N",
+                   help="rounds run first and dropped (%(default)s)")
     p.add_argument("--order", choices=["alternate", "random"], default="alternate",
-                   help="A,B every round, or a seeded random order per round")
-    p.add_argument("--seed", type=int, default=1, help="seed of the order and the statistics")
-    p.add_argument("--resamples", type=int, default=9999, help="bootstrap and permutation draws")
-    p.add_argument("--alpha", type=float, default=0.01, help="significance level")
-    p.add_argument("--min-change", type=float, default=5.0, help="least relative change, %%")
-    p.add_argument("--statistic", choices=sorted(abstats.STATISTICS), default="median")
-    p.add_argument("--gate", default="boot_done",
-                   help="metrics (comma-separated) whose regression counts, or 'all'")
-    p.add_argument("--fail-on-regression", action="store_true")
-    p.add_argument("--out", default=os.path.join(ROOT, "build", "bench-ab"))
-    p.add_argument("--local", action="store_true", help="run here: no build, guest or with-kvm")
+                   help="A,B every round, or a seeded random order per round (%(default)s)")
+    p.add_argument("--seed", type=int, default=1, metavar="N",
+                   help="seed of the order and the statistics (%(default)s)")
+    p.add_argument("--resamples", type=int, default=9999, metavar="N",
+                   help="bootstrap and permutation draws (%(default)s)")
+    p.add_argument("--alpha", type=float, default=0.01, metavar="P",
+                   help="significance level (%(default)s)")
+    p.add_argument("--min-change", type=float, default=5.0, metavar="PCT",
+                   help="least relative slowdown that counts, %% (%(default)s)")
+    p.add_argument("--statistic", choices=sorted(abstats.STATISTICS), default="median",
+                   help="what the permutation test and the change compare (%(default)s)")
+    p.add_argument("--gate", default="boot_done", metavar="METRICS",
+                   help="metrics (comma-separated) whose regression counts, or all "
+                   "(%(default)s)")
+    p.add_argument("--fail-on-regression", action="store_true", help="exit 1 on a regression")
+    p.add_argument("--out", default=os.path.join(ROOT, "build", "bench-ab"), metavar="DIR",
+                   help="where ab.json and ab.png go (build/bench-ab)")
+    p.add_argument("--local", action="store_true",
+                   help="run here as given: no build, no test guest, no scripts/with-kvm")
     args = p.parse_args(argv)
     if args.runs < 2 or args.warmup < 0 or args.resamples < 1:
         p.error("--runs must be at least 2, --warmup at least 0, --resamples at least 1")
@@ -78,7 +94,7 @@ def variant(args, side):
     cmd = [vmm, "--kernel", os.path.abspath(kernel), "--mem", f"{args.mem}M"]
     if pick("initrd"):
         cmd += ["--initrd", os.path.abspath(pick("initrd"))]
-    cmd += ["--append", append, "--timing=json", "--timing-marker", MARKER]
+    cmd += ["--append", append, "--timing=json", "--timing-marker", args.marker]
     cmd += shlex.split(pick("args") or "")
     return {"name": getattr(args, f"{side}_name"), "cmd": cmd}
 

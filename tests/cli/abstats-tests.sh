@@ -86,16 +86,21 @@ ab same k-same --fail-on-regression --resamples 9999
 check ab-a-a-no-regression "$?" "exit $(cat "$work/same.rc"), $(field same 'j["metrics"]["boot_done"]')"
 
 ab small k-2pct --fail-on-regression
-[ "$(cat "$work/small.rc")" = 0 ] && [ "$(field small '(j["regression"], 0 < j["metrics"]["boot_done"]["change"] < 0.05)')" = "(False, True)" ]
+# Significant (p < 0.01) but below the 5% minimum change: not a regression.
+[ "$(cat "$work/small.rc")" = 0 ] && [ "$(field small '(j["regression"], 0 < j["metrics"]["boot_done"]["change"] < 0.05, j["metrics"]["boot_done"]["p"] < 0.01)')" = "(False, True, True)" ]
 check ab-2pct-below-min-change "$?" "exit $(cat "$work/small.rc"), $(field small 'j["metrics"]["boot_done"]')"
 
 ab faster k-faster --fail-on-regression
 [ "$(cat "$work/faster.rc")" = 0 ] && [ "$(field faster 'j["metrics"]["boot_done"]["improvement"]')" = True ]
 check ab-improvement-passes "$?" "exit $(cat "$work/faster.rc"), $(tail -n 2 "$work/faster.out")"
 
-ab nofail k-20pct
+ab nofail k-20pct --append=extra=1 --b-append=b.only=1 "--b-args=--boot=pvh --cpus 2"
 [ "$(cat "$work/nofail.rc")" = 0 ] && [ "$(field nofail 'j["regression"]')" = True ]
 check ab-regression-exit-0-without-flag "$?" "exit $(cat "$work/nofail.rc")"
+# Each side's command line: the shared options, then its own.
+cmds='[(c[c.index("--append") + 1].split()[-2:], c[c.index("--timing=json") + 3:]) for c in (j["variants"][s]["cmd"] for s in "AB")]'
+[ "$(field nofail "$cmds")" = "[(['guest.action=reboot', 'extra=1'], []), (['extra=1', 'b.only=1'], ['--boot=pvh', '--cpus', '2'])]" ]
+check ab-variant-command-lines "$?" "$(field nofail "$cmds")"
 
 ab random k-20pct --order random --seed 7
 ab random2 k-20pct --order random --seed 7
