@@ -201,13 +201,13 @@ def statistics_of(data, args):
 
 def table(metrics, variants):
     a, b = variants["A"]["name"], variants["B"]["name"]
-    lines = [f"{'metric (ms)':<22}{a + ' median [95% CI]':>28}{b + ' median [95% CI]':>28}"
+    lines = [f"{'metric (ms)':<22}{a + ' median [95% CI]':>30}{b + ' median [95% CI]':>30}"
              f"{'change':>9}{'p':>9}  verdict"]
     for name, m in metrics.items():
         cell = lambda d: f"{d['median']:.2f} [{d['ci95'][0]:.2f}, {d['ci95'][1]:.2f}]"  # noqa: E731
         word = ("REGRESSION" if m["regression"] else "improvement" if m["improvement"]
                 else "-") + (" (gated)" if m["gated"] else "")
-        lines.append(f"{name:<22}{cell(m['A']):>28}{cell(m['B']):>28}"
+        lines.append(f"{name:<22}{cell(m['A']):>30}{cell(m['B']):>30}"
                      f"{m['change']:>+9.1%}{m['p']:>9.4f}  {word}")
     return "\n".join(lines)
 
@@ -245,6 +245,8 @@ set linetype cycle 12
 set ylabel "ms since vmm started"
 plot for [i=2:{len(segs) + 1}] "{out}/segments.dat" using i:xtic(1) title columnheader(i)
 set title "boot_done and wall time of every measured run, in run order"
+set key outside right noinvert
+set xtics 1
 set style data points
 set xlabel "run"
 set ylabel "ms"

@@ -54,7 +54,7 @@ grep -q 'significant regression in boot_done' "$work/shift20.out"
 check ab-shift-20pct-says-so "$?" "$(tail -n 2 "$work/shift20.out")"
 
 # Interleaving: the fake logged A,B 9 times; the first round (10x slow in the fake) is dropped.
-for i in 1 2 3 4 5 6 7 8 9; do printf '%s\n' "$work/k-base" "$work/k-20pct"; done >"$work/want.order"
+for _ in 1 2 3 4 5 6 7 8 9; do printf '%s\n' "$work/k-base" "$work/k-20pct"; done >"$work/want.order"
 cmp -s "$work/want.order" "$work/shift20.order"
 check ab-interleaved "$?" "$(tr '\n' ' ' <"$work/shift20.order")"
 [ "$(field shift20 '[sum(r["warmup"] for r in j["runs"]), len(j["runs"]), j["metrics"]["boot_done"]["A"]["n"], j["metrics"]["boot_done"]["A"]["median"] < 400]')" = "[2, 18, 8, True]" ]
