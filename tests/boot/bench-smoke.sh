@@ -1,7 +1,8 @@
 #!/bin/bash
 # bench-smoke.sh: scripts/bench's short mode: one interleaved round of every VMM and boot path
 # (scripts/bench.py) and the report (table, JSON, chart), to prove the benchmark works. It
-# checks that every variant reached userspace and had its VM exits counted; it asserts no time.
+# checks that every variant reached userspace and had its VM exits counted, and that A/B mode
+# (scripts/bench --ab) measures every phase of the real vmm; it asserts no time.
 # Run it where /dev/kvm works (normally through scripts/with-kvm).
 # Usage: tests/boot/bench-smoke.sh VMM KERNEL INITRD VMLINUX
 set -u
@@ -51,6 +52,16 @@ for name in vmm-linux64 vmm-linux64-4cpu vmm-linux64-noacpi vmm-payload-pvh-cold
 done
 [ -s "$out/bench.png" ] && grep -q "start-up (to first KVM_RUN)" "$out/report.txt"
 check bench-chart-and-phases $? "$(grep -a 'vmm phases' "$out/report.txt" | head -c 300)"
+# A/B mode on the real vmm: both stages here (A/A, 2 runs a side, few resamples); it asserts the
+# pipeline, never a time or a verdict.
+python3 "$ROOT/scripts/bench_ab.py" run --vmm "$VMM" --kernel "$KERNEL" --initrd "$INITRD" \
+    --mem 256 --runs 2 --warmup 0 </dev/null >"$out/ab-log.txt" 2>&1 &&
+    python3 "$ROOT/scripts/bench_ab.py" report --log "$out/ab-log.txt" --runs 2 --warmup 0 \
+        --resamples 99 --out "$out/ab" >"$out/ab-report.txt" 2>&1 &&
+    python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); m = j["metrics"]
+sys.exit(not all(m[k]["A"]["n"] == m[k]["B"]["n"] == 2 for k in ("first_kvm_run", "boot_done", "exit")))' \
+        "$out/ab/ab.json"
+check bench-ab-phases "$?" "$(grep -a '^bench-ab:' "$out/ab-log.txt" | tail -n 2) $(tail -n 2 "$out/ab-report.txt")"
 echo "---- the table"
 cat "$out/report.txt"
 summary bench

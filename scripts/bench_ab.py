@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""bench_ab.py: scripts/bench --ab, the A/B comparison of two vmm variants (binary, kernel,
+command line), in two stages: `run` boots both, interleaved, where /dev/kvm works and prints
+one "AB-RUNS {json}" line; `report` (on the launching host) adds the statistics (abstats.py),
+the host fingerprint, OUT/ab.json, the table and the chart (gnuplot), and sets the exit status.
+"""
+import argparse
+import json
+import os
+import random
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+
+import abstats
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MARKER = "VMM-GUEST: userspace reached"
+APPEND = "console=ttyS0 reboot=k panic=-1 quiet guest.action=reboot"
+LIMIT = 300.0
+# vmm's phases in boot order (README, "Boot timing"); others it may add go after them.
+PHASES = ["options_parsed", "files_mapped", "image_decoded", "vm_created", "ram_registered",
+          "vcpu_created", "entry_state_loaded", "first_kvm_run", "first_serial_byte",
+          "boot_done", "exit"]
+
+
+def die(msg):
+    """Exit 2 with one line: an error, never to be taken for a regression (1)."""
+    print(f"bench --ab: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        prog="scripts/bench --ab", description="A/B boot-time comparison of two vmm variants: "
+        "the shared options set both, --a-*/--b-* one side.", epilog="Exit status: 0, or 1 for "
+        "a significant regression with --fail-on-regression, 2 for an error or no results.")
+    p.add_argument("stage", choices=["run", "report"], help=argparse.SUPPRESS)
+    p.add_argument("--log", help=argparse.SUPPRESS)
+    for side in ("", "a-", "b-"):
+        which = {"": "both variants", "a-": "variant A", "b-": "variant B"}[side]
+        p.add_argument(f"--{side}vmm", metavar="PATH", help=f"vmm binary for {which}")
+        p.add_argument(f"--{side}kernel", metavar="PATH", help=f"guest kernel for {which}")
+        p.add_argument(f"--{side}initrd", metavar="PATH", help=f"initramfs for {which}")
+        p.add_argument(f"--{side}append", metavar="PARAMS",
+                       help=f"kernel parameters added for {which}")
+        p.add_argument(f"--{side}args", metavar="OPTIONS",
+                       help=f"extra vmm options for {which} (shell words)")
+    p.add_argument("--a-name", default="A", metavar="NAME", help="label of A (%(default)s)")
+    p.add_argument("--b-name", default="B", metavar="NAME", help="label of B (%(default)s)")
+    p.add_argument("--mem", type=int, default=512, metavar="MIB", help="guest RAM (%(default)s)")
+    p.add_argument("--marker", default=MARKER, help="boot-done text on the console (the test "
+                   "guest's by default)")
+    p.add_argument("--runs", type=int, default=10, metavar="N",
+                   help="measured runs per variant (%(default)s)")
+    p.add_argument("--warmup", type=int, default=1, metavar="N",
+                   help="rounds run first and dropped (%(default)s)")
+    p.add_argument("--order", choices=["alternate", "random"], default="alternate",
+                   help="A,B every round, or a seeded random order per round (%(default)s)")
+    p.add_argument("--seed", type=int, default=1, metavar="N",
+                   help="seed of the order and the statistics (%(default)s)")
+    p.add_argument("--resamples", type=int, default=9999, metavar="N",
+                   help="bootstrap and permutation draws (%(default)s)")
+    p.add_argument("--alpha", type=float, default=0.01, metavar="P",
+                   help="significance level (%(default)s)")
+    p.add_argument("--min-change", type=float, default=5.0, metavar="PCT",
+                   help="least relative slowdown that counts, %% (%(default)s)")
+    p.add_argument("--statistic", choices=sorted(abstats.STATISTICS), default="median",
+                   help="what the permutation test and the change compare (%(default)s)")
+    p.add_argument("--gate", default="boot_done", metavar="METRICS",
+                   help="metrics (comma-separated) whose regression counts, or all "
+                   "(%(default)s)")
+    p.add_argument("--fail-on-regression", action="store_true", help="exit 1 on a regression")
+    p.add_argument("--out", default=os.path.join(ROOT, "build", "bench-ab"), metavar="DIR",
+                   help="where ab.json and ab.png go (build/bench-ab)")
+    p.add_argument("--local", action="store_true",
+                   help="run here as given: no build, no test guest, no scripts/with-kvm")
+    args = p.parse_args(argv)
+    if args.runs < 2 or args.warmup < 0 or args.resamples < 1:
+        p.error("--runs must be at least 2, --warmup at least 0, --resamples at least 1")
+    return args
+
+
+def variant(args, side):
+    """The command line of one side: its own options where given, else the shared ones."""
+    pick = lambda key: getattr(args, f"{side}_{key}") or getattr(args, key)  # noqa: E731
+    vmm = os.path.abspath(pick("vmm") or os.path.join(ROOT, "build", "vmm"))
+    kernel = pick("kernel")
+    if not kernel:
+        die(f"no kernel for {side.upper()} (--kernel or --{side}-kernel)")
+    append = " ".join(x for x in (APPEND, args.append, getattr(args, f"{side}_append")) if x)
+    cmd = [vmm, "--kernel", os.path.abspath(kernel), "--mem", f"{args.mem}M"]
+    if pick("initrd"):
+        cmd += ["--initrd", os.path.abspath(pick("initrd"))]
+    cmd += ["--append", append, "--timing=json", "--timing-marker", args.marker]
+    cmd += shlex.split(pick("args") or "")
+    return {"name": getattr(args, f"{side}_name"), "cmd": cmd}
+
+
+def schedule(rounds, order, seed):
+    """The sides in run order: A,B per round, or each round's order drawn from random(seed)."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(rounds):
+        pair = ["A", "B"]
+        if order == "random":
+            rng.shuffle(pair)
+        out += pair
+    return out
+
+
+def boot(cmd):
+    """One boot: (exit status, wall ms, phases in ms from vmm's --timing=json report)."""
+    start = time.monotonic()
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, timeout=LIMIT, check=False)
+    except subprocess.TimeoutExpired:
+        return "timeout", None, {}
+    wall = (time.monotonic() - start) * 1000
+    lines = p.stderr.decode(errors="replace").strip().splitlines()
+    try:
+        phases = json.loads(lines[-1]).get("phases_ns", {}) if lines else {}
+    except ValueError:
+        phases = {}
+    return p.returncode, wall, {k: v / 1e6 for k, v in phases.items()}
+
+
+def read(path, default="absent"):
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return default
+
+
+def fingerprint():
+    """What about the host moves boot times: its kernel, CPU, nesting, THP, nx_huge_pages."""
+    cpuinfo = read("/proc/cpuinfo", "")
+    model = next((l.split(":", 1)[1].strip() for l in cpuinfo.splitlines()
+                  if l.startswith("model name")), "unknown")
+    flags = next((l.split(":", 1)[1].split() for l in cpuinfo.splitlines()
+                  if l.startswith("flags")), [])
+    thp = read("/sys/kernel/mm/transparent_hugepage/enabled")
+    return {"kernel": os.uname().release, "cpu": model, "cpus": os.cpu_count(),
+            "nested": "hypervisor" in flags or os.environ.get("WITH_KVM_NESTED") == "1",
+            "hypervisor_flag": "hypervisor" in flags,
+            "with_kvm_l1": os.environ.get("WITH_KVM_NESTED") == "1",
+            "thp": thp.split("[")[1].split("]")[0] if "[" in thp else thp,
+            "nx_huge_pages": read("/sys/module/kvm/parameters/nx_huge_pages")}
+
+
+def run_stage(args):
+    variants = {"A": variant(args, "a"), "B": variant(args, "b")}
+    order = schedule(args.warmup + args.runs, args.order, args.seed)
+    runs = []
+    for i, side in enumerate(order):
+        status, wall, phases = boot(variants[side]["cmd"])
+        rnd = i // 2
+        runs.append({"variant": side, "round": rnd, "warmup": rnd < args.warmup,
+                     "status": status, "wall_ms": wall, "phases_ms": phases})
+        done = phases.get("boot_done")
+        print(f"bench-ab: round {rnd + 1}{' (warm-up)' if rnd < args.warmup else ''} "
+              f"{side} {variants[side]['name']}: status {status}, boot_done "
+              f"{f'{done:.1f} ms' if done is not None else 'none'}", flush=True)
+    print("AB-RUNS " + json.dumps({"variants": variants, "runs": runs,
+                                   "fingerprint": fingerprint()}), flush=True)
+
+
+def samples(runs):
+    """Per side, metric -> the values of the measured runs that ended with status 0: every
+    phase (ms since vmm started), `wall` (ms the process lived) and `+PHASE` segments (ms from
+    the phase before it, or from the start)."""
+    out = {"A": {}, "B": {}}
+    for r in runs:
+        if r["warmup"] or r["status"] != 0:
+            continue
+        ph = r["phases_ms"]
+        names = sorted(ph, key=lambda k: (PHASES.index(k) if k in PHASES else len(PHASES), ph[k]))
+        values = dict(ph, wall=r["wall_ms"])
+        values.update({"+" + k: ph[k] - (ph[p] if p else 0) for p, k in zip([None] + names, names)})
+        for k, v in values.items():
+            out[r["variant"]].setdefault(k, []).append(v)
+    return out
+
+
+def statistics_of(data, args):
+    """Every metric both sides have: its comparison, and whether it is gated."""
+    gate = set(args.gate.split(","))
+    result = {}
+    for name in data["A"]:
+        c = abstats.compare(data["A"][name], data["B"].get(name, []), args.resamples,
+                            args.seed, args.alpha, args.min_change / 100, args.statistic)
+        if c is not None:
+            c["gated"] = not name.startswith("+") and ("all" in gate or name in gate)
+            result[name] = c
+    return result
+
+
+def table(metrics, variants):
+    a, b = variants["A"]["name"], variants["B"]["name"]
+    lines = [f"{'metric (ms)':<22}{a + ' median [95% CI]':>30}{b + ' median [95% CI]':>30}"
+             f"{'change':>9}{'p':>9}  verdict"]
+    for name, m in metrics.items():
+        cell = lambda d: f"{d['median']:.2f} [{d['ci95'][0]:.2f}, {d['ci95'][1]:.2f}]"  # noqa: E731
+        word = ("REGRESSION" if m["regression"] else "improvement" if m["improvement"]
+                else "-") + (" (gated)" if m["gated"] else "")
+        lines.append(f"{name:<22}{cell(m['A']):>30}{cell(m['B']):>30}"
+                     f"{m['change']:>+9.1%}{m['p']:>9.4f}  {word}")
+    return "\n".join(lines)
+
+
+def chart(out, metrics, variants, runs):
+    """OUT/ab.png: the median of every phase's segment stacked per variant, and the gated
+    metrics' samples in run order (gnuplot; skipped with a note where it is missing)."""
+    segs = [k for k in metrics if k.startswith("+")]
+    with open(os.path.join(out, "segments.dat"), "w") as f:
+        f.write("variant " + " ".join(s[1:] for s in segs) + "\n")
+        for side in "AB":
+            f.write(f'"{variants[side]["name"]}" ' +
+                    " ".join(f"{metrics[s][side]['median']:.3f}" for s in segs) + "\n")
+    with open(os.path.join(out, "samples.dat"), "w") as f:
+        for i, r in enumerate(x for x in runs if not x["warmup"] and x["status"] == 0):
+            f.write(f"{i} {r['variant']} {r['phases_ms'].get('boot_done', 'NaN')} {r['wall_ms']}\n")
+    if not shutil.which("gnuplot"):
+        print("bench --ab: no gnuplot, no chart", file=sys.stderr)
+        return
+    script = f"""
+set terminal pngcairo size 1200,900 noenhanced
+set output "{out}/ab.png"
+set multiplot layout 2,1
+set title "vmm --timing phases per variant: median of each phase's segment, stacked (ms)"
+set style data histogram
+set style histogram rowstacked
+set style fill solid 0.7 border -1
+set boxwidth 0.5
+set key outside right invert
+set linetype 9 lc rgb "#8c564b"
+set linetype 10 lc rgb "#17becf"
+set linetype 11 lc rgb "#bcbd22"
+set linetype 12 lc rgb "#7f7f7f"
+set linetype cycle 12
+set ylabel "ms since vmm started"
+plot for [i=2:{len(segs) + 1}] "{out}/segments.dat" using i:xtic(1) title columnheader(i)
+set title "boot_done and wall time of every measured run, in run order"
+set key outside right noinvert
+set xtics 1
+set style data points
+set xlabel "run"
+set ylabel "ms"
+plot "{out}/samples.dat" using 1:(strcol(2) eq "A" ? $3 : NaN) title "{variants['A']['name']} boot_done" pt 7, \\
+     "" using 1:(strcol(2) eq "B" ? $3 : NaN) title "{variants['B']['name']} boot_done" pt 5, \\
+     "" using 1:(strcol(2) eq "A" ? $4 : NaN) title "{variants['A']['name']} wall" pt 6, \\
+     "" using 1:(strcol(2) eq "B" ? $4 : NaN) title "{variants['B']['name']} wall" pt 4
+unset multiplot
+"""
+    subprocess.run(["gnuplot"], input=script.encode(), check=False)
+
+
+def report_stage(args):
+    raw = None
+    for line in open(args.log, errors="replace"):
+        if line.startswith("AB-RUNS "):
+            raw = json.loads(line[len("AB-RUNS "):])
+    if raw is None:
+        die(f"no results (see {args.log})")
+    stats = statistics_of(samples(raw["runs"]), args)
+    if not stats:
+        die("fewer than 2 good runs a side; no statistics")
+    unknown = set(args.gate.split(",")) - set(stats) - {"all"}
+    if unknown:
+        die(f"--gate names no metric measured: {', '.join(sorted(unknown))} "
+            f"(measured: {', '.join(k for k in stats if not k.startswith('+'))})")
+    settings = {k: getattr(args, k) for k in ("runs", "warmup", "order", "seed", "resamples",
+                                              "alpha", "min_change", "statistic", "gate")}
+    regressions = [k for k, m in stats.items() if m["gated"] and m["regression"]]
+    result = {"ab": 1, "variants": raw["variants"], "settings": settings,
+              "fingerprint": raw["fingerprint"], "launcher": fingerprint(),
+              "metrics": {k: m for k, m in stats.items() if not k.startswith("+")},
+              "segments": {k[1:]: m for k, m in stats.items() if k.startswith("+")},
+              "regression": bool(regressions), "regressions": regressions, "runs": raw["runs"]}
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "ab.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    print(table(stats, raw["variants"]))
+    chart(args.out, stats, raw["variants"], raw["runs"])
+    crit = f"p < {args.alpha} and a slowdown of at least {args.min_change:g}%"
+    print(f"bench --ab: significant regression in {', '.join(regressions)} ({crit})"
+          if regressions else f"bench --ab: no significant regression in {args.gate} ({crit})")
+    print(f"bench --ab: results {args.out}/ab.json, chart {args.out}/ab.png")
+    return 1 if regressions and args.fail_on_regression else 0
+
+
+def main():
+    args = parse_args(sys.argv[1:])
+    if args.stage == "run":
+        run_stage(args)
+        return 0
+    if not args.log:
+        die("report needs --log")
+    return report_stage(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
