@@ -54,9 +54,12 @@
 #define LAYOUT_RTC_PORT 0x70
 #define LAYOUT_RTC_LEN 2
 
-/* Firecracker's boot timer: guests write 123 to port 0x3f0 or MMIO 0xd0000000. */
+/* Firecracker's boot timer: guests write 123 to port 0x3f0 (before 2020), MMIO 0xd0000000
+ * (some layouts in between) or MMIO 0xc0000000 (BOOT_DEVICE_MEM_START, 4 GiB - 1 GiB, in
+ * current releases' arch/x86_64/layout.rs); vmm answers at all three. */
 #define LAYOUT_BOOT_TIMER_PORT 0x3f0
 #define LAYOUT_BOOT_TIMER_MMIO 0xd0000000ULL
+#define LAYOUT_BOOT_TIMER_MMIO_NOW 0xc0000000ULL
 #define LAYOUT_BOOT_TIMER_LEN 8
 
 /*

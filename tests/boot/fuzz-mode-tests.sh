@@ -41,7 +41,7 @@ field() {
 
 # 1. Near mode on Debian's kernel: run 0 is the valid state (it boots to the marker); the others
 #    each change one field. A run that would boot ends at the marker, the rest at their verdict.
-fuzz near --seed 7 --runs 4 --run-ms 15000
+fuzz near --seed 7 --runs 4 --run-ms 60000
 lines=$(wc -l <"$work/near.jsonl")
 [ "$rc" -eq 0 ] && [ "$lines" -eq 4 ] && field "$work/near.jsonl" outcome >/dev/null
 check fuzz-json-line-per-run $? "status $rc, $lines lines; $(tail -n 3 "$work/near.err" | tr '\n' ' ')"

@@ -80,6 +80,7 @@ Test(board, every_device_claims_its_ports)
 	for (unsigned i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
 		cr_expect_eq(access8(&pio, ports[i], 0, false), 0, "port %#lx", (unsigned long)ports[i]);
 	cr_expect_eq(access8(&mmio, LAYOUT_BOOT_TIMER_MMIO, 0, false), 0);
+	cr_expect_eq(access8(&mmio, LAYOUT_BOOT_TIMER_MMIO_NOW, 0, false), 0, "Firecracker's current address");
 	cr_expect_eq(access8(&pio, LAYOUT_COM1_PORT + 8, 0, false), -ENOENT);
 }
 
@@ -104,6 +105,28 @@ Test(board, callbacks_reach_the_host)
 	cr_expect_eq(log_.resets, 1);
 	cr_assert_eq(access8(&pio, LAYOUT_DEBUG_EXIT_PORT, 1, true), 0);
 	cr_expect_eq(log_.exits, 1);
+}
+
+static unsigned booted;
+
+static void boot_timer_hit(void *ctx, bool by_mmio)
+{
+	(void)ctx;
+	booted += by_mmio;
+}
+
+Test(board, boot_timer_at_both_firecracker_addresses)
+{
+	const struct board_host h = { .rtc = { .now = fixed_clock },
+				      .boot_timer = { .booted = boot_timer_hit } };
+	uint8_t magic = BOOT_TIMER_MAGIC;
+
+	board_reset(&b, &h);
+	cr_assert_eq(board_wire(&b, &pio, &mmio, false), 0);
+	booted = 0;
+	cr_assert_eq(bus_access(&mmio, LAYOUT_BOOT_TIMER_MMIO_NOW, &magic, 1, true), 0);
+	cr_assert_eq(bus_access(&mmio, LAYOUT_BOOT_TIMER_MMIO, &magic, 1, true), 0);
+	cr_expect_eq(booted, 2);
 }
 
 Test(board, rewiring_starts_from_empty_buses)

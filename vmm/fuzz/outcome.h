@@ -10,7 +10,7 @@
 #include "vmm/kvm/kvm.h"
 
 enum fuzz_outcome_class {
-	OUT_BOOT_DONE,	    /* Firecracker's boot timer (port 0x3f0 or MMIO 0xd0000000) */
+	OUT_BOOT_DONE,	    /* Firecracker's boot timer (port 0x3f0, MMIO 0xc0000000 or 0xd0000000) */
 	OUT_MARKER,	    /* the serial marker (--timing-marker) */
 	OUT_REACHED,	    /* the --run-until point's breakpoint; detail: its name */
 	OUT_DEBUG_EXIT,	    /* the debug-exit port; detail: the code */

@@ -33,6 +33,8 @@ static const struct board_slot slots[] = {
 	SLOT(false, false, LAYOUT_RTC_PORT, LAYOUT_RTC_LEN, rtc_cmos_ops, rtc),
 	SLOT(false, false, LAYOUT_BOOT_TIMER_PORT, 1, boot_timer_port_ops, boot_timer),
 	SLOT(true, false, LAYOUT_BOOT_TIMER_MMIO, LAYOUT_BOOT_TIMER_LEN, boot_timer_mmio_ops, boot_timer),
+	SLOT(true, false, LAYOUT_BOOT_TIMER_MMIO_NOW, LAYOUT_BOOT_TIMER_LEN, boot_timer_mmio_ops,
+	     boot_timer),
 	/* The fixed hardware the FADT describes (vmm/acpi_place.c). */
 	SLOT(false, true, LAYOUT_PM1A_EVT_PORT, ACPI_PM1_EVT_LEN, acpi_pm1_evt_ops, pm),
 	SLOT(false, true, LAYOUT_PM1A_CNT_PORT, ACPI_PM1_CNT_LEN, acpi_pm1_cnt_ops, pm),
