@@ -511,6 +511,9 @@ int config_parse(int argc, char **argv, struct config *cfg)
 			    cfg->cpus);
 	if (cfg->action == CONFIG_FUZZ && check_run_until(cfg) < 0)
 		return -EINVAL;
+	if (cfg->fuzz.stability > 1 && cfg->fuzz.jobs > 1)
+		return errf(-EINVAL, "--stability %u: the repeats run in one process: drop --jobs",
+			    cfg->fuzz.stability);
 	/* The fuzz mode's reset puts back one vCPU's state. */
 	if (cfg->action == CONFIG_FUZZ && cfg->cpus > 1)
 		return errf(-EINVAL, "--cpus %u: fuzz mode runs one vCPU (the entry state is the boot CPU's)",

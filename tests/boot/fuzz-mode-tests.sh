@@ -169,4 +169,36 @@ others=$(ls "$work/int.out" | grep -cv '\.\(state\|replay\)$')
     [ "$(ls "$work/int.out"/*.state | wc -l)" -eq "$repros" ] && [ "$others" -eq 0 ]
 check fuzz-interrupted-run-dropped $? "summary $runs runs, $(wc -l <"$work/int.jsonl") lines, $repros repro lines, $(ls "$work/int.out" | tr '\n' ' ')"
 
+# 9. Signatures: a run stopped by its time limit is signed by how far it got (the progress
+#    points it passed), never by where its RIP happened to be: every time-limit run of the
+#    wild sweep above that passed no point shares one signature.
+grep '"outcome":"time-limit"' "$work/check.jsonl" | grep '"progress":""' >"$work/tl.jsonl"
+tl=$(field "$work/tl.jsonl" signature | sort -u | wc -l)
+[ "$(grep -c '"outcome":"time-limit"' "$work/check.jsonl")" -ge 1 ] && [ "$tl" -eq 1 ]
+check fuzz-limit-signature-by-progress $? "$tl signatures among $(grep -c '"outcome":"time-limit"' "$work/check.jsonl") time-limit runs"
+
+# 10. --stability 2: every state of a short wild sweep runs again in reverse order; runs that
+#     end by themselves within 100 exits must all repeat exactly.
+fuzz stable --seed 3 --runs 12 --fuzz-mode wild --run-ms 800 --stability 2
+line=$(grep '^stability: ' "$work/stable.err")
+echo "    | $line"
+[ "$rc" -eq 0 ] && grep -q '^stability: 2 runs of each state; .* within 100 exits 100.0% ([1-9]' "$work/stable.err"
+check fuzz-stability-short-runs-repeat $? "$line $(grep '^stability ' "$work/stable.err" | tr '\n' ' ')"
+
+# 11. --run-until: a bzImage under KASLR is refused with a message naming nokaslr; with nokaslr
+#     the run ends as reached at the kernel's entry, or, where breakpoints do not fire (nested
+#     under QEMU's TCG), vmm says so and refuses instead of running blind.
+fuzz untilkaslr --runs 1 --run-until kernel
+[ "$rc" -eq 1 ] && grep -q 'nokaslr' "$work/untilkaslr.err"
+check fuzz-run-until-refuses-kaslr $? "status $rc: $(grep -v '^vmm fuzz: 1 vCPU' "$work/untilkaslr.err" | head -n 2 | tr '\n' ' ')"
+"$VMM" fuzz --kernel "$KERNEL" --initrd "$INITRD" --append "$APPEND nokaslr" --out "$work/until.out" \
+    --runs 1 --run-ms 60000 --run-until kernel </dev/null >"$work/until.jsonl" 2>"$work/until.err"
+rc=$?
+if grep -q 'breakpoints do not fire on this host' "$work/until.err"; then
+    [ "$rc" -eq 1 ]
+else
+    [ "$rc" -eq 0 ] && grep -q '"outcome":"reached","detail":"kernel"' "$work/until.jsonl"
+fi
+check fuzz-run-until-kernel $? "status $rc: $(grep 'progress points\|breakpoints\|runs in' "$work/until.err" | tr '\n' ' ') $(field "$work/until.jsonl" outcome)"
+
 summary fuzzmode

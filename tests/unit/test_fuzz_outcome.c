@@ -202,3 +202,40 @@ Test(fuzz_outcome, the_parent_reads_escaped_lines_back)
 				      "\"signature\":\"1\"}", &back, &sig, &index));
 	cr_assert_not(fuzz_parse_line("not json", &back, &sig, &index));
 }
+
+Test(fuzz_outcome, limit_runs_signed_by_how_far_they_got)
+{
+	uint64_t a, b;
+
+	o.cls = OUT_TIME_LIMIT;
+	snprintf(o.detail, sizeof(o.detail), "running");
+	o.rip = 0x1234000;
+	o.last[0] = 2;
+	o.nlast = 1;
+	a = fuzz_signature(&o);
+	o.rip = 0x5678000; /* wherever the guest happened to be */
+	o.last[0] = 18;
+	snprintf(o.detail, sizeof(o.detail), "halted");
+	cr_assert_eq(fuzz_signature(&o), a, "RIP page, last exits and detail are timing");
+	o.passed = 1; /* it got further */
+	b = fuzz_signature(&o);
+	cr_assert_neq(b, a);
+	o.cls = OUT_EXIT_LIMIT;
+	cr_assert_neq(fuzz_signature(&o), b, "the class still counts");
+	o.cls = OUT_TRIPLE_FAULT;
+	a = fuzz_signature(&o);
+	o.passed = 0;
+	cr_assert_neq(fuzz_signature(&o), a, "points passed are part of every signature");
+}
+
+Test(fuzz_outcome, reached_point_ends_the_run)
+{
+	struct fuzz_step s = step(EXIT_DEBUG, 4);
+
+	cr_assert_not(fuzz_classify(&s, &o), "a breakpoint on the way");
+	s.reached = "start_kernel";
+	cr_assert(fuzz_classify(&s, &o));
+	cr_assert_eq(o.cls, OUT_REACHED);
+	cr_assert_str_eq(o.detail, "start_kernel");
+	cr_assert_str_eq(fuzz_outcome_name(o.cls), "reached");
+}

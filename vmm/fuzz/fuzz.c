@@ -20,6 +20,7 @@
 #include "vmm/fuzz/outcome.h"
 #include "vmm/fuzz/progress.h"
 #include "vmm/fuzz/repro.h"
+#include "vmm/fuzz/stability.h"
 #include "vmm/profile/kaslr.h"
 #include "vmm/layout.h"
 #include "vmm/machine/machine.h"
@@ -44,6 +45,7 @@ struct worker {
 	struct symtab syms;		/* --symbols */
 	struct progress_plan plan;	/* the points every run watches */
 	struct progress_run passage;	/* the current run's */
+	uint8_t saved_byte[PROGRESS_MAX]; /* under each software point's INT3 */
 };
 
 static void ignore_violation(void *ctx, const char *name, const char *detail)
@@ -80,6 +82,45 @@ static int load_symbols(const char *path, struct symtab *syms)
 	return 0;
 }
 
+static bool any_soft(const struct progress_plan *pl)
+{
+	for (unsigned i = 0; i < pl->n; i++)
+		if (pl->p[i].soft)
+			return true;
+	return false;
+}
+
+#define PROBE_MS 500 /* how long a breakpoint at the entry may take to fire */
+#define INT3 0xcc    /* the one-byte breakpoint instruction (SDM Vol. 2A, INT n) */
+
+/* Whether a breakpoint at the valid state's first instruction (an INT3 there with `soft`,
+ * else DR0) exits to vmm: a nested L1 under QEMU's TCG honours neither for its guests. The
+ * next run's reset undoes the probe (vCPU state, the pages it dirtied). */
+static bool breakpoints_fire(struct worker *w, bool soft)
+{
+	struct machine *m = w->m;
+	uint64_t rip = m->entry.cpu.rip;
+	uint8_t *p = soft ? gm_ptr(&m->mem, rip, 1) : NULL, saved = p ? *p : 0;
+	struct vm_exit e = { .kind = EXIT_INTR };
+	uint64_t until = timing_now() + PROBE_MS * 1000000ULL;
+	int r = vcpu_load_state(m->vcpu, &m->entry.cpu);
+
+	if (r == 0)
+		r = vcpu_set_debug(m->vcpu, &rip, soft ? 0 : 1, soft ? VCPU_DEBUG_SOFT : 0);
+	if (p)
+		*p = INT3;
+	flush_timer_arm(&w->deadline, until);
+	while (r == 0 && (r = vcpu_run(m->vcpu, &e)) == 0 && e.kind == EXIT_INTR &&
+	       timing_now() < until && stop_pending(NULL) == STOP_NONE)
+		;
+	flush_timer_disarm(&w->deadline);
+	vcpu_clear_exit_request(m->vcpu);
+	if (p)
+		*p = saved;
+	vcpu_set_debug(m->vcpu, NULL, 0, 0);
+	return r == 0 && e.kind == EXIT_DEBUG && e.addr >= rip && e.addr <= rip + 1;
+}
+
 /* The progress points (README "Progress points"): a bzImage's decompressor moves the
  * kernel unless its command line says nokaslr; vmm places an ELF's itself. */
 static int plan_progress(struct worker *w)
@@ -90,19 +131,30 @@ static int plan_progress(struct worker *w)
 		.until = cfg->fuzz.run_until,
 		.link_addresses = p == BOOT_ELF || p == BOOT_PVH || kaslr_disabled(cfg->append),
 		.kernel_entry = w->m->load.kernel_entry,
+		.image_loaded = p == BOOT_ELF || p == BOOT_PVH,
 		.syms = cfg->symbols ? &w->syms : NULL,
 	};
 	int r = cfg->symbols ? load_symbols(cfg->symbols, &w->syms) : 0;
 
-	return r < 0 ? r : progress_plan(&w->plan, &in);
+	if (r == 0)
+		r = progress_plan(&w->plan, &in);
+	if (r < 0 || !w->plan.n || breakpoints_fire(w, any_soft(&w->plan)))
+		return r;
+	w->plan.n = 0;
+	w->plan.missing = "breakpoints do not fire on this host (a nested KVM under QEMU's "
+			  "TCG passes neither DR7 nor INT3 on to its guests)";
+	if (cfg->fuzz.run_until && strcmp(cfg->fuzz.run_until, "marker"))
+		return errf(-EOPNOTSUPP, "--run-until %s: %s", cfg->fuzz.run_until, w->plan.missing);
+	return 0;
 }
 
 static void print_plan(const struct progress_plan *pl)
 {
 	fputs("vmm fuzz: progress points:", stderr);
 	for (unsigned i = 0; i < pl->n; i++)
-		fprintf(stderr, " %s%s@0x%" PRIx64, pl->p[i].name, (int)i == pl->until ? "(until)" : "",
-			pl->p[i].addr);
+		fprintf(stderr, " %s%s@0x%" PRIx64 "%s", pl->p[i].name,
+			(int)i == pl->until ? "(until)" : "", pl->p[i].addr,
+			pl->p[i].soft ? "(int3)" : "(dr)");
 	fprintf(stderr, "%s%s%s\n", pl->n ? "" : " none", *pl->missing ? "; " : "", pl->missing);
 }
 
@@ -155,6 +207,9 @@ static int reset_memory(struct worker *w, struct fuzz_record *rec)
 	n += mem_snapshot_restore_range(&w->mem, &m->mem, w->last.paging.base, w->last_table_bytes);
 	for (unsigned i = 0; i < w->last.npokes; i++)
 		n += mem_snapshot_restore_range(&w->mem, &m->mem, w->last.pokes[i].gpa, 8);
+	for (unsigned i = 0; i < w->plan.n; i++) /* the INT3s of software points */
+		if (w->plan.p[i].soft)
+			n += mem_snapshot_restore_range(&w->mem, &m->mem, w->plan.p[i].phys, 1);
 	rec->pages_restored = n;
 	return 0;
 }
@@ -209,31 +264,74 @@ static bool write_state(struct worker *w, const struct entry_state *st, struct f
 	return r == 0;
 }
 
-/* Arm the points this run has not passed; 0 if there are none to arm. */
-static int arm_progress(struct worker *w)
+
+/* Arm the points this run has not passed (`inject`: and hand the last #DB/#BP to the
+ * guest); 0 if there are none. */
+static int arm_progress(struct worker *w, unsigned inject)
 {
 	uint64_t addr[PROGRESS_MAX];
 	unsigned n = progress_pending(&w->plan, &w->passage, addr);
 
-	return w->plan.n ? vcpu_set_breakpoints(w->m->vcpu, addr, n, false) : 0;
+	if (!w->plan.n)
+		return 0;
+	return vcpu_set_debug(w->m->vcpu, addr, n,
+			      (any_soft(&w->plan) ? VCPU_DEBUG_SOFT : 0) | inject);
+}
+
+/* INT3 over the first byte of every software point the run has not passed (the reset puts
+ * the bytes back); each one's byte is kept for its hit. */
+static void patch_progress(struct worker *w)
+{
+	for (unsigned i = 0; i < w->plan.n; i++) {
+		uint8_t *p = gm_ptr(&w->m->mem, w->plan.p[i].phys, 1);
+
+		if (!w->plan.p[i].soft || (w->passage.passed & (1u << i)) || !p)
+			continue;
+		w->saved_byte[i] = *p;
+		*p = INT3;
+	}
+}
+
+/* Our INT3 at `pc` (or just before it) was hit: its byte back, RIP onto it. */
+static int soft_hit(struct worker *w, uint64_t pc, int *point)
+{
+	for (uint64_t at = pc; at + 1 >= pc && at <= pc; at--) {
+		int i = progress_hit(&w->plan, &w->passage, at);
+		uint8_t *p;
+
+		if (i < 0 || !w->plan.p[i].soft)
+			continue;
+		p = gm_ptr(&w->m->mem, w->plan.p[i].phys, 1);
+		if (p)
+			*p = w->saved_byte[i];
+		*point = i;
+		return vcpu_set_rip(w->m->vcpu, at);
+	}
+	*point = -1;
+	return 0;
 }
 
 /* A debug exit: one of our points (the --run-until one ends the run), the decompressor's
- * first instruction where the kernel's will be (run on over it), or the guest's own #DB
- * (handed back to it). */
+ * first instruction where the kernel's will be (run on over it), or the guest's own #DB or
+ * INT3 (handed back to it). */
 static int on_debug_exit(struct worker *w, const struct vm_exit *e, struct fuzz_step *s)
 {
-	int i = progress_hit(&w->plan, &w->passage, e->addr);
-	uint64_t addr[PROGRESS_MAX];
+	bool bp = e->count == 3; /* #BP: an INT3; else #DB */
+	int i, r = 0;
 
+	if (bp)
+		r = soft_hit(w, e->addr, &i);
+	else
+		i = progress_hit(&w->plan, &w->passage, e->addr);
+	if (r < 0)
+		return r;
 	if (i == PROGRESS_SKIPPED)
 		return vcpu_resume_over_breakpoint(w->m->vcpu);
 	if (i < 0)
-		return vcpu_reinject_debug(w->m->vcpu, addr,
-					   progress_pending(&w->plan, &w->passage, addr), false);
+		return arm_progress(w, bp ? VCPU_DEBUG_INJECT_BP : VCPU_DEBUG_INJECT_DB);
 	if (i == w->plan.until)
 		s->reached = w->plan.p[i].name;
-	return arm_progress(w);
+	return arm_progress(w, 0);
 }
 
 /* Which points the run passed, by name, in the plan's order. */
@@ -269,7 +367,8 @@ static bool run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 		       st->proto == BOOT_LINUX32 || st->proto == BOOT_LINUX64);
 	m->run_deadline_ns = timing_now() + (uint64_t)w->cfg->fuzz.run_ms * 1000000ULL;
 	flush_timer_arm(&w->deadline, m->run_deadline_ns);
-	for (int r = arm_progress(w); r == 0 || (fail_run(o, err_msg()), false);) {
+	patch_progress(w);
+	for (int r = arm_progress(w, 0); r == 0 || (fail_run(o, err_msg()), false);) {
 		struct fuzz_step s = { .exit = &e, .boot_signal = -1,
 				       .max_exits = w->cfg->fuzz.run_exits };
 
@@ -410,39 +509,56 @@ static int write_state_file(const struct config *cfg, const char *path, const st
 	return r < 0 ? r : write_replay(cfg, path);
 }
 
-static void one_run(struct worker *w, uint64_t index)
+/* Reset, mutate, write and run state `index`; false if a stop signal interrupted it. */
+static bool attempt(struct worker *w, uint64_t index, struct entry_state *st,
+		    struct fuzz_mutation *mut, struct fuzz_outcome *o, struct fuzz_record *rec,
+		    char *diff, size_t len)
 {
 	const struct config *cfg = w->cfg;
-	struct entry_state st = w->m->entry;
 	struct fuzz_target t = { .mem = &w->m->mem, .info = w->m->entry.cpu.rsi,
 				 .table_bytes = w->m->pt.bytes, .violations = count_violations,
 				 .ctx = w };
+	uint64_t t1;
+
+	*st = w->m->entry;
+	if (st->proto == BOOT_PVH)
+		t.info = st->cpu.rbx;
+	mut->n = 0;
+	if (reset(w, rec) < 0) {
+		o->cls = OUT_KVM_ERROR;
+		snprintf(o->detail, sizeof(o->detail), "reset: %s", err_msg());
+		return true;
+	}
+	if (cfg->fuzz.check_reset)
+		check_reset(w, rec, diff, len);
+	/* After the reset: pokes read guest RAM, which must be the loaded image. */
+	fuzz_mutate(st, &t, cfg->fuzz.seed, index, cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR, mut);
+	t1 = timing_now();
+	if (write_state(w, st, o) && !run(w, st, o))
+		return false;
+	rec->run_ns = timing_now() - t1;
+	return true;
+}
+
+/* One run with its JSON line, summary count and repro file; false if interrupted (then
+ * it is not a finding and is left out). `print`: for --stability, what repeats must match. */
+static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
+{
+	const struct config *cfg = w->cfg;
+	struct entry_state st;
 	struct fuzz_mutation mut;
 	struct fuzz_outcome o = { 0 };
 	struct fuzz_record rec = { .seed = cfg->fuzz.seed, .index = index, .mut = &mut,
 				   .out = &o, .reset_diff = -1 };
 	char hash[17], path[PATH_MAX], saved[PATH_MAX], diff[256];
-	uint64_t t0 = timing_now(), t1;
+	uint64_t t0 = timing_now();
 
-	if (st.proto == BOOT_PVH)
-		t.info = st.cpu.rbx;
-	mut.n = 0;
-	if (reset(w, &rec) < 0) {
-		o.cls = OUT_KVM_ERROR;
-		snprintf(o.detail, sizeof(o.detail), "reset: %s", err_msg());
-	} else {
-		if (cfg->fuzz.check_reset)
-			check_reset(w, &rec, diff, sizeof(diff));
-		/* After the reset: pokes read guest RAM, which must be the loaded image. */
-		fuzz_mutate(&st, &t, cfg->fuzz.seed, index,
-			    cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR, &mut);
-		t1 = timing_now();
-		if (write_state(w, &st, &o) && !run(w, &st, &o))
-			return; /* interrupted: not a finding, not in the output */
-		rec.run_ns = timing_now() - t1;
-	}
+	if (!attempt(w, index, &st, &mut, &o, &rec, diff, sizeof(diff)))
+		return false;
 	rec.us = (timing_now() - t0) / 1000;
 	rec.signature = fuzz_signature(&o);
+	if (print)
+		fuzz_print_of(print, &o, rec.signature);
 	state_hash(&st, hash);
 	rec.state_hash = hash;
 	if (fuzz_summary_add(&w->sum, &o, rec.signature, index) &&
@@ -456,6 +572,45 @@ static void one_run(struct worker *w, uint64_t index)
 		write_state_file(cfg, saved, &st, index, &o, false);
 	fuzz_print_record(w->out, &rec);
 	fflush(w->out);
+	return true;
+}
+
+/* A repeat of run `index` (no line, no repro): does it do what its first run did? */
+static bool repeat_run(struct worker *w, uint64_t index, struct fuzz_print *first)
+{
+	struct entry_state st;
+	struct fuzz_mutation mut;
+	struct fuzz_outcome o = { 0 };
+	struct fuzz_record rec = { .reset_diff = -1 };
+	struct fuzz_print again;
+	char diff[256];
+
+	if (!attempt(w, index, &st, &mut, &o, &rec, diff, sizeof(diff)))
+		return false;
+	fuzz_print_of(&again, &o, fuzz_signature(&o));
+	fuzz_print_repeat(first, &again);
+	return true;
+}
+
+/* --stability K: passes 2..K over the same states, reversed and then shuffled; each state's
+ * print must repeat. Reported per class of its first run. */
+static void stability_passes(struct worker *w, struct fuzz_print *prints, uint64_t n)
+{
+	const struct config *cfg = w->cfg;
+	struct fuzz_stability tally = { 0 };
+	uint64_t *order = calloc(n ? n : 1, sizeof(*order));
+	bool stopped = !order;
+
+	for (unsigned pass = 2; !stopped && pass <= cfg->fuzz.stability; pass++) {
+		fuzz_stability_order(order, n, pass, cfg->fuzz.seed);
+		for (uint64_t i = 0; i < n && !stopped; i++)
+			stopped = stop_pending(NULL) != STOP_NONE || !repeat_run(w, order[i], &prints[order[i]]);
+	}
+	for (uint64_t i = 0; !stopped && i < n; i++)
+		fuzz_stability_add(&tally, &prints[i]);
+	if (!stopped)
+		fuzz_stability_print(stderr, &tally, cfg->fuzz.stability);
+	free(order);
 }
 
 static int make_dirs(const struct config *cfg)
@@ -488,6 +643,7 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 {
 	static struct machine m;
 	static struct worker w;
+	struct fuzz_print *prints;
 	int r = machine_prepare(&m, cfg, timeline);
 
 	w = (struct worker){ .cfg = cfg, .m = &m, .out = out };
@@ -503,9 +659,13 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
 		return r == -ENOMEM ? VMM_EXIT_HOST : VMM_EXIT_USAGE;
 	}
+	prints = cfg->fuzz.stability > 1 ? calloc(cfg->fuzz.runs, sizeof(*prints)) : NULL;
 	for (uint64_t i = id; i < cfg->fuzz.runs && stop_pending(NULL) == STOP_NONE;
 	     i += cfg->fuzz.jobs)
-		one_run(&w, i);
+		one_run(&w, i, prints ? &prints[i] : NULL);
+	if (prints && stop_pending(NULL) == STOP_NONE)
+		stability_passes(&w, prints, cfg->fuzz.runs);
+	free(prints);
 	if (sum)
 		*sum = w.sum;
 	return stop_status();

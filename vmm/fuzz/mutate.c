@@ -24,7 +24,7 @@ const char *fuzz_class_name(enum fuzz_class c)
 
 
 /* SplitMix64 (Steele, Lea, Flood, OOPSLA 2014; constants from Vigna's splitmix64.c). */
-static uint64_t splitmix64(uint64_t *s)
+uint64_t fuzz_splitmix64(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
 
@@ -36,7 +36,7 @@ static uint64_t splitmix64(uint64_t *s)
 /* A number in [0, n), n > 0. */
 unsigned fz_pick(struct fz *f, unsigned n)
 {
-	return (unsigned)(splitmix64(&f->rng) % n);
+	return (unsigned)(fuzz_splitmix64(&f->rng) % n);
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -147,7 +147,7 @@ void fuzz_mutate(struct entry_state *st, const struct fuzz_target *t, uint64_t s
 	memset(out, 0, sizeof(*out));
 	if (index == 0)
 		return; /* the baseline: the valid state itself */
-	f.rng = splitmix64(&f.rng) ^ (index * 0x9e3779b97f4a7c15ULL); /* one stream per (seed, index) */
+	f.rng = fuzz_splitmix64(&f.rng) ^ (index * 0x9e3779b97f4a7c15ULL); /* one stream per (seed, index) */
 	if (mode == FUZZ_WILD) {
 		for (unsigned n = 1 + fz_pick(&f, FUZZ_MAX_MUTATIONS); n > 0; n--)
 			mutate_one(&f);

@@ -48,6 +48,10 @@ extern const unsigned fuzz_class_weight[FUZZ_CLASSES];
 #define FUZZ_WEIGHT_TOTAL 100
 const char *fuzz_class_name(enum fuzz_class c);
 
+/* The mutator's generator, SplitMix64 (Steele, Lea, Flood, OOPSLA 2014; constants from
+ * Vigna's splitmix64.c): the next number of the stream in *s. */
+uint64_t fuzz_splitmix64(uint64_t *s);
+
 /*
  * Mutate the valid state `st` in place for run `index` of `seed`: the same
  * (seed, index, mode, st, target) always gives the same result. Run index 0

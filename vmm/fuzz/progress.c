@@ -8,12 +8,18 @@
 #include "mmu/err.h"
 #include "vmm/profile/kaslr.h"
 
-static void add(struct progress_plan *pl, const char *name, uint64_t addr)
+/* A point at linear `addr`: the kernel's entry is physical already, a symbol is a kernel
+ * image address (its link-time physical address: KASLR is off here). */
+static void add(struct progress_plan *pl, const struct progress_in *in, const char *name,
+		uint64_t addr)
 {
 	struct progress_point *p = &pl->p[pl->n++];
 
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->addr = addr;
+	p->phys = addr;
+	p->soft = in->image_loaded &&
+		  (addr < KASLR_START_KERNEL_MAP || kaslr_link_phys(addr, &p->phys) == 0);
 }
 
 static int find(const struct progress_plan *pl, const char *name)
@@ -40,7 +46,7 @@ static bool add_symbol(struct progress_plan *pl, const struct progress_in *in, c
 		pl->missing = "a symbol is not in --symbols";
 		return false;
 	}
-	add(pl, as, addr);
+	add(pl, in, as, addr);
 	return true;
 }
 
@@ -51,7 +57,7 @@ static void add_defaults(struct progress_plan *pl, const struct progress_in *in)
 	else if (!in->link_addresses)
 		pl->missing = "the kernel's entry moves with KASLR (add nokaslr)";
 	else
-		add(pl, "kernel", in->kernel_entry);
+		add(pl, in, "kernel", in->kernel_entry);
 	add_symbol(pl, in, "start_kernel", "start_kernel");
 	add_symbol(pl, in, "userspace", PROGRESS_USERSPACE_SYMBOL);
 }
@@ -79,7 +85,7 @@ static int add_until(struct progress_plan *pl, const struct progress_in *in)
 	if (symtab_lookup_name(in->syms, !strcmp(u, "userspace") ? PROGRESS_USERSPACE_SYMBOL : u,
 			       &addr) < 0)
 		return errf(-ENOENT, "--run-until %s: no such symbol in --symbols", u);
-	add(pl, u, addr);
+	add(pl, in, u, addr);
 	pl->until = (int)pl->n - 1;
 	return 0;
 }
@@ -129,7 +135,7 @@ unsigned progress_pending(const struct progress_plan *pl, const struct progress_
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < pl->n; i++)
-		if (!(r->passed & (1u << i)))
+		if (!(r->passed & (1u << i)) && !pl->p[i].soft)
 			addr[n++] = pl->p[i].addr;
 	return n;
 }

@@ -14,6 +14,8 @@
 struct progress_point {
 	char name[128];
 	uint64_t addr; /* linear */
+	uint64_t phys; /* where its first byte lies in guest RAM */
+	bool soft;     /* an INT3 vmm writes there (the image is vmm's), else a debug register */
 };
 
 struct progress_plan {
@@ -27,6 +29,7 @@ struct progress_in {
 	const char *until;	   /* --run-until, or NULL */
 	bool link_addresses;	   /* the kernel runs where it was linked (nokaslr, ELF/PVH boots) */
 	uint64_t kernel_entry;	   /* the kernel proper's entry (physical = linear there); 0: none */
+	bool image_loaded;	   /* vmm wrote the kernel image (ELF/PVH): INT3s can go in at start */
 	const struct symtab *syms; /* NULL: no --symbols */
 };
 
@@ -56,7 +59,8 @@ void progress_start(const struct progress_plan *pl, struct progress_run *r, uint
 /* A breakpoint fired at `rip`: the point's index (marked passed), PROGRESS_SKIPPED (resume
  * over it: it stays armed), or -1 if none of ours. */
 int progress_hit(const struct progress_plan *pl, struct progress_run *r, uint64_t rip);
-/* The addresses of the points not yet passed (what to arm now); returns how many. */
+/* The addresses of the debug-register points not yet passed (what to arm now); returns
+ * how many. */
 unsigned progress_pending(const struct progress_plan *pl, const struct progress_run *r,
 			  uint64_t addr[PROGRESS_MAX]);
 /* The furthest point passed, in the plan's order; -1 if none. */

@@ -24,7 +24,7 @@ enum exit_kind {
 	EXIT_SYSTEM_SHUTDOWN, /* KVM_EXIT_SYSTEM_EVENT shutdown */
 	EXIT_SYSTEM_RESET,    /* KVM_EXIT_SYSTEM_EVENT reset */
 	EXIT_SYSTEM_CRASH,    /* KVM_EXIT_SYSTEM_EVENT crash */
-	EXIT_DEBUG,	      /* a breakpoint or single step (vcpu_set_breakpoints()); addr = linear RIP */
+	EXIT_DEBUG,	      /* vcpu_set_debug(): addr = linear RIP, count = vector (1 #DB, 3 #BP) */
 	EXIT_OTHER,	      /* anything else; reason = KVM exit reason */
 };
 
@@ -60,17 +60,26 @@ int vcpu_load_state(struct vcpu *c, const struct boot_cpu *s);
  * async-signal-safe), and undo it. */
 void vcpu_request_exit(struct vcpu *c);
 void vcpu_clear_exit_request(struct vcpu *c);
-/* Execute breakpoints at the linear addresses addr[0..n) (n <= VCPU_BREAKPOINTS; DR0-DR3
- * through KVM_SET_GUEST_DEBUG, the guest's own debug registers untouched), and with
- * `single_step` an EXIT_DEBUG after every instruction; n = 0 and no single step: off. A hit
- * exits before the instruction runs: drop that breakpoint before running on. */
+/*
+ * Guest debugging (KVM_SET_GUEST_DEBUG): execute breakpoints at the linear addresses
+ * addr[0..n) in DR0-DR3 (n <= VCPU_BREAKPOINTS; the guest's own debug registers are kept
+ * aside), and with the flags: VCPU_DEBUG_SOFT, every INT3 the guest executes exits as
+ * EXIT_DEBUG vector 3 (vmm patches them in: a hardware breakpoint needs the CPU to honour
+ * DR7 for the guest, which a nested TCG L1 does not); VCPU_DEBUG_STEP, an EXIT_DEBUG after
+ * every instruction; VCPU_DEBUG_INJECT_DB or _BP, the #DB or #BP that just exited goes to
+ * the guest at the next entry (it was the guest's own: RFLAGS.TF, its DR7, its INT3s). n = 0 and no flags: off. A hit exits before
+ * the instruction runs.
+ */
 #define VCPU_BREAKPOINTS 4
-int vcpu_set_breakpoints(struct vcpu *c, const uint64_t *addr, unsigned n, bool single_step);
-/* While breakpoints are set every #DB exits to vmm, also the guest's own (RFLAGS.TF, its
- * own DR7): hand this one to the guest at the next entry, the breakpoints kept. */
-int vcpu_reinject_debug(struct vcpu *c, const uint64_t *addr, unsigned n, bool single_step);
-/* Run on past the breakpoint that just fired, leaving it armed (RFLAGS.RF). */
+#define VCPU_DEBUG_SOFT 1u
+#define VCPU_DEBUG_STEP 2u
+#define VCPU_DEBUG_INJECT_DB 4u
+#define VCPU_DEBUG_INJECT_BP 8u
+int vcpu_set_debug(struct vcpu *c, const uint64_t *addr, unsigned n, unsigned flags);
+/* Run on past the hardware breakpoint that just fired, leaving it armed (RFLAGS.RF). */
 int vcpu_resume_over_breakpoint(struct vcpu *c);
+/* Put RIP at `rip` (after a software breakpoint: back onto the restored instruction). */
+int vcpu_set_rip(struct vcpu *c, uint64_t rip);
 /* KVM_RUN once and decode the exit; -errno if the ioctl failed. */
 int vcpu_run(struct vcpu *c, struct vm_exit *out);
 /* Finish what the last exit left half done inside KVM (an MMIO read, a string

@@ -274,6 +274,7 @@ static void decode_exit(struct vm_exit *e, struct kvm_run *run)
 	case KVM_EXIT_DEBUG:
 		e->kind = EXIT_DEBUG;
 		e->addr = run->debug.arch.pc;
+		e->count = run->debug.arch.exception;
 		e->detail = run->debug.arch.dr6;
 		break;
 	case KVM_EXIT_SYSTEM_EVENT:
@@ -288,8 +289,7 @@ static void decode_exit(struct vm_exit *e, struct kvm_run *run)
  * each an instruction breakpoint. */
 #define DR7_LOCAL_ENABLE(i) (1ULL << (2 * (i)))
 
-static int set_guest_debug(struct vcpu *c, const uint64_t *addr, unsigned n, bool single_step,
-			   uint32_t extra)
+int vcpu_set_debug(struct vcpu *c, const uint64_t *addr, unsigned n, unsigned flags)
 {
 	struct kvm_guest_debug d = { .control = 0 };
 
@@ -299,22 +299,27 @@ static int set_guest_debug(struct vcpu *c, const uint64_t *addr, unsigned n, boo
 		d.arch.debugreg[i] = addr[i];
 		d.arch.debugreg[7] |= DR7_LOCAL_ENABLE(i);
 	}
-	if (n || single_step)
+	if (n || flags)
 		d.control = KVM_GUESTDBG_ENABLE | (n ? KVM_GUESTDBG_USE_HW_BP : 0) |
-			    (single_step ? KVM_GUESTDBG_SINGLESTEP : 0) | extra;
+			    (flags & VCPU_DEBUG_SOFT ? KVM_GUESTDBG_USE_SW_BP : 0) |
+			    (flags & VCPU_DEBUG_STEP ? KVM_GUESTDBG_SINGLESTEP : 0) |
+			    (flags & VCPU_DEBUG_INJECT_DB ? KVM_GUESTDBG_INJECT_DB : 0) |
+			    (flags & VCPU_DEBUG_INJECT_BP ? KVM_GUESTDBG_INJECT_BP : 0);
 	if (ioctl(c->fd, KVM_SET_GUEST_DEBUG, &d) < 0)
 		return kvm_sys_fail("KVM_SET_GUEST_DEBUG");
 	return 0;
 }
 
-int vcpu_set_breakpoints(struct vcpu *c, const uint64_t *addr, unsigned n, bool single_step)
+int vcpu_set_rip(struct vcpu *c, uint64_t rip)
 {
-	return set_guest_debug(c, addr, n, single_step, 0);
-}
+	struct kvm_regs regs;
 
-int vcpu_reinject_debug(struct vcpu *c, const uint64_t *addr, unsigned n, bool single_step)
-{
-	return set_guest_debug(c, addr, n, single_step, KVM_GUESTDBG_INJECT_DB);
+	if (ioctl(c->fd, KVM_GET_REGS, &regs) < 0)
+		return kvm_sys_fail("KVM_GET_REGS");
+	regs.rip = rip;
+	if (ioctl(c->fd, KVM_SET_REGS, &regs) < 0)
+		return kvm_sys_fail("KVM_SET_REGS");
+	return 0;
 }
 
 int vcpu_resume_over_breakpoint(struct vcpu *c)
