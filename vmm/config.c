@@ -511,6 +511,8 @@ int config_parse(int argc, char **argv, struct config *cfg)
 			    cfg->cpus);
 	if (cfg->action == CONFIG_FUZZ && check_run_until(cfg) < 0)
 		return -EINVAL;
+	if (cfg->action == CONFIG_RUN && cfg->symbols)
+		return errf(-EINVAL, "--symbols: only 'vmm fuzz' uses the symbols so far (progress points)");
 	if (cfg->fuzz.stability > 1 && cfg->fuzz.jobs > 1)
 		return errf(-EINVAL, "--stability %u: the repeats run in one process: drop --jobs",
 			    cfg->fuzz.stability);

@@ -276,3 +276,30 @@ Test(config, bad_cpus)
 	cr_assert_eq(parse(&c, (const char *const[]){ "vmm", "fuzz", "--kernel", "bz", "--cpus", "1", NULL }),
 		     0, "%s", err_msg());
 }
+
+#define FUZZ(c, ...) parse(c, (const char *const[]){ "vmm", "fuzz", "--kernel", "bz", __VA_ARGS__, NULL })
+
+Test(config, symbols_run_until_and_stability)
+{
+	struct config c;
+
+	cr_assert_eq(FUZZ(&c, "--symbols", "System.map"), 0, "%s", err_msg());
+	cr_assert_str_eq(c.symbols, "System.map");
+	cr_assert_eq(FUZZ(&c, "--symbols", ""), -EINVAL);
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--symbols", "m"), -EINVAL, "nothing uses them there yet");
+	cr_assert_eq(FUZZ(&c, "--run-until", "kernel"), 0, "%s", err_msg());
+	cr_assert_str_eq(c.fuzz.run_until, "kernel");
+	cr_assert_eq(FUZZ(&c, "--run-until", "start_kernel", "--symbols", "m"), 0, "%s", err_msg());
+	cr_assert_eq(FUZZ(&c, "--run-until", "start_kernel"), -EINVAL, "a symbol needs --symbols");
+	cr_assert(strstr(err_msg(), "--symbols"), "%s", err_msg());
+	cr_assert_eq(FUZZ(&c, "--run-until", "marker"), -EINVAL, "the marker needs its text");
+	cr_assert(strstr(err_msg(), "--timing-marker"), "%s", err_msg());
+	cr_assert_eq(FUZZ(&c, "--run-until", "marker", "--timing-marker", "x"), 0, "%s", err_msg());
+	cr_assert_eq(FUZZ(&c, "--run-until", "a;b"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--run-until", "kernel"), -EINVAL, "fuzz mode only");
+	cr_assert_eq(FUZZ(&c, "--stability", "3"), 0, "%s", err_msg());
+	cr_assert_eq(c.fuzz.stability, 3);
+	cr_assert_eq(FUZZ(&c, "--stability", "0"), -EINVAL);
+	cr_assert_eq(FUZZ(&c, "--stability", "101"), -EINVAL);
+	cr_assert_eq(FUZZ(&c, "--stability", "2", "--jobs", "2"), -EINVAL, "repeats in one process");
+}

@@ -15,13 +15,11 @@
 #include "mmu/err.h"
 #include "mmu/mem_snapshot.h"
 #include "vmm/exitcode.h"
-#include "vmm/file.h"
 #include "vmm/fuzz/jobs.h"
 #include "vmm/fuzz/outcome.h"
-#include "vmm/fuzz/progress.h"
+#include "vmm/fuzz/points.h"
 #include "vmm/fuzz/repro.h"
 #include "vmm/fuzz/stability.h"
-#include "vmm/profile/kaslr.h"
 #include "vmm/layout.h"
 #include "vmm/machine/machine.h"
 #include "vmm/state.h"
@@ -42,10 +40,9 @@ struct worker {
 	uint64_t last_table_bytes;
 	struct fuzz_summary sum;
 	FILE *out;
-	struct symtab syms;		/* --symbols */
-	struct progress_plan plan;	/* the points every run watches */
-	struct progress_run passage;	/* the current run's */
-	uint8_t saved_byte[PROGRESS_MAX]; /* under each software point's INT3 */
+	struct fuzz_points pts;		/* progress points */
+	uint64_t *reset_ns, *reset_pages;  /* per run, for the p50/p99 line */
+	uint64_t nresets;
 };
 
 static void ignore_violation(void *ctx, const char *name, const char *detail)
@@ -62,100 +59,6 @@ static unsigned count_violations(void *ctx, const struct entry_state *st)
 	unsigned n = load_regions(&w->m->load, st, regions);
 
 	return entry_validate(&w->m->mem, st, regions, n, ignore_violation, NULL);
-}
-
-static int load_symbols(const char *path, struct symtab *syms)
-{
-	struct file_map f;
-	int r = file_map(path, "symbols", &f);
-
-	if (r < 0)
-		return r;
-	r = symtab_load(syms, f.data, f.len);
-	file_unmap(&f);
-	if (r < 0) {
-		char why[256];
-
-		snprintf(why, sizeof(why), "%s", err_msg());
-		return errf(r, "--symbols %s: %s", path, why);
-	}
-	return 0;
-}
-
-static bool any_soft(const struct progress_plan *pl)
-{
-	for (unsigned i = 0; i < pl->n; i++)
-		if (pl->p[i].soft)
-			return true;
-	return false;
-}
-
-#define PROBE_MS 500 /* how long a breakpoint at the entry may take to fire */
-#define INT3 0xcc    /* the one-byte breakpoint instruction (SDM Vol. 2A, INT n) */
-
-/* Whether a breakpoint at the valid state's first instruction (an INT3 there with `soft`,
- * else DR0) exits to vmm: a nested L1 under QEMU's TCG honours neither for its guests. The
- * next run's reset undoes the probe (vCPU state, the pages it dirtied). */
-static bool breakpoints_fire(struct worker *w, bool soft)
-{
-	struct machine *m = w->m;
-	uint64_t rip = m->entry.cpu.rip;
-	uint8_t *p = soft ? gm_ptr(&m->mem, rip, 1) : NULL, saved = p ? *p : 0;
-	struct vm_exit e = { .kind = EXIT_INTR };
-	uint64_t until = timing_now() + PROBE_MS * 1000000ULL;
-	int r = vcpu_load_state(m->vcpu, &m->entry.cpu);
-
-	if (r == 0)
-		r = vcpu_set_debug(m->vcpu, &rip, soft ? 0 : 1, soft ? VCPU_DEBUG_SOFT : 0);
-	if (p)
-		*p = INT3;
-	flush_timer_arm(&w->deadline, until);
-	while (r == 0 && (r = vcpu_run(m->vcpu, &e)) == 0 && e.kind == EXIT_INTR &&
-	       timing_now() < until && stop_pending(NULL) == STOP_NONE)
-		;
-	flush_timer_disarm(&w->deadline);
-	vcpu_clear_exit_request(m->vcpu);
-	if (p)
-		*p = saved;
-	vcpu_set_debug(m->vcpu, NULL, 0, 0);
-	return r == 0 && e.kind == EXIT_DEBUG && e.addr >= rip && e.addr <= rip + 1;
-}
-
-/* The progress points (README "Progress points"): a bzImage's decompressor moves the
- * kernel unless its command line says nokaslr; vmm places an ELF's itself. */
-static int plan_progress(struct worker *w)
-{
-	const struct config *cfg = w->cfg;
-	enum boot_proto p = w->m->entry.proto;
-	struct progress_in in = {
-		.until = cfg->fuzz.run_until,
-		.link_addresses = p == BOOT_ELF || p == BOOT_PVH || kaslr_disabled(cfg->append),
-		.kernel_entry = w->m->load.kernel_entry,
-		.image_loaded = p == BOOT_ELF || p == BOOT_PVH,
-		.syms = cfg->symbols ? &w->syms : NULL,
-	};
-	int r = cfg->symbols ? load_symbols(cfg->symbols, &w->syms) : 0;
-
-	if (r == 0)
-		r = progress_plan(&w->plan, &in);
-	if (r < 0 || !w->plan.n || breakpoints_fire(w, any_soft(&w->plan)))
-		return r;
-	w->plan.n = 0;
-	w->plan.missing = "breakpoints do not fire on this host (a nested KVM under QEMU's "
-			  "TCG passes neither DR7 nor INT3 on to its guests)";
-	if (cfg->fuzz.run_until && strcmp(cfg->fuzz.run_until, "marker"))
-		return errf(-EOPNOTSUPP, "--run-until %s: %s", cfg->fuzz.run_until, w->plan.missing);
-	return 0;
-}
-
-static void print_plan(const struct progress_plan *pl)
-{
-	fputs("vmm fuzz: progress points:", stderr);
-	for (unsigned i = 0; i < pl->n; i++)
-		fprintf(stderr, " %s%s@0x%" PRIx64 "%s", pl->p[i].name,
-			(int)i == pl->until ? "(until)" : "", pl->p[i].addr,
-			pl->p[i].soft ? "(int3)" : "(dr)");
-	fprintf(stderr, "%s%s%s\n", pl->n ? "" : " none", *pl->missing ? "; " : "", pl->missing);
 }
 
 static int setup(struct worker *w)
@@ -185,7 +88,8 @@ static int setup(struct worker *w)
 	}
 	w->last = m->entry;
 	w->last_table_bytes = m->pt.bytes;
-	return r == 0 ? plan_progress(w) : r;
+	w->pts = (struct fuzz_points){ .cfg = w->cfg, .m = m, .deadline = &w->deadline };
+	return r == 0 ? points_setup(&w->pts) : r;
 }
 
 /* Guest RAM back to the loaded image: the pages the guest dirtied and vmm's own writes. */
@@ -207,9 +111,7 @@ static int reset_memory(struct worker *w, struct fuzz_record *rec)
 	n += mem_snapshot_restore_range(&w->mem, &m->mem, w->last.paging.base, w->last_table_bytes);
 	for (unsigned i = 0; i < w->last.npokes; i++)
 		n += mem_snapshot_restore_range(&w->mem, &m->mem, w->last.pokes[i].gpa, 8);
-	for (unsigned i = 0; i < w->plan.n; i++) /* the INT3s of software points */
-		if (w->plan.p[i].soft)
-			n += mem_snapshot_restore_range(&w->mem, &m->mem, w->plan.p[i].phys, 1);
+	n += points_restore(&w->pts, &w->mem, &m->mem); /* the INT3s */
 	rec->pages_restored = n;
 	return 0;
 }
@@ -265,88 +167,6 @@ static bool write_state(struct worker *w, const struct entry_state *st, struct f
 }
 
 
-/* Arm the points this run has not passed (`inject`: and hand the last #DB/#BP to the
- * guest); 0 if there are none. */
-static int arm_progress(struct worker *w, unsigned inject)
-{
-	uint64_t addr[PROGRESS_MAX];
-	unsigned n = progress_pending(&w->plan, &w->passage, addr);
-
-	if (!w->plan.n)
-		return 0;
-	return vcpu_set_debug(w->m->vcpu, addr, n,
-			      (any_soft(&w->plan) ? VCPU_DEBUG_SOFT : 0) | inject);
-}
-
-/* INT3 over the first byte of every software point the run has not passed (the reset puts
- * the bytes back); each one's byte is kept for its hit. */
-static void patch_progress(struct worker *w)
-{
-	for (unsigned i = 0; i < w->plan.n; i++) {
-		uint8_t *p = gm_ptr(&w->m->mem, w->plan.p[i].phys, 1);
-
-		if (!w->plan.p[i].soft || (w->passage.passed & (1u << i)) || !p)
-			continue;
-		w->saved_byte[i] = *p;
-		*p = INT3;
-	}
-}
-
-/* Our INT3 at `pc` (or just before it) was hit: its byte back, RIP onto it. */
-static int soft_hit(struct worker *w, uint64_t pc, int *point)
-{
-	for (uint64_t at = pc; at + 1 >= pc && at <= pc; at--) {
-		int i = progress_hit(&w->plan, &w->passage, at);
-		uint8_t *p;
-
-		if (i < 0 || !w->plan.p[i].soft)
-			continue;
-		p = gm_ptr(&w->m->mem, w->plan.p[i].phys, 1);
-		if (p)
-			*p = w->saved_byte[i];
-		*point = i;
-		return vcpu_set_rip(w->m->vcpu, at);
-	}
-	*point = -1;
-	return 0;
-}
-
-/* A debug exit: one of our points (the --run-until one ends the run), the decompressor's
- * first instruction where the kernel's will be (run on over it), or the guest's own #DB or
- * INT3 (handed back to it). */
-static int on_debug_exit(struct worker *w, const struct vm_exit *e, struct fuzz_step *s)
-{
-	bool bp = e->count == 3; /* #BP: an INT3; else #DB */
-	int i, r = 0;
-
-	if (bp)
-		r = soft_hit(w, e->addr, &i);
-	else
-		i = progress_hit(&w->plan, &w->passage, e->addr);
-	if (r < 0)
-		return r;
-	if (i == PROGRESS_SKIPPED)
-		return vcpu_resume_over_breakpoint(w->m->vcpu);
-	if (i < 0)
-		return arm_progress(w, bp ? VCPU_DEBUG_INJECT_BP : VCPU_DEBUG_INJECT_DB);
-	if (i == w->plan.until)
-		s->reached = w->plan.p[i].name;
-	return arm_progress(w, 0);
-}
-
-/* Which points the run passed, by name, in the plan's order. */
-static void note_progress(const struct worker *w, struct fuzz_outcome *o)
-{
-	size_t used = 0;
-
-	o->passed = w->passage.passed;
-	o->progress[0] = '\0';
-	for (unsigned i = 0; i < w->plan.n && used < sizeof(o->progress); i++)
-		if (o->passed & (1u << i))
-			used += (size_t)snprintf(o->progress + used, sizeof(o->progress) - used,
-						 "%s%s", used ? "," : "", w->plan.p[i].name);
-}
-
 static void fail_run(struct fuzz_outcome *o, const char *what)
 {
 	o->cls = OUT_KVM_ERROR;
@@ -363,12 +183,9 @@ static bool run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 	unsigned events = 0;
 	bool ended = true;
 
-	progress_start(&w->plan, &w->passage, st->cpu.rip,
-		       st->proto == BOOT_LINUX32 || st->proto == BOOT_LINUX64);
 	m->run_deadline_ns = timing_now() + (uint64_t)w->cfg->fuzz.run_ms * 1000000ULL;
 	flush_timer_arm(&w->deadline, m->run_deadline_ns);
-	patch_progress(w);
-	for (int r = arm_progress(w, 0); r == 0 || (fail_run(o, err_msg()), false);) {
+	for (int r = points_start(&w->pts, st); r == 0 || (fail_run(o, err_msg()), false);) {
 		struct fuzz_step s = { .exit = &e, .boot_signal = -1,
 				       .max_exits = w->cfg->fuzz.run_exits };
 
@@ -382,7 +199,7 @@ static bool run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 			break;
 		}
 		if (e.kind == EXIT_DEBUG)
-			r = on_debug_exit(w, &e, &s);
+			r = points_on_debug_exit(&w->pts, &e, &s.reached);
 		if (m->timing->nevents > events)
 			s.boot_signal = (int)m->timing->events[events++].sig;
 		s.panic_seen = m->panic.seen;
@@ -395,7 +212,7 @@ static bool run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 	flush_timer_disarm(&w->deadline);
 	m->run_deadline_ns = 0;
 	o->rip = vcpu_rip(m->vcpu);
-	note_progress(w, o);
+	points_note(&w->pts, o);
 	return ended;
 }
 
@@ -557,6 +374,10 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 		return false;
 	rec.us = (timing_now() - t0) / 1000;
 	rec.signature = fuzz_signature(&o);
+	if (w->reset_ns) {
+		w->reset_ns[w->nresets] = rec.reset_mem_ns + rec.reset_cpu_ns;
+		w->reset_pages[w->nresets++] = rec.pages_restored;
+	}
 	if (print)
 		fuzz_print_of(print, &o, rec.signature);
 	state_hash(&st, hash);
@@ -573,6 +394,33 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 	fuzz_print_record(w->out, &rec);
 	fflush(w->out);
 	return true;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The nearest-rank percentile `pct` of v[0..n) (sorted here). */
+static uint64_t percentile(uint64_t *v, uint64_t n, unsigned pct)
+{
+	qsort(v, n, sizeof(*v), cmp_u64);
+	return n ? v[(n * pct + 99) / 100 - 1] : 0;
+}
+
+/* "reset: p50 ... µs, p99 ... µs; pages p50 ..., p99 ..." over this worker's runs. */
+static void print_reset_figures(struct worker *w, unsigned id)
+{
+	uint64_t n = w->nresets;
+
+	if (!n)
+		return;
+	fprintf(stderr, "vmm fuzz: worker %u reset: p50 %.1f us, p99 %.1f us; pages restored p50 %"
+		PRIu64 ", p99 %" PRIu64 " (%" PRIu64 " runs)\n", id,
+		(double)percentile(w->reset_ns, n, 50) / 1000, (double)percentile(w->reset_ns, n, 99) / 1000,
+		percentile(w->reset_pages, n, 50), percentile(w->reset_pages, n, 99), n);
 }
 
 /* A repeat of run `index` (no line, no repro): does it do what its first run did? */
@@ -654,18 +502,27 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 			" non-zero pages in the RAM snapshot)\n", id,
 			(double)(timing_now() - timeline->start_ns) / 1e6, w.mem.pages_copied);
 	if (r == 0 && id == 0)
-		print_plan(&w.plan);
+		points_print(&w.pts.plan);
 	if (r < 0) {
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
 		return r == -ENOMEM ? VMM_EXIT_HOST : VMM_EXIT_USAGE;
 	}
 	prints = cfg->fuzz.stability > 1 ? calloc(cfg->fuzz.runs, sizeof(*prints)) : NULL;
+	w.reset_ns = calloc(cfg->fuzz.runs, sizeof(uint64_t));
+	w.reset_pages = calloc(cfg->fuzz.runs, sizeof(uint64_t));
+	if (!w.reset_ns || !w.reset_pages) {
+		free(w.reset_ns);
+		w.reset_ns = NULL;
+	}
 	for (uint64_t i = id; i < cfg->fuzz.runs && stop_pending(NULL) == STOP_NONE;
 	     i += cfg->fuzz.jobs)
 		one_run(&w, i, prints ? &prints[i] : NULL);
+	print_reset_figures(&w, id);
 	if (prints && stop_pending(NULL) == STOP_NONE)
 		stability_passes(&w, prints, cfg->fuzz.runs);
 	free(prints);
+	free(w.reset_ns);
+	free(w.reset_pages);
 	if (sum)
 		*sum = w.sum;
 	return stop_status();
