@@ -52,13 +52,36 @@ static void ignore_violation(void *ctx, const char *name, const char *detail)
 	(void)detail;
 }
 
+/* vmm's own writes of state `st` (GDT, PVH start info, zero page or memory map, its
+ * `table_bytes` of tables, its pokes) back to the loaded image; returns the pages. */
+static uint64_t undo_state_writes(struct worker *w, const struct entry_state *st,
+				  uint64_t table_bytes)
+{
+	struct guest_mem *gm = &w->m->mem;
+	uint64_t n = mem_snapshot_restore_range(&w->mem, gm, 0, LAYOUT_ZERO_PAGE + SNAP_PAGE);
+
+	n += mem_snapshot_restore_range(&w->mem, gm, st->paging.base, table_bytes);
+	for (unsigned i = 0; i < st->npokes && i < ENTRY_POKES_MAX; i++)
+		n += mem_snapshot_restore_range(&w->mem, gm, st->pokes[i].gpa, 8);
+	return n;
+}
+
+/* Near mode's judge: the candidate's violations as it would run, i.e. checked against its
+ * own tables, memory map and pokes written into RAM (then put back), not the loaded image's.
+ * A candidate vmm cannot write at all counts one more. */
 static unsigned count_violations(void *ctx, const struct entry_state *st)
 {
 	struct worker *w = ctx;
+	struct guest_mem *gm = &w->m->mem;
 	struct region regions[LOAD_MAX_REGIONS];
-	unsigned n = load_regions(&w->m->load, st, regions);
+	unsigned n = load_regions(&w->m->load, st, regions), v;
+	struct pt_result pt = { 0 };
+	bool written = entry_write(gm, st, LAYOUT_GDT, LAYOUT_GDT_END, &pt) == 0 &&
+		       load_write_memmap(gm, st, pt.bytes) == 0 && entry_poke(gm, st) == 0;
 
-	return entry_validate(&w->m->mem, st, regions, n, ignore_violation, NULL);
+	v = entry_validate(gm, st, regions, n, ignore_violation, NULL) + !written;
+	undo_state_writes(w, st, pt.bytes);
+	return v;
 }
 
 static int setup(struct worker *w)
@@ -106,11 +129,8 @@ static int reset_memory(struct worker *w, struct fuzz_record *rec)
 	n = mem_snapshot_restore_bitmap(&w->mem, &m->mem, 0, low, w->bitmap[0]);
 	if (high)
 		n += mem_snapshot_restore_bitmap(&w->mem, &m->mem, low, high, w->bitmap[1]);
-	/* vmm's own writes: GDT, PVH start info, zero page / memory map, tables, pokes. */
-	n += mem_snapshot_restore_range(&w->mem, &m->mem, 0, LAYOUT_ZERO_PAGE + SNAP_PAGE);
-	n += mem_snapshot_restore_range(&w->mem, &m->mem, w->last.paging.base, w->last_table_bytes);
-	for (unsigned i = 0; i < w->last.npokes; i++)
-		n += mem_snapshot_restore_range(&w->mem, &m->mem, w->last.pokes[i].gpa, 8);
+	rec->pages_dirty = n; /* what the guest (and KVM) wrote */
+	n += undo_state_writes(w, &w->last, w->last_table_bytes);
 	n += points_restore(&w->pts, &w->mem, &m->mem); /* the INT3s */
 	rec->pages_restored = n;
 	return 0;
@@ -350,6 +370,7 @@ static bool attempt(struct worker *w, uint64_t index, struct entry_state *st,
 		check_reset(w, rec, diff, len);
 	/* After the reset: pokes read guest RAM, which must be the loaded image. */
 	fuzz_mutate(st, &t, cfg->fuzz.seed, index, cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR, mut);
+	rec->violations = cfg->fuzz.wild ? -1 : (int)count_violations(w, st);
 	t1 = timing_now();
 	if (write_state(w, st, o) && !run(w, st, o))
 		return false;
@@ -366,7 +387,7 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 	struct fuzz_mutation mut;
 	struct fuzz_outcome o = { 0 };
 	struct fuzz_record rec = { .seed = cfg->fuzz.seed, .index = index, .mut = &mut,
-				   .out = &o, .reset_diff = -1 };
+				   .out = &o, .reset_diff = -1, .violations = -1 };
 	char hash[17], path[PATH_MAX], saved[PATH_MAX], diff[256];
 	uint64_t t0 = timing_now();
 
@@ -429,7 +450,7 @@ static bool repeat_run(struct worker *w, uint64_t index, struct fuzz_print *firs
 	struct entry_state st;
 	struct fuzz_mutation mut;
 	struct fuzz_outcome o = { 0 };
-	struct fuzz_record rec = { .reset_diff = -1 };
+	struct fuzz_record rec = { .reset_diff = -1, .violations = -1 };
 	struct fuzz_print again;
 	char diff[256];
 

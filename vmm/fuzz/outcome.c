@@ -178,9 +178,12 @@ void fuzz_print_record(FILE *f, const struct fuzz_record *r)
 	fprintf(f, "],\"exits\":%" PRIu64 ",\"rip\":\"0x%" PRIx64 "\",\"progress\":\"%s\",\"us\":%" PRIu64
 		",\"replay_exit\":%d", o->exits, o->rip, o->progress, r->us,
 		fuzz_outcome_replay_status(o));
-	fprintf(f, ",\"reset_us\":{\"mem\":%.1f,\"cpu\":%.1f,\"pages\":%" PRIu64 "}",
-		(double)r->reset_mem_ns / 1000, (double)r->reset_cpu_ns / 1000, r->pages_restored);
+	fprintf(f, ",\"reset_us\":{\"mem\":%.1f,\"cpu\":%.1f,\"pages\":%" PRIu64
+		",\"dirty\":%" PRIu64 "}", (double)r->reset_mem_ns / 1000, (double)r->reset_cpu_ns / 1000,
+		r->pages_restored, r->pages_dirty);
 	fprintf(f, ",\"run_us\":%" PRIu64, r->run_ns / 1000);
+	if (r->violations >= 0)
+		fprintf(f, ",\"violations\":%d", r->violations);
 	if (r->reset_diff >= 0) {
 		fprintf(f, ",\"reset_diff\":%d,\"reset_diff_blocks\":", r->reset_diff);
 		json_print_string(f, r->reset_what ? r->reset_what : "");
