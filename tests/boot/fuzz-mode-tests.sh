@@ -222,4 +222,21 @@ done
 [ "$rc" -eq 0 ] && [ "$(ls "$work/nearval.out/states/" | grep -c '\.state$')" -eq 12 ] && [ -z "$mism" ]
 check fuzz-near-validates-state-as-written $? "status $rc, index:line/re-validated mismatches:$mism"
 
+# 13. Every boot path, and each RAM size once: a short fuzz run each (the valid state and two
+#     mutations, 20 exits at most), with every reset checked bit-exact. FUZZ_ALL_PATHS=1 runs
+#     all 12 pairs of path and size (about 7 minutes nested; all passed on 2026-12-04).
+pairs="linux32@256M linux64@4G elf@1G pvh@256M"
+[ "${FUZZ_ALL_PATHS:-0}" = 1 ] &&
+    pairs=$(for b in linux32 linux64 elf pvh; do for m in 256M 1G 4G; do echo "$b@$m"; done; done)
+paths=""
+for pair in $pairs; do
+    boot=${pair%@*} mem=${pair#*@}
+    fuzz "path-$boot-$mem" --seed 4 --runs 3 --run-exits 20 --run-ms 3000 --check-reset \
+        --boot=$boot --mem $mem
+    n=$(field "$work/path-$boot-$mem.jsonl" reset_diff | grep -c '^0$')
+    [ "$rc" -eq 0 ] && [ "$n" -eq 3 ] || paths+=" $boot@$mem:status-$rc:$n-exact"
+done
+[ -z "$paths" ]
+check fuzz-every-boot-path-and-size $? "failed:$paths"
+
 summary fuzzmode
