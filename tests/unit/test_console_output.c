@@ -1,4 +1,4 @@
-/* test_console_output.c: console output batches across bytes, is due on time, and keeps every accepted byte while its writer is stalled. */
+/* test_console_output.c: output batches, is due on time, keeps every byte while its writer stalls. */
 #include <criterion/criterion.h>
 #include <string.h>
 

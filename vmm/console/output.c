@@ -1,4 +1,4 @@
-/* output.c: guest serial output batched across exits: a bounded buffer, when it is due, and its one writer's claim. */
+/* output.c: guest serial output batched across exits: a bounded buffer and its writer's claim. */
 #include "vmm/console/output.h"
 
 #include <string.h>

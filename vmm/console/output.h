@@ -1,4 +1,4 @@
-/* output.h: guest serial output batched across exits: a bounded buffer, when it is due, and its one writer's claim. */
+/* output.h: guest serial output batched across exits: a bounded buffer and its writer's claim. */
 #ifndef VMM_CONSOLE_OUTPUT_H
 #define VMM_CONSOLE_OUTPUT_H
 

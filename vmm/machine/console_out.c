@@ -1,4 +1,4 @@
-/* console_out.c: the guest's console output to stdout: no lock held across a write, no vCPU past a full buffer, a bounded last flush. */
+/* console_out.c: console output to stdout, never written under a lock; room waits; a bounded last flush. */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -154,6 +154,7 @@ void machine_flush_output(struct machine *m)
 		return;
 	write_out(m, true);
 	if (m->out.len || m->out.lost)
-		fprintf(stderr, "vmm: %zu bytes of console output not written: stdout took no more after the stop\n",
+		fprintf(stderr, "vmm: %zu bytes of console output not written: "
+				"stdout took no more after the stop\n",
 			m->out.len + (size_t)m->out.lost);
 }
