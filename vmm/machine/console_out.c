@@ -62,12 +62,12 @@ static bool write_claimed(struct machine *m, size_t n, bool nowait)
 		ssize_t w = out_write(m->out.buf, n, nowait);
 		int err = errno;
 
-		if (w <= 0 && (err == EINTR || err == EAGAIN)) {
+		if (w < 0 && (err == EINTR || err == EAGAIN)) {
 			if (nowait || stop_pending(NULL) != STOP_NONE)
 				return false;
 			continue;
 		}
-		w = w > 0 ? w : (ssize_t)n;
+		w = w > 0 ? w : (ssize_t)n; /* 0 or an error: discard */
 		out_done(m, (size_t)w);
 		n -= (size_t)w;
 	}
