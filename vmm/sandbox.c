@@ -23,6 +23,8 @@ static const struct {
 	{ SCMP_SYS(rt_sigreturn), "return from the kick, alarm, flush and SIGSYS handlers" },
 	{ SCMP_SYS(rt_sigprocmask), "glibc masks signals around raise() and thread exit" },
 	{ SCMP_SYS(restart_syscall), "resume a sleep interrupted by a signal" },
+	{ SCMP_SYS(poll), "console output waits until stdout takes a write (a struct pollfd; args not checkable)" },
+	{ SCMP_SYS(ppoll), "the same where glibc's poll() uses ppoll" },
 	{ SCMP_SYS(clock_nanosleep), "output to an O_NONBLOCK stdout backs off on EAGAIN" },
 	{ SCMP_SYS(nanosleep), "the same on older glibc" },
 	{ SCMP_SYS(clock_gettime), "time, when the vDSO falls back to the system call" },

@@ -3,10 +3,11 @@
 
 Usage: slow_reader.py KIB PAUSE VMM ARGS...
 
-vmm's stdout is a pipe nobody reads until it is full, so vmm's writes block
-(however slow the guest is). vmm writes its console in batches, and a batch
-of at most PIPE_BUF bytes waits for room for all of it, so "full" is: less
-room than PIPE_BUF, and nothing more arriving for a second. Then, while the pipe stays full for PAUSE more
+vmm's stdout is a pipe nobody reads until it is full, so vmm's writes wait
+(however slow the guest is). vmm writes its console in batches, at most
+PIPE_BUF bytes per write() once poll() says the pipe has room for one; a
+write that does not fit the pipe's last page starts a new one, so "full" is:
+less room than 2 * PIPE_BUF, and nothing more arriving for a second. Then, while the pipe stays full for PAUSE more
 seconds, 16 and then 10 bytes are written to vmm's stdin: the input thread
 must keep taking them (16 fill the UART's FIFO, 10 wait in vmm) although
 output is stalled; then the reader drains stdout. KIB must exceed the pipe. Prints one line per
@@ -42,7 +43,7 @@ def main():
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     out_fd = proc.stdout.fileno()
     capacity = fcntl.fcntl(out_fd, F_GETPIPE_SZ)
-    full = capacity - PIPE_BUF
+    full = capacity - 2 * PIPE_BUF
     last, still_since = -1, time.monotonic()
     while proc.poll() is None:
         now, n = time.monotonic(), pending(out_fd)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # smp-tests.sh: several vCPUs and the ACPI machine on Debian's kernel: power-off and reset through
-# ACPI end vmm with status 0, an AP's triple fault ends the VM with that vCPU's registers, and
-# --no-acpi keeps the machine without tables. Run where /dev/kvm works (scripts/with-kvm).
+# ACPI end vmm with status 0, an AP's triple fault or i8042 reset ends the VM with that vCPU's
+# registers, a stalled stdout stalls no vCPU's device exit, input or SIGTERM, and --no-acpi keeps
+# the machine without tables. Run where /dev/kvm works (scripts/with-kvm).
 # Usage: tests/boot/smp-tests.sh VMM KERNEL INITRD
 set -u
 VMM=$1
@@ -77,7 +78,31 @@ boot ap-triple "reboot=t guest.cmd=\"taskset -c 1 sh -c 'echo c >/proc/sysrq-tri
 check ap-triple-fault-dumps-vcpu-1 $? "exit status $rc, stderr: $(grep -E 'vmm:' "$work/ap-triple.err" | head -3 | tr '\n' ' ')"
 [ "$rc" -eq 3 ] || show ap-triple
 
-# 4. --no-acpi: no tables (the kernel has none in /sys/firmware/acpi/tables), one CPU, the
+# 4. A panic on CPU 1 with reboot=k: that CPU resets through the i8042 (a device, not a triple
+#    fault); the VM ends with status 7 and vCPU 1's registers, not those of the next vCPU to leave
+#    KVM_RUN (the boot CPU, kicked to report the end).
+boot ap-reset "reboot=k guest.cmd=\"taskset -c 1 sh -c 'echo c >/proc/sysrq-trigger'\"" --cpus 2
+[ "$rc" -eq 7 ] && grep -q "^vmm: guest kernel panic" "$work/ap-reset.err" &&
+    grep -q "^vmm: vCPU 1 state:" "$work/ap-reset.err"
+check ap-device-reset-dumps-vcpu-1 $? "exit status $rc, stderr: $(grep -E 'vmm:' "$work/ap-reset.err" | head -3 | tr '\n' ' ')"
+[ "$rc" -eq 7 ] || show ap-reset
+
+# 5. A stdout nobody reads, 2 vCPUs, the flood on CPU 1 (the writer and the UART's interrupt, so
+#    CPU 1's exits carry the bytes): typed bytes are still taken, SIGTERM ends vmm with 143 within
+#    5 s while the pipe stays full, and what comes out plus what vmm says it did not write is
+#    every byte the guest wrote, the flood in order (tests/boot/stalled_stop.py).
+STALL_CMD="echo 2 >/proc/irq/4/smp_affinity; taskset -c 1 sh -c 'echo flood-start; seq 1 1000000'"
+timeout -s KILL "$LIMIT" python3 "$(dirname "$0")/stalled_stop.py" 150 "$VMM" --kernel "$KERNEL" \
+    --initrd "$INITRD" --no-payload-cache --cpus 2 --timing=json \
+    --append "$BASE guest.cmd=\"$STALL_CMD\"" >"$work/stall.txt" 2>"$work/stall.err"
+for finding in output-stalled-in-flood input-taken-during-stall sigterm-ends-promptly sigterm-exits-143 \
+    no-accepted-byte-lost flood-without-gaps; do
+    grep -q "^ok $finding" "$work/stall.txt"
+    check "stalled-stdout-$finding" $? "$(grep -E "$finding" "$work/stall.txt" || tail -n 3 "$work/stall.err")"
+done
+grep "^info" "$work/stall.txt"
+
+# 6. --no-acpi: no tables (the kernel has none in /sys/firmware/acpi/tables), one CPU, the
 #    i8042 reset still works. The reboot case above had them (its MADT, "APIC").
 boot no-acpi 'reboot=k guest.cmd="grep -c ^processor /proc/cpuinfo; ls /sys/firmware/acpi/tables/APIC || echo no-madt"' --no-acpi
 has no-acpi "VMM-GUEST: cmd exit 0" && has no-acpi "^1$" && has no-acpi "^no-madt$" && [ "$rc" -eq 0 ]

@@ -32,6 +32,18 @@ static void fake_write(void *dev, uint64_t off, const void *data, unsigned len)
 
 static const struct bus_ops fake_ops = { .read = fake_read, .write = fake_write };
 static struct dispatch d;
+
+/* A reset device: a write ends the run, as the i8042's 0xfe does. */
+static void reset_write(void *dev, uint64_t off, const void *data, unsigned len)
+{
+	struct dispatch *dd = dev;
+
+	(void)off, (void)data, (void)len;
+	dd->device_status = VMM_EXIT_OK;
+	dd->device_why = "guest reset";
+}
+
+static const struct bus_ops reset_ops = { .read = fake_read, .write = reset_write };
 static struct fake dev;
 static const char *why;
 
@@ -43,6 +55,7 @@ static void setup(void)
 	bus_init(&d.pio);
 	bus_init(&d.mmio);
 	cr_assert_eq(bus_add(&d.pio, 0x3f8, 8, &fake_ops, &dev), 0);
+	cr_assert_eq(bus_add(&d.pio, 0x64, 1, &reset_ops, &d), 0);
 	why = NULL;
 }
 
@@ -110,13 +123,24 @@ Test(dispatch, oversized_access_is_ignored)
 
 Test(dispatch, reset_request_ends_run_with_ok)
 {
-	uint8_t b = 0;
-	struct vm_exit e = io(0x3f8, true, &b, 1);
+	uint8_t b = 0xfe;
+	struct vm_exit e = io(0x64, true, &b, 1);
 
-	d.device_status = VMM_EXIT_OK;
-	d.device_why = "guest reset";
 	cr_assert_eq(dispatch_exit(&d, &e, &why), VMM_EXIT_OK);
 	cr_assert_str_eq(why, "guest reset");
+}
+
+/* vCPU 1's write ended the run; vCPU 0's next exit (a kick, a UART byte)
+ * must not claim that end, or the dump shows vCPU 0's registers. */
+Test(dispatch, only_the_exit_that_ended_the_run_reports_it)
+{
+	uint8_t b = 0xfe, c = 'A';
+	struct vm_exit reset = io(0x64, true, &b, 1), uart = io(0x3f8, true, &c, 1);
+	struct vm_exit kick = { .kind = EXIT_INTR };
+
+	cr_assert_eq(dispatch_exit(&d, &reset, &why), VMM_EXIT_OK);
+	cr_assert_eq(dispatch_exit(&d, &kick, &why), DISPATCH_CONTINUE);
+	cr_assert_eq(dispatch_exit(&d, &uart, &why), DISPATCH_CONTINUE);
 }
 
 Test(dispatch, final_statuses)

@@ -15,6 +15,8 @@ static void access_bus(struct bus *b, const struct vm_exit *e)
 
 int dispatch_exit(struct dispatch *d, const struct vm_exit *e, const char **why)
 {
+	bool ended_before = d->device_status != DISPATCH_CONTINUE;
+
 	switch (e->kind) {
 	case EXIT_IO:
 		access_bus(&d->pio, e);
@@ -45,7 +47,9 @@ int dispatch_exit(struct dispatch *d, const struct vm_exit *e, const char **why)
 		*why = "unexpected KVM exit";
 		return VMM_EXIT_INTERNAL;
 	}
-	if (d->device_status != DISPATCH_CONTINUE) {
+	/* Only the exit whose access ended the run reports it, so the end names
+	 * the vCPU that made it, not the next one to leave KVM_RUN. */
+	if (!ended_before && d->device_status != DISPATCH_CONTINUE) {
 		*why = d->device_why ? d->device_why : "a device ended the run";
 		return d->device_status;
 	}

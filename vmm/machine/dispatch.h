@@ -12,7 +12,8 @@
 struct dispatch {
 	struct bus pio, mmio;
 	/* Set by a device (i8042 reset, debug exit) to end the run after the
-	 * current access; DISPATCH_CONTINUE (initial value) keeps running. */
+	 * current access; DISPATCH_CONTINUE (initial value) keeps running.
+	 * Only the exit during which it was set returns it. */
 	int device_status;
 	const char *device_why; /* one line for the final report */
 };

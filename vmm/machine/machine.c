@@ -50,6 +50,18 @@ static int alloc_ram(struct guest_mem *gm, uint64_t size)
 	return 0;
 }
 
+/* Room for every vCPU's last exit: see CONSOLE_OUT_CAPACITY. */
+static int alloc_out(struct machine *m)
+{
+	size_t cap = CONSOLE_OUT_CAPACITY(m->ncpus);
+	uint8_t *buf = malloc(cap);
+
+	if (!buf)
+		return errf(-ENOMEM, "cannot allocate %zu KiB of console output buffer", cap >> 10);
+	console_out_init(&m->out, buf, cap);
+	return 0;
+}
+
 /* --payload-cache DIR, else $VMM_CACHE_DIR/payload, else
  * ${XDG_CACHE_HOME:-$HOME/.cache}/vmm/payload (where scripts/ cache too);
  * NULL (no cache) with --no-payload-cache or without any of them. */
@@ -153,8 +165,11 @@ int machine_prepare(struct machine *m, const struct config *cfg, struct timing *
 	m->acpi = !cfg->no_acpi;
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_mutex_init(&m->out_lock, NULL);
+	pthread_cond_init(&m->out_room, NULL);
 	pthread_cond_init(&m->rx_space, NULL);
-	r = alloc_ram(&m->mem, cfg->mem);
+	r = alloc_out(m);
+	if (r == 0)
+		r = alloc_ram(&m->mem, cfg->mem);
 	if (r == 0)
 		r = load_files(m, cfg);
 	if (r == 0 && cfg->entry_state_file)
@@ -174,69 +189,6 @@ int machine_prepare(struct machine *m, const struct config *cfg, struct timing *
 	return r;
 }
 
-/*
- * Console output is written by the vCPU thread before KVM_RUN, outside the
- * machine lock: a slow reader stalls the guest, as a slow serial line
- * would, but never the input thread, and no byte is dropped while the
- * reader lives. Only a gone reader (EPIPE, EIO) or a stop (signal,
- * --timeout) while the write is blocked discards output.
- */
-static uint64_t write_all(const uint8_t *buf, size_t len)
-{
-	const struct timespec backoff = { .tv_nsec = 1000 * 1000 };
-	uint64_t calls = 0;
-
-	while (len) {
-		ssize_t n = write(STDOUT_FILENO, buf, len);
-
-		calls++;
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-		} else if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-			if (stop_pending(NULL) != STOP_NONE)
-				break;
-			if (errno == EAGAIN) /* an O_NONBLOCK stdout we inherited */
-				nanosleep(&backoff, NULL);
-		} else {
-			break;
-		}
-	}
-	return calls;
-}
-
-/* Write the batch now; out_lock held. */
-static void flush_locked(struct machine *m)
-{
-	flush_timer_disarm(&m->flush);
-	console_out_flush(&m->out, write_all);
-}
-
-static void flush_output(struct machine *m)
-{
-	pthread_mutex_lock(&m->out_lock);
-	flush_locked(m);
-	pthread_mutex_unlock(&m->out_lock);
-}
-
-/* Before each KVM_RUN: write the batch once it is due (without a timer, at once). A batch
- * due by its deadline leaves the timer alone: it has fired or is firing (one system call
- * saved per batch; at worst its signal makes one KVM_RUN return early). */
-static void poll_output(struct machine *m)
-{
-	uint64_t now;
-
-	pthread_mutex_lock(&m->out_lock);
-	if (m->out.len) {
-		now = timing_now();
-		if (m->flush.created && now >= m->out.deadline_ns)
-			m->flush.armed = false;
-		if (!m->flush.created || console_out_due(&m->out, now))
-			flush_locked(m);
-	}
-	pthread_mutex_unlock(&m->out_lock);
-}
-
 static void uart_tx(void *ctx, uint8_t c)
 {
 	struct machine *m = ctx;
@@ -248,8 +200,8 @@ static void uart_tx(void *ctx, uint8_t c)
 		timing_signal(m->timing, TIMING_SIG_MARKER, timing_now());
 	if (m->discard_output)
 		return;
-	pthread_mutex_lock(&m->out_lock);
-	if (console_out_put(&m->out, c, timing_now(), write_all))
+	pthread_mutex_lock(&m->out_lock); /* never held across a write */
+	if (console_out_put(&m->out, c, timing_now()))
 		flush_timer_arm(&m->flush, m->out.deadline_ns);
 	pthread_mutex_unlock(&m->out_lock);
 }
@@ -411,7 +363,7 @@ int machine_handle_exit(struct machine *m, const struct vm_exit *e, const char *
 static int report(struct machine *m, int status, const char *why, unsigned cpu)
 {
 	machine_stop_aps(m);
-	flush_output(m);
+	machine_flush_output(m);
 	timing_mark(m->timing, TIMING_EXIT, timing_now());
 	if (m->timing_format != TIMING_OFF)
 		machine_print_timing(m);
@@ -490,7 +442,7 @@ int machine_run(struct machine *m)
 			return report(m, m->end_status, m->end_why, m->end_cpu);
 		/* After the clear: a deadline timer firing from here on makes
 		 * KVM_RUN return at once, so batched output is never stranded. */
-		poll_output(m);
+		machine_poll_output(m);
 		if (!m->timing->at[TIMING_FIRST_RUN])
 			timing_mark(m->timing, TIMING_FIRST_RUN, timing_now());
 		if (m->test_run_delay.tv_sec || m->test_run_delay.tv_nsec) {

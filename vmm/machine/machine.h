@@ -61,10 +61,12 @@ struct machine {
 	int end_status;
 	const char *end_why;
 	unsigned end_cpu;
-	/* Console output, batched across exits; written outside the lock,
-	 * under out_lock (taken inside `lock` where both are held). */
+	/* Console output, batched across exits (vmm/machine/console_out.c):
+	 * out_lock guards it and is never held across a write (it is taken
+	 * inside `lock` where both are held); out_room: the writer made room. */
 	struct console_out out;
 	pthread_mutex_t out_lock;
+	pthread_cond_t out_room;
 	struct flush_timer flush;
 	/* VMM_TEST_RUN_DELAY_MS: a sleep between the stop check and the first
 	 * KVM_RUN, so tests can land a signal exactly there. */
@@ -106,6 +108,17 @@ int machine_step(struct machine *m, struct vm_exit *e, const char **why);
 void machine_count_exit(struct machine *m, const struct vm_exit *e);
 int machine_handle_exit(struct machine *m, const struct vm_exit *e, const char **why);
 void machine_stop_aps(struct machine *m);
+/* Console output (vmm/machine/console_out.c). From the boot CPU's thread
+ * before KVM_RUN: write the batch once due, and until there is room for
+ * every vCPU's next exit (returns early on a stop). From another vCPU's
+ * thread before KVM_RUN: wait for that room (or for `over`). Wake those
+ * waiters (after setting `over`). At the end, every other vCPU stopped:
+ * write the rest, blocking only while no stop is pending, then only what
+ * goes without blocking; a note on stderr counts what was left. */
+void machine_poll_output(struct machine *m);
+void machine_wait_output_room(struct machine *m);
+void machine_wake_output_waiters(struct machine *m);
+void machine_flush_output(struct machine *m);
 /* At the end (vmm/machine/report.c): --timing's figures, --verbose's exit counts. */
 void machine_print_timing(struct machine *m);
 void machine_print_exit_counts(const struct machine *m);

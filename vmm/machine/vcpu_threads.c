@@ -43,6 +43,9 @@ static void run_ap(struct machine *m, unsigned cpu)
 		vcpu_clear_exit_request(c);
 		if (__atomic_load_n(&m->over, __ATOMIC_SEQ_CST))
 			return;
+		machine_wait_output_room(m);
+		if (__atomic_load_n(&m->over, __ATOMIC_SEQ_CST))
+			return;
 		if (vcpu_run(c, &e) < 0) {
 			end_vm(m, cpu, VMM_EXIT_INTERNAL, "KVM_RUN failed");
 			return;
@@ -88,6 +91,7 @@ int machine_start_aps(struct machine *m)
 void machine_stop_aps(struct machine *m)
 {
 	__atomic_store_n(&m->over, true, __ATOMIC_SEQ_CST);
+	machine_wake_output_waiters(m);
 	for (unsigned i = 1; i <= m->aps_started; i++) {
 		vcpu_request_exit(m->vcpus[i]);
 		kick_thread(m->threads[i]);
