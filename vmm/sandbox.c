@@ -125,7 +125,8 @@ static void on_sigsys(int sig, siginfo_t *info, void *uc)
 	syscall(info->si_syscall, 0, 0, 0, 0, 0, 0);
 }
 
-int sandbox_install(const struct sandbox_ioctl *ioctls, unsigned n, int stats_lo, int stats_hi)
+int sandbox_install(const struct sandbox_ioctl *ioctls, unsigned n, int stats_lo, int stats_hi,
+		    const int *out_fds, unsigned nout)
 {
 	struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
@@ -140,6 +141,8 @@ int sandbox_install(const struct sandbox_ioctl *ioctls, unsigned n, int stats_lo
 		r = build(ctx, ioctls, n);
 	if (r == 0 && stats_lo >= 0) /* --timing: KVM's counters at the end */
 		r = allow_fds(ctx, SCMP_SYS(pread64), stats_lo, stats_hi, NO_A1);
+	for (unsigned i = 0; r == 0 && i < nout; i++) /* --profile-out, --trace */
+		r = allow_fds(ctx, SCMP_SYS(write), out_fds[i], out_fds[i], NO_A1);
 	if (r == 0) {
 		r = seccomp_load(ctx);
 		if (r < 0)

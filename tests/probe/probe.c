@@ -16,6 +16,8 @@
  * reset), for the console and signal tests:
  *   reset   reset the VM through the i8042
  *   spin    loop forever with interrupts off (only a signal or --timeout ends it)
+ *   hot     loop forever in probe_hot_spot(), called through two frames
+ *           (--profile's planted hot spot: the samples must name it)
  *   halt    CLI; HLT forever (the vCPU sleeps inside KVM_RUN)
  *   halt-at-entry  the same before the report: no VM exit reaches vmm at all
  *   boot-timer-port  write 123 to port 0x3f0 (Firecracker's boot timer), then reset
@@ -483,6 +485,22 @@ static void cpu_model(void)
 	field("msr.2ff", rdmsr(0x2ff));
 }
 
+/* --profile's planted hot spot: noinline, so it keeps its own symbol and frame. */
+__attribute__((noinline)) void probe_hot_spot(void);
+__attribute__((noinline)) void probe_hot_caller(void);
+
+void probe_hot_spot(void)
+{
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+void probe_hot_caller(void)
+{
+	probe_hot_spot();
+	__asm__ volatile("" ::: "memory"); /* not a tail call: keep this frame */
+}
+
 static void then(void)
 {
 	const char *act = cmdline_value("probe.then");
@@ -490,6 +508,8 @@ static void then(void)
 	if (act && value_is(act, "spin"))
 		for (;;)
 			__asm__ volatile("pause");
+	if (act && value_is(act, "hot"))
+		probe_hot_caller();
 	if (act && value_is(act, "halt"))
 		for (;;)
 			__asm__ volatile("cli; hlt");
