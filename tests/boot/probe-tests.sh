@@ -95,7 +95,7 @@ run_case probe-long-8G --paging=long --mem 8G
 # from probe_hot_caller(); --profile with the probe's ELF symbols must name it in >= 90% of the
 # samples, walk the frame-pointer chain to its caller, and --trace must write JSON that parses.
 profile_case() {
-    local elf name=profile-hot-spot rc reasons=() total hot chained
+    local elf name=profile-hot-spot rc reasons=() total=0 hot=0 chained=0 counts
     elf=$(dirname "$PROBE")/probe64.elf
     if [ ! -f "$elf" ]; then
         skip "$name" "no $elf (built beside the probe)"
@@ -106,9 +106,11 @@ profile_case() {
         </dev/null >"$work/$name.out" 2>"$work/$name.err"
     rc=$?
     [ "$rc" -eq 8 ] || reasons+=("exit $rc, not 8 (--timeout)")
-    read -r total hot chained < <(awk '{ n = $NF; t += n; k = split($1, f, ";");
+    # (no process substitution: the nested test guest has no /dev/fd)
+    counts=$(awk '{ n = $NF; t += n; k = split($1, f, ";");
         if (f[k] == "probe_hot_spot") h += n; if ($1 ~ /probe_hot_caller;probe_hot_spot$/) c += n }
-        END { print t + 0, h + 0, c + 0 }' "$work/hot.folded" 2>/dev/null || echo 0 0 0)
+        END { print t + 0, h + 0, c + 0 }' "$work/hot.folded" 2>/dev/null)
+    read -r total hot chained <<<"${counts:-0 0 0}"
     [ "$total" -gt 0 ] || reasons+=("no samples in the folded file")
     [ $((hot * 100)) -ge $((total * 90)) ] || reasons+=("probe_hot_spot in $hot of $total samples (< 90%)")
     [ "$chained" -gt 0 ] || reasons+=("no frame-pointer chain probe_hot_caller;probe_hot_spot")

@@ -15,6 +15,7 @@ struct prof_agg {
 	uint64_t per_cls[PROF_CLASSES];
 	uint64_t per_phase[TIMING_PHASES + 1][PROF_CLASSES];
 	uint64_t chained, walkable; /* kernel-half samples with a chain / all of them */
+	uint64_t first_ns, last_ns;  /* the sampled span */
 };
 
 const char *prof_frame_name(const struct prof_input *in, enum prof_class cls, uint64_t pc,
@@ -57,6 +58,9 @@ static int agg_add(struct prof_agg *a, const struct prof_input *in, const struct
 	for (unsigned i = s->depth; i-- > 0;)
 		frames[n++] = prof_frame_name(in, c, s->pc[i], bufs[i]);
 	a->per_cls[c]++;
+	if (!a->first_ns || s->t_ns < a->first_ns)
+		a->first_ns = s->t_ns;
+	a->last_ns = s->t_ns > a->last_ns ? s->t_ns : a->last_ns;
 	a->per_phase[prof_vmm_phase(in->timing, s->t_ns)][c]++;
 	if (c != PROF_USER && s->pc[0] >= PROF_KERNEL_HALF) {
 		a->walkable++;
@@ -109,8 +113,13 @@ static void print_phases(FILE *f, const struct prof_input *in, const struct prof
 
 static void print_header(FILE *f, const struct prof_input *in, const struct prof_agg *a)
 {
+	double span = (double)(a->last_ns - a->first_ns) / 1e9;
+
 	fprintf(f, "vmm: profile: %zu samples at %u Hz on %u vCPU%s (%" PRIu64 " dropped: buffer full)\n",
 		in->n, in->hz, in->ncpus, in->ncpus == 1 ? "" : "s", in->dropped);
+	if (span > 0)
+		fprintf(f, "vmm: profile: %.0f samples per second over %.3f s (timer signals the host delivered late or merged are missing)\n",
+			(double)in->n / span, span);
 	if (a->walkable)
 		fprintf(f, "vmm: profile: kernel stacks: %" PRIu64 " of %" PRIu64 " samples with a frame-pointer chain%s\n",
 			a->chained, a->walkable,
