@@ -37,6 +37,7 @@ static const struct {
 	{ SCMP_SYS(timer_settime), "console output: arm and disarm the flush deadline" },
 	{ SCMP_SYS(getrusage), "--timing: vmm's CPU time and peak RSS at the end" },
 	{ SCMP_SYS(mincore), "--timing: guest RAM still resident, left out of vmm's RSS" },
+	{ SCMP_SYS(sysinfo), "--profile's report: glibc's qsort() asks for the RAM size once" },
 	{ SCMP_SYS(exit), "a thread ends" },
 	{ SCMP_SYS(exit_group), "the process ends" },
 };

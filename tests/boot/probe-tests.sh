@@ -101,7 +101,7 @@ profile_case() {
         skip "$name" "no $elf (built beside the probe)"
         return
     fi
-    timeout "$LIMIT" "$VMM" --kernel "$PROBE" --append "probe probe.then=hot" --timeout 2 \
+    timeout "$LIMIT" "$VMM" --kernel "$PROBE" --append "probe probe.then=hot" --timeout 3 \
         --profile --symbols "$elf" --profile-out "$work/hot.folded" --trace "$work/hot.json" \
         </dev/null >"$work/$name.out" 2>"$work/$name.err"
     rc=$?

@@ -16,8 +16,8 @@
  * reset), for the console and signal tests:
  *   reset   reset the VM through the i8042
  *   spin    loop forever with interrupts off (only a signal or --timeout ends it)
- *   hot     loop forever in probe_hot_spot(), called through two frames
- *           (--profile's planted hot spot: the samples must name it)
+ *   hot     before the report: loop forever in probe_hot_spot(), called from
+ *           probe_hot_caller() (--profile's planted hot spot: the samples must name it)
  *   halt    CLI; HLT forever (the vCPU sleeps inside KVM_RUN)
  *   halt-at-entry  the same before the report: no VM exit reaches vmm at all
  *   boot-timer-port  write 123 to port 0x3f0 (Firecracker's boot timer), then reset
@@ -489,16 +489,22 @@ static void cpu_model(void)
 __attribute__((noinline)) void probe_hot_spot(void);
 __attribute__((noinline)) void probe_hot_caller(void);
 
+static volatile int probe_hot_stop; /* never set: a loop that could end keeps its frame */
+
 void probe_hot_spot(void)
 {
-	for (;;)
+	volatile u64 spins = 0; /* on the stack: gcc keeps the frame (RBP) of a leaf that uses it */
+
+	while (!probe_hot_stop) {
+		spins = spins + 1;
 		__asm__ volatile("pause");
+	}
 }
 
 void probe_hot_caller(void)
 {
-	probe_hot_spot();
-	__asm__ volatile("" ::: "memory"); /* not a tail call: keep this frame */
+	for (;;) /* never returns; not a tail call, so this frame stays */
+		probe_hot_spot();
 }
 
 static void then(void)
@@ -508,8 +514,6 @@ static void then(void)
 	if (act && value_is(act, "spin"))
 		for (;;)
 			__asm__ volatile("pause");
-	if (act && value_is(act, "hot"))
-		probe_hot_caller();
 	if (act && value_is(act, "halt"))
 		for (;;)
 			__asm__ volatile("cli; hlt");
@@ -538,6 +542,8 @@ void probe_main(void)
 	if (cmdline_value("probe.then") && value_is(cmdline_value("probe.then"), "halt-at-entry"))
 		for (;;)
 			__asm__ volatile("cli; hlt");
+	if (cmdline_value("probe.then") && value_is(cmdline_value("probe.then"), "hot"))
+		probe_hot_caller();
 	cmdline_ptr = 0;
 	read_cpu(&s);
 	field("rsi", probe_saved_rsi);

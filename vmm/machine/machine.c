@@ -417,9 +417,9 @@ static int report(struct machine *m, int status, const char *why, unsigned cpu)
 	machine_stop_aps(m);
 	flush_output(m);
 	timing_mark(m->timing, TIMING_EXIT, timing_now());
+	sampler_finish(m->prof); /* before --timing=json, whose object is stderr's last line */
 	if (m->timing_format != TIMING_OFF)
 		machine_print_timing(m);
-	sampler_finish(m->prof);
 	if (m->verbose)
 		machine_print_exit_counts(m);
 	if (dispatch_is_failure(status)) {
