@@ -295,8 +295,10 @@ int pt_translate(const struct guest_mem *gm, enum paging_mode m, bool pse,
 	case PAGING_PAE:
 		return va >> 32 ? not_mapped(va) : walk_pae(gm, cr3, va, out);
 	case PAGING_LONG:
-		/* Only canonical lower-half addresses: we never map the upper half. */
-		return va >> 47 ? not_mapped(va) : walk_long(gm, cr3, va, out);
+		/* Canonical addresses only (bits 63..47 all equal): vmm's own
+		 * tables map the lower half, a guest kernel's the upper half. */
+		return (va >> 47 != 0 && va >> 47 != 0x1ffff) ? not_mapped(va)
+							       : walk_long(gm, cr3, va, out);
 	}
 	return errf(-EINVAL, "pagetable: bad mode %d", (int)m);
 }

@@ -33,7 +33,12 @@ const char config_usage[] =
 	"                       on stderr at the end (README, \"Boot timing\")\n"
 	"      --timing-marker STR  console text that means \"booted\" (implies --timing)\n"
 	"      --symbols FILE   the kernel's System.map or an ELF vmlinux with symbols,\n"
-	"                       for progress points by name\n"
+	"                       for --profile and progress points by name\n"
+	"      --profile[=HZ]   sample every vCPU's guest RIP and frame-pointer stack HZ\n"
+	"                       times a second (default 1000, at most 10000); a report\n"
+	"                       on stderr at the end (README, \"Profiling a boot\")\n"
+	"      --profile-out FILE  the folded stacks (default vmm-profile.folded)\n"
+	"      --trace FILE     write the run's timeline as Chrome trace-event JSON\n"
 	"\n"
 	"Entry state (see README, \"Entry states\"):\n"
 	"      --boot=auto|linux32|linux64|elf|pvh  kernel entry point: a bzImage's\n"
@@ -90,7 +95,7 @@ enum long_only {
 	OPT_BOOT = 0x100, OPT_PAGING, OPT_LARGE_PAGES, OPT_BOOT_CS, OPT_BOOT_DS,
 	OPT_KEEP_SEGMENTS, OPT_SUBARCH, OPT_DUMP, OPT_ENTRY_STATE, OPT_NO_VALIDATE,
 	OPT_EXTRACT, OPT_PAYLOAD_CACHE, OPT_NO_PAYLOAD_CACHE, OPT_TIMEOUT, OPT_NO_SECCOMP, OPT_TIMING, OPT_TIMING_MARKER,
-	OPT_NO_ACPI, OPT_SYMBOLS,
+	OPT_NO_ACPI, OPT_SYMBOLS, OPT_PROFILE, OPT_PROFILE_OUT, OPT_TRACE,
 	/* fuzz mode only: */
 	OPT_SEED = 0x200, OPT_RUNS, OPT_FUZZ_MODE, OPT_JOBS, OPT_OUT, OPT_RUN_MS, OPT_RUN_EXITS,
 	OPT_CHECK_RESET, OPT_SAVE_STATES, OPT_RUN_UNTIL, OPT_STABILITY,
@@ -124,6 +129,9 @@ static const struct option options[] = {
 	{ "timing", optional_argument, NULL, OPT_TIMING },
 	{ "timing-marker", required_argument, NULL, OPT_TIMING_MARKER },
 	{ "symbols", required_argument, NULL, OPT_SYMBOLS },
+	{ "profile", optional_argument, NULL, OPT_PROFILE },
+	{ "profile-out", required_argument, NULL, OPT_PROFILE_OUT },
+	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "runs", required_argument, NULL, OPT_RUNS },
 	{ "fuzz-mode", required_argument, NULL, OPT_FUZZ_MODE },
@@ -359,6 +367,39 @@ static int parse_fuzz_mode(const char *s, struct config_fuzz *f)
 	return 0;
 }
 
+/* --profile[=HZ], --profile-out FILE, --trace FILE. */
+static int parse_profile_option(int opt, const char *arg, struct config *cfg)
+{
+	int r;
+
+	switch (opt) {
+	case OPT_PROFILE:
+		cfg->profile_hz = CONFIG_DEFAULT_PROFILE_HZ;
+		if (!arg)
+			return 0;
+		r = parse_u32("--profile", arg, CONFIG_MAX_PROFILE_HZ, &cfg->profile_hz);
+		return r == 0 && cfg->profile_hz == 0 ? errf(-EINVAL, "--profile=0: no samples") : r;
+	case OPT_PROFILE_OUT:
+	case OPT_TRACE:
+		if (!*arg)
+			return errf(-EINVAL, "--%s: empty file name", option_name(opt));
+		*(opt == OPT_TRACE ? &cfg->trace : &cfg->profile_out) = arg;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Run mode uses --symbols only for --profile; fuzz mode does not profile. */
+static int check_profile(const struct config *cfg)
+{
+	if (cfg->action == CONFIG_FUZZ && (cfg->profile_hz || cfg->trace))
+		return errf(-EINVAL, "--profile and --trace are for a plain run, not 'vmm fuzz'");
+	if (cfg->action == CONFIG_RUN && cfg->symbols && !cfg->profile_hz && !cfg->trace)
+		return errf(-EINVAL, "--symbols: a plain run uses the symbols only with --profile");
+	return 0;
+}
+
 /* A point's name: a built-in one or a symbol (C identifier characters and '.'). */
 static int parse_run_until(const char *s, struct config_fuzz *f)
 {
@@ -425,6 +466,8 @@ static int parse_one(int opt, struct config *cfg)
 
 	if (opt >= OPT_SEED)
 		return parse_fuzz_option(opt, cfg);
+	if (opt == OPT_PROFILE || opt == OPT_PROFILE_OUT || opt == OPT_TRACE)
+		return parse_profile_option(opt, optarg, cfg);
 	if (opt >= OPT_BOOT)
 		return parse_entry_option(opt, cfg);
 	switch (opt) {
@@ -479,6 +522,7 @@ int config_parse(int argc, char **argv, struct config *cfg)
 
 	*cfg = (struct config){ .action = CONFIG_RUN, .append = CONFIG_DEFAULT_APPEND,
 				.mem = CONFIG_DEFAULT_MEM, .cpus = 1,
+				.profile_out = CONFIG_DEFAULT_PROFILE_OUT,
 				.entry = { .proto_auto = true, .paging_auto = true },
 				.fuzz = { .seed = 1, .runs = CONFIG_DEFAULT_FUZZ_RUNS, .jobs = 1,
 					  .out_dir = CONFIG_DEFAULT_FUZZ_OUT,
@@ -511,8 +555,8 @@ int config_parse(int argc, char **argv, struct config *cfg)
 			    cfg->cpus);
 	if (cfg->action == CONFIG_FUZZ && check_run_until(cfg) < 0)
 		return -EINVAL;
-	if (cfg->action == CONFIG_RUN && cfg->symbols)
-		return errf(-EINVAL, "--symbols: only 'vmm fuzz' uses the symbols so far (progress points)");
+	if (check_profile(cfg) < 0)
+		return -EINVAL;
 	if (cfg->fuzz.stability > 1 && cfg->fuzz.jobs > 1)
 		return errf(-EINVAL, "--stability %u: the repeats run in one process: drop --jobs",
 			    cfg->fuzz.stability);

@@ -15,6 +15,9 @@
 #define CONFIG_MAX_CPUS 255
 #define CONFIG_MAX_CPUS_STR "255"
 #define CONFIG_MAX_MARKER 256 /* --timing-marker: bytes */
+#define CONFIG_DEFAULT_PROFILE_HZ 1000
+#define CONFIG_MAX_PROFILE_HZ 10000
+#define CONFIG_DEFAULT_PROFILE_OUT "vmm-profile.folded"
 #define CONFIG_DEFAULT_APPEND "console=ttyS0 reboot=k panic=-1"
 
 enum config_action { CONFIG_RUN, CONFIG_HELP, CONFIG_VERSION, CONFIG_FUZZ };
@@ -65,6 +68,9 @@ struct config {
 	enum config_timing { TIMING_OFF, TIMING_TEXT, TIMING_JSON } timing; /* --timing[=json] */
 	const char *timing_marker; /* --timing-marker: serial text that means "booted" */
 	const char *symbols;	   /* --symbols FILE: System.map or an ELF vmlinux with .symtab */
+	uint32_t profile_hz;	   /* --profile[=HZ]: samples per second per vCPU; 0: off */
+	const char *profile_out;   /* --profile-out FILE: the folded stacks */
+	const char *trace;	   /* --trace FILE: Chrome trace-event JSON; NULL: none */
 	struct config_fuzz fuzz;
 };
 

@@ -157,11 +157,26 @@ static int extract(const struct config *cfg)
 
 static struct timing timeline; /* --timing: from the start of main() */
 
+/* --profile, --trace: symbols loaded and files open before the machine starts. */
+static int prepare_sampler(struct machine *m, const struct config *cfg)
+{
+	static struct sampler prof;
+	int r;
+
+	if (!cfg->profile_hz && !cfg->trace)
+		return 0;
+	r = sampler_init(&prof, cfg, m->ncpus, &m->mem, m->entry.proto, &timeline);
+	m->prof = r == 0 ? &prof : NULL;
+	return r;
+}
+
 static int run(const struct config *cfg)
 {
 	static struct machine m;
 	int r = machine_prepare(&m, cfg, &timeline);
 
+	if (r == 0 && !cfg->dump_entry_state)
+		r = prepare_sampler(&m, cfg);
 	if (r < 0) {
 		fprintf(stderr, "vmm: %s\n", err_msg());
 		return r == -ENOMEM ? VMM_EXIT_HOST : VMM_EXIT_USAGE;

@@ -39,6 +39,7 @@ static const struct {
 	{ SCMP_SYS(timer_settime), "console output: arm and disarm the flush deadline" },
 	{ SCMP_SYS(getrusage), "--timing: vmm's CPU time and peak RSS at the end" },
 	{ SCMP_SYS(mincore), "--timing: guest RAM still resident, left out of vmm's RSS" },
+	{ SCMP_SYS(sysinfo), "--profile's report: glibc's qsort() asks for the RAM size once" },
 	{ SCMP_SYS(exit), "a thread ends" },
 	{ SCMP_SYS(exit_group), "the process ends" },
 };
@@ -127,7 +128,8 @@ static void on_sigsys(int sig, siginfo_t *info, void *uc)
 	syscall(info->si_syscall, 0, 0, 0, 0, 0, 0);
 }
 
-int sandbox_install(const struct sandbox_ioctl *ioctls, unsigned n, int stats_lo, int stats_hi)
+int sandbox_install(const struct sandbox_ioctl *ioctls, unsigned n, int stats_lo, int stats_hi,
+		    const int *out_fds, unsigned nout)
 {
 	struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
@@ -142,6 +144,8 @@ int sandbox_install(const struct sandbox_ioctl *ioctls, unsigned n, int stats_lo
 		r = build(ctx, ioctls, n);
 	if (r == 0 && stats_lo >= 0) /* --timing: KVM's counters at the end */
 		r = allow_fds(ctx, SCMP_SYS(pread64), stats_lo, stats_hi, NO_A1);
+	for (unsigned i = 0; r == 0 && i < nout; i++) /* --profile-out, --trace */
+		r = allow_fds(ctx, SCMP_SYS(write), out_fds[i], out_fds[i], NO_A1);
 	if (r == 0) {
 		r = seccomp_load(ctx);
 		if (r < 0)

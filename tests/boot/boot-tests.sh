@@ -84,8 +84,23 @@ sees_cpus reboot 1
 #    shows the RTC (devices/rtc_cmos.c): Linux's rtc_cmos driver registers it (no "broken or
 #    not accessible"), and the RTC and the system clock it set agree with the host's clock.
 t0=$(date +%s)
-boot cmd 'guest.cmd="echo vmm-cmd-$((6*7)); grep -c ^processor /proc/cpuinfo; echo rtc-epoch=$(cat /sys/class/rtc/rtc0/since_epoch); echo sys-epoch=$(date +%s); dmesg | grep rtc_cmos"'
+boot cmd 'guest.cmd="echo vmm-cmd-$((6*7)); grep -c ^processor /proc/cpuinfo; echo rtc-epoch=$(cat /sys/class/rtc/rtc0/since_epoch); echo sys-epoch=$(date +%s); dmesg | grep rtc_cmos"' \
+    --profile --profile-out "$work/cmd.folded" --trace "$work/cmd.trace.json"
 t1=$(date +%s)
+# The same boot is profiled (README "Profiling a boot"): samples in the kernel's phase, a
+# non-empty folded file, and a trace that parses as JSON with slices, counters and console lines.
+nsamples=$(sed -n 's/^vmm: profile: \([0-9][0-9]*\) samples at.*/\1/p' "$work/cmd.err")
+[ "${nsamples:-0}" -gt 0 ] && [ -s "$work/cmd.folded" ] && grep -q '^kernel;' "$work/cmd.folded"
+check profile-debian-kernel $? "samples ${nsamples:-none}, folded $(wc -l <"$work/cmd.folded" 2>/dev/null) lines"
+python3 - "$work/cmd.trace.json" >"$work/cmd.trace.check" 2>&1 <<'PY'
+import json, sys
+ev = json.load(open(sys.argv[1]))["traceEvents"]
+ph = {e["ph"] for e in ev}
+assert {"X", "C", "i", "M"} <= ph, ph
+assert any(e.get("cat") == "console" for e in ev), "no console lines"
+assert any(e.get("name") == "kernel" and e["ph"] == "X" for e in ev), "no kernel slice"
+PY
+check trace-debian-kernel $? "$(tail -n 1 "$work/cmd.trace.check")"
 has cmd "vmm-cmd-42" && has cmd "VMM-GUEST: cmd exit 0" && [ "$rc" -eq 0 ]
 check command-output $? "exit status $rc, output $(grep -c vmm-cmd-42 "$work/cmd.txt") marker line(s)"
 [ "$rc" -eq 0 ] || show cmd

@@ -91,4 +91,39 @@ for mem in 512M 1G 3G; do
 done
 run_case probe-long-8G --paging=long --mem 8G
 
+# The planted hot spot (README "Profiling a boot"): the probe spins in probe_hot_spot(), called
+# from probe_hot_caller(); --profile with the probe's ELF symbols must name it in >= 90% of the
+# samples, walk the frame-pointer chain to its caller, and --trace must write JSON that parses.
+profile_case() {
+    local elf name=profile-hot-spot rc reasons=() total=0 hot=0 chained=0 counts
+    elf=$(dirname "$PROBE")/probe64.elf
+    if [ ! -f "$elf" ]; then
+        skip "$name" "no $elf (built beside the probe)"
+        return
+    fi
+    timeout "$LIMIT" "$VMM" --kernel "$PROBE" --append "probe probe.then=hot" --timeout 3 \
+        --profile --symbols "$elf" --profile-out "$work/hot.folded" --trace "$work/hot.json" \
+        </dev/null >"$work/$name.out" 2>"$work/$name.err"
+    rc=$?
+    [ "$rc" -eq 8 ] || reasons+=("exit $rc, not 8 (--timeout)")
+    # (no process substitution: the nested test guest has no /dev/fd)
+    counts=$(awk '{ n = $NF; t += n; k = split($1, f, ";");
+        if (f[k] == "probe_hot_spot") h += n; if ($1 ~ /probe_hot_caller;probe_hot_spot$/) c += n }
+        END { print t + 0, h + 0, c + 0 }' "$work/hot.folded" 2>/dev/null)
+    read -r total hot chained <<<"${counts:-0 0 0}"
+    [ "$total" -gt 0 ] || reasons+=("no samples in the folded file")
+    [ $((hot * 100)) -ge $((total * 90)) ] || reasons+=("probe_hot_spot in $hot of $total samples (< 90%)")
+    [ "$chained" -gt 0 ] || reasons+=("no frame-pointer chain probe_hot_caller;probe_hot_spot")
+    python3 -m json.tool "$work/hot.json" >/dev/null 2>&1 || reasons+=("--trace output does not parse")
+    if [ ${#reasons[@]} -eq 0 ]; then
+        echo "    profile: probe_hot_spot in $hot of $total samples, $chained with its caller"
+        pass "$name"
+    else
+        fail "$name" "$(IFS=';'; echo "${reasons[*]}")"
+        show_text "$work/$name.err" 30
+        show_text "$work/hot.folded" 10
+    fi
+}
+profile_case
+
 summary probe

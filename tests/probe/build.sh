@@ -1,6 +1,7 @@
 #!/bin/bash
 # build.sh: builds the entry-state probe bzImage (run by tests/probe/meson.build).
-# Usage: build.sh OUT WORKDIR [CC [LD [OBJCOPY [PYTHON3]]]]
+# Usage: build.sh OUT WORKDIR [CC [LD [OBJCOPY [PYTHON3 [ELF64_OUT]]]]]
+# ELF64_OUT: a copy of the 64-bit body's ELF with its symbols (--profile --symbols).
 # Each body is compiled freestanding, linked at its fixed address (probe.ld.S,
 # layout.h), flattened with objcopy and wrapped into a bzImage by mkbzimage.py.
 set -euo pipefail
@@ -10,10 +11,11 @@ CC=${3:-gcc}
 LD=${4:-ld}
 OBJCOPY=${5:-objcopy}
 PYTHON=${6:-python3}
+ELF_OUT=${7:-}
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CFLAGS=(-std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -fno-builtin
         -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables
-        -fno-unwind-tables -fcf-protection=none -mno-sse -mno-sse2 -mno-mmx -mno-80387
+        -fno-unwind-tables -fno-omit-frame-pointer -fcf-protection=none -mno-sse -mno-sse2 -mno-mmx -mno-80387
         -mgeneral-regs-only -I"$SRC")
 mkdir -p "$WORK"
 for bits in 32 64; do
@@ -26,3 +28,4 @@ for bits in 32 64; do
     "$OBJCOPY" -O binary "$WORK/probe$bits.elf" "$WORK/probe$bits.bin"
 done
 "$PYTHON" "$SRC/mkbzimage.py" "$SRC/layout.h" "$WORK/probe32.bin" "$WORK/probe64.bin" "$OUT"
+[ -z "$ELF_OUT" ] || cp "$WORK/probe64.elf" "$ELF_OUT"

@@ -16,6 +16,8 @@
  * reset), for the console and signal tests:
  *   reset   reset the VM through the i8042
  *   spin    loop forever with interrupts off (only a signal or --timeout ends it)
+ *   hot     before the report: loop forever in probe_hot_spot(), called from
+ *           probe_hot_caller() (--profile's planted hot spot: the samples must name it)
  *   halt    CLI; HLT forever (the vCPU sleeps inside KVM_RUN)
  *   halt-at-entry  the same before the report: no VM exit reaches vmm at all
  *   boot-timer-port  write 123 to port 0x3f0 (Firecracker's boot timer), then reset
@@ -483,6 +485,28 @@ static void cpu_model(void)
 	field("msr.2ff", rdmsr(0x2ff));
 }
 
+/* --profile's planted hot spot: noinline, so it keeps its own symbol and frame. */
+__attribute__((noinline)) void probe_hot_spot(void);
+__attribute__((noinline)) void probe_hot_caller(void);
+
+static volatile int probe_hot_stop; /* never set: a loop that could end keeps its frame */
+
+void probe_hot_spot(void)
+{
+	volatile u64 spins = 0; /* on the stack: gcc keeps the frame (RBP) of a leaf that uses it */
+
+	while (!probe_hot_stop) {
+		spins = spins + 1;
+		__asm__ volatile("pause");
+	}
+}
+
+void probe_hot_caller(void)
+{
+	for (;;) /* never returns; not a tail call, so this frame stays */
+		probe_hot_spot();
+}
+
 static void then(void)
 {
 	const char *act = cmdline_value("probe.then");
@@ -518,6 +542,8 @@ void probe_main(void)
 	if (cmdline_value("probe.then") && value_is(cmdline_value("probe.then"), "halt-at-entry"))
 		for (;;)
 			__asm__ volatile("cli; hlt");
+	if (cmdline_value("probe.then") && value_is(cmdline_value("probe.then"), "hot"))
+		probe_hot_caller();
 	cmdline_ptr = 0;
 	read_cpu(&s);
 	field("rsi", probe_saved_rsi);

@@ -279,6 +279,31 @@ Test(config, bad_cpus)
 
 #define FUZZ(c, ...) parse(c, (const char *const[]){ "vmm", "fuzz", "--kernel", "bz", __VA_ARGS__, NULL })
 
+Test(config, profile_and_trace)
+{
+	struct config c;
+
+	cr_assert_eq(PARSE(&c, "--kernel", "bz"), 0, "%s", err_msg());
+	cr_assert_eq(c.profile_hz, 0);
+	cr_assert_null(c.trace);
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--profile"), 0, "%s", err_msg());
+	cr_assert_eq(c.profile_hz, CONFIG_DEFAULT_PROFILE_HZ);
+	cr_assert_str_eq(c.profile_out, CONFIG_DEFAULT_PROFILE_OUT);
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--profile=250", "--profile-out", "f",
+			   "--trace", "t.json", "--symbols", "m"), 0, "%s", err_msg());
+	cr_assert_eq(c.profile_hz, 250);
+	cr_assert_str_eq(c.profile_out, "f");
+	cr_assert_str_eq(c.trace, "t.json");
+	cr_assert_str_eq(c.symbols, "m");
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--trace", "t", "--symbols", "m"), 0, "%s", err_msg());
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--profile=0"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--profile=10001"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--profile=x"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--trace", ""), -EINVAL);
+	cr_assert_eq(FUZZ(&c, "--profile"), -EINVAL, "not in fuzz mode");
+	cr_assert(strstr(err_msg(), "--profile"), "%s", err_msg());
+}
+
 Test(config, symbols_run_until_and_stability)
 {
 	struct config c;
@@ -286,7 +311,7 @@ Test(config, symbols_run_until_and_stability)
 	cr_assert_eq(FUZZ(&c, "--symbols", "System.map"), 0, "%s", err_msg());
 	cr_assert_str_eq(c.symbols, "System.map");
 	cr_assert_eq(FUZZ(&c, "--symbols", ""), -EINVAL);
-	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--symbols", "m"), -EINVAL, "nothing uses them there yet");
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--symbols", "m"), -EINVAL, "only --profile uses them there");
 	cr_assert_eq(FUZZ(&c, "--run-until", "kernel"), 0, "%s", err_msg());
 	cr_assert_str_eq(c.fuzz.run_until, "kernel");
 	cr_assert_eq(FUZZ(&c, "--run-until", "start_kernel", "--symbols", "m"), 0, "%s", err_msg());

@@ -11,23 +11,6 @@
 #include "vmm/machine/stop.h"
 #include "vmm/profile/kaslr.h"
 
-static int load_symbols(const char *path, struct symtab *syms)
-{
-	struct file_map f;
-	int r = file_map(path, "symbols", &f);
-
-	if (r < 0)
-		return r;
-	r = symtab_load(syms, f.data, f.len);
-	file_unmap(&f);
-	if (r < 0) {
-		char why[256];
-
-		snprintf(why, sizeof(why), "%s", err_msg());
-		return errf(r, "--symbols %s: %s", path, why);
-	}
-	return 0;
-}
 
 static bool any_soft(const struct progress_plan *pl)
 {
@@ -81,7 +64,7 @@ int points_setup(struct fuzz_points *pts)
 		.image_loaded = p == BOOT_ELF || p == BOOT_PVH,
 		.syms = cfg->symbols ? &pts->syms : NULL,
 	};
-	int r = cfg->symbols ? load_symbols(cfg->symbols, &pts->syms) : 0;
+	int r = cfg->symbols ? symtab_load_file(&pts->syms, cfg->symbols) : 0;
 
 	if (r == 0)
 		r = progress_plan(&pts->plan, &in);

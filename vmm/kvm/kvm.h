@@ -122,6 +122,16 @@ int vcpu_halted(struct vcpu *c, bool *irqs_off);
 /* The guest's RIP now (0 if it cannot be read). */
 uint64_t vcpu_rip(struct vcpu *c);
 
+/* What a profile sample needs of a vCPU's registers (--profile). */
+struct vcpu_regs {
+	uint64_t rip, rsp, rbp;
+	uint64_t cr0, cr3, cr4, efer;
+	unsigned cpl;	/* CS.DPL: the privilege level it runs at */
+	bool code64;	/* CS.L with EFER.LMA: 64-bit code */
+};
+/* KVM_GET_REGS and KVM_GET_SREGS into *out (both on the sandbox's list). */
+int vcpu_regs(struct vcpu *c, struct vcpu_regs *out);
+
 /* The ioctls the run loops of vCPUs c[0..n) still make (descriptor range,
  * request) for the seccomp filter; returns how many were written to `out`
  * (at most `max`). */

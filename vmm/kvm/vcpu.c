@@ -452,3 +452,19 @@ uint64_t vcpu_rip(struct vcpu *c)
 
 	return ioctl(c->fd, KVM_GET_REGS, &regs) < 0 ? 0 : regs.rip;
 }
+
+int vcpu_regs(struct vcpu *c, struct vcpu_regs *out)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+
+	if (ioctl(c->fd, KVM_GET_REGS, &regs) < 0)
+		return kvm_sys_fail("KVM_GET_REGS");
+	if (ioctl(c->fd, KVM_GET_SREGS, &sregs) < 0)
+		return kvm_sys_fail("KVM_GET_SREGS");
+	*out = (struct vcpu_regs){ .rip = regs.rip, .rsp = regs.rsp, .rbp = regs.rbp,
+				   .cr0 = sregs.cr0, .cr3 = sregs.cr3, .cr4 = sregs.cr4,
+				   .efer = sregs.efer, .cpl = sregs.cs.dpl,
+				   .code64 = sregs.cs.l && (sregs.efer & X86_EFER_LMA) };
+	return 0;
+}

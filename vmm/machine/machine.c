@@ -194,6 +194,7 @@ static void uart_tx(void *ctx, uint8_t c)
 	struct machine *m = ctx;
 
 	panic_watch_feed(&m->panic, c);
+	sampler_console(m->prof, c);
 	if (!m->timing->at[TIMING_FIRST_SERIAL])
 		timing_mark(m->timing, TIMING_FIRST_SERIAL, timing_now());
 	if (m->watch_marker && text_watch_feed(&m->marker, c))
@@ -320,6 +321,8 @@ int machine_start(struct machine *m)
 	m->threads[0] = pthread_self();
 	if (r == 0)
 		stop_attach(m->vcpu);
+	if (r == 0 && m->prof)
+		r = sampler_attach(m->prof, m->vcpu, 0);
 	if (r == 0 && flush_timer_init(&m->flush, m->vcpu) < 0 && m->verbose)
 		fprintf(stderr, "vmm: console output unbatched: %s\n", err_msg());
 	for (unsigned i = 0; r == 0 && m->timing_format != TIMING_OFF && i < m->ncpus; i++)
@@ -332,10 +335,11 @@ int machine_sandbox(struct machine *m)
 {
 	struct sandbox_ioctl ioctls[8];
 	unsigned n = vcpu_run_ioctls(m->vcpus, m->ncpus, ioctls, 8);
-	int lo, hi;
+	int lo, hi, out[2];
+	unsigned nout = sampler_fds(m->prof, out);
 
 	vcpu_stats_fds(m->vcpus, m->ncpus, &lo, &hi);
-	return sandbox_install(ioctls, n, lo, hi);
+	return sandbox_install(ioctls, n, lo, hi, out, nout);
 }
 
 int machine_load_state(struct machine *m)
@@ -365,6 +369,7 @@ static int report(struct machine *m, int status, const char *why, unsigned cpu)
 	machine_stop_aps(m);
 	machine_flush_output(m);
 	timing_mark(m->timing, TIMING_EXIT, timing_now());
+	sampler_finish(m->prof); /* before --timing=json, whose object is stderr's last line */
 	if (m->timing_format != TIMING_OFF)
 		machine_print_timing(m);
 	if (m->verbose)
@@ -405,6 +410,7 @@ void machine_count_exit(struct machine *m, const struct vm_exit *e)
 		__atomic_fetch_add(&m->exits[e->kind], 1, __ATOMIC_RELAXED);
 	if (e->kind == EXIT_IO)
 		__atomic_fetch_add(&m->port_exits[e->addr & 0xffff], 1, __ATOMIC_RELAXED);
+	sampler_exit(m->prof, e->kind);
 }
 
 int machine_step(struct machine *m, struct vm_exit *e, const char **why)
@@ -454,6 +460,7 @@ int machine_run(struct machine *m)
 			fprintf(stderr, "\nvmm: %s\n", err_msg());
 			return report(m, VMM_EXIT_INTERNAL, "KVM_RUN failed", 0);
 		}
+		sampler_after_run(m->prof, m->vcpu, 0);
 		machine_count_exit(m, &e);
 		status = machine_handle_exit(m, &e, &why);
 	}

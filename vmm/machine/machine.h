@@ -13,6 +13,7 @@
 #include "vmm/console/input.h"
 #include "vmm/console/output.h"
 #include "vmm/machine/flush_timer.h"
+#include "vmm/machine/sampler.h"
 #include "vmm/machine/dispatch.h"
 #include "vmm/kvm/kvm.h"
 #include "vmm/load.h"
@@ -68,6 +69,7 @@ struct machine {
 	pthread_mutex_t out_lock;
 	pthread_cond_t out_room;
 	struct flush_timer flush;
+	struct sampler *prof; /* --profile, --trace (owned by main); NULL: neither */
 	/* VMM_TEST_RUN_DELAY_MS: a sleep between the stop check and the first
 	 * KVM_RUN, so tests can land a signal exactly there. */
 	struct timespec test_run_delay;

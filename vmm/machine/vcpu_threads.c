@@ -1,5 +1,6 @@
 /* vcpu_threads.c: the other vCPUs' threads: each runs its vCPU until the VM ends, and the end reaches the boot CPU. */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +40,8 @@ static void run_ap(struct machine *m, unsigned cpu)
 	int status;
 
 	kick_attach(c);
+	if (m->prof && sampler_attach(m->prof, c, cpu) < 0)
+		fprintf(stderr, "vmm: vCPU %u not sampled: %s\n", cpu, err_msg());
 	for (;;) {
 		vcpu_clear_exit_request(c);
 		if (__atomic_load_n(&m->over, __ATOMIC_SEQ_CST))
@@ -50,6 +53,7 @@ static void run_ap(struct machine *m, unsigned cpu)
 			end_vm(m, cpu, VMM_EXIT_INTERNAL, "KVM_RUN failed");
 			return;
 		}
+		sampler_after_run(m->prof, c, cpu);
 		machine_count_exit(m, &e);
 		status = machine_handle_exit(m, &e, &why);
 		if (status != DISPATCH_CONTINUE) {
@@ -85,6 +89,9 @@ int machine_start_aps(struct machine *m)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r != 0)
 		return errf(-r, "pthread_create for vCPU %u: %s", m->aps_started + 1, strerror(r));
+	/* Each AP sets up its own sampling timer: all before the sandbox forbids timer_create. */
+	while (m->prof && __atomic_load_n(&m->prof->attached, __ATOMIC_SEQ_CST) < m->ncpus)
+		sched_yield();
 	return 0;
 }
 

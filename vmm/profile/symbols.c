@@ -3,11 +3,13 @@
 #include "vmm/profile/symbols.h"
 
 #include <elf.h> /* ELFMAG */
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mmu/err.h"
+#include "vmm/file.h"
 #include "vmm/profile/symbols_parse.h"
 
 bool symtab_is_text(char type)
@@ -315,4 +317,20 @@ void symtab_free(struct symtab *st)
 	free(st->by_name);
 	free(st->names);
 	memset(st, 0, sizeof(*st));
+}
+
+int symtab_load_file(struct symtab *st, const char *path)
+{
+	struct file_map f;
+	char why[256];
+	int r = file_map(path, "symbols", &f);
+
+	if (r < 0)
+		return r;
+	r = symtab_load(st, f.data, f.len);
+	file_unmap(&f);
+	if (r == 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", err_msg());
+	return errf(r, "--symbols %s: %s", path, why);
 }

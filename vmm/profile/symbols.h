@@ -35,6 +35,8 @@ struct symtab {
  * message names the line or field), or -ENOMEM. Free with symtab_free().
  */
 int symtab_load(struct symtab *st, const uint8_t *buf, size_t len);
+/* symtab_load() of the file at `path`; the message names the file. */
+int symtab_load_file(struct symtab *st, const char *path);
 /* The address of `name` (a global definition before a local one of the
  * same name); -ENOENT (with a message) if there is none. */
 int symtab_lookup_name(const struct symtab *st, const char *name, uint64_t *addr);

@@ -1,0 +1,142 @@
+/* test_stack.c: a profile sample's address class, frame-pointer walk through 4-level tables, KASLR slide from the kernel's page directory. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu/err.h"
+#include "mmu/pagetable.h"
+#include "vmm/boot.h"
+#include "vmm/profile/stack.h"
+
+#define RAM (4u << 20)
+#define KVA 0xffffffff81000000ULL /* mapped by PD entry 8 onto physical 2 MiB */
+#define KPA 0x200000ULL
+#define CR3 0x1000ULL
+
+static struct guest_mem gm;
+
+static uint64_t *at(uint64_t pa)
+{
+	return (uint64_t *)(gm.hva + pa);
+}
+
+static void put64(uint64_t va, uint64_t v)
+{
+	memcpy(gm.hva + KPA + (va - KVA), &v, 8);
+}
+
+static void setup(void)
+{
+	err_clear();
+	gm = (struct guest_mem){ .hva = calloc(1, RAM), .size = RAM };
+	cr_assert_not_null(gm.hva);
+	*at(CR3 + 511 * 8) = 0x2000 | PTE_P | PTE_RW;	    /* PML4[511] */
+	*at(0x2000 + 510 * 8) = 0x3000 | PTE_P | PTE_RW;    /* PDPT[510] */
+	*at(0x3000 + 8 * 8) = KPA | PTE_P | PTE_RW | PTE_PS; /* PD[8]: 2 MiB */
+}
+
+static void teardown(void)
+{
+	free(gm.hva);
+}
+
+TestSuite(stack, .init = setup, .fini = teardown);
+
+static struct vcpu_regs kernel_regs(uint64_t rip, uint64_t rsp, uint64_t rbp)
+{
+	return (struct vcpu_regs){ .rip = rip, .rsp = rsp, .rbp = rbp, .cr0 = X86_CR0_PE | X86_CR0_PG,
+				   .cr3 = CR3, .cr4 = X86_CR4_PAE, .efer = X86_EFER_LMA, .code64 = true };
+}
+
+Test(stack, classes)
+{
+	struct vcpu_regs r = kernel_regs(KVA, 0, 0);
+
+	cr_assert_eq(prof_classify(&r), PROF_KERNEL);
+	r.cpl = 3;
+	cr_assert_eq(prof_classify(&r), PROF_USER);
+	r = kernel_regs(0x1000000, 0, 0);
+	cr_assert_eq(prof_classify(&r), PROF_EARLY);
+	r.cr0 = X86_CR0_PE;
+	r.code64 = false;
+	r.rip = 0xc1000000; /* paging off: whatever the address */
+	cr_assert_eq(prof_classify(&r), PROF_EARLY);
+	r.cr0 |= X86_CR0_PG;
+	cr_assert_eq(prof_classify(&r), PROF_KERNEL); /* a 32-bit kernel above PAGE_OFFSET */
+	cr_assert_str_eq(prof_class_name(PROF_EARLY, true), "decompressor");
+	cr_assert_str_eq(prof_class_name(PROF_EARLY, false), "early");
+}
+
+/* Two frames: fp1 -> (fp2, ret1), fp2 -> (0, ret2); each return follows an E8 call. */
+static struct vcpu_regs two_frames(void)
+{
+	uint64_t fp1 = KVA + 0x100010, fp2 = KVA + 0x100040;
+
+	*(gm.hva + KPA + 0x1000) = 0xe8;
+	*(gm.hva + KPA + 0x2000) = 0xe8;
+	put64(fp1, fp2);
+	put64(fp1 + 8, KVA + 0x1005);
+	put64(fp2, 0);
+	put64(fp2 + 8, KVA + 0x2005);
+	return kernel_regs(KVA + 0x3000, KVA + 0x100000, fp1);
+}
+
+Test(stack, walks_the_frame_pointer_chain)
+{
+	struct vcpu_regs r = two_frames();
+	struct prof_sample s;
+
+	cr_assert_eq(prof_walk(&gm, &r, &s), 2);
+	cr_assert_eq(s.depth, 3);
+	cr_assert_eq(s.pc[0], KVA + 0x3000);
+	cr_assert_eq(s.pc[1], KVA + 0x1005);
+	cr_assert_eq(s.pc[2], KVA + 0x2005);
+}
+
+Test(stack, stops_where_a_return_follows_no_call)
+{
+	struct vcpu_regs r = two_frames();
+	struct prof_sample s;
+
+	*(gm.hva + KPA + 0x2000) = 0x90;
+	cr_assert_eq(prof_walk(&gm, &r, &s), 1);
+	*(gm.hva + KPA + 0x2003) = 0xff; /* call *%rax: FF /2, ModRM 0xd0 */
+	*(gm.hva + KPA + 0x2004) = 0xd0;
+	cr_assert_eq(prof_walk(&gm, &r, &s), 2);
+}
+
+Test(stack, rip_alone_without_a_chain)
+{
+	struct vcpu_regs r = two_frames();
+	struct prof_sample s;
+
+	r.rbp = KVA + 0x0ff000; /* below RSP: not a frame of this stack */
+	cr_assert_eq(prof_walk(&gm, &r, &s), 0);
+	cr_assert_eq(s.depth, 1);
+	r = two_frames();
+	r.rbp = 0xffffffff90000000ULL; /* unmapped */
+	cr_assert_eq(prof_walk(&gm, &r, &s), 0);
+	r = two_frames();
+	r.cpl = 3; /* user stacks are not walked */
+	cr_assert_eq(prof_walk(&gm, &r, &s), 0);
+	r = two_frames();
+	r.cr4 |= X86_CR4_LA57; /* 5-level paging: not walked */
+	cr_assert_eq(prof_walk(&gm, &r, &s), 0);
+}
+
+Test(stack, kaslr_slide_from_the_page_directory)
+{
+	int64_t slide = -1;
+
+	cr_assert_eq(prof_kaslr_slide(&gm, CR3, KVA, &slide), 0, "%s", err_msg());
+	cr_assert_eq(slide, 0);
+	*at(0x3000 + 8 * 8) = 0;
+	*at(0x3000 + 13 * 8) = KPA | PTE_P | PTE_PS;
+	cr_assert_eq(prof_kaslr_slide(&gm, CR3, KVA, &slide), 0, "%s", err_msg());
+	cr_assert_eq(slide, 5 * (2 << 20));
+	*at(0x3000 + 13 * 8) = 0;
+	cr_assert_eq(prof_kaslr_slide(&gm, CR3, KVA, &slide), -ENOENT);
+	*at(CR3 + 511 * 8) = 0;
+	cr_assert_eq(prof_kaslr_slide(&gm, CR3, KVA, &slide), -EFAULT);
+}

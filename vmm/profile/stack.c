@@ -1,0 +1,135 @@
+/* stack.c: a sample's address class and its guest frame-pointer chain, read through the guest's page tables. */
+#include "vmm/profile/stack.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "mmu/err.h"
+#include "mmu/pagetable.h"
+#include "vmm/boot.h"
+#include "vmm/profile/kaslr.h"
+
+enum prof_class prof_classify(const struct vcpu_regs *r)
+{
+	if (!(r->cr0 & X86_CR0_PG))
+		return PROF_EARLY;
+	if (r->cpl == 3)
+		return PROF_USER;
+	if (r->code64)
+		return r->rip >= PROF_KERNEL_HALF ? PROF_KERNEL : PROF_EARLY;
+	return r->rip >= PROF_KERNEL_32 ? PROF_KERNEL : PROF_EARLY;
+}
+
+const char *prof_class_name(enum prof_class c, bool decompressor)
+{
+	switch (c) {
+	case PROF_EARLY: return decompressor ? "decompressor" : "early";
+	case PROF_KERNEL: return "kernel";
+	case PROF_USER: return "userspace";
+	default: return "?";
+	}
+}
+
+/* Copy guest-virtual [va, va + n) page by page; false if any of it is unmapped. */
+static bool read_virt(const struct guest_mem *gm, uint64_t cr3, uint64_t va, void *buf, size_t n)
+{
+	uint8_t *out = buf;
+
+	while (n) {
+		struct pt_walk w;
+		size_t chunk = PT_PAGE - (va & (PT_PAGE - 1));
+		const uint8_t *p;
+
+		chunk = chunk < n ? chunk : n;
+		if (pt_translate(gm, PAGING_LONG, false, cr3, va, &w) < 0)
+			return false;
+		p = gm_ptr(gm, w.pa, chunk);
+		if (!p)
+			return false;
+		memcpy(out, p, chunk);
+		out += chunk;
+		va += chunk;
+		n -= chunk;
+	}
+	return true;
+}
+
+/* Whether the bytes before `ret` end a CALL: E8 rel32, or FF /2 with a
+ * ModRM of 1, 2, 5 or 6 bytes in all (register, disp8, RIP-relative and
+ * REX-prefixed forms). Retpoline kernels call thunks with E8. */
+static bool follows_call(const struct guest_mem *gm, uint64_t cr3, uint64_t ret)
+{
+	static const unsigned ff_back[] = { 2, 3, 6, 7 };
+	uint8_t b[8];
+
+	if (ret < sizeof(b) || !read_virt(gm, cr3, ret - sizeof(b), b, sizeof(b)))
+		return false;
+	if (b[8 - 5] == 0xe8)
+		return true;
+	for (unsigned i = 0; i < sizeof(ff_back) / sizeof(ff_back[0]); i++) {
+		unsigned at = 8 - ff_back[i];
+
+		if (b[at] == 0xff && (b[at + 1] & 0x38) == 0x10)
+			return true;
+	}
+	return false;
+}
+
+/* Return addresses must stay in the half the RIP is in. */
+static bool same_half(uint64_t a, uint64_t b)
+{
+	return (a >= PROF_KERNEL_HALF) == (b >= PROF_KERNEL_HALF);
+}
+
+unsigned prof_walk(const struct guest_mem *gm, const struct vcpu_regs *r, struct prof_sample *s)
+{
+	uint64_t fp = r->rbp, low = r->rsp, frame[2];
+
+	s->pc[0] = r->rip;
+	s->depth = 1;
+	if (!r->code64 || r->cpl != 0 || (r->cr4 & X86_CR4_LA57) || !(r->cr0 & X86_CR0_PG))
+		return 0;
+	while (s->depth < PROF_MAX_DEPTH) {
+		if ((fp & 7) || fp < low || fp - low > PROF_MAX_FRAME ||
+		    !read_virt(gm, r->cr3, fp, frame, sizeof(frame)))
+			break;
+		if (!same_half(frame[1], r->rip) || !follows_call(gm, r->cr3, frame[1]))
+			break;
+		s->pc[s->depth++] = frame[1];
+		low = fp + 16;
+		fp = frame[0];
+	}
+	return s->depth - 1u;
+}
+
+/* One 8-byte paging entry, present; -EFAULT if absent or outside RAM. */
+static int entry_at(const struct guest_mem *gm, uint64_t table, unsigned idx, uint64_t *e)
+{
+	const uint64_t *p = gm_ptr(gm, (table & PTE_ADDR_MASK) + idx * 8ULL, 8);
+
+	if (!p || !(*p & PTE_P))
+		return errf(-EFAULT, "profile: the kernel's page tables do not map its image");
+	*e = *p;
+	return 0;
+}
+
+int prof_kaslr_slide(const struct guest_mem *gm, uint64_t cr3, uint64_t link_text, int64_t *slide)
+{
+	const uint64_t base = KASLR_START_KERNEL_MAP;
+	uint64_t pml4e = 0, pdpte = 0;
+	const uint64_t *pd;
+	int r = entry_at(gm, cr3, (base >> 39) & 511, &pml4e);
+
+	if (r == 0)
+		r = entry_at(gm, pml4e, (base >> 30) & 511, &pdpte);
+	if (r < 0)
+		return r;
+	pd = gm_ptr(gm, pdpte & PTE_ADDR_MASK, KASLR_PMD_ENTRIES * 8ULL);
+	if (!pd || (pdpte & PTE_PS))
+		return errf(-EFAULT, "profile: the kernel image's page directory is not in RAM");
+	for (unsigned i = 0; i < KASLR_PMD_ENTRIES; i++)
+		if (pd[i] & PTE_P)
+			return kaslr_virt_slide(link_text, base + i * MiB(2) + link_text % MiB(2),
+						slide);
+	return errf(-ENOENT, "profile: no page of the kernel image is mapped");
+}
