@@ -22,11 +22,15 @@
 #include "vmm/fuzz/stability.h"
 #include "vmm/layout.h"
 #include "vmm/machine/machine.h"
+#include "vmm/sandbox.h"
 #include "vmm/state.h"
 #include "vmm/machine/stop.h"
 
 /* A replay's --timeout is the run limit plus this: a fresh process also loads the kernel. */
 #define REPLAY_SLACK_MS 1000
+
+/* The directories repro files go into, opened before any sandbox (-1: none). */
+static int out_dir = -1, states_dir = -1;
 
 /* One worker: one VM, its snapshots, and what the last run wrote itself. */
 struct worker {
@@ -273,20 +277,24 @@ static void print_opt(FILE *f, const char *opt, const char *value)
 	print_quoted(f, value);
 }
 
-/* PATH.replay: the command that replays the state in a fresh vmm process: the same boot
- * options, the state file, no validation, a --timeout just past the run's time limit. */
-static int write_replay(const struct config *cfg, const char *state_path)
+/* NAME.replay beside NAME.state in `dir` (DIRPATH): the command that replays the state in a
+ * fresh vmm process: the same boot options, the state file, no validation, a --timeout just
+ * past the run's time limit. */
+static int write_replay(const struct config *cfg, int dir, const char *dirpath, const char *name)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char replay[NAME_MAX + 1], state_path[PATH_MAX];
+	int base = (int)strlen(name) - 6; /* without ".state" */
+	struct repro rp;
 	FILE *f;
 	int r;
 
-	if (snprintf(path, sizeof(path), "%.*s.replay", (int)(strlen(state_path) - 6), state_path) >=
-	    (int)sizeof(path))
+	if (snprintf(replay, sizeof(replay), "%.*s.replay", base, name) >= (int)sizeof(replay) ||
+	    snprintf(state_path, sizeof(state_path), "%s/%s", dirpath, name) >= (int)sizeof(state_path))
 		return -ENAMETOOLONG;
-	r = repro_open(path, tmp, sizeof(tmp), &f);
+	r = repro_open(&rp);
 	if (r < 0)
 		return r;
+	f = rp.f;
 	fputs("vmm", f);
 	print_opt(f, "--kernel", cfg->kernel);
 	print_opt(f, "--initrd", cfg->initrd);
@@ -299,31 +307,29 @@ static int write_replay(const struct config *cfg, const char *state_path)
 		fprintf(f, " --boot=%s", boot_proto_name(cfg->entry.proto));
 	print_opt(f, "--entry-state", state_path);
 	fputs(" --no-validate\n", f);
-	return repro_publish(f, tmp, path, false);
+	return repro_publish(&rp, dir, replay, false);
 }
 
-/* The state file (PATH ends in ".state"): a header saying where it comes from and how
- * its replay ends (the lines stay within the format's 255 bytes), then the state, then its
- * replay command. first_wins: -EEXIST, and no replay written, if PATH is there already. */
-static int write_state_file(const struct config *cfg, const char *path, const struct entry_state *st,
-			    uint64_t index, const struct fuzz_outcome *o, bool first_wins)
+/* The state file NAME (ends in ".state") in `dir` (DIRPATH): a header saying where it comes
+ * from and how its replay ends (the lines stay within the format's 255 bytes), then the state,
+ * then its replay command. first_wins: -EEXIST, and no replay written, if NAME is there already. */
+static int write_state_file(const struct config *cfg, int dir, const char *dirpath, const char *name,
+			    const struct entry_state *st, uint64_t index, const struct fuzz_outcome *o,
+			    bool first_wins)
 {
-	char tmp[PATH_MAX];
-	const char *base;
-	FILE *f;
-	int r = repro_open(path, tmp, sizeof(tmp), &f);
+	struct repro rp;
+	int r = repro_open(&rp);
 
 	if (r < 0)
 		return r;
-	fprintf(f, "# vmm fuzz: seed %" PRIu64 " index %" PRIu64 " (%s) outcome %s %.64s\n",
+	fprintf(rp.f, "# vmm fuzz: seed %" PRIu64 " index %" PRIu64 " (%s) outcome %s %.64s\n",
 		cfg->fuzz.seed, index, cfg->fuzz.wild ? "wild" : "near",
 		fuzz_outcome_name(o->cls), o->detail);
-	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	fprintf(f, "# replay: sh %.*s.replay (exit status %d)\n", (int)strlen(base) - 6, base,
+	fprintf(rp.f, "# replay: sh %.*s.replay (exit status %d)\n", (int)strlen(name) - 6, name,
 		fuzz_outcome_replay_status(o));
-	state_print(f, st);
-	r = repro_publish(f, tmp, path, first_wins);
-	return r < 0 ? r : write_replay(cfg, path);
+	state_print(rp.f, st);
+	r = repro_publish(&rp, dir, name, first_wins);
+	return r < 0 ? r : write_replay(cfg, dir, dirpath, name);
 }
 
 /* Reset, mutate, write and run state `index`; false if a stop signal interrupted it. */
@@ -367,7 +373,7 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 	struct fuzz_outcome o = { 0 };
 	struct fuzz_record rec = { .seed = cfg->fuzz.seed, .index = index, .mut = &mut,
 				   .out = &o, .reset_diff = -1 };
-	char hash[17], path[PATH_MAX], saved[PATH_MAX], diff[256];
+	char hash[17], name[32], path[PATH_MAX], states[PATH_MAX], diff[256];
 	uint64_t t0 = timing_now();
 
 	if (!attempt(w, index, &st, &mut, &o, &rec, diff, sizeof(diff)))
@@ -382,15 +388,15 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 		fuzz_print_of(print, &o, rec.signature);
 	state_hash(&st, hash);
 	rec.state_hash = hash;
+	snprintf(name, sizeof(name), "%016" PRIx64 ".state", rec.signature);
 	if (fuzz_summary_add(&w->sum, &o, rec.signature, index) &&
-	    snprintf(path, sizeof(path), "%s/%016" PRIx64 ".state", cfg->fuzz.out_dir,
-		     rec.signature) < (int)sizeof(path) &&
-	    write_state_file(cfg, path, &st, index, &o, true) == 0)
+	    snprintf(path, sizeof(path), "%s/%s", cfg->fuzz.out_dir, name) < (int)sizeof(path) &&
+	    write_state_file(cfg, out_dir, cfg->fuzz.out_dir, name, &st, index, &o, true) == 0)
 		rec.repro = path; /* another worker's run may have had the signature first */
-	if (cfg->fuzz.save_states &&
-	    snprintf(saved, sizeof(saved), "%s/states/%06" PRIu64 ".state", cfg->fuzz.out_dir, index) <
-		    (int)sizeof(saved))
-		write_state_file(cfg, saved, &st, index, &o, false);
+	snprintf(name, sizeof(name), "%06" PRIu64 ".state", index);
+	snprintf(states, sizeof(states), "%s/states", cfg->fuzz.out_dir);
+	if (cfg->fuzz.save_states)
+		write_state_file(cfg, states_dir, states, name, &st, index, &o, false);
 	fuzz_print_record(w->out, &rec);
 	fflush(w->out);
 	return true;
@@ -461,16 +467,52 @@ static void stability_passes(struct worker *w, struct fuzz_print *prints, uint64
 	free(order);
 }
 
+/* --out DIR (and DIR/states): made if missing, and opened: the sandbox lets the workers
+ * create files only in them. */
 static int make_dirs(const struct config *cfg)
 {
 	char states[PATH_MAX];
+	int r;
 
 	if (mkdir(cfg->fuzz.out_dir, 0777) < 0 && errno != EEXIST)
 		return errf(-errno, "--out %s: %s", cfg->fuzz.out_dir, strerror(errno));
+	if ((r = repro_dir_open(cfg->fuzz.out_dir, &out_dir)) < 0)
+		return errf(r, "--out %s: %s", cfg->fuzz.out_dir, strerror(-r));
 	snprintf(states, sizeof(states), "%s/states", cfg->fuzz.out_dir);
-	if (cfg->fuzz.save_states && mkdir(states, 0777) < 0 && errno != EEXIST)
+	if (!cfg->fuzz.save_states)
+		return 0;
+	if (mkdir(states, 0777) < 0 && errno != EEXIST)
 		return errf(-errno, "%s: %s", states, strerror(errno));
+	if ((r = repro_dir_open(states, &states_dir)) < 0)
+		return errf(r, "%s: %s", states, strerror(-r));
 	return 0;
+}
+
+/* A worker's allow-list: the ioctls of a run and its reset on its own VM and vCPU, its two
+ * timers, its output, new files in the --out directories. */
+static int worker_sandbox(struct worker *w, FILE *out)
+{
+	const char *selftest = getenv("VMM_SECCOMP_SELFTEST");
+	struct sandbox_ioctl ioctls[64];
+	struct sandbox_policy p = sandbox_policy_none();
+	int r;
+
+	if (w->cfg->no_seccomp)
+		return 0;
+	p.ioctls = ioctls;
+	p.nioctls = vcpu_fuzz_ioctls(w->m->vcpu, ioctls, 64);
+	p.write_fds[p.nwrite_fds++] = fileno(out);
+	machine_sandbox_common(w->m, &p);
+	if (flush_timer_id(&w->deadline) >= 0)
+		p.timers[p.ntimers++] = flush_timer_id(&w->deadline);
+	p.dirs[p.ndirs++] = out_dir;
+	if (states_dir >= 0)
+		p.dirs[p.ndirs++] = states_dir;
+	p.file_fd = sandbox_next_fd();
+	r = sandbox_install(&p);
+	if (r == 0 && selftest && strncmp(selftest, "parent:", 7))
+		r = sandbox_selftest(selftest, &p);
+	return r;
 }
 
 /* vmm's exit status for the stop that ended the runs (as machine_run() gives it). */
@@ -514,6 +556,12 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 		free(w.reset_ns);
 		w.reset_ns = NULL;
 	}
+	repro_init(); /* in each worker: their temporary names differ */
+	r = worker_sandbox(&w, out);
+	if (r < 0) {
+		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
+		return VMM_EXIT_HOST;
+	}
 	for (uint64_t i = id; i < cfg->fuzz.runs && stop_pending(NULL) == STOP_NONE;
 	     i += cfg->fuzz.jobs)
 		one_run(&w, i, prints ? &prints[i] : NULL);
@@ -547,11 +595,35 @@ static int job_stop_signal(void)
 	return stop_pending(&signo) == STOP_SIGNAL ? signo : 0;
 }
 
+/* The --jobs parent's allow-list, once its workers run: their pipes, pids and output. */
+static int parent_sandbox(void *ctx, const pid_t *pids, unsigned n, int pipe_lo, int pipe_hi)
+{
+	const char *selftest = getenv("VMM_SECCOMP_SELFTEST");
+	struct sandbox_policy p = sandbox_policy_none();
+	struct jobs_ctx *c = ctx;
+	int r;
+
+	if (c->cfg->no_seccomp)
+		return 0;
+	p.write_fds[p.nwrite_fds++] = STDOUT_FILENO;
+	p.pipe_lo = pipe_lo;
+	p.pipe_hi = pipe_hi;
+	p.workers = pids;
+	p.nworkers = n;
+	r = sandbox_install(&p);
+	if (r == 0 && selftest && !strncmp(selftest, "parent:", 7))
+		r = sandbox_selftest(selftest + 7, &p);
+	if (r < 0)
+		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
+	return r;
+}
+
 /* --jobs N: N worker processes, each with its own VM; their lines merged here. */
 static int run_jobs(const struct config *cfg, struct timing *timeline, struct fuzz_summary *sum)
 {
 	struct jobs_ctx ctx = { .cfg = cfg, .timeline = timeline };
-	struct jobs_worker w = { .run = job_run, .stop_signal = job_stop_signal, .ctx = &ctx };
+	struct jobs_worker w = { .run = job_run, .stop_signal = job_stop_signal,
+				 .sandbox = parent_sandbox, .ctx = &ctx };
 	int status[CONFIG_MAX_JOBS];
 	int r = jobs_run(&w, cfg->fuzz.jobs, stdout, sum, status);
 
