@@ -39,6 +39,7 @@ static const struct {
 	{ SCMP_SYS(getpid), "pthread_kill() addresses our own process" },
 	{ SCMP_SYS(gettid), "pthread_kill() of the calling thread" },
 	{ SCMP_SYS(brk), "malloc() in stdio and open_memstream()" },
+	{ SCMP_SYS(sysinfo), "glibc's qsort() sizes its buffer by the RAM (fuzz mode's percentiles)" },
 	{ SCMP_SYS(exit), "a thread ends" },
 	{ SCMP_SYS(exit_group), "the process ends" },
 };
@@ -87,14 +88,21 @@ static int allow_own_signals(scmp_filter_ctx ctx)
 	return r;
 }
 
-/* free() and thread exit give memory back: madvise(MADV_DONTNEED) on thread
- * stacks, munmap() of large blocks, never of guest RAM (a start inside it). */
+/* malloc() of large blocks: anonymous private read-write memory only (no file,
+ * no PROT_EXEC); free() and thread exit give memory back: madvise(MADV_DONTNEED)
+ * on thread stacks, munmap() of large blocks, never of guest RAM (a start inside it). */
 static int allow_memory(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 {
+	struct scmp_arg_cmp anon[] = {
+		SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, PROT_READ | PROT_WRITE),
+		SCMP_A3(SCMP_CMP_MASKED_EQ, LOW32, MAP_PRIVATE | MAP_ANONYMOUS) };
 	struct scmp_arg_cmp dontneed = SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, MADV_DONTNEED);
 	struct scmp_arg_cmp below = SCMP_A0(SCMP_CMP_LT, (uintptr_t)p->ram);
 	struct scmp_arg_cmp above = SCMP_A0(SCMP_CMP_GE, (uintptr_t)p->ram + p->ram_size);
-	int r = allow(ctx, SCMP_SYS(madvise), 1, &dontneed);
+	int r = allow(ctx, SCMP_SYS(mmap), 2, anon);
+
+	if (r == 0)
+		r = allow(ctx, SCMP_SYS(madvise), 1, &dontneed);
 
 	if (r == 0 && !p->ram)
 		return allow(ctx, SCMP_SYS(munmap), 0, NULL);

@@ -37,6 +37,9 @@ static long forbidden(const char *name, const struct sandbox_policy *p)
 		return syscall(SYS_read, 3, page, 0);
 	if (!strcmp(name, "munmap"))		/* a page of guest RAM */
 		return syscall(SYS_munmap, p->ram ? p->ram : page, 4096);
+	if (!strcmp(name, "mmap-exec"))		/* executable memory */
+		return syscall(SYS_mmap, NULL, sizeof(page), PROT_READ | PROT_EXEC,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (!strcmp(name, "madvise"))		/* advice other than MADV_DONTNEED */
 		return syscall(SYS_madvise, page, sizeof(page), MADV_NORMAL);
 	if (!strcmp(name, "timer"))		/* a timer vmm did not create */

@@ -186,10 +186,11 @@ check timeout-exit-8 $? "exit status $rc, stderr: $(head -c 200 "$work/timeout.e
 #     128 + 31). One call per narrowed rule, each harmless where a filter lets it through (then
 #     the guest boots and reboots: status 0): tgkill to another process, or to itself with a
 #     signal vmm never sends; newfstatat on a path; read on a descriptor other than stdin (the
-#     old handler turned it into read(0, NULL, 0) and carried on); munmap of guest RAM; madvise
+#     old handler turned it into read(0, NULL, 0) and carried on); munmap of guest RAM; an
+#     executable mmap (malloc's anonymous read-write blocks are allowed); madvise
 #     other than MADV_DONTNEED; timer_settime on a timer vmm did not create; mincore into another
 #     buffer (with --timing, where mincore is allowed at all); kill.
-for t in 1 tgkill tgkill-signal newfstatat read munmap madvise timer mincore kill; do
+for t in 1 tgkill tgkill-signal newfstatat read munmap mmap-exec madvise timer mincore kill; do
     VMM_SECCOMP_SELFTEST=$t boot "seccomp-$t" "guest.action=reboot" --timing
     [ "$rc" -eq 159 ] && grep -q "seccomp: forbidden system call" "$work/seccomp-$t.err"
     check "seccomp-forbids-$t" $? "exit status $rc, stderr: $(grep -v '^vmm: timing' "$work/seccomp-$t.err" | head -c 200)"
