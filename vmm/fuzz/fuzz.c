@@ -15,22 +15,16 @@
 #include "mmu/err.h"
 #include "mmu/mem_snapshot.h"
 #include "vmm/exitcode.h"
+#include "vmm/fuzz/findings.h"
 #include "vmm/fuzz/jobs.h"
 #include "vmm/fuzz/outcome.h"
 #include "vmm/fuzz/points.h"
-#include "vmm/fuzz/repro.h"
 #include "vmm/fuzz/stability.h"
 #include "vmm/layout.h"
 #include "vmm/machine/machine.h"
 #include "vmm/sandbox.h"
 #include "vmm/state.h"
 #include "vmm/machine/stop.h"
-
-/* A replay's --timeout is the run limit plus this: a fresh process also loads the kernel. */
-#define REPLAY_SLACK_MS 1000
-
-/* The directories repro files go into, opened before any sandbox (-1: none). */
-static int out_dir = -1, states_dir = -1;
 
 /* One worker: one VM, its snapshots, and what the last run wrote itself. */
 struct worker {
@@ -260,78 +254,6 @@ static void state_hash(const struct entry_state *st, char hex[17])
 	free(text);
 }
 
-/* `s` in single quotes for sh (a ' inside becomes '\'\''). */
-static void print_quoted(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s; s++)
-		fputs(*s == '\'' ? "'\\''" : (char[]){ *s, 0 }, f);
-	fputc('\'', f);
-}
-
-static void print_opt(FILE *f, const char *opt, const char *value)
-{
-	if (!value)
-		return;
-	fprintf(f, " %s ", opt);
-	print_quoted(f, value);
-}
-
-/* NAME.replay beside NAME.state in `dir` (DIRPATH): the command that replays the state in a
- * fresh vmm process: the same boot options, the state file, no validation, a --timeout just
- * past the run's time limit. */
-static int write_replay(const struct config *cfg, int dir, const char *dirpath, const char *name)
-{
-	char replay[NAME_MAX + 1], state_path[PATH_MAX];
-	int base = (int)strlen(name) - 6; /* without ".state" */
-	struct repro rp;
-	FILE *f;
-	int r;
-
-	if (snprintf(replay, sizeof(replay), "%.*s.replay", base, name) >= (int)sizeof(replay) ||
-	    snprintf(state_path, sizeof(state_path), "%s/%s", dirpath, name) >= (int)sizeof(state_path))
-		return -ENAMETOOLONG;
-	r = repro_open(&rp);
-	if (r < 0)
-		return r;
-	f = rp.f;
-	fputs("vmm", f);
-	print_opt(f, "--kernel", cfg->kernel);
-	print_opt(f, "--initrd", cfg->initrd);
-	print_opt(f, "--append", cfg->append);
-	fprintf(f, " --cpus 1%s --mem %" PRIu64 "K --timeout %u.%03u", cfg->no_acpi ? " --no-acpi" : "",
-		cfg->mem >> 10,
-		(cfg->fuzz.run_ms + REPLAY_SLACK_MS) / 1000, (cfg->fuzz.run_ms + REPLAY_SLACK_MS) % 1000);
-	print_opt(f, "--timing-marker", cfg->timing_marker);
-	if (!cfg->entry.proto_auto)
-		fprintf(f, " --boot=%s", boot_proto_name(cfg->entry.proto));
-	print_opt(f, "--entry-state", state_path);
-	fputs(" --no-validate\n", f);
-	return repro_publish(&rp, dir, replay, false);
-}
-
-/* The state file NAME (ends in ".state") in `dir` (DIRPATH): a header saying where it comes
- * from and how its replay ends (the lines stay within the format's 255 bytes), then the state,
- * then its replay command. first_wins: -EEXIST, and no replay written, if NAME is there already. */
-static int write_state_file(const struct config *cfg, int dir, const char *dirpath, const char *name,
-			    const struct entry_state *st, uint64_t index, const struct fuzz_outcome *o,
-			    bool first_wins)
-{
-	struct repro rp;
-	int r = repro_open(&rp);
-
-	if (r < 0)
-		return r;
-	fprintf(rp.f, "# vmm fuzz: seed %" PRIu64 " index %" PRIu64 " (%s) outcome %s %.64s\n",
-		cfg->fuzz.seed, index, cfg->fuzz.wild ? "wild" : "near",
-		fuzz_outcome_name(o->cls), o->detail);
-	fprintf(rp.f, "# replay: sh %.*s.replay (exit status %d)\n", (int)strlen(name) - 6, name,
-		fuzz_outcome_replay_status(o));
-	state_print(rp.f, st);
-	r = repro_publish(&rp, dir, name, first_wins);
-	return r < 0 ? r : write_replay(cfg, dir, dirpath, name);
-}
-
 /* Reset, mutate, write and run state `index`; false if a stop signal interrupted it. */
 static bool attempt(struct worker *w, uint64_t index, struct entry_state *st,
 		    struct fuzz_mutation *mut, struct fuzz_outcome *o, struct fuzz_record *rec,
@@ -373,7 +295,7 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 	struct fuzz_outcome o = { 0 };
 	struct fuzz_record rec = { .seed = cfg->fuzz.seed, .index = index, .mut = &mut,
 				   .out = &o, .reset_diff = -1 };
-	char hash[17], name[32], path[PATH_MAX], states[PATH_MAX], diff[256];
+	char hash[17], name[32], path[PATH_MAX], diff[256];
 	uint64_t t0 = timing_now();
 
 	if (!attempt(w, index, &st, &mut, &o, &rec, diff, sizeof(diff)))
@@ -391,12 +313,11 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 	snprintf(name, sizeof(name), "%016" PRIx64 ".state", rec.signature);
 	if (fuzz_summary_add(&w->sum, &o, rec.signature, index) &&
 	    snprintf(path, sizeof(path), "%s/%s", cfg->fuzz.out_dir, name) < (int)sizeof(path) &&
-	    write_state_file(cfg, out_dir, cfg->fuzz.out_dir, name, &st, index, &o, true) == 0)
+	    findings_write(cfg, false, name, &st, index, &o) == 0)
 		rec.repro = path; /* another worker's run may have had the signature first */
 	snprintf(name, sizeof(name), "%06" PRIu64 ".state", index);
-	snprintf(states, sizeof(states), "%s/states", cfg->fuzz.out_dir);
 	if (cfg->fuzz.save_states)
-		write_state_file(cfg, states_dir, states, name, &st, index, &o, false);
+		findings_write(cfg, true, name, &st, index, &o);
 	fuzz_print_record(w->out, &rec);
 	fflush(w->out);
 	return true;
@@ -467,27 +388,6 @@ static void stability_passes(struct worker *w, struct fuzz_print *prints, uint64
 	free(order);
 }
 
-/* --out DIR (and DIR/states): made if missing, and opened: the sandbox lets the workers
- * create files only in them. */
-static int make_dirs(const struct config *cfg)
-{
-	char states[PATH_MAX];
-	int r;
-
-	if (mkdir(cfg->fuzz.out_dir, 0777) < 0 && errno != EEXIST)
-		return errf(-errno, "--out %s: %s", cfg->fuzz.out_dir, strerror(errno));
-	if ((r = repro_dir_open(cfg->fuzz.out_dir, &out_dir)) < 0)
-		return errf(r, "--out %s: %s", cfg->fuzz.out_dir, strerror(-r));
-	snprintf(states, sizeof(states), "%s/states", cfg->fuzz.out_dir);
-	if (!cfg->fuzz.save_states)
-		return 0;
-	if (mkdir(states, 0777) < 0 && errno != EEXIST)
-		return errf(-errno, "%s: %s", states, strerror(errno));
-	if ((r = repro_dir_open(states, &states_dir)) < 0)
-		return errf(r, "%s: %s", states, strerror(-r));
-	return 0;
-}
-
 /* A worker's allow-list: the ioctls of a run and its reset on its own VM and vCPU, its two
  * timers, its output, new files in the --out directories. */
 static int worker_sandbox(struct worker *w, FILE *out)
@@ -505,9 +405,9 @@ static int worker_sandbox(struct worker *w, FILE *out)
 	machine_sandbox_common(w->m, &p);
 	if (flush_timer_id(&w->deadline) >= 0)
 		p.timers[p.ntimers++] = flush_timer_id(&w->deadline);
-	p.dirs[p.ndirs++] = out_dir;
-	if (states_dir >= 0)
-		p.dirs[p.ndirs++] = states_dir;
+	p.dirs[p.ndirs++] = findings_dir(false);
+	if (findings_dir(true) >= 0)
+		p.dirs[p.ndirs++] = findings_dir(true);
 	p.file_fd = sandbox_next_fd();
 	r = sandbox_install(&p);
 	if (r == 0 && selftest && strncmp(selftest, "parent:", 7))
@@ -556,7 +456,7 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 		free(w.reset_ns);
 		w.reset_ns = NULL;
 	}
-	repro_init(); /* in each worker: their temporary names differ */
+	findings_init_worker(); /* their temporary names differ */
 	r = worker_sandbox(&w, out);
 	if (r < 0) {
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
@@ -637,7 +537,7 @@ int fuzz_main(const struct config *cfg, struct timing *timeline)
 {
 	static struct fuzz_summary sum;
 	uint64_t t0 = timing_now();
-	int r = make_dirs(cfg);
+	int r = findings_open_dirs(cfg);
 
 	if (r < 0) {
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
