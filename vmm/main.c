@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "loader/payload.h"
 
@@ -119,12 +120,10 @@ static int sandbox(struct machine *m, const struct config *cfg)
 
 	if (cfg->no_seccomp)
 		return VMM_EXIT_OK;
-	if (machine_sandbox(m) < 0) {
+	if (machine_sandbox(m, selftest) < 0) {
 		fprintf(stderr, "vmm: %s\n", err_msg());
 		return VMM_EXIT_HOST;
 	}
-	if (selftest && !strcmp(selftest, "1"))
-		sandbox_selftest();
 	return VMM_EXIT_OK;
 }
 
@@ -198,10 +197,16 @@ static int run(const struct config *cfg)
 	return r;
 }
 
+/* stdout's buffer, given before any output: stdio would allocate its own on first
+ * use after an fstat(), which no sandbox allows. */
+static char stdout_buf[BUFSIZ];
+
 int main(int argc, char **argv)
 {
 	struct config cfg;
 	int r;
+
+	setvbuf(stdout, stdout_buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof(stdout_buf));
 
 	timing_start(&timeline, timing_now());
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout must not kill the VMM */

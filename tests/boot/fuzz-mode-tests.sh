@@ -5,7 +5,9 @@
 # (--check-reset: every state block and every page equal to the fresh VM's); the same seed gives
 # the same states in a new process; --jobs 2 covers every index once; a repro file replays to
 # the same outcome in a fresh `vmm --entry-state` process; SIGINT to a --jobs 2 parent ends every
-# worker within seconds, with the summary, status 130 and no trace of the interrupted runs.
+# worker within seconds, with the summary, status 130 and no trace of the interrupted runs; the
+# sandbox: a short run under it writes its files, and a forbidden call ends the worker or the
+# --jobs parent with 159.
 # Run it where /dev/kvm works (normally inside one scripts/with-kvm guest).
 # Usage: tests/boot/fuzz-mode-tests.sh VMM KERNEL INITRD
 set -u
@@ -238,5 +240,31 @@ for pair in $pairs; do
 done
 [ -z "$paths" ]
 check fuzz-every-boot-path-and-size $? "failed:$paths"
+
+# 14. The sandbox (on by default: every run above had it). A short run with --save-states writes
+#     its repro files and states through the directory descriptors it opened before the filter
+#     (no temporary file left); then one forbidden call per rule (VMM_SECCOMP_SELFTEST=NAME,
+#     right after the filter: each harmless where a filter lets it through) ends the worker by
+#     SIGSYS (159), and parent:NAME the --jobs parent, whose workers die with it; --no-seccomp
+#     turns the filter off.
+fuzz saved --seed 2 --runs 3 --run-ms 300 --fuzz-mode wild --save-states
+n=$(ls "$work/saved.out/states" 2>/dev/null | grep -c '\.state$')
+others=$( (ls -A "$work/saved.out"; ls -A "$work/saved.out/states") 2>&1 | grep -cv '\.state$\|\.replay$\|^states$')
+[ "$rc" -eq 0 ] && [ "$(wc -l <"$work/saved.jsonl")" -eq 3 ] && [ "$n" -eq 3 ] && [ "$others" -eq 0 ]
+check fuzz-sandboxed-run-writes-repro-files $? "status $rc, $n states, $others other entries: $(ls -A "$work/saved.out" | tr '\n' ' ') $(tail -n 2 "$work/saved.err" | tr '\n' ' ')"
+for t in socket openat openat-read read kill; do
+    VMM_SECCOMP_SELFTEST=$t fuzz "seccomp-$t" --runs 1 --run-ms 300
+    [ "$rc" -eq 159 ] && grep -q "seccomp: forbidden system call" "$work/seccomp-$t.err"
+    check "fuzz-seccomp-forbids-$t" $? "status $rc: $(tail -n 2 "$work/seccomp-$t.err" | tr '\n' ' ')"
+done
+VMM_SECCOMP_SELFTEST=parent:kill fuzz seccomp-parent --runs 4 --run-ms 300 --jobs 2
+sleep 1
+left=$(pgrep -f -- "--out $work/seccomp-parent.out" | tr '\n' ' ')
+[ -n "$left" ] && kill -KILL $left
+[ "$rc" -eq 159 ] && grep -q "seccomp: forbidden system call" "$work/seccomp-parent.err" && [ -z "$left" ]
+check fuzz-seccomp-jobs-parent-forbids-kill $? "status $rc, workers left: '$left': $(tail -n 2 "$work/seccomp-parent.err" | tr '\n' ' ')"
+VMM_SECCOMP_SELFTEST=socket fuzz noseccomp --runs 1 --run-ms 300 --no-seccomp
+[ "$rc" -eq 0 ] && [ "$(wc -l <"$work/noseccomp.jsonl")" -eq 1 ]
+check fuzz-no-seccomp-turns-it-off $? "status $rc: $(tail -n 2 "$work/noseccomp.err" | tr '\n' ' ')"
 
 summary fuzzmode

@@ -1,7 +1,8 @@
-/* test_fuzz_repro.c: repro files: unguessable temporary names, no symlink followed, the first writer of a name wins. */
+/* test_fuzz_repro.c: repro files: written relative to a directory descriptor, unguessable temporary names, no symlink followed, the first writer of a name wins. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,9 @@
 
 #include "vmm/fuzz/repro.h"
 
+#define NAME "00000000000000ab.state"
 static char dir[64], path[128], victim[128];
+static int dirfd_;
 
 static void setup(void)
 {
@@ -18,7 +21,9 @@ static void setup(void)
 
 	strcpy(dir, "/tmp/vmm-repro-XXXXXX");
 	cr_assert_not_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/00000000000000ab.state", dir);
+	snprintf(path, sizeof(path), "%s/" NAME, dir);
+	repro_init();
+	cr_assert_eq(repro_dir_open(dir, &dirfd_), 0);
 	snprintf(victim, sizeof(victim), "%s/victim", dir);
 	f = fopen(victim, "w");
 	cr_assert_not_null(f);
@@ -30,23 +35,23 @@ static void teardown(void)
 {
 	char cmd[128];
 
+	close(dirfd_);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	cr_assert_eq(system(cmd), 0);
 }
 
 TestSuite(fuzz_repro, .init = setup, .fini = teardown);
 
-/* Write `text` to `path` through repro_open()/repro_publish(). */
+/* Write `text` to NAME in dir through repro_open()/repro_publish(). */
 static int write_repro(const char *text, bool first_wins)
 {
-	char tmp[256];
-	FILE *f;
-	int r = repro_open(path, tmp, sizeof(tmp), &f);
+	struct repro r;
+	int err = repro_open(&r);
 
-	if (r < 0)
-		return r;
-	fputs(text, f);
-	return repro_publish(f, tmp, path, first_wins);
+	if (err < 0)
+		return err;
+	fputs(text, r.f);
+	return repro_publish(&r, dirfd_, NAME, first_wins);
 }
 
 static void assert_file(const char *p, const char *want)
@@ -73,18 +78,29 @@ static unsigned entries(void)
 	return n;
 }
 
-Test(fuzz_repro, temporary_names_are_new_files_beside_the_target)
+Test(fuzz_repro, two_writers_in_one_process_first_wins_nothing_left_behind)
 {
-	char a[256], b[256];
-	FILE *fa, *fb;
+	struct repro a, b;
 
-	cr_assert_eq(repro_open(path, a, sizeof(a), &fa), 0);
-	cr_assert_eq(repro_open(path, b, sizeof(b), &fb), 0);
-	cr_assert_str_neq(a, b, "two writers in one process get two files");
-	cr_assert_eq(strncmp(a, path, strlen(path)), 0, "%s: in the output directory", a);
-	cr_assert_eq(repro_publish(fa, a, path, true), 0);
-	cr_assert_eq(repro_publish(fb, b, path, true), -EEXIST);
+	cr_assert_eq(repro_open(&a), 0);
+	cr_assert_eq(repro_open(&b), 0);
+	fputs("a\n", a.f);
+	fputs("b\n", b.f);
+	cr_assert_eq(repro_publish(&a, dirfd_, NAME, true), 0);
+	cr_assert_eq(repro_publish(&b, dirfd_, NAME, true), -EEXIST);
+	assert_file(path, "a\n");
 	cr_assert_eq(entries(), 1);
+}
+
+Test(fuzz_repro, files_go_into_the_directory_descriptor_not_the_working_directory)
+{
+	struct stat st;
+
+	cr_assert_eq(write_repro("state\n", true), 0);
+	assert_file(path, "state\n");
+	cr_assert_neq(stat(NAME, &st), 0, "nothing in the working directory");
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0644, "mode %o: readable by whoever replays it", st.st_mode);
 }
 
 Test(fuzz_repro, a_symlink_at_the_old_predictable_temporary_name_is_not_followed)

@@ -15,18 +15,16 @@
 #include "mmu/err.h"
 #include "mmu/mem_snapshot.h"
 #include "vmm/exitcode.h"
+#include "vmm/fuzz/findings.h"
 #include "vmm/fuzz/jobs.h"
 #include "vmm/fuzz/outcome.h"
 #include "vmm/fuzz/points.h"
-#include "vmm/fuzz/repro.h"
 #include "vmm/fuzz/stability.h"
 #include "vmm/layout.h"
 #include "vmm/machine/machine.h"
+#include "vmm/sandbox.h"
 #include "vmm/state.h"
 #include "vmm/machine/stop.h"
-
-/* A replay's --timeout is the run limit plus this: a fresh process also loads the kernel. */
-#define REPLAY_SLACK_MS 1000
 
 /* One worker: one VM, its snapshots, and what the last run wrote itself. */
 struct worker {
@@ -276,76 +274,6 @@ static void state_hash(const struct entry_state *st, char hex[17])
 	free(text);
 }
 
-/* `s` in single quotes for sh (a ' inside becomes '\'\''). */
-static void print_quoted(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s; s++)
-		fputs(*s == '\'' ? "'\\''" : (char[]){ *s, 0 }, f);
-	fputc('\'', f);
-}
-
-static void print_opt(FILE *f, const char *opt, const char *value)
-{
-	if (!value)
-		return;
-	fprintf(f, " %s ", opt);
-	print_quoted(f, value);
-}
-
-/* PATH.replay: the command that replays the state in a fresh vmm process: the same boot
- * options, the state file, no validation, a --timeout just past the run's time limit. */
-static int write_replay(const struct config *cfg, const char *state_path)
-{
-	char path[PATH_MAX], tmp[PATH_MAX];
-	FILE *f;
-	int r;
-
-	if (snprintf(path, sizeof(path), "%.*s.replay", (int)(strlen(state_path) - 6), state_path) >=
-	    (int)sizeof(path))
-		return -ENAMETOOLONG;
-	r = repro_open(path, tmp, sizeof(tmp), &f);
-	if (r < 0)
-		return r;
-	fputs("vmm", f);
-	print_opt(f, "--kernel", cfg->kernel);
-	print_opt(f, "--initrd", cfg->initrd);
-	print_opt(f, "--append", cfg->append);
-	fprintf(f, " --cpus 1%s --mem %" PRIu64 "K --timeout %u.%03u", cfg->no_acpi ? " --no-acpi" : "",
-		cfg->mem >> 10,
-		(cfg->fuzz.run_ms + REPLAY_SLACK_MS) / 1000, (cfg->fuzz.run_ms + REPLAY_SLACK_MS) % 1000);
-	print_opt(f, "--timing-marker", cfg->timing_marker);
-	if (!cfg->entry.proto_auto)
-		fprintf(f, " --boot=%s", boot_proto_name(cfg->entry.proto));
-	print_opt(f, "--entry-state", state_path);
-	fputs(" --no-validate\n", f);
-	return repro_publish(f, tmp, path, false);
-}
-
-/* The state file (PATH ends in ".state"): a header saying where it comes from and how
- * its replay ends (the lines stay within the format's 255 bytes), then the state, then its
- * replay command. first_wins: -EEXIST, and no replay written, if PATH is there already. */
-static int write_state_file(const struct config *cfg, const char *path, const struct entry_state *st,
-			    uint64_t index, const struct fuzz_outcome *o, bool first_wins)
-{
-	char tmp[PATH_MAX];
-	const char *base;
-	FILE *f;
-	int r = repro_open(path, tmp, sizeof(tmp), &f);
-
-	if (r < 0)
-		return r;
-	fprintf(f, "# vmm fuzz: seed %" PRIu64 " index %" PRIu64 " (%s) outcome %s %.64s\n",
-		cfg->fuzz.seed, index, cfg->fuzz.wild ? "wild" : "near",
-		fuzz_outcome_name(o->cls), o->detail);
-	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	fprintf(f, "# replay: sh %.*s.replay (exit status %d)\n", (int)strlen(base) - 6, base,
-		fuzz_outcome_replay_status(o));
-	state_print(f, st);
-	r = repro_publish(f, tmp, path, first_wins);
-	return r < 0 ? r : write_replay(cfg, path);
-}
-
 /* Reset, mutate, write and run state `index`; false if a stop signal interrupted it. */
 static bool attempt(struct worker *w, uint64_t index, struct entry_state *st,
 		    struct fuzz_mutation *mut, struct fuzz_outcome *o, struct fuzz_record *rec,
@@ -388,7 +316,7 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 	struct fuzz_outcome o = { 0 };
 	struct fuzz_record rec = { .seed = cfg->fuzz.seed, .index = index, .mut = &mut,
 				   .out = &o, .reset_diff = -1, .violations = -1 };
-	char hash[17], path[PATH_MAX], saved[PATH_MAX], diff[256];
+	char hash[17], name[32], path[PATH_MAX], diff[256];
 	uint64_t t0 = timing_now();
 
 	if (!attempt(w, index, &st, &mut, &o, &rec, diff, sizeof(diff)))
@@ -403,15 +331,14 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 		fuzz_print_of(print, &o, rec.signature);
 	state_hash(&st, hash);
 	rec.state_hash = hash;
+	snprintf(name, sizeof(name), "%016" PRIx64 ".state", rec.signature);
 	if (fuzz_summary_add(&w->sum, &o, rec.signature, index) &&
-	    snprintf(path, sizeof(path), "%s/%016" PRIx64 ".state", cfg->fuzz.out_dir,
-		     rec.signature) < (int)sizeof(path) &&
-	    write_state_file(cfg, path, &st, index, &o, true) == 0)
+	    snprintf(path, sizeof(path), "%s/%s", cfg->fuzz.out_dir, name) < (int)sizeof(path) &&
+	    findings_write(cfg, false, name, &st, index, &o) == 0)
 		rec.repro = path; /* another worker's run may have had the signature first */
-	if (cfg->fuzz.save_states &&
-	    snprintf(saved, sizeof(saved), "%s/states/%06" PRIu64 ".state", cfg->fuzz.out_dir, index) <
-		    (int)sizeof(saved))
-		write_state_file(cfg, saved, &st, index, &o, false);
+	snprintf(name, sizeof(name), "%06" PRIu64 ".state", index);
+	if (cfg->fuzz.save_states)
+		findings_write(cfg, true, name, &st, index, &o);
 	fuzz_print_record(w->out, &rec);
 	fflush(w->out);
 	return true;
@@ -482,16 +409,31 @@ static void stability_passes(struct worker *w, struct fuzz_print *prints, uint64
 	free(order);
 }
 
-static int make_dirs(const struct config *cfg)
+/* A worker's allow-list: the ioctls of a run and its reset on its own VM and vCPU, its two
+ * timers, its output, new files in the --out directories. */
+static int worker_sandbox(struct worker *w, FILE *out)
 {
-	char states[PATH_MAX];
+	const char *selftest = getenv("VMM_SECCOMP_SELFTEST");
+	struct sandbox_ioctl ioctls[64];
+	struct sandbox_policy p = sandbox_policy_none();
+	int r;
 
-	if (mkdir(cfg->fuzz.out_dir, 0777) < 0 && errno != EEXIST)
-		return errf(-errno, "--out %s: %s", cfg->fuzz.out_dir, strerror(errno));
-	snprintf(states, sizeof(states), "%s/states", cfg->fuzz.out_dir);
-	if (cfg->fuzz.save_states && mkdir(states, 0777) < 0 && errno != EEXIST)
-		return errf(-errno, "%s: %s", states, strerror(errno));
-	return 0;
+	if (w->cfg->no_seccomp)
+		return 0;
+	p.ioctls = ioctls;
+	p.nioctls = vcpu_fuzz_ioctls(w->m->vcpu, ioctls, 64);
+	p.write_fds[p.nwrite_fds++] = fileno(out);
+	machine_sandbox_common(w->m, &p);
+	if (flush_timer_id(&w->deadline) >= 0)
+		p.timers[p.ntimers++] = flush_timer_id(&w->deadline);
+	p.dirs[p.ndirs++] = findings_dir(false);
+	if (findings_dir(true) >= 0)
+		p.dirs[p.ndirs++] = findings_dir(true);
+	p.file_fd = sandbox_next_fd();
+	r = sandbox_install(&p);
+	if (r == 0 && selftest && strncmp(selftest, "parent:", 7))
+		r = sandbox_selftest(selftest, &p);
+	return r;
 }
 
 /* vmm's exit status for the stop that ended the runs (as machine_run() gives it). */
@@ -535,6 +477,12 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 		free(w.reset_ns);
 		w.reset_ns = NULL;
 	}
+	findings_init_worker(); /* their temporary names differ */
+	r = worker_sandbox(&w, out);
+	if (r < 0) {
+		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
+		return VMM_EXIT_HOST;
+	}
 	for (uint64_t i = id; i < cfg->fuzz.runs && stop_pending(NULL) == STOP_NONE;
 	     i += cfg->fuzz.jobs)
 		one_run(&w, i, prints ? &prints[i] : NULL);
@@ -568,11 +516,35 @@ static int job_stop_signal(void)
 	return stop_pending(&signo) == STOP_SIGNAL ? signo : 0;
 }
 
+/* The --jobs parent's allow-list, once its workers run: their pipes, pids and output. */
+static int parent_sandbox(void *ctx, const pid_t *pids, unsigned n, int pipe_lo, int pipe_hi)
+{
+	const char *selftest = getenv("VMM_SECCOMP_SELFTEST");
+	struct sandbox_policy p = sandbox_policy_none();
+	struct jobs_ctx *c = ctx;
+	int r;
+
+	if (c->cfg->no_seccomp)
+		return 0;
+	p.write_fds[p.nwrite_fds++] = STDOUT_FILENO;
+	p.pipe_lo = pipe_lo;
+	p.pipe_hi = pipe_hi;
+	p.workers = pids;
+	p.nworkers = n;
+	r = sandbox_install(&p);
+	if (r == 0 && selftest && !strncmp(selftest, "parent:", 7))
+		r = sandbox_selftest(selftest + 7, &p);
+	if (r < 0)
+		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
+	return r;
+}
+
 /* --jobs N: N worker processes, each with its own VM; their lines merged here. */
 static int run_jobs(const struct config *cfg, struct timing *timeline, struct fuzz_summary *sum)
 {
 	struct jobs_ctx ctx = { .cfg = cfg, .timeline = timeline };
-	struct jobs_worker w = { .run = job_run, .stop_signal = job_stop_signal, .ctx = &ctx };
+	struct jobs_worker w = { .run = job_run, .stop_signal = job_stop_signal,
+				 .sandbox = parent_sandbox, .ctx = &ctx };
 	int status[CONFIG_MAX_JOBS];
 	int r = jobs_run(&w, cfg->fuzz.jobs, stdout, sum, status);
 
@@ -586,7 +558,7 @@ int fuzz_main(const struct config *cfg, struct timing *timeline)
 {
 	static struct fuzz_summary sum;
 	uint64_t t0 = timing_now();
-	int r = make_dirs(cfg);
+	int r = findings_open_dirs(cfg);
 
 	if (r < 0) {
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());

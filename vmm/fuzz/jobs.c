@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -165,12 +166,23 @@ static bool start(struct collect *c, const struct jobs_worker *w, unsigned i)
 	struct job *j = &c->jobs[i];
 	int fd[2];
 
+	pid_t parent = getpid();
+
 	if (pipe(fd) < 0)
 		return false;
 	j->pid = fork();
 	if (j->pid == 0) {
+		/* The stream's buffer, given: stdio's own comes after an fstat(),
+		 * which the worker's sandbox does not allow. */
+		static char buf[8192];
 		FILE *f = fdopen(fd[1], "w");
 
+		/* A parent that dies (a forbidden call under its sandbox, SIGKILL)
+		 * takes its workers with it. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(VMM_EXIT_HOST);
+		if (f)
+			setvbuf(f, buf, _IOFBF, sizeof(buf));
 		sigprocmask(SIG_SETMASK, &c->wait_mask, NULL);
 		close(fd[0]);
 		_exit(f ? w->run(w->ctx, i, f) : VMM_EXIT_HOST);
@@ -186,6 +198,20 @@ static bool start(struct collect *c, const struct jobs_worker *w, unsigned i)
 	j->pid = 0;
 	j->status = VMM_EXIT_HOST;
 	return false;
+}
+
+/* The parent's sandbox, once every worker has started. */
+static int lock_down(const struct collect *c, const struct jobs_worker *w)
+{
+	pid_t pids[CONFIG_MAX_JOBS];
+	int lo = -1, hi = -1;
+
+	for (unsigned i = 0; i < c->n; i++) {
+		pids[i] = c->jobs[i].pid;
+		lo = lo < 0 || c->jobs[i].fd < lo ? c->jobs[i].fd : lo;
+		hi = c->jobs[i].fd > hi ? c->jobs[i].fd : hi;
+	}
+	return w->sandbox(w->ctx, pids, c->n, lo, hi);
 }
 
 int jobs_run(const struct jobs_worker *w, unsigned n, FILE *out, struct fuzz_summary *sum,
@@ -205,6 +231,8 @@ int jobs_run(const struct jobs_worker *w, unsigned n, FILE *out, struct fuzz_sum
 	fflush(NULL);
 	while (c.n < n && !failed)
 		failed = !start(&c, w, c.n++);
+	if (!failed && w->sandbox)
+		failed = lock_down(&c, w) < 0;
 	if (failed) /* end those that started */
 		signal_all(&c, SIGTERM);
 	collect(&c, w, out, sum);

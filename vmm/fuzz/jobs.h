@@ -3,6 +3,7 @@
 #define VMM_FUZZ_JOBS_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "vmm/fuzz/outcome.h"
 
@@ -15,6 +16,11 @@ struct jobs_worker {
 	/* After forwarding a stop signal, how long a worker may take to end
 	 * before it is killed (SIGKILL); 0: JOBS_KILL_AFTER_MS. */
 	unsigned kill_after_ms;
+	/* In the parent once every worker started (NULL: none): lock the parent
+	 * down to reading pipes [pipe_lo, pipe_hi], reaping and signalling
+	 * pids[0..n); a failure ends the workers and jobs_run() returns
+	 * VMM_EXIT_HOST. */
+	int (*sandbox)(void *ctx, const pid_t *pids, unsigned n, int pipe_lo, int pipe_hi);
 	void *ctx;
 };
 

@@ -1,51 +1,114 @@
-/* repro.c: repro files (SIG.state, SIG.replay, states/N.state) written whole under a temporary name, then put in place. */
+/* repro.c: repro files collected in memory, then written under a temporary name in their directory and put in place with linkat/renameat. */
 #define _GNU_SOURCE
 #include "vmm/fuzz/repro.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Repro files are read by whoever replays them; nothing in them is secret. */
 #define REPRO_MODE 0644
+#define REPRO_FLAGS (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
+#define REPRO_TRIES 16 /* temporary names tried before giving up (EEXIST) */
 
-int repro_open(const char *path, char *tmp, size_t len, FILE **f)
+static uint64_t name_state;
+
+void repro_init(void)
 {
-	int fd;
+	struct timespec t;
 
-	/* PATH.XXXXXX: in PATH's directory (so rename() and link() stay on
-	 * one file system), an unguessable name, created O_EXCL (a symlink
-	 * planted there is an existing name, never followed). */
-	if (snprintf(tmp, len, "%s.XXXXXX", path) >= (int)len)
-		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, REPRO_MODE) < 0 || !(*f = fdopen(fd, "w"))) {
-		int r = -errno;
+	if (getrandom(&name_state, sizeof(name_state), GRND_NONBLOCK) != sizeof(name_state)) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		name_state ^= (uint64_t)t.tv_nsec << 20 ^ (uint64_t)getpid() ^ (uintptr_t)&t;
+	}
+}
 
-		close(fd);
-		unlink(tmp);
-		return r;
+/* splitmix64: the next temporary name's 64 bits. */
+static uint64_t next_name(void)
+{
+	uint64_t z = (name_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+int repro_dir_open(const char *path, int *fd)
+{
+	*fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return *fd < 0 ? -errno : 0;
+}
+
+int repro_open(struct repro *r)
+{
+	r->text = NULL;
+	r->len = 0;
+	r->f = open_memstream(&r->text, &r->len);
+	return r->f ? 0 : -errno;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		len -= (size_t)n;
 	}
 	return 0;
 }
 
-int repro_publish(FILE *f, const char *tmp, const char *path, bool first_wins)
+/* A new file NAME.XXXXXXXXXXXXXXXX in `dir` holding `text`; its name in tmp. */
+static int write_temporary(int dir, const char *name, const struct repro *r, char *tmp, size_t len)
 {
-	int r = fclose(f) == 0 ? 0 : -errno;
+	int fd = -1, err;
 
-	/* link() fails with EEXIST on any entry at `path`, a symlink included
+	for (unsigned i = 0; fd < 0 && i < REPRO_TRIES; i++) {
+		if (snprintf(tmp, len, "%s.%016llx", name, (unsigned long long)next_name()) >= (int)len)
+			return -ENAMETOOLONG;
+		fd = openat(dir, tmp, REPRO_FLAGS, REPRO_MODE);
+		if (fd < 0 && errno != EEXIST)
+			return -errno;
+	}
+	if (fd < 0)
+		return -EEXIST;
+	err = fchmod(fd, REPRO_MODE) < 0 ? -errno : write_all(fd, r->text, r->len);
+	if (close(fd) < 0 && err == 0)
+		err = -errno;
+	if (err < 0)
+		unlinkat(dir, tmp, 0);
+	return err;
+}
+
+int repro_publish(struct repro *r, int dir, const char *name, bool first_wins)
+{
+	char tmp[512];
+	int err = fclose(r->f) == 0 ? 0 : -errno;
+
+	if (err == 0)
+		err = write_temporary(dir, name, r, tmp, sizeof(tmp));
+	free(r->text);
+	r->text = NULL;
+	if (err < 0)
+		return err;
+	/* linkat() fails with EEXIST on any entry at `name`, a symlink included
 	 * (it never follows it): of workers racing for one name, the first
-	 * wins and the file it links is already whole. rename() replaces the
+	 * wins and the file it links is already whole. renameat() replaces the
 	 * entry itself, a symlink too, without following it. */
-	if (r == 0 && first_wins)
-		r = link(tmp, path) < 0 ? -errno : 0;
-	else if (r == 0)
-		r = rename(tmp, path) < 0 ? -errno : 0;
-	if (first_wins || r < 0)
-		unlink(tmp);
-	return r;
+	if (first_wins)
+		err = linkat(dir, tmp, dir, name, 0) < 0 ? -errno : 0;
+	else
+		err = renameat(dir, tmp, dir, name) < 0 ? -errno : 0;
+	if (first_wins || err < 0)
+		unlinkat(dir, tmp, 0);
+	return err;
 }

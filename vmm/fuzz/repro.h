@@ -1,4 +1,4 @@
-/* repro.h: repro files (SIG.state, SIG.replay, states/N.state) written whole under a temporary name, then put in place. */
+/* repro.h: repro files (SIG.state, SIG.replay, states/N.state) collected in memory, written whole under a temporary name in a directory opened before the sandbox, then put in place. */
 #ifndef VMM_FUZZ_REPRO_H
 #define VMM_FUZZ_REPRO_H
 
@@ -6,12 +6,24 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Open a new temporary file for what will become `path`; its name goes to
- * tmp[len]. 0 with *f open for writing, or -errno. */
-int repro_open(const char *path, char *tmp, size_t len, FILE **f);
-/* Close f and give the temporary file its final name `path`. first_wins:
- * keep a file already at `path` (-EEXIST); else replace it. The temporary
- * file is gone afterwards, whatever the result. 0 or -errno. */
-int repro_publish(FILE *f, const char *tmp, const char *path, bool first_wins);
+/* One file being written: its text, until repro_publish(). */
+struct repro {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+
+/* Seed the temporary names (getrandom(): before the sandbox). */
+void repro_init(void);
+/* Open directory `path` for repro_publish() (O_DIRECTORY, O_CLOEXEC); 0 or -errno. */
+int repro_dir_open(const char *path, int *fd);
+/* Start a file: r->f collects its text. 0 or -errno. */
+int repro_open(struct repro *r);
+/* Write the text to a new temporary file in `dir` (openat with O_CREAT|O_EXCL|
+ * O_NOFOLLOW: never an existing file, never through a link; an unguessable
+ * name), then give it the name `name` in `dir`. first_wins: keep a file
+ * already there (-EEXIST); else replace it. The text and the temporary file
+ * are gone afterwards, whatever the result. 0 or -errno. */
+int repro_publish(struct repro *r, int dir, const char *name, bool first_wins);
 
 #endif

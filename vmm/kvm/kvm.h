@@ -138,5 +138,8 @@ int vcpu_regs(struct vcpu *c, struct vcpu_regs *out);
 struct sandbox_ioctl;
 unsigned vcpu_run_ioctls(struct vcpu *const *c, unsigned n, struct sandbox_ioctl *out,
 			 unsigned max);
+/* The same for fuzz mode's one vCPU: a run, its reset (every state block of
+ * vm_snapshot_*, the dirty log), progress points (KVM_SET_GUEST_DEBUG). */
+unsigned vcpu_fuzz_ioctls(struct vcpu *c, struct sandbox_ioctl *out, unsigned max);
 
 #endif

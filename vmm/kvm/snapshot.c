@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 
 #include "mmu/err.h"
+#include "vmm/sandbox.h"
 
 #define SNAP_MAX_MSRS 512
 #define APIC_TMCCT 0x390   /* timer current count: runs on its own (SDM Vol. 3A §11.5.4) */
@@ -208,4 +209,39 @@ unsigned vm_snapshot_compare(struct vcpu *c, const struct vm_snapshot *ref, char
 		bad += !same;
 	}
 	return bad;
+}
+
+/* Add (fd, request) to out[*n] unless it is there already or out is full. */
+static void add_ioctl(struct sandbox_ioctl *out, unsigned *n, unsigned max, int fd,
+		      unsigned long request)
+{
+	for (unsigned i = 0; i < *n; i++)
+		if (out[i].fd_lo == fd && out[i].request == request)
+			return;
+	if (*n < max)
+		out[(*n)++] = (struct sandbox_ioctl){ fd, fd, request };
+}
+
+unsigned vcpu_fuzz_ioctls(struct vcpu *c, struct sandbox_ioctl *out, unsigned max)
+{
+	/* A run, the entry state, progress points, halt checks, register dumps. */
+	static const unsigned long on_vcpu[] = { KVM_RUN, KVM_GET_REGS, KVM_SET_REGS,
+						 KVM_GET_SREGS, KVM_SET_SREGS,
+						 KVM_SET_GUEST_DEBUG, KVM_GET_MP_STATE };
+	/* Device interrupts, the reset's dirty pages. */
+	static const unsigned long on_vm[] = { KVM_IRQ_LINE, KVM_GET_DIRTY_LOG };
+	unsigned n = 0;
+
+	for (size_t i = 0; i < sizeof(on_vcpu) / sizeof(on_vcpu[0]); i++)
+		add_ioctl(out, &n, max, c->fd, on_vcpu[i]);
+	for (size_t i = 0; i < sizeof(on_vm) / sizeof(on_vm[0]); i++)
+		add_ioctl(out, &n, max, c->vm->vm_fd, on_vm[i]);
+	/* The reset puts every block back; --check-reset reads them. */
+	for (size_t i = 0; i < NBLOCKS; i++) {
+		int fd = blocks[i].vm ? c->vm->vm_fd : c->fd;
+
+		add_ioctl(out, &n, max, fd, blocks[i].get);
+		add_ioctl(out, &n, max, fd, blocks[i].set);
+	}
+	return n;
 }

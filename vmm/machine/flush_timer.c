@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "mmu/err.h"
@@ -20,7 +21,9 @@ int flush_timer_init(struct flush_timer *t, struct vcpu *c)
 		return r;
 	kick_attach(c);
 	ev._sigev_un._tid = gettid(); /* sigev_notify_thread_id: glibc 2.36 lacks the name */
-	if (timer_create(CLOCK_MONOTONIC, &ev, &t->id) < 0)
+	/* The system call, not glibc's timer_create(): its id is the kernel's, which
+	 * the sandbox names in its timer_settime() rule. */
+	if (syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &t->id) < 0)
 		return errf(-errno, "timer_create: %s", strerror(errno));
 	t->created = true;
 	return 0;
@@ -32,7 +35,7 @@ void flush_timer_arm(struct flush_timer *t, uint64_t at_ns)
 						.tv_nsec = (long)(at_ns % 1000000000ULL) } };
 
 	if (t->created)
-		t->armed = timer_settime(t->id, TIMER_ABSTIME, &its, NULL) == 0;
+		t->armed = syscall(SYS_timer_settime, t->id, TIMER_ABSTIME, &its, NULL) == 0;
 }
 
 void flush_timer_disarm(struct flush_timer *t)
@@ -40,6 +43,11 @@ void flush_timer_disarm(struct flush_timer *t)
 	const struct itimerspec off = { 0 };
 
 	if (t->armed)
-		timer_settime(t->id, 0, &off, NULL);
+		syscall(SYS_timer_settime, t->id, 0, &off, NULL);
 	t->armed = false;
+}
+
+int flush_timer_id(const struct flush_timer *t)
+{
+	return t->created ? t->id : -1;
 }

@@ -9,7 +9,7 @@
 struct vcpu;
 
 struct flush_timer {
-	timer_t id;
+	int id;		/* the kernel's timer id (the sandbox allows timer_settime() on it) */
 	bool created, armed;
 };
 
@@ -20,5 +20,7 @@ int flush_timer_init(struct flush_timer *t, struct vcpu *c);
  * clock has passed at_ns). A no-op without a timer. */
 void flush_timer_arm(struct flush_timer *t, uint64_t at_ns);
 void flush_timer_disarm(struct flush_timer *t);
+/* The kernel's id of the timer, or -1 if there is none. */
+int flush_timer_id(const struct flush_timer *t);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "mmu/err.h"
 #include "vmm/acpi_place.h"
+#include "vmm/console/input.h"
 #include "vmm/exitcode.h"
 #include "vmm/file.h"
 #include "vmm/layout.h"
@@ -331,15 +332,35 @@ int machine_start(struct machine *m)
 	return r;
 }
 
-int machine_sandbox(struct machine *m)
+void machine_sandbox_common(struct machine *m, struct sandbox_policy *p)
+{
+	p->ram = m->mem.hva;
+	p->ram_size = m->mem.size;
+	if (flush_timer_id(&m->flush) >= 0)
+		p->timers[p->ntimers++] = flush_timer_id(&m->flush);
+}
+
+int machine_sandbox(struct machine *m, const char *selftest)
 {
 	struct sandbox_ioctl ioctls[8];
-	unsigned n = vcpu_run_ioctls(m->vcpus, m->ncpus, ioctls, 8);
-	int lo, hi, out[2];
-	unsigned nout = sampler_fds(m->prof, out);
+	struct sandbox_policy p = sandbox_policy_none();
+	int r;
 
-	vcpu_stats_fds(m->vcpus, m->ncpus, &lo, &hi);
-	return sandbox_install(ioctls, n, lo, hi, out, nout);
+	_Static_assert(SANDBOX_MAX_FDS >= 3, "stdout and the sampler's two files");
+	p.ioctls = ioctls;
+	p.nioctls = vcpu_run_ioctls(m->vcpus, m->ncpus, ioctls, 8);
+	p.write_fds[p.nwrite_fds++] = STDOUT_FILENO; /* the guest's serial output */
+	p.nwrite_fds += sampler_fds(m->prof, &p.write_fds[p.nwrite_fds]); /* --profile-out, --trace */
+	p.console = true;
+	machine_sandbox_common(m, &p);
+	vcpu_stats_fds(m->vcpus, m->ncpus, &p.stats_lo, &p.stats_hi);
+	if (m->timing_format != TIMING_OFF) { /* the figures at the end */
+		p.rusage = true;
+		p.mincore_vec = machine_resident_vec();
+	}
+	sandbox_on_death(console_restore);
+	r = sandbox_install(&p);
+	return r == 0 && selftest ? sandbox_selftest(selftest, &p) : r;
 }
 
 int machine_load_state(struct machine *m)

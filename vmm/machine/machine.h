@@ -93,8 +93,12 @@ int machine_load_state(struct machine *m);
 /* Start one thread per other vCPU (they wait for INIT/SIPI from the guest);
  * before machine_sandbox(). */
 int machine_start_aps(struct machine *m);
-/* Install the seccomp filter (after every setup step). */
-int machine_sandbox(struct machine *m);
+/* Install the seccomp filter (after every setup step); with `selftest` (the
+ * VMM_SECCOMP_SELFTEST test hook) then make that forbidden call. */
+int machine_sandbox(struct machine *m, const char *selftest);
+/* What every filter of a machine allows: its flush timer; never munmap() of its RAM. */
+struct sandbox_policy;
+void machine_sandbox_common(struct machine *m, struct sandbox_policy *p);
 /* Run the boot CPU until the guest ends (on any vCPU), stop the other vCPU
  * threads; returns a VMM_EXIT_* status. */
 int machine_run(struct machine *m);
@@ -124,6 +128,8 @@ void machine_flush_output(struct machine *m);
 /* At the end (vmm/machine/report.c): --timing's figures, --verbose's exit counts. */
 void machine_print_timing(struct machine *m);
 void machine_print_exit_counts(const struct machine *m);
+/* The buffer --timing's mincore() writes into (the only one the sandbox allows). */
+const void *machine_resident_vec(void);
 /* Where the console's input thread hands typed bytes and Ctrl-A x. */
 struct console_sink machine_console_sink(struct machine *m);
 /* Ask the run loop to stop (from another thread): machine_run() returns 0. */
