@@ -11,39 +11,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/sha256.h"
 #include "mmu/err.h"
 #include "mmu/mem_snapshot.h"
 #include "vmm/exitcode.h"
 #include "vmm/fuzz/jobs.h"
 #include "vmm/fuzz/outcome.h"
 #include "vmm/fuzz/points.h"
-#include "vmm/fuzz/repro.h"
 #include "vmm/fuzz/stability.h"
+#include "vmm/fuzz/worker.h"
 #include "vmm/layout.h"
 #include "vmm/machine/machine.h"
 #include "vmm/state.h"
 #include "vmm/machine/stop.h"
-
-/* A replay's --timeout is the run limit plus this: a fresh process also loads the kernel. */
-#define REPLAY_SLACK_MS 1000
-
-/* One worker: one VM, its snapshots, and what the last run wrote itself. */
-struct worker {
-	const struct config *cfg;
-	struct machine *m;
-	struct mem_snapshot mem;
-	struct vm_snapshot *cpu;
-	struct flush_timer deadline;
-	uint64_t *bitmap[2];		/* dirty log of slot 0 (below the hole) and 1 */
-	struct entry_state last;	/* the state the last run wrote (its tables, pokes) */
-	uint64_t last_table_bytes;
-	struct fuzz_summary sum;
-	FILE *out;
-	struct fuzz_points pts;		/* progress points */
-	uint64_t *reset_ns, *reset_pages;  /* per run, for the p50/p99 line */
-	uint64_t nresets;
-};
 
 static void ignore_violation(void *ctx, const char *name, const char *detail)
 {
@@ -185,6 +164,7 @@ static bool run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 
 	m->run_deadline_ns = timing_now() + (uint64_t)w->cfg->fuzz.run_ms * 1000000ULL;
 	flush_timer_arm(&w->deadline, m->run_deadline_ns);
+	feedback_start(w);
 	for (int r = points_start(&w->pts, st); r == 0 || (fail_run(o, err_msg()), false);) {
 		struct fuzz_step s = { .exit = &e, .boot_signal = -1,
 				       .max_exits = w->cfg->fuzz.run_exits };
@@ -198,6 +178,8 @@ static bool run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 			fail_run(o, err_msg());
 			break;
 		}
+		if (feedback_exit(w, &e))
+			continue; /* a single step of --trace-steps */
 		if (e.kind == EXIT_DEBUG)
 			r = points_on_debug_exit(&w->pts, &e, &s.reached);
 		if (m->timing->nevents > events)
@@ -213,6 +195,8 @@ static bool run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 	m->run_deadline_ns = 0;
 	o->rip = vcpu_rip(m->vcpu);
 	points_note(&w->pts, o);
+	if (ended)
+		feedback_end(w, o);
 	return ended;
 }
 
@@ -236,98 +220,8 @@ static void check_reset(struct worker *w, struct fuzz_record *rec, char *diff, s
 	rec->reset_what = diff;
 }
 
-static void state_hash(const struct entry_state *st, char hex[17])
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	struct sha256 h;
-	uint8_t d[SHA256_LEN];
-
-	if (f) {
-		state_print(f, st);
-		fclose(f);
-	}
-	sha256_init(&h);
-	sha256_update(&h, text ? text : "", len);
-	sha256_final(&h, d);
-	for (unsigned i = 0; i < 8; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
-	free(text);
-}
-
-/* `s` in single quotes for sh (a ' inside becomes '\'\''). */
-static void print_quoted(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s; s++)
-		fputs(*s == '\'' ? "'\\''" : (char[]){ *s, 0 }, f);
-	fputc('\'', f);
-}
-
-static void print_opt(FILE *f, const char *opt, const char *value)
-{
-	if (!value)
-		return;
-	fprintf(f, " %s ", opt);
-	print_quoted(f, value);
-}
-
-/* PATH.replay: the command that replays the state in a fresh vmm process: the same boot
- * options, the state file, no validation, a --timeout just past the run's time limit. */
-static int write_replay(const struct config *cfg, const char *state_path)
-{
-	char path[PATH_MAX], tmp[PATH_MAX];
-	FILE *f;
-	int r;
-
-	if (snprintf(path, sizeof(path), "%.*s.replay", (int)(strlen(state_path) - 6), state_path) >=
-	    (int)sizeof(path))
-		return -ENAMETOOLONG;
-	r = repro_open(path, tmp, sizeof(tmp), &f);
-	if (r < 0)
-		return r;
-	fputs("vmm", f);
-	print_opt(f, "--kernel", cfg->kernel);
-	print_opt(f, "--initrd", cfg->initrd);
-	print_opt(f, "--append", cfg->append);
-	fprintf(f, " --cpus 1%s --mem %" PRIu64 "K --timeout %u.%03u", cfg->no_acpi ? " --no-acpi" : "",
-		cfg->mem >> 10,
-		(cfg->fuzz.run_ms + REPLAY_SLACK_MS) / 1000, (cfg->fuzz.run_ms + REPLAY_SLACK_MS) % 1000);
-	print_opt(f, "--timing-marker", cfg->timing_marker);
-	if (!cfg->entry.proto_auto)
-		fprintf(f, " --boot=%s", boot_proto_name(cfg->entry.proto));
-	print_opt(f, "--entry-state", state_path);
-	fputs(" --no-validate\n", f);
-	return repro_publish(f, tmp, path, false);
-}
-
-/* The state file (PATH ends in ".state"): a header saying where it comes from and how
- * its replay ends (the lines stay within the format's 255 bytes), then the state, then its
- * replay command. first_wins: -EEXIST, and no replay written, if PATH is there already. */
-static int write_state_file(const struct config *cfg, const char *path, const struct entry_state *st,
-			    uint64_t index, const struct fuzz_outcome *o, bool first_wins)
-{
-	char tmp[PATH_MAX];
-	const char *base;
-	FILE *f;
-	int r = repro_open(path, tmp, sizeof(tmp), &f);
-
-	if (r < 0)
-		return r;
-	fprintf(f, "# vmm fuzz: seed %" PRIu64 " index %" PRIu64 " (%s) outcome %s %.64s\n",
-		cfg->fuzz.seed, index, cfg->fuzz.wild ? "wild" : "near",
-		fuzz_outcome_name(o->cls), o->detail);
-	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	fprintf(f, "# replay: sh %.*s.replay (exit status %d)\n", (int)strlen(base) - 6, base,
-		fuzz_outcome_replay_status(o));
-	state_print(f, st);
-	r = repro_publish(f, tmp, path, first_wins);
-	return r < 0 ? r : write_replay(cfg, path);
-}
-
 /* Reset, mutate, write and run state `index`; false if a stop signal interrupted it. */
-static bool attempt(struct worker *w, uint64_t index, struct entry_state *st,
+bool fuzz_attempt(struct worker *w, uint64_t index, struct entry_state *st,
 		    struct fuzz_mutation *mut, struct fuzz_outcome *o, struct fuzz_record *rec,
 		    char *diff, size_t len)
 {
@@ -349,7 +243,12 @@ static bool attempt(struct worker *w, uint64_t index, struct entry_state *st,
 	if (cfg->fuzz.check_reset)
 		check_reset(w, rec, diff, len);
 	/* After the reset: pokes read guest RAM, which must be the loaded image. */
-	fuzz_mutate(st, &t, cfg->fuzz.seed, index, cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR, mut);
+	if (w->forced)
+		*st = *w->forced;
+	else if (w->g && index > 0)
+		guided_make(w, index, st, &t, mut);
+	else
+		fuzz_mutate(st, &t, cfg->fuzz.seed, index, cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR, mut);
 	t1 = timing_now();
 	if (write_state(w, st, o) && !run(w, st, o))
 		return false;
@@ -370,7 +269,7 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 	char hash[17], path[PATH_MAX], saved[PATH_MAX], diff[256];
 	uint64_t t0 = timing_now();
 
-	if (!attempt(w, index, &st, &mut, &o, &rec, diff, sizeof(diff)))
+	if (!fuzz_attempt(w, index, &st, &mut, &o, &rec, diff, sizeof(diff)))
 		return false;
 	rec.us = (timing_now() - t0) / 1000;
 	rec.signature = fuzz_signature(&o);
@@ -380,17 +279,24 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 	}
 	if (print)
 		fuzz_print_of(print, &o, rec.signature);
-	state_hash(&st, hash);
+	fuzz_state_hash(&st, hash);
 	rec.state_hash = hash;
+	rec.edges = (int)w->fb->edges;
+	rec.map_seen = w->fb->seen;
+	rec.map_news = w->fb->news;
+	if (w->g)
+		guided_after(w, index, &st, &o, rec.signature);
 	if (fuzz_summary_add(&w->sum, &o, rec.signature, index) &&
 	    snprintf(path, sizeof(path), "%s/%016" PRIx64 ".state", cfg->fuzz.out_dir,
 		     rec.signature) < (int)sizeof(path) &&
-	    write_state_file(cfg, path, &st, index, &o, true) == 0)
+	    fuzz_write_state_file(cfg, path, &st, index, &o, true) == 0)
 		rec.repro = path; /* another worker's run may have had the signature first */
+	if (rec.repro && cfg->fuzz.minimize_repros)
+		minimize_repro(w, path, &st, rec.signature);
 	if (cfg->fuzz.save_states &&
 	    snprintf(saved, sizeof(saved), "%s/states/%06" PRIu64 ".state", cfg->fuzz.out_dir, index) <
 		    (int)sizeof(saved))
-		write_state_file(cfg, saved, &st, index, &o, false);
+		fuzz_write_state_file(cfg, saved, &st, index, &o, false);
 	fuzz_print_record(w->out, &rec);
 	fflush(w->out);
 	return true;
@@ -433,7 +339,7 @@ static bool repeat_run(struct worker *w, uint64_t index, struct fuzz_print *firs
 	struct fuzz_print again;
 	char diff[256];
 
-	if (!attempt(w, index, &st, &mut, &o, &rec, diff, sizeof(diff)))
+	if (!fuzz_attempt(w, index, &st, &mut, &o, &rec, diff, sizeof(diff)))
 		return false;
 	fuzz_print_of(&again, &o, fuzz_signature(&o));
 	fuzz_print_repeat(first, &again);
@@ -498,6 +404,10 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 	if (r == 0)
 		r = setup(&w);
 	if (r == 0)
+		r = feedback_setup(&w);
+	if (r == 0 && cfg->fuzz.guided)
+		r = guided_setup(&w);
+	if (r == 0)
 		fprintf(stderr, "vmm fuzz: worker %u ready %.1f ms after start (%" PRIu64
 			" non-zero pages in the RAM snapshot)\n", id,
 			(double)(timing_now() - timeline->start_ns) / 1e6, w.mem.pages_copied);
@@ -507,6 +417,8 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
 		return r == -ENOMEM ? VMM_EXIT_HOST : VMM_EXIT_USAGE;
 	}
+	if (cfg->fuzz.minimize)
+		return minimize_main(&w);
 	prints = cfg->fuzz.stability > 1 ? calloc(cfg->fuzz.runs, sizeof(*prints)) : NULL;
 	w.reset_ns = calloc(cfg->fuzz.runs, sizeof(uint64_t));
 	w.reset_pages = calloc(cfg->fuzz.runs, sizeof(uint64_t));
@@ -523,6 +435,12 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 	free(prints);
 	free(w.reset_ns);
 	free(w.reset_pages);
+	if (w.g)
+		fprintf(stderr, "vmm fuzz: worker %u guided: corpus %u states (%" PRIu64 " admitted, %u seeds), %" PRIu64 " splices\n",
+			id, w.g->corpus.n, w.g->admitted, w.g->nseeds, w.g->splices);
+	fprintf(stderr, "vmm fuzz: worker %u map: %u edges seen\n", id, w.fb->seen);
+	guided_free(&w);
+	feedback_free(&w);
 	if (sum)
 		*sum = w.sum;
 	return stop_status();

@@ -78,6 +78,9 @@ struct fuzz_record {
 	uint64_t pages_restored;
 	const char *reset_what;		/* --check-reset: the blocks that differ ("" if none) */
 	uint64_t run_ns;		/* writing the state and running it */
+	int edges;			/* map edges this run set; -1: no map */
+	unsigned map_seen;		/* edges the campaign has seen after it */
+	int map_news;			/* 2 new edge, 1 new hit-count bucket, 0 none */
 };
 /* One JSON object on one line. */
 void fuzz_print_record(FILE *f, const struct fuzz_record *r);
