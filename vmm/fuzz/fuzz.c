@@ -164,7 +164,6 @@ static bool run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 
 	m->run_deadline_ns = timing_now() + (uint64_t)w->cfg->fuzz.run_ms * 1000000ULL;
 	flush_timer_arm(&w->deadline, m->run_deadline_ns);
-	feedback_start(w);
 	for (int r = points_start(&w->pts, st); r == 0 || (fail_run(o, err_msg()), false);) {
 		struct fuzz_step s = { .exit = &e, .boot_signal = -1,
 				       .max_exits = w->cfg->fuzz.run_exits };
@@ -195,8 +194,6 @@ static bool run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 	m->run_deadline_ns = 0;
 	o->rip = vcpu_rip(m->vcpu);
 	points_note(&w->pts, o);
-	if (ended)
-		feedback_end(w, o);
 	return ended;
 }
 
@@ -235,9 +232,11 @@ bool fuzz_attempt(struct worker *w, uint64_t index, struct entry_state *st,
 	if (st->proto == BOOT_PVH)
 		t.info = st->cpu.rbx;
 	mut->n = 0;
+	feedback_start(w); /* every run gets a map, also one KVM or vmm refuses */
 	if (reset(w, rec) < 0) {
 		o->cls = OUT_KVM_ERROR;
 		snprintf(o->detail, sizeof(o->detail), "reset: %s", err_msg());
+		feedback_end(w, o);
 		return true;
 	}
 	if (cfg->fuzz.check_reset)
@@ -252,6 +251,7 @@ bool fuzz_attempt(struct worker *w, uint64_t index, struct entry_state *st,
 	t1 = timing_now();
 	if (write_state(w, st, o) && !run(w, st, o))
 		return false;
+	feedback_end(w, o);
 	rec->run_ns = timing_now() - t1;
 	return true;
 }
