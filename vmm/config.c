@@ -79,6 +79,17 @@ const char config_usage[] =
 	"                       marker, userspace or a symbol (hardware breakpoints)\n"
 	"      --stability K    run every state K times in all, in other orders, and\n"
 	"                       report how many gave the same result\n"
+	"      --guided         coverage-guided: mutate and splice states of the corpus\n"
+	"                       that set new map bits (AFL-style edge map of VM exits)\n"
+	"      --blind          every state from (seed, index) alone (the default)\n"
+	"      --corpus DIR     --guided: load every state file in DIR as a seed, write\n"
+	"                       each state that sets new map bits there (default\n"
+	"                       OUT/corpus)\n"
+	"      --trace-steps N  single-step the first N instructions of every run into\n"
+	"                       the map (where single steps exit to vmm)\n"
+	"      --minimize STATE reduce STATE to the fewest fields that still give its\n"
+	"                       signature; print them, write OUT/minimized.state\n"
+	"      --minimize-repros  minimize every new signature's repro as it is found\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
 	"\n"
@@ -98,7 +109,8 @@ enum long_only {
 	OPT_NO_ACPI, OPT_SYMBOLS, OPT_PROFILE, OPT_PROFILE_OUT, OPT_TRACE,
 	/* fuzz mode only: */
 	OPT_SEED = 0x200, OPT_RUNS, OPT_FUZZ_MODE, OPT_JOBS, OPT_OUT, OPT_RUN_MS, OPT_RUN_EXITS,
-	OPT_CHECK_RESET, OPT_SAVE_STATES, OPT_RUN_UNTIL, OPT_STABILITY,
+	OPT_CHECK_RESET, OPT_SAVE_STATES, OPT_RUN_UNTIL, OPT_STABILITY, OPT_GUIDED, OPT_BLIND,
+	OPT_CORPUS, OPT_TRACE_STEPS, OPT_MINIMIZE, OPT_MINIMIZE_REPROS,
 };
 
 static const struct option options[] = {
@@ -143,6 +155,12 @@ static const struct option options[] = {
 	{ "save-states", no_argument, NULL, OPT_SAVE_STATES },
 	{ "run-until", required_argument, NULL, OPT_RUN_UNTIL },
 	{ "stability", required_argument, NULL, OPT_STABILITY },
+	{ "guided", no_argument, NULL, OPT_GUIDED },
+	{ "blind", no_argument, NULL, OPT_BLIND },
+	{ "corpus", required_argument, NULL, OPT_CORPUS },
+	{ "trace-steps", required_argument, NULL, OPT_TRACE_STEPS },
+	{ "minimize", required_argument, NULL, OPT_MINIMIZE },
+	{ "minimize-repros", no_argument, NULL, OPT_MINIMIZE_REPROS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -427,6 +445,39 @@ static int check_run_until(const struct config *cfg)
 	       errf(-EINVAL, "--run-until %s: give the kernel's symbols with --symbols System.map", p);
 }
 
+/* The options of guided fuzzing and minimization (README "Feedback, corpus, minimization"). */
+static int parse_guided_option(int opt, struct config_fuzz *f)
+{
+	switch (opt) {
+	case OPT_GUIDED: f->guided = true; return 0;
+	case OPT_BLIND: f->guided = false; return 0;
+	case OPT_MINIMIZE_REPROS: f->minimize_repros = true; return 0;
+	case OPT_TRACE_STEPS:
+		return parse_u32("--trace-steps", optarg, CONFIG_MAX_TRACE_STEPS, &f->trace_steps);
+	case OPT_CORPUS:
+	case OPT_MINIMIZE:
+		if (!*optarg)
+			return errf(-EINVAL, "--%s: empty name", option_name(opt));
+		*(opt == OPT_CORPUS ? &f->corpus : &f->minimize) = optarg;
+		return 0;
+	default: return -EINVAL;
+	}
+}
+
+/* Combinations the guided mode does not take (yet). */
+static int check_guided(const struct config_fuzz *f)
+{
+	if (f->guided && f->jobs > 1)
+		return errf(-EINVAL, "--guided: one corpus per process: drop --jobs");
+	if (f->guided && f->stability > 1)
+		return errf(-EINVAL, "--guided: a state depends on the corpus so far, --stability cannot repeat it");
+	if (f->corpus && !f->guided)
+		return errf(-EINVAL, "--corpus %s: only with --guided", f->corpus);
+	if (f->minimize && (f->jobs > 1 || f->stability > 1))
+		return errf(-EINVAL, "--minimize: one process, no --jobs or --stability");
+	return 0;
+}
+
 static int parse_fuzz_option(int opt, struct config *cfg)
 {
 	struct config_fuzz *f = &cfg->fuzz;
@@ -456,7 +507,7 @@ static int parse_fuzz_option(int opt, struct config *cfg)
 	case OPT_STABILITY:
 		r = parse_u32("--stability", optarg, CONFIG_MAX_STABILITY, &f->stability);
 		return r == 0 && f->stability == 0 ? errf(-EINVAL, "--stability: 0 runs") : r;
-	default: return -EINVAL;
+	default: return parse_guided_option(opt, f);
 	}
 }
 
@@ -553,7 +604,7 @@ int config_parse(int argc, char **argv, struct config *cfg)
 	if (cfg->no_acpi && cfg->cpus > 1)
 		return errf(-EINVAL, "--cpus %u needs ACPI (the MADT lists the vCPUs): drop --no-acpi",
 			    cfg->cpus);
-	if (cfg->action == CONFIG_FUZZ && check_run_until(cfg) < 0)
+	if (cfg->action == CONFIG_FUZZ && (check_run_until(cfg) < 0 || check_guided(&cfg->fuzz) < 0))
 		return -EINVAL;
 	if (check_profile(cfg) < 0)
 		return -EINVAL;

@@ -41,7 +41,13 @@ struct config_fuzz {
 	const char *run_until;	/* --run-until POINT: NULL, kernel, start_kernel, marker,
 				   userspace or a symbol (README "Progress points") */
 	uint32_t stability;	/* --stability K: each state run K times in all (0, 1: once) */
+	bool guided;		/* --guided: states from the corpus (else --blind, the default) */
+	const char *corpus;	/* --corpus DIR: seeds read, new-coverage states written */
+	uint32_t trace_steps;	/* --trace-steps N: single-step the first N instructions */
+	const char *minimize;	/* --minimize STATE: reduce it and exit */
+	bool minimize_repros;	/* --minimize-repros: every new signature's repro */
 };
+#define CONFIG_MAX_TRACE_STEPS 100000
 #define CONFIG_MAX_STABILITY 100
 
 struct config {

@@ -7,7 +7,8 @@
 # the same outcome in a fresh `vmm --entry-state` process; SIGINT to a --jobs 2 parent ends every
 # worker within seconds, with the summary, status 130 and no trace of the interrupted runs; the
 # sandbox: a short run under it writes its files, and a forbidden call ends the worker or the
-# --jobs parent with 159.
+# --jobs parent with 159; --guided adds map bits beyond run 0 and resumes from its corpus;
+# --minimize ends at <= 3 fields.
 # Run it where /dev/kvm works (normally inside one scripts/with-kvm guest).
 # Usage: tests/boot/fuzz-mode-tests.sh VMM KERNEL INITRD
 set -u
@@ -266,5 +267,33 @@ check fuzz-seccomp-jobs-parent-forbids-kill $? "status $rc, workers left: '$left
 VMM_SECCOMP_SELFTEST=socket fuzz noseccomp --runs 1 --run-ms 300 --no-seccomp
 [ "$rc" -eq 0 ] && [ "$(wc -l <"$work/noseccomp.jsonl")" -eq 1 ]
 check fuzz-no-seccomp-turns-it-off $? "status $rc: $(tail -n 2 "$work/noseccomp.err" | tr '\n' ' ')"
+
+# 15. --guided: the corpus grows past run 0 (runs that set new map bits are kept and written to
+#     --corpus DIR), and a second campaign starts from that directory (resumable).
+#     (No --trace-steps here: a 1000-step wild campaign once ended the nested L1 guest within
+#     seconds, README "Feedback, corpus and minimization".)
+fuzz guided --guided --corpus "$work/corpus" --seed 5 --runs 40 --fuzz-mode wild --run-ms 100
+map0=$(field "$work/guided.jsonl" map | head -n 1)
+mapn=$(field "$work/guided.jsonl" map | sort -n | tail -n 1)
+kept=$(ls "$work/corpus" | grep -c '\.state$')
+echo "    | guided: map $map0 after run 0, $mapn after 40 runs; $kept states in the corpus; $(grep 'map:\|single-step\|guided:' "$work/guided.err" | tr '\n' ' ')"
+[ "$rc" -eq 0 ] && [ "$(wc -l <"$work/guided.jsonl")" -eq 40 ] && [ "${mapn:-0}" -gt "${map0:-0}" ] &&
+    [ "$kept" -ge 1 ]
+check fuzz-guided-adds-map-bits $? "status $rc, map $map0 -> $mapn, corpus $kept; $(tail -n 2 "$work/guided.err" | tr '\n' ' ')"
+fuzz resume --guided --corpus "$work/corpus" --seed 6 --runs 3 --fuzz-mode wild --run-ms 100
+[ "$rc" -eq 0 ] && grep -q "guided: corpus $work/corpus, $kept seed states" "$work/resume.err"
+check fuzz-guided-corpus-resumes $? "status $rc: $(grep 'guided:' "$work/resume.err")"
+
+# 16. --minimize: a triple-fault repro of the guided run shrinks to at most 3 fields, and the
+#     minimized state replays to the same exit status in a fresh process.
+st=$(grep -l 'outcome triple-fault' "$work/guided.out"/*.state 2>/dev/null | head -n 1)
+fuzz min --run-ms 100 --minimize "${st:-none}"
+line=$(grep 'fields\{0,1\}:' "$work/min.jsonl")
+echo "    | minimize $(basename "${st:-none}"): $line"
+PATH="$work/bin:$PATH" timeout -s KILL 60 sh "$work/min.out/minimized.replay" </dev/null >/dev/null 2>&1
+got=$?
+want=$(sed -n 's/^# replay: .*(exit status \([0-9]*\))$/\1/p' "$work/min.out/minimized.state" 2>/dev/null)
+[ "$rc" -eq 0 ] && grep -q '^[0-3] fields\{0,1\}: .* -> triple-fault' "$work/min.jsonl" && [ "$got" = "$want" ]
+check fuzz-minimize-to-3-fields $? "status $rc, '$line', replay $got want $want; $(tail -n 2 "$work/min.err" | tr '\n' ' ')"
 
 summary fuzzmode

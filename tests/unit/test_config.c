@@ -328,3 +328,27 @@ Test(config, symbols_run_until_and_stability)
 	cr_assert_eq(FUZZ(&c, "--stability", "101"), -EINVAL);
 	cr_assert_eq(FUZZ(&c, "--stability", "2", "--jobs", "2"), -EINVAL, "repeats in one process");
 }
+
+Test(config, guided_corpus_trace_steps_minimize)
+{
+	struct config c;
+
+	cr_assert_eq(FUZZ(&c, "--runs", "5"), 0, "%s", err_msg());
+	cr_assert(!c.fuzz.guided, "blind by default");
+	cr_assert_eq(FUZZ(&c, "--guided", "--corpus", "d", "--trace-steps", "100"), 0, "%s", err_msg());
+	cr_assert(c.fuzz.guided);
+	cr_assert_str_eq(c.fuzz.corpus, "d");
+	cr_assert_eq(c.fuzz.trace_steps, 100);
+	cr_assert_eq(FUZZ(&c, "--guided", "--blind"), 0);
+	cr_assert(!c.fuzz.guided, "the last one wins");
+	cr_assert_eq(FUZZ(&c, "--corpus", "d"), -EINVAL, "a corpus only with --guided");
+	cr_assert_eq(FUZZ(&c, "--guided", "--jobs", "2"), -EINVAL, "one corpus per process");
+	cr_assert_eq(FUZZ(&c, "--guided", "--stability", "2"), -EINVAL);
+	cr_assert_eq(FUZZ(&c, "--trace-steps", "100001"), -EINVAL);
+	cr_assert_eq(FUZZ(&c, "--minimize", "s.state", "--minimize-repros"), 0, "%s", err_msg());
+	cr_assert_str_eq(c.fuzz.minimize, "s.state");
+	cr_assert(c.fuzz.minimize_repros);
+	cr_assert_eq(FUZZ(&c, "--minimize", ""), -EINVAL);
+	cr_assert_eq(FUZZ(&c, "--minimize", "s", "--jobs", "2"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--guided"), -EINVAL, "fuzz mode only");
+}

@@ -94,7 +94,8 @@ Test(fuzz_mutate, weights_and_names)
 		cr_assert_str_eq(fuzz_class_name((enum fuzz_class)c), names[c]);
 	}
 	cr_assert_eq(sum, FUZZ_WEIGHT_TOTAL);
-	cr_assert_null(fuzz_class_name(FUZZ_CLASSES));
+	cr_assert_str_eq(fuzz_class_name(FUZZ_SPLICE), "splice");
+	cr_assert_null(fuzz_class_name(FUZZ_SPLICE + 1));
 }
 
 static unsigned calls;

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "mmu/err.h"
@@ -131,4 +132,22 @@ int findings_write(const struct config *cfg, bool states, const char *name,
 		return -ENAMETOOLONG;
 	return write_state_file(cfg, states ? states_dir : out_dir, dirpath, name, st, index, o,
 				!states);
+}
+
+int findings_write_path(const struct config *cfg, const char *path, const struct entry_state *st,
+			uint64_t index, const struct fuzz_outcome *o, bool first_wins)
+{
+	char dirpath[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int dir, r;
+
+	if (snprintf(dirpath, sizeof(dirpath), "%.*s", slash ? (int)(slash - path) : 1,
+		     slash ? path : ".") >= (int)sizeof(dirpath))
+		return -ENAMETOOLONG;
+	r = repro_dir_open(dirpath, &dir);
+	if (r < 0)
+		return r;
+	r = write_state_file(cfg, dir, dirpath, slash ? slash + 1 : path, st, index, o, first_wins);
+	close(dir);
+	return r;
 }

@@ -23,4 +23,9 @@ int findings_dir(bool states);
 int findings_write(const struct config *cfg, bool states, const char *name,
 		   const struct entry_state *st, uint64_t index, const struct fuzz_outcome *o);
 
+/* The same at any PATH (its directory opened here: not for a sandboxed worker), for
+ * --guided's corpus and minimized states. */
+int findings_write_path(const struct config *cfg, const char *path, const struct entry_state *st,
+			uint64_t index, const struct fuzz_outcome *o, bool first_wins);
+
 #endif

@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/sha256.h"
 #include "mmu/err.h"
 #include "mmu/mem_snapshot.h"
 #include "vmm/exitcode.h"
@@ -20,28 +19,12 @@
 #include "vmm/fuzz/outcome.h"
 #include "vmm/fuzz/points.h"
 #include "vmm/fuzz/stability.h"
+#include "vmm/fuzz/worker.h"
 #include "vmm/layout.h"
 #include "vmm/machine/machine.h"
 #include "vmm/sandbox.h"
 #include "vmm/state.h"
 #include "vmm/machine/stop.h"
-
-/* One worker: one VM, its snapshots, and what the last run wrote itself. */
-struct worker {
-	const struct config *cfg;
-	struct machine *m;
-	struct mem_snapshot mem;
-	struct vm_snapshot *cpu;
-	struct flush_timer deadline;
-	uint64_t *bitmap[2];		/* dirty log of slot 0 (below the hole) and 1 */
-	struct entry_state last;	/* the state the last run wrote (its tables, pokes) */
-	uint64_t last_table_bytes;
-	struct fuzz_summary sum;
-	FILE *out;
-	struct fuzz_points pts;		/* progress points */
-	uint64_t *reset_ns, *reset_pages;  /* per run, for the p50/p99 line */
-	uint64_t nresets;
-};
 
 static void ignore_violation(void *ctx, const char *name, const char *detail)
 {
@@ -216,6 +199,8 @@ static bool run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 			fail_run(o, err_msg());
 			break;
 		}
+		if (feedback_exit(w, &e))
+			continue; /* a single step of --trace-steps */
 		if (e.kind == EXIT_DEBUG)
 			r = points_on_debug_exit(&w->pts, &e, &s.reached);
 		if (m->timing->nevents > events)
@@ -254,28 +239,8 @@ static void check_reset(struct worker *w, struct fuzz_record *rec, char *diff, s
 	rec->reset_what = diff;
 }
 
-static void state_hash(const struct entry_state *st, char hex[17])
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	struct sha256 h;
-	uint8_t d[SHA256_LEN];
-
-	if (f) {
-		state_print(f, st);
-		fclose(f);
-	}
-	sha256_init(&h);
-	sha256_update(&h, text ? text : "", len);
-	sha256_final(&h, d);
-	for (unsigned i = 0; i < 8; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
-	free(text);
-}
-
 /* Reset, mutate, write and run state `index`; false if a stop signal interrupted it. */
-static bool attempt(struct worker *w, uint64_t index, struct entry_state *st,
+bool fuzz_attempt(struct worker *w, uint64_t index, struct entry_state *st,
 		    struct fuzz_mutation *mut, struct fuzz_outcome *o, struct fuzz_record *rec,
 		    char *diff, size_t len)
 {
@@ -289,19 +254,27 @@ static bool attempt(struct worker *w, uint64_t index, struct entry_state *st,
 	if (st->proto == BOOT_PVH)
 		t.info = st->cpu.rbx;
 	mut->n = 0;
+	feedback_start(w); /* every run gets a map, also one KVM or vmm refuses */
 	if (reset(w, rec) < 0) {
 		o->cls = OUT_KVM_ERROR;
 		snprintf(o->detail, sizeof(o->detail), "reset: %s", err_msg());
+		feedback_end(w, o);
 		return true;
 	}
 	if (cfg->fuzz.check_reset)
 		check_reset(w, rec, diff, len);
 	/* After the reset: pokes read guest RAM, which must be the loaded image. */
-	fuzz_mutate(st, &t, cfg->fuzz.seed, index, cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR, mut);
-	rec->violations = cfg->fuzz.wild ? -1 : (int)count_violations(w, st);
+	if (w->forced)
+		*st = *w->forced;
+	else if (w->g && index > 0)
+		guided_make(w, index, st, &t, mut);
+	else
+		fuzz_mutate(st, &t, cfg->fuzz.seed, index, cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR, mut);
+	rec->violations = cfg->fuzz.wild || w->forced || w->g ? -1 : (int)count_violations(w, st);
 	t1 = timing_now();
 	if (write_state(w, st, o) && !run(w, st, o))
 		return false;
+	feedback_end(w, o);
 	rec->run_ns = timing_now() - t1;
 	return true;
 }
@@ -319,7 +292,7 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 	char hash[17], name[32], path[PATH_MAX], diff[256];
 	uint64_t t0 = timing_now();
 
-	if (!attempt(w, index, &st, &mut, &o, &rec, diff, sizeof(diff)))
+	if (!fuzz_attempt(w, index, &st, &mut, &o, &rec, diff, sizeof(diff)))
 		return false;
 	rec.us = (timing_now() - t0) / 1000;
 	rec.signature = fuzz_signature(&o);
@@ -329,13 +302,20 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 	}
 	if (print)
 		fuzz_print_of(print, &o, rec.signature);
-	state_hash(&st, hash);
+	fuzz_state_hash(&st, hash);
 	rec.state_hash = hash;
+	rec.edges = (int)w->fb->edges;
+	rec.map_seen = w->fb->seen;
+	rec.map_news = w->fb->news;
+	if (w->g)
+		guided_after(w, index, &st, &o, rec.signature);
 	snprintf(name, sizeof(name), "%016" PRIx64 ".state", rec.signature);
 	if (fuzz_summary_add(&w->sum, &o, rec.signature, index) &&
 	    snprintf(path, sizeof(path), "%s/%s", cfg->fuzz.out_dir, name) < (int)sizeof(path) &&
 	    findings_write(cfg, false, name, &st, index, &o) == 0)
 		rec.repro = path; /* another worker's run may have had the signature first */
+	if (rec.repro && cfg->fuzz.minimize_repros)
+		minimize_repro(w, path, &st, rec.signature);
 	snprintf(name, sizeof(name), "%06" PRIu64 ".state", index);
 	if (cfg->fuzz.save_states)
 		findings_write(cfg, true, name, &st, index, &o);
@@ -381,7 +361,7 @@ static bool repeat_run(struct worker *w, uint64_t index, struct fuzz_print *firs
 	struct fuzz_print again;
 	char diff[256];
 
-	if (!attempt(w, index, &st, &mut, &o, &rec, diff, sizeof(diff)))
+	if (!fuzz_attempt(w, index, &st, &mut, &o, &rec, diff, sizeof(diff)))
 		return false;
 	fuzz_print_of(&again, &o, fuzz_signature(&o));
 	fuzz_print_repeat(first, &again);
@@ -418,7 +398,10 @@ static int worker_sandbox(struct worker *w, FILE *out)
 	struct sandbox_policy p = sandbox_policy_none();
 	int r;
 
-	if (w->cfg->no_seccomp)
+	/* --guided writes its corpus and --minimize-repros its minimized states with plain
+	 * paths (vmm/fuzz/statefile.c), outside the two directories this filter allows: those
+	 * campaigns run without it for now (README "Sandbox"). */
+	if (w->cfg->no_seccomp || w->cfg->fuzz.guided || w->cfg->fuzz.minimize_repros)
 		return 0;
 	p.ioctls = ioctls;
 	p.nioctls = vcpu_fuzz_ioctls(w->m->vcpu, ioctls, 64);
@@ -461,6 +444,10 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 	if (r == 0)
 		r = setup(&w);
 	if (r == 0)
+		r = feedback_setup(&w);
+	if (r == 0 && cfg->fuzz.guided)
+		r = guided_setup(&w);
+	if (r == 0)
 		fprintf(stderr, "vmm fuzz: worker %u ready %.1f ms after start (%" PRIu64
 			" non-zero pages in the RAM snapshot)\n", id,
 			(double)(timing_now() - timeline->start_ns) / 1e6, w.mem.pages_copied);
@@ -470,6 +457,8 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
 		return r == -ENOMEM ? VMM_EXIT_HOST : VMM_EXIT_USAGE;
 	}
+	if (cfg->fuzz.minimize)
+		return minimize_main(&w);
 	prints = cfg->fuzz.stability > 1 ? calloc(cfg->fuzz.runs, sizeof(*prints)) : NULL;
 	w.reset_ns = calloc(cfg->fuzz.runs, sizeof(uint64_t));
 	w.reset_pages = calloc(cfg->fuzz.runs, sizeof(uint64_t));
@@ -492,6 +481,12 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 	free(prints);
 	free(w.reset_ns);
 	free(w.reset_pages);
+	if (w.g)
+		fprintf(stderr, "vmm fuzz: worker %u guided: corpus %u states (%" PRIu64 " admitted, %u seeds), %" PRIu64 " splices\n",
+			id, w.g->corpus.n, w.g->admitted, w.g->nseeds, w.g->splices);
+	fprintf(stderr, "vmm fuzz: worker %u map: %u edges seen\n", id, w.fb->seen);
+	guided_free(&w);
+	feedback_free(&w);
 	if (sum)
 		*sum = w.sum;
 	return stop_status();

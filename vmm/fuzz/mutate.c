@@ -13,13 +13,13 @@ const unsigned fuzz_class_weight[FUZZ_CLASSES] = {
 	[FUZZ_REGS] = 15, [FUZZ_PTE] = 15, [FUZZ_BOOTINFO] = 15,
 };
 
-static const char *const class_names[FUZZ_CLASSES] = {
-	"paging", "gdt", "segment", "regs", "pte", "bootinfo",
+static const char *const class_names[FUZZ_CLASSES + 1] = {
+	"paging", "gdt", "segment", "regs", "pte", "bootinfo", "splice",
 };
 
 const char *fuzz_class_name(enum fuzz_class c)
 {
-	return (unsigned)c < FUZZ_CLASSES ? class_names[c] : NULL;
+	return (unsigned)c <= FUZZ_SPLICE ? class_names[c] : NULL;
 }
 
 
@@ -156,4 +156,20 @@ void fuzz_mutate(struct entry_state *st, const struct fuzz_target *t, uint64_t s
 	} else {
 		mutate_one(&f);
 	}
+}
+
+void fuzz_mutate_from(struct entry_state *st, const struct entry_state *valid,
+		      const struct fuzz_target *t, uint64_t seed, uint64_t index,
+		      enum fuzz_mode mode, struct fuzz_mutation *out)
+{
+	struct fz f = { .st = st, .t = t, .out = out, .mode0 = valid->paging.mode,
+			.base0 = valid->paging.base, .rng = seed ^ 0x6775696465640000ULL };
+	unsigned n = 1;
+
+	memset(out, 0, sizeof(*out));
+	f.rng = fuzz_splitmix64(&f.rng) ^ (index * 0x9e3779b97f4a7c15ULL);
+	if (mode == FUZZ_WILD)
+		n += fz_pick(&f, FUZZ_MAX_MUTATIONS);
+	for (; n > 0 && out->n < FUZZ_MAX_MUTATIONS; n--)
+		mutate_one(&f);
 }

@@ -18,6 +18,7 @@ enum fuzz_class {
 	FUZZ_BOOTINFO,	/* boot_params (loadflags, hardware_subarch, cmd_line_ptr, e820) or
 			   hvm_start_info (cmdline_paddr, memmap) fields (pokes) */
 	FUZZ_CLASSES,
+	FUZZ_SPLICE = FUZZ_CLASSES, /* guided mode only, never drawn: fields of a second corpus state */
 };
 
 /* near: one mutation, kept to at most one validator violation (the boundary
@@ -60,5 +61,23 @@ uint64_t fuzz_splitmix64(uint64_t *s);
  */
 void fuzz_mutate(struct entry_state *st, const struct fuzz_target *t, uint64_t seed,
 		 uint64_t index, enum fuzz_mode mode, struct fuzz_mutation *out);
+
+/*
+ * Guided mode: mutate `st`, a corpus state (the valid state `valid` plus earlier changes),
+ * once (near: no validator here, the parent may already be past it) or 1 to 8 times (wild),
+ * from the stream of (seed, index). Page-table edits address the tables of `valid`, the
+ * ones in t->mem. Deterministic like fuzz_mutate().
+ */
+void fuzz_mutate_from(struct entry_state *st, const struct entry_state *valid,
+		      const struct fuzz_target *t, uint64_t seed, uint64_t index,
+		      enum fuzz_mode mode, struct fuzz_mutation *out);
+/*
+ * Splice (mutate_splice.c): each field in which `other` differs from `valid` goes into `st`
+ * with probability 1/2 (at least one), drawn from *rng; recorded as "splice.KEY" of class
+ * FUZZ_SPLICE in `out` (appended, up to FUZZ_MAX_MUTATIONS names). Returns how many fields
+ * came over; 0 (st unchanged) if `other` has none or the result does not parse.
+ */
+unsigned fuzz_splice(struct entry_state *st, const struct entry_state *valid,
+		     const struct entry_state *other, uint64_t *rng, struct fuzz_mutation *out);
 
 #endif

@@ -184,6 +184,9 @@ void fuzz_print_record(FILE *f, const struct fuzz_record *r)
 	fprintf(f, ",\"run_us\":%" PRIu64, r->run_ns / 1000);
 	if (r->violations >= 0)
 		fprintf(f, ",\"violations\":%d", r->violations);
+	if (r->edges >= 0)
+		fprintf(f, ",\"edges\":%d,\"map\":%u,\"new_bits\":%d", r->edges, r->map_seen,
+			r->map_news);
 	if (r->reset_diff >= 0) {
 		fprintf(f, ",\"reset_diff\":%d,\"reset_diff_blocks\":", r->reset_diff);
 		json_print_string(f, r->reset_what ? r->reset_what : "");

@@ -81,6 +81,9 @@ struct fuzz_record {
 	uint64_t run_ns;		/* writing the state and running it */
 	int violations;			/* near mode: the validator's findings for the state as
 					   written (its own tables and pokes); -1: wild mode */
+	int edges;			/* map edges this run set; -1: no map */
+	unsigned map_seen;		/* edges the campaign has seen after it */
+	int map_news;			/* 2 new edge, 1 new hit-count bucket, 0 none */
 };
 /* One JSON object on one line. */
 void fuzz_print_record(FILE *f, const struct fuzz_record *r);

@@ -94,11 +94,17 @@ static int arm(struct fuzz_points *pts, unsigned inject)
 {
 	uint64_t addr[PROGRESS_MAX];
 	unsigned n = progress_pending(&pts->plan, &pts->passage, addr);
+	unsigned flags = (any_soft(&pts->plan) ? VCPU_DEBUG_SOFT : 0) | inject | pts->extra;
 
-	if (!pts->plan.n)
+	if (!pts->plan.n && !pts->extra && !pts->debug_on)
 		return 0;
-	return vcpu_set_debug(pts->m->vcpu, addr, n,
-			      (any_soft(&pts->plan) ? VCPU_DEBUG_SOFT : 0) | inject);
+	pts->debug_on = n || flags;
+	return vcpu_set_debug(pts->m->vcpu, addr, n, flags);
+}
+
+int points_rearm(struct fuzz_points *pts)
+{
+	return arm(pts, 0);
 }
 
 /* INT3 over the first byte of every software point the run has not passed (the reset puts

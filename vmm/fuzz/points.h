@@ -16,6 +16,8 @@ struct fuzz_points {
 	struct progress_plan plan;	/* the points every run watches */
 	struct progress_run passage;	/* the current run's */
 	uint8_t saved_byte[PROGRESS_MAX]; /* under each software point's INT3 */
+	unsigned extra;			/* more VCPU_DEBUG_* flags (--trace-steps: STEP) */
+	bool debug_on;			/* guest debugging was last set to something */
 };
 
 /* Plan the points (README "Progress points") and check with a probe run that breakpoints
@@ -27,6 +29,8 @@ int points_start(struct fuzz_points *pts, const struct entry_state *st);
 /* An EXIT_DEBUG: ours (*reached set when it is the --run-until point), or the guest's own
  * (handed back to it). */
 int points_on_debug_exit(struct fuzz_points *pts, const struct vm_exit *e, const char **reached);
+/* Set the debug registers and flags again (after pts->extra changed). */
+int points_rearm(struct fuzz_points *pts);
 /* The points the run passed, into the outcome. */
 void points_note(const struct fuzz_points *pts, struct fuzz_outcome *o);
 /* Put back the bytes under the INT3s from `snap`; returns the pages restored. */

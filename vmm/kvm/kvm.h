@@ -36,6 +36,8 @@ struct vm_exit {
 	bool is_write;
 	uint32_t reason; /* raw KVM exit reason */
 	uint64_t detail;
+	bool has_rip;	 /* vcpu_sync_regs() is on: rip is the guest's RIP at the exit */
+	uint64_t rip;
 };
 
 /* Open /dev/kvm, create the VM (irqchip, PIT, TSS) and map `gm` into it;
@@ -80,6 +82,10 @@ int vcpu_set_debug(struct vcpu *c, const uint64_t *addr, unsigned n, unsigned fl
 int vcpu_resume_over_breakpoint(struct vcpu *c);
 /* Put RIP at `rip` (after a software breakpoint: back onto the restored instruction). */
 int vcpu_set_rip(struct vcpu *c, uint64_t rip);
+/* Have KVM copy the general registers into kvm_run at every exit (KVM_CAP_SYNC_REGS,
+ * KVM_SYNC_X86_REGS), so each decoded exit carries the guest's RIP without a KVM_GET_REGS;
+ * 1 if on, 0 where the kernel does not offer it. */
+int vcpu_sync_regs(struct vcpu *c);
 /* KVM_RUN once and decode the exit; -errno if the ioctl failed. */
 int vcpu_run(struct vcpu *c, struct vm_exit *out);
 /* Finish what the last exit left half done inside KVM (an MMIO read, a string

@@ -346,6 +346,19 @@ void vcpu_clear_exit_request(struct vcpu *c)
 	((volatile struct kvm_run *)c->run)->immediate_exit = 0;
 }
 
+int vcpu_sync_regs(struct vcpu *c)
+{
+	int caps = ioctl(c->vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
+
+	if (caps <= 0 || !(caps & KVM_SYNC_X86_REGS))
+		return 0;
+	/* api.rst, kvm_valid_regs: copied out at every exit; kvm_dirty_regs stays 0, so
+	 * KVM_RUN never reads them back in (KVM_SET_REGS stays the only way in). */
+	c->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+	c->run->kvm_dirty_regs = 0;
+	return 1;
+}
+
 int vcpu_run(struct vcpu *c, struct vm_exit *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -357,6 +370,10 @@ int vcpu_run(struct vcpu *c, struct vm_exit *out)
 		return kvm_sys_fail("KVM_RUN");
 	}
 	decode_exit(out, c->run);
+	if (c->run->kvm_valid_regs & KVM_SYNC_X86_REGS) {
+		out->has_rip = true;
+		out->rip = c->run->s.regs.regs.rip;
+	}
 	return 0;
 }
 

@@ -1,0 +1,90 @@
+/* test_corpus.c: corpus admission by new map bits, rare-edge weights, and the scheduler's determinism per seed. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+#include "vmm/fuzz/corpus.h"
+
+static struct corpus c;
+static uint8_t virgin[COVMAP_SIZE], bits[COVMAP_SIZE];
+static struct entry_state st;
+
+static void setup(void)
+{
+	cr_assert_eq(corpus_init(&c), 0);
+	memset(virgin, 0xff, sizeof(virgin));
+	memset(bits, 0, sizeof(bits));
+}
+
+static void teardown(void)
+{
+	corpus_free(&c);
+}
+
+TestSuite(corpus, .init = setup, .fini = teardown);
+
+/* Admit a state whose map has edges e[0..n) each hit once. */
+static int admit(const unsigned *e, unsigned n, uint64_t rip)
+{
+	memset(bits, 0, sizeof(bits));
+	for (unsigned i = 0; i < n; i++)
+		bits[e[i]] = 1;
+	st.cpu.rip = rip;
+	return corpus_admit(&c, virgin, &st, bits, rip);
+}
+
+Test(corpus, admits_only_news)
+{
+	cr_assert_eq(admit((unsigned[]){ 1, 2, 3 }, 3, 0x100), 1);
+	cr_assert_eq(admit((unsigned[]){ 1, 2 }, 2, 0x200), 0, "no new edge");
+	cr_assert_eq(admit((unsigned[]){ 2, 9 }, 2, 0x300), 1, "edge 9 is new");
+	bits[9] = 4; /* a new bucket of edge 9 */
+	cr_assert_eq(corpus_admit(&c, virgin, &st, bits, 0), 1);
+	cr_assert_eq(c.n, 3);
+	cr_assert_eq(c.e[1].st.cpu.rip, 0x300);
+	cr_assert_eq(c.e[1].nedges, 2);
+	cr_assert_eq(c.hits[2], 3, "entries 0, 1 and 2");
+}
+
+Test(corpus, rare_edges_weigh_more)
+{
+	admit((unsigned[]){ 1, 2, 3 }, 3, 1);
+	admit((unsigned[]){ 1, 2, 3, 4 }, 4, 2);
+	admit((unsigned[]){ 1, 2, 3, 5 }, 4, 3);
+	admit((unsigned[]){ 1, 2, 3, 6, 7, 8 }, 6, 4); /* three edges of its own */
+	cr_assert_gt(corpus_weight(&c, 3), corpus_weight(&c, 1));
+	cr_assert_gt(corpus_weight(&c, 1), corpus_weight(&c, 0));
+}
+
+Test(corpus, pick_is_deterministic_per_seed_and_favours_rare)
+{
+	unsigned count[4] = { 0 }, a[64], b[64], other = 0;
+
+	admit((unsigned[]){ 1, 2, 3 }, 3, 1);
+	admit((unsigned[]){ 1, 2, 3, 4 }, 4, 2);
+	admit((unsigned[]){ 1, 2, 3, 5 }, 4, 3);
+	admit((unsigned[]){ 1, 2, 3, 6, 7, 8 }, 6, 4);
+	for (unsigned i = 0; i < 64; i++) {
+		a[i] = corpus_pick(&c, 7, i);
+		b[i] = corpus_pick(&c, 7, i);
+		other += corpus_pick(&c, 8, i) != a[i];
+	}
+	cr_assert_arr_eq(a, b, sizeof(a), "same seed, same picks");
+	cr_assert_gt(other, 0, "another seed, other picks");
+	for (unsigned i = 0; i < 4000; i++)
+		count[corpus_pick(&c, 11, i)]++;
+	cr_assert_gt(count[3], count[1]);
+	cr_assert_gt(count[1], count[0]);
+	for (unsigned i = 0; i < 100; i++)
+		cr_assert_neq(corpus_pick_other(&c, 7, i, 2), 2);
+}
+
+Test(corpus, full_corpus_says_so)
+{
+	unsigned e;
+
+	for (e = 0; e < CORPUS_MAX; e++)
+		cr_assert_eq(admit(&e, 1, e), 1);
+	cr_assert_eq(admit(&e, 1, e), -ENOSPC);
+	cr_assert_eq(c.n, CORPUS_MAX);
+}

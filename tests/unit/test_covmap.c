@@ -1,0 +1,62 @@
+/* test_covmap.c: the coverage map hashes sites stably, counts edges AFL's way, buckets counts as classify_counts() does and finds new bits against a virgin map. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "vmm/fuzz/covmap.h"
+
+static struct covmap m;
+static uint8_t virgin[COVMAP_SIZE];
+
+Test(covmap, loc_is_stable_and_spreads)
+{
+	uint32_t a = covmap_loc(COVMAP_EXIT, 2, 0x1000), b = covmap_loc(COVMAP_EXIT, 2, 0x1001);
+
+	cr_assert_eq(a, covmap_loc(COVMAP_EXIT, 2, 0x1000));
+	cr_assert_neq(a, b);
+	cr_assert_neq(a, covmap_loc(COVMAP_STEP, 2, 0x1000), "the kind is part of the hash");
+	cr_assert_lt(a, COVMAP_SIZE);
+}
+
+Test(covmap, edges_are_directed_and_counted)
+{
+	uint32_t a = 0x1234, b = 0x4321;
+
+	covmap_reset(&m);
+	covmap_visit(&m, a); /* 0 -> a */
+	covmap_visit(&m, b); /* a -> b */
+	cr_assert_eq(m.bits[a], 1);
+	cr_assert_eq(m.bits[b ^ (a >> 1)], 1);
+	covmap_visit(&m, a); /* b -> a: another edge */
+	cr_assert_eq(m.bits[a ^ (b >> 1)], 1);
+	cr_assert_eq(covmap_count(m.bits), 3);
+	for (int i = 0; i < 300; i++)
+		covmap_visit(&m, a); /* a -> a saturates at 255 */
+	cr_assert_eq(m.bits[a ^ (a >> 1)], 255);
+}
+
+Test(covmap, classify_counts_like_afl)
+{
+	static const uint8_t in[] = { 0, 1, 2, 3, 4, 7, 8, 15, 16, 31, 32, 127, 128, 255 };
+	static const uint8_t out[] = { 0, 1, 2, 4, 8, 8, 16, 16, 32, 32, 64, 64, 128, 128 };
+	static uint8_t bits[COVMAP_SIZE];
+
+	memcpy(bits, in, sizeof(in));
+	covmap_classify(bits);
+	cr_assert_arr_eq(bits, out, sizeof(out));
+}
+
+Test(covmap, new_bits_against_virgin)
+{
+	static uint8_t bits[COVMAP_SIZE];
+
+	memset(virgin, 0xff, sizeof(virgin));
+	bits[10] = 1;
+	cr_assert_eq(covmap_new_bits(bits, virgin), 2, "a new edge");
+	cr_assert_eq(covmap_new_bits(bits, virgin), 0, "seen");
+	bits[10] = 4; /* 3 hits: a new bucket of a known edge */
+	cr_assert_eq(covmap_new_bits(bits, virgin), 1);
+	cr_assert_eq(covmap_seen(virgin), 1);
+	bits[11] = 8;
+	cr_assert_eq(covmap_new_bits(bits, virgin), 2);
+	cr_assert_eq(covmap_seen(virgin), 2);
+}

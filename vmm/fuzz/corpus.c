@@ -1,0 +1,123 @@
+/* corpus.c: corpus admission by new map bits, per-edge entry counts, and a weighted parent draw. */
+#include "vmm/fuzz/corpus.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu/err.h"
+#include "vmm/fuzz/mutate.h"
+
+#define RARE_SCALE 1024 /* an edge only one entry covers adds this to the entry's weight */
+
+int corpus_init(struct corpus *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->hits = calloc(COVMAP_SIZE, sizeof(*c->hits));
+	return c->hits ? 0 : errf(-ENOMEM, "out of memory");
+}
+
+void corpus_free(struct corpus *c)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		free(c->e[i].edges);
+	free(c->e);
+	free(c->hits);
+	memset(c, 0, sizeof(*c));
+}
+
+static int grow(struct corpus *c)
+{
+	unsigned cap = c->cap ? c->cap * 2 : 64;
+	struct corpus_entry *e;
+
+	if (c->n < c->cap)
+		return 0;
+	e = realloc(c->e, cap * sizeof(*e));
+	if (!e)
+		return errf(-ENOMEM, "out of memory");
+	c->e = e;
+	c->cap = cap;
+	return 0;
+}
+
+int corpus_admit(struct corpus *c, uint8_t *virgin, const struct entry_state *st,
+		 const uint8_t *bits, uint64_t sig)
+{
+	int r;
+
+	if (covmap_new_bits(bits, virgin) == 0)
+		return 0;
+	r = corpus_add(c, st, bits, sig);
+	return r < 0 ? r : 1;
+}
+
+int corpus_add(struct corpus *c, const struct entry_state *st, const uint8_t *bits, uint64_t sig)
+{
+	struct corpus_entry *e;
+	unsigned n = covmap_count(bits), k = 0;
+
+	if (c->n >= CORPUS_MAX)
+		return -ENOSPC;
+	if (grow(c) < 0)
+		return -ENOMEM;
+	e = &c->e[c->n];
+	*e = (struct corpus_entry){ .st = *st, .sig = sig, .nedges = n };
+	e->edges = malloc((n ? n : 1) * sizeof(*e->edges));
+	if (!e->edges)
+		return errf(-ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < COVMAP_SIZE; i++)
+		if (bits[i]) {
+			e->edges[k++] = i;
+			c->hits[i]++;
+		}
+	c->n++;
+	return 0;
+}
+
+uint64_t corpus_weight(const struct corpus *c, unsigned i)
+{
+	const struct corpus_entry *e = &c->e[i];
+	uint64_t w = 1;
+
+	for (unsigned j = 0; j < e->nedges; j++)
+		w += RARE_SCALE / c->hits[e->edges[j]];
+	return w;
+}
+
+/* A stream for (seed, index, salt): SplitMix64 seeded as the mutator seeds its runs. */
+static uint64_t draw(uint64_t seed, uint64_t index, uint64_t salt)
+{
+	uint64_t s = seed ^ (salt * 0xd1b54a32d192ed03ULL);
+
+	s = fuzz_splitmix64(&s) ^ (index * 0x9e3779b97f4a7c15ULL);
+	return fuzz_splitmix64(&s);
+}
+
+unsigned corpus_pick(const struct corpus *c, uint64_t seed, uint64_t index)
+{
+	uint64_t total = 0, r;
+	unsigned i;
+
+	for (i = 0; i < c->n; i++)
+		total += corpus_weight(c, i);
+	r = draw(seed, index, 1) % total;
+	for (i = 0; i + 1 < c->n; i++) {
+		uint64_t w = corpus_weight(c, i);
+
+		if (r < w)
+			break;
+		r -= w;
+	}
+	return i;
+}
+
+unsigned corpus_pick_other(const struct corpus *c, uint64_t seed, uint64_t index, unsigned not)
+{
+	unsigned i;
+
+	if (c->n < 2)
+		return not;
+	i = (unsigned)(draw(seed, index, 2) % (c->n - 1));
+	return i >= not ? i + 1 : i;
+}

@@ -1,0 +1,88 @@
+/* covmap.c: AFL-style edge map: site hashing, edge counting, count buckets, new-bit detection. */
+#include "vmm/fuzz/covmap.h"
+
+#include <string.h>
+
+void covmap_reset(struct covmap *m)
+{
+	memset(m->bits, 0, sizeof(m->bits));
+	m->prev = 0;
+}
+
+/* A 64-bit mix (the SplitMix64 finaliser, Vigna's splitmix64.c): every input bit moves
+ * about half the output bits, so nearby RIPs and ports land far apart in the map. */
+static uint64_t mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+uint32_t covmap_loc(enum covmap_kind kind, uint64_t a, uint64_t b)
+{
+	uint64_t h = mix(a ^ ((uint64_t)kind << 56)) ^ mix(b + 0x9e3779b97f4a7c15ULL);
+
+	return (uint32_t)(mix(h) % COVMAP_SIZE);
+}
+
+void covmap_visit(struct covmap *m, uint32_t loc)
+{
+	uint8_t *c = &m->bits[(loc ^ m->prev) % COVMAP_SIZE];
+
+	if (*c < 255)
+		(*c)++;
+	m->prev = loc >> 1;
+}
+
+/* AFL's count_class_lookup8 (afl-fuzz.c), as a function of the count. */
+static uint8_t bucket(uint8_t n)
+{
+	if (n <= 3)
+		return n == 3 ? 4 : n;
+	if (n <= 7)
+		return 8;
+	if (n <= 15)
+		return 16;
+	if (n <= 31)
+		return 32;
+	return n <= 127 ? 64 : 128;
+}
+
+void covmap_classify(uint8_t bits[COVMAP_SIZE])
+{
+	for (unsigned i = 0; i < COVMAP_SIZE; i++)
+		if (bits[i])
+			bits[i] = bucket(bits[i]);
+}
+
+int covmap_new_bits(const uint8_t bits[COVMAP_SIZE], uint8_t virgin[COVMAP_SIZE])
+{
+	int r = 0;
+
+	for (unsigned i = 0; i < COVMAP_SIZE; i++) {
+		if (!(bits[i] & virgin[i]))
+			continue;
+		if (r < 2)
+			r = virgin[i] == 0xff ? 2 : 1;
+		virgin[i] &= (uint8_t)~bits[i];
+	}
+	return r;
+}
+
+unsigned covmap_count(const uint8_t bits[COVMAP_SIZE])
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < COVMAP_SIZE; i++)
+		n += bits[i] != 0;
+	return n;
+}
+
+unsigned covmap_seen(const uint8_t virgin[COVMAP_SIZE])
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < COVMAP_SIZE; i++)
+		n += virgin[i] != 0xff;
+	return n;
+}

@@ -1,0 +1,127 @@
+/* feedback.c: the coverage map at run time: every VM exit (reason, RIP from the synced registers, port or address) as an edge, --trace-steps' single steps, progress points and the outcome. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu/err.h"
+#include "vmm/fuzz/worker.h"
+#include "vmm/machine/stop.h"
+
+#define DR6_BS (1ULL << 14) /* single step (SDM Vol. 3B §18.2.3) */
+#define STEP_PROBE_MS 500
+
+/* FNV-1a of a string (the outcome's detail). */
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* One instruction of the valid state under KVM_GUESTDBG_SINGLESTEP: does it exit as a #DB
+ * (a nested KVM under QEMU's TCG may not pass it on, as it does not for breakpoints)? The
+ * next run's reset undoes the probe. */
+static bool single_step_exits(struct worker *w)
+{
+	struct machine *m = w->m;
+	struct vm_exit e = { .kind = EXIT_INTR };
+	uint64_t until = timing_now() + STEP_PROBE_MS * 1000000ULL;
+	int r = vcpu_load_state(m->vcpu, &m->entry.cpu);
+
+	if (r == 0)
+		r = vcpu_set_debug(m->vcpu, NULL, 0, VCPU_DEBUG_STEP);
+	flush_timer_arm(&w->deadline, until);
+	while (r == 0 && (r = vcpu_run(m->vcpu, &e)) == 0 && e.kind == EXIT_INTR &&
+	       timing_now() < until && stop_pending(NULL) == STOP_NONE)
+		;
+	flush_timer_disarm(&w->deadline);
+	vcpu_clear_exit_request(m->vcpu);
+	vcpu_set_debug(m->vcpu, NULL, 0, 0);
+	fprintf(stderr, "vmm fuzz: single-step probe: exit %u (%s) at 0x%llx, entry 0x%llx\n", e.reason,
+		e.kind == EXIT_DEBUG ? "debug" : "other", (unsigned long long)e.addr,
+		(unsigned long long)m->entry.cpu.rip);
+	return r == 0 && e.kind == EXIT_DEBUG && e.count == 1 && (e.detail & DR6_BS);
+}
+
+int feedback_setup(struct worker *w)
+{
+	const struct config *cfg = w->cfg;
+	int sync;
+
+	w->fb = calloc(1, sizeof(*w->fb));
+	if (!w->fb)
+		return errf(-ENOMEM, "out of memory");
+	memset(w->fb->virgin, 0xff, sizeof(w->fb->virgin));
+	sync = vcpu_sync_regs(w->m->vcpu);
+	if (cfg->fuzz.trace_steps)
+		w->fb->can_step = single_step_exits(w);
+	fprintf(stderr, "vmm fuzz: map: VM exits%s%s%s\n",
+		sync ? " with RIP (KVM_CAP_SYNC_REGS)" : " without RIP (no KVM_CAP_SYNC_REGS)",
+		!cfg->fuzz.trace_steps ? "" : w->fb->can_step ? ", single steps" : "",
+		cfg->fuzz.trace_steps && !w->fb->can_step ?
+		"; --trace-steps: none, single steps do not exit to vmm on this host" : "");
+	return 0;
+}
+
+void feedback_free(struct worker *w)
+{
+	free(w->fb);
+	w->fb = NULL;
+}
+
+void feedback_start(struct worker *w)
+{
+	struct feedback *fb = w->fb;
+
+	covmap_reset(&fb->map);
+	fb->steps_left = fb->can_step ? w->cfg->fuzz.trace_steps : 0;
+	w->pts.extra = fb->steps_left ? VCPU_DEBUG_STEP : 0;
+}
+
+/* The site of an exit: its kind and where it came from; port and MMIO exits also say where
+ * they went. A KVM_RUN cut short by vmm's own timer or a signal is no guest behaviour. */
+static bool exit_site(const struct vm_exit *e, uint32_t *loc)
+{
+	uint64_t where = e->kind == EXIT_IO || e->kind == EXIT_MMIO ?
+			 e->addr << 2 | e->is_write << 1 : e->detail;
+
+	if (e->kind == EXIT_INTR)
+		return false;
+	*loc = covmap_loc(COVMAP_EXIT, (uint64_t)e->reason << 32 ^ where, e->has_rip ? e->rip : 0);
+	return true;
+}
+
+bool feedback_exit(struct worker *w, const struct vm_exit *e)
+{
+	struct feedback *fb = w->fb;
+	uint32_t loc;
+
+	if (fb->steps_left && e->kind == EXIT_DEBUG && e->count == 1 && (e->detail & DR6_BS)) {
+		covmap_visit(&fb->map, covmap_loc(COVMAP_STEP, e->addr, 0));
+		if (--fb->steps_left == 0) {
+			w->pts.extra = 0;
+			points_rearm(&w->pts);
+		}
+		return true;
+	}
+	if (exit_site(e, &loc))
+		covmap_visit(&fb->map, loc);
+	return false;
+}
+
+void feedback_end(struct worker *w, const struct fuzz_outcome *o)
+{
+	struct feedback *fb = w->fb;
+	bool limit = o->cls == OUT_TIME_LIMIT || o->cls == OUT_EXIT_LIMIT;
+
+	for (unsigned i = 0; i < 32; i++)
+		if (o->passed & (1u << i))
+			covmap_visit(&fb->map, covmap_loc(COVMAP_POINT, i, 0));
+	covmap_visit(&fb->map, covmap_loc(COVMAP_END, o->cls, limit ? 0 : fnv(o->detail)));
+	covmap_classify(fb->map.bits);
+	fb->edges = covmap_count(fb->map.bits);
+	fb->news = covmap_new_bits(fb->map.bits, fb->virgin);
+	fb->seen = covmap_seen(fb->virgin);
+}

@@ -1,0 +1,142 @@
+/* guided.c: `vmm fuzz --guided`: the corpus directory (seeds in, new-coverage states out) and the state of each run: a seed, or a corpus entry mutated and sometimes spliced. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mmu/err.h"
+#include "vmm/file.h"
+#include "vmm/fuzz/worker.h"
+#include "vmm/state.h"
+
+#define SPLICE_ONE_IN 8 /* one guided run in 8 (with two entries or more) also splices */
+
+static int is_state_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 6 && !strcmp(d->d_name + n - 6, ".state");
+}
+
+/* DIR/NAME on top of the valid state; -EINVAL naming the file if it does not parse. */
+static int load_seed(struct worker *w, const char *name, struct entry_state *st)
+{
+	char path[PATH_MAX], why[256];
+	struct file_map f;
+	int r;
+
+	if (snprintf(path, sizeof(path), "%s/%s", w->g->dir, name) >= (int)sizeof(path))
+		return errf(-ENAMETOOLONG, "--corpus: %s/%s: name too long", w->g->dir, name);
+	r = file_map(path, "corpus state", &f);
+	if (r < 0)
+		return r;
+	*st = w->m->entry;
+	r = state_parse(f.data, f.len, st);
+	file_unmap(&f);
+	if (r < 0) {
+		snprintf(why, sizeof(why), "%s", err_msg());
+		return errf(r, "--corpus: %s: %s", path, why);
+	}
+	return 0;
+}
+
+/* Every *.state in the directory, in name order, as the first runs' states. */
+static int load_seeds(struct worker *w)
+{
+	struct guided *g = w->g;
+	struct dirent **names;
+	int n = scandir(g->dir, &names, is_state_file, alphasort), r = 0;
+
+	if (n < 0)
+		return errf(-errno, "--corpus %s: %s", g->dir, strerror(errno));
+	g->seeds = calloc(n ? (size_t)n : 1, sizeof(*g->seeds));
+	if (!g->seeds)
+		r = errf(-ENOMEM, "out of memory");
+	for (int i = 0; i < n; i++) {
+		if (r == 0 && (r = load_seed(w, names[i]->d_name, &g->seeds[g->nseeds])) == 0)
+			g->nseeds++;
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}
+
+int guided_setup(struct worker *w)
+{
+	const struct config *cfg = w->cfg;
+	struct guided *g = calloc(1, sizeof(*g));
+	int r;
+
+	if (!g)
+		return errf(-ENOMEM, "out of memory");
+	w->g = g;
+	if (snprintf(g->dir, sizeof(g->dir), "%s%s", cfg->fuzz.corpus ? cfg->fuzz.corpus :
+		     cfg->fuzz.out_dir, cfg->fuzz.corpus ? "" : "/corpus") >= (int)sizeof(g->dir))
+		return errf(-ENAMETOOLONG, "--corpus: directory name too long");
+	if (mkdir(g->dir, 0777) < 0 && errno != EEXIST)
+		return errf(-errno, "--corpus %s: %s", g->dir, strerror(errno));
+	r = corpus_init(&g->corpus);
+	if (r == 0)
+		r = load_seeds(w);
+	if (r == 0)
+		fprintf(stderr, "vmm fuzz: guided: corpus %s, %u seed states (runs 1..%u)\n", g->dir,
+			g->nseeds, g->nseeds);
+	return r;
+}
+
+void guided_free(struct worker *w)
+{
+	if (!w->g)
+		return;
+	corpus_free(&w->g->corpus);
+	free(w->g->seeds);
+	free(w->g);
+	w->g = NULL;
+}
+
+void guided_make(struct worker *w, uint64_t index, struct entry_state *st,
+		 const struct fuzz_target *t, struct fuzz_mutation *mut)
+{
+	const struct config *cfg = w->cfg;
+	struct guided *g = w->g;
+	struct corpus *c = &g->corpus;
+	enum fuzz_mode mode = cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR;
+	uint64_t rng = cfg->fuzz.seed ^ (index * 0xa0761d6478bd642fULL);
+	unsigned p;
+
+	if (index <= g->nseeds) {
+		*st = g->seeds[index - 1];
+		return;
+	}
+	if (c->n == 0) { /* nothing admitted (every run so far interrupted): blind */
+		fuzz_mutate(st, t, cfg->fuzz.seed, index, mode, mut);
+		return;
+	}
+	p = corpus_pick(c, cfg->fuzz.seed, index);
+	*st = c->e[p].st;
+	fuzz_mutate_from(st, &w->m->entry, t, cfg->fuzz.seed, index, mode, mut);
+	if (c->n >= 2 && fuzz_splitmix64(&rng) % SPLICE_ONE_IN == 0 &&
+	    fuzz_splice(st, &w->m->entry, &c->e[corpus_pick_other(c, cfg->fuzz.seed, index, p)].st,
+			&rng, mut))
+		g->splices++;
+}
+
+void guided_after(struct worker *w, uint64_t index, const struct entry_state *st,
+		  const struct fuzz_outcome *o, uint64_t sig)
+{
+	struct guided *g = w->g;
+	char path[PATH_MAX];
+
+	if (w->fb->news == 0 || corpus_add(&g->corpus, st, w->fb->map.bits, sig) < 0)
+		return;
+	g->admitted++;
+	/* Run 0 is the valid state and the seeds came from the directory: not written again. */
+	if (index == 0 || index <= g->nseeds)
+		return;
+	if (snprintf(path, sizeof(path), "%s/%06" PRIu64 "-%016" PRIx64 ".state", g->dir, index, sig) <
+	    (int)sizeof(path))
+		fuzz_write_state_file(w->cfg, path, st, index, o, false);
+}

@@ -1,0 +1,146 @@
+/* minimize.c: `vmm fuzz --minimize STATE` and --minimize-repros: ddmin over the fields in which a state differs from the valid one, each candidate run in the worker's VM, kept while its signature stays. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu/err.h"
+#include "vmm/exitcode.h"
+#include "vmm/file.h"
+#include "vmm/fuzz/ddmin.h"
+#include "vmm/fuzz/fields.h"
+#include "vmm/fuzz/worker.h"
+#include "vmm/machine/stop.h"
+#include "vmm/state.h"
+
+struct oracle {
+	struct worker *w;
+	const struct field_list *l;
+	uint64_t want;		/* the signature to keep */
+	struct fuzz_outcome last; /* of the last run that kept it */
+	unsigned runs;
+};
+
+/* Run `st` once in the worker's VM: its outcome and signature; false if interrupted. */
+static bool run_state(struct worker *w, const struct entry_state *st, struct fuzz_outcome *o,
+		      uint64_t *sig)
+{
+	static struct entry_state ran;
+	struct fuzz_mutation mut;
+	struct fuzz_record rec = { .reset_diff = -1 };
+	char diff[256];
+
+	*o = (struct fuzz_outcome){ 0 };
+	w->forced = st;
+	bool done = fuzz_attempt(w, 0, &ran, &mut, o, &rec, diff, sizeof(diff));
+	w->forced = NULL;
+	*sig = fuzz_signature(o);
+	return done;
+}
+
+static bool same_signature(void *ctx, const bool *keep, unsigned n)
+{
+	static struct entry_state cand;
+	struct oracle *q = ctx;
+	struct fuzz_outcome o;
+	uint64_t sig;
+
+	(void)n;
+	if (stop_pending(NULL) != STOP_NONE || fields_apply(&q->w->m->entry, q->l, keep, &cand) < 0)
+		return false;
+	q->runs++;
+	if (!run_state(q->w, &cand, &o, &sig) || sig != q->want)
+		return false;
+	q->last = o;
+	return true;
+}
+
+/* Minimize `st` (signature `sig`) into *min; prints "N fields: ... -> OUTCOME" to `f`. -EAGAIN
+ * if the whole state does not give `sig` again (then nothing can be kept). */
+static int minimize(struct worker *w, const struct entry_state *st, uint64_t sig, FILE *f,
+		    struct entry_state *min)
+{
+	static struct field_list l;
+	bool keep[FIELDS_MAX];
+	struct oracle q = { .w = w, .l = &l, .want = sig };
+	int r = fields_diff(&w->m->entry, st, &l);
+
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < l.n; i++)
+		keep[i] = true;
+	if (!same_signature(&q, keep, l.n))
+		return errf(-EAGAIN, "the state does not give signature %016" PRIx64 " again", sig);
+	ddmin(keep, l.n, same_signature, &q);
+	r = fields_apply(&w->m->entry, &l, keep, min);
+	if (r < 0)
+		return r;
+	fields_print(f, &l, keep);
+	fprintf(f, " -> %s%s%s (from %u changed fields, %u runs)\n", fuzz_outcome_name(q.last.cls),
+		*q.last.detail ? " " : "", q.last.detail, l.n, q.runs);
+	return 0;
+}
+
+/* PATH minus ".state" plus ".min.state". */
+static int min_path(const char *path, char *out, size_t len)
+{
+	size_t n = strlen(path);
+
+	if (n < 6 || (size_t)snprintf(out, len, "%.*s.min.state", (int)(n - 6), path) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+void minimize_repro(struct worker *w, const char *path, const struct entry_state *st, uint64_t sig)
+{
+	static struct entry_state min;
+	char out[PATH_MAX], *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+	struct fuzz_outcome o = { 0 };
+
+	if (!f)
+		return;
+	if (minimize(w, st, sig, f, &min) < 0)
+		fprintf(f, "not minimized: %s\n", err_msg());
+	fclose(f);
+	fprintf(stderr, "vmm fuzz: minimized %016" PRIx64 ": %s", sig, line ? line : "\n");
+	free(line);
+	if (min_path(path, out, sizeof(out)) == 0 && run_state(w, &min, &o, &sig))
+		fuzz_write_state_file(w->cfg, out, &min, 0, &o, false);
+}
+
+int minimize_main(struct worker *w)
+{
+	static struct entry_state st, min;
+	const struct config *cfg = w->cfg;
+	char out[PATH_MAX];
+	struct file_map fm;
+	struct fuzz_outcome o;
+	uint64_t sig;
+	int r = file_map(cfg->fuzz.minimize, "state", &fm);
+
+	st = w->m->entry;
+	if (r == 0) {
+		r = state_parse(fm.data, fm.len, &st);
+		file_unmap(&fm);
+	}
+	if (r == 0 && !run_state(w, &st, &o, &sig))
+		r = errf(-EINTR, "stopped");
+	if (r == 0)
+		fprintf(stderr, "vmm fuzz: --minimize %s: %s %s, signature %016" PRIx64 "\n",
+			cfg->fuzz.minimize, fuzz_outcome_name(o.cls), o.detail, sig);
+	if (r == 0)
+		r = minimize(w, &st, sig, stdout, &min);
+	snprintf(out, sizeof(out), "%s/minimized.state", cfg->fuzz.out_dir);
+	if (r == 0 && run_state(w, &min, &o, &sig))
+		r = fuzz_write_state_file(cfg, out, &min, 0, &o, false);
+	if (r < 0) {
+		fprintf(stderr, "vmm fuzz: --minimize %s: %s\n", cfg->fuzz.minimize, err_msg());
+		return VMM_EXIT_USAGE;
+	}
+	fprintf(stderr, "vmm fuzz: wrote %s\n", out);
+	return VMM_EXIT_OK;
+}

@@ -1,0 +1,39 @@
+/* statefile.c: a state file at any path (--guided's corpus, minimized states) through vmm/fuzz/findings.c, and a state's hash. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/sha256.h"
+#include "vmm/fuzz/findings.h"
+#include "vmm/fuzz/worker.h"
+#include "vmm/state.h"
+
+void fuzz_state_hash(const struct entry_state *st, char hex[17])
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct sha256 h;
+	uint8_t d[SHA256_LEN];
+
+	if (f) {
+		state_print(f, st);
+		fclose(f);
+	}
+	sha256_init(&h);
+	sha256_update(&h, text ? text : "", len);
+	sha256_final(&h, d);
+	for (unsigned i = 0; i < 8; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	free(text);
+}
+
+int fuzz_write_state_file(const struct config *cfg, const char *path, const struct entry_state *st,
+			  uint64_t index, const struct fuzz_outcome *o, bool first_wins)
+{
+	return findings_write_path(cfg, path, st, index, o, first_wins);
+}

@@ -1,0 +1,97 @@
+/* worker.h: one fuzz worker (its VM, snapshots, map and corpus), shared by the runtime files of vmm/fuzz/ (fuzz, feedback, guided, minimize, statefile). */
+#ifndef VMM_FUZZ_WORKER_H
+#define VMM_FUZZ_WORKER_H
+
+#include <stdio.h>
+
+#include "mmu/mem_snapshot.h"
+#include "vmm/config.h"
+#include "vmm/fuzz/corpus.h"
+#include "vmm/fuzz/covmap.h"
+#include "vmm/fuzz/outcome.h"
+#include "vmm/fuzz/points.h"
+#include "vmm/machine/machine.h"
+
+/* A replay's --timeout is the run limit plus this: a fresh process also loads the kernel. */
+#define REPLAY_SLACK_MS 1000
+
+/* Coverage of the current run and of the campaign (README "Feedback"). */
+struct feedback {
+	struct covmap map;		/* this run's */
+	uint8_t virgin[COVMAP_SIZE];	/* the campaign's: 0xff where nothing was seen */
+	unsigned steps_left;		/* --trace-steps: single steps this run still takes */
+	bool can_step;			/* the probe saw a single step exit */
+	unsigned edges, seen;		/* the last run's edges; the campaign's so far */
+	int news;			/* the last run's covmap_new_bits() */
+};
+
+/* --guided: the corpus, its directory and the seeds loaded from it. */
+struct guided {
+	struct corpus corpus;
+	struct entry_state *seeds;	/* the files of --corpus DIR at the start */
+	unsigned nseeds;
+	uint64_t splices, admitted;
+	char dir[4096];			/* --corpus DIR, or OUT/corpus */
+};
+
+/* One worker: one VM, its snapshots, and what the last run wrote itself. */
+struct worker {
+	const struct config *cfg;
+	struct machine *m;
+	struct mem_snapshot mem;
+	struct vm_snapshot *cpu;
+	struct flush_timer deadline;
+	uint64_t *bitmap[2];		/* dirty log of slot 0 (below the hole) and 1 */
+	struct entry_state last;	/* the state the last run wrote (its tables, pokes) */
+	uint64_t last_table_bytes;
+	struct fuzz_summary sum;
+	FILE *out;
+	struct fuzz_points pts;		/* progress points */
+	uint64_t *reset_ns, *reset_pages;  /* per run, for the p50/p99 line */
+	uint64_t nresets;
+	struct feedback *fb;		/* always (blind runs count map bits too) */
+	struct guided *g;		/* --guided; NULL: blind */
+	const struct entry_state *forced; /* minimization: run this state, not a mutated one */
+};
+
+/* fuzz.c: reset, make the state for `index` (forced, guided or blind), write and run it;
+ * false if a stop signal interrupted it. */
+bool fuzz_attempt(struct worker *w, uint64_t index, struct entry_state *st,
+		  struct fuzz_mutation *mut, struct fuzz_outcome *o, struct fuzz_record *rec,
+		  char *diff, size_t len);
+
+/* statefile.c: the first 8 bytes of the SHA-256 of st's dump, in hex. */
+void fuzz_state_hash(const struct entry_state *st, char hex[17]);
+/* The state file PATH (ending in ".state"): a header naming seed, index and outcome, the
+ * state, and beside it PATH minus ".state" plus ".replay", the command that replays it.
+ * first_wins: -EEXIST, and no replay written, if PATH is there already. */
+int fuzz_write_state_file(const struct config *cfg, const char *path, const struct entry_state *st,
+			  uint64_t index, const struct fuzz_outcome *o, bool first_wins);
+
+/* feedback.c */
+int feedback_setup(struct worker *w);	/* the map; the single-step probe (--trace-steps) */
+void feedback_free(struct worker *w);
+void feedback_start(struct worker *w);	/* a run starts: empty map, stepping armed */
+/* An exit of the run: into the map; true if it was a single step of ours (the run goes
+ * on, nothing else looks at it). */
+bool feedback_exit(struct worker *w, const struct vm_exit *e);
+/* The run ended: progress points and outcome into the map; classified; news counted. */
+void feedback_end(struct worker *w, const struct fuzz_outcome *o);
+
+/* guided.c */
+int guided_setup(struct worker *w);	/* --guided: corpus, --corpus DIR's seeds */
+void guided_free(struct worker *w);
+/* The state of run `index` (> 0): a seed, or a corpus entry mutated or spliced. */
+void guided_make(struct worker *w, uint64_t index, struct entry_state *st,
+		 const struct fuzz_target *t, struct fuzz_mutation *mut);
+/* After the run: admitted if it set new map bits (written to the corpus directory). */
+void guided_after(struct worker *w, uint64_t index, const struct entry_state *st,
+		  const struct fuzz_outcome *o, uint64_t sig);
+
+/* minimize.c: --minimize-repros: the repro `path` of a new signature, minimized now. */
+void minimize_repro(struct worker *w, const char *path, const struct entry_state *st,
+		    uint64_t sig);
+/* --minimize STATE: the whole command (one worker, no runs of its own). */
+int minimize_main(struct worker *w);
+
+#endif
