@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vmm/file.h"
+
 /* Repro files are read by whoever replays them; nothing in them is secret. */
 #define REPRO_MODE 0644
 #define REPRO_FLAGS (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
@@ -52,21 +54,6 @@ int repro_open(struct repro *r)
 	return r->f ? 0 : -errno;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* A new file NAME.XXXXXXXXXXXXXXXX in `dir` holding `text`; its name in tmp. */
 static int write_temporary(int dir, const char *name, const struct repro *r, char *tmp, size_t len)
 {
@@ -81,7 +68,7 @@ static int write_temporary(int dir, const char *name, const struct repro *r, cha
 	}
 	if (fd < 0)
 		return -EEXIST;
-	err = fchmod(fd, REPRO_MODE) < 0 ? -errno : write_all(fd, r->text, r->len);
+	err = fchmod(fd, REPRO_MODE) < 0 ? -errno : file_write_fd(fd, r->text, r->len);
 	if (close(fd) < 0 && err == 0)
 		err = -errno;
 	if (err < 0)
