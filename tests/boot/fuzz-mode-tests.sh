@@ -225,10 +225,11 @@ done
 [ "$rc" -eq 0 ] && [ "$(ls "$work/nearval.out/states/" | grep -c '\.state$')" -eq 8 ] && [ -z "$mism" ]
 check fuzz-near-validates-state-as-written $? "status $rc, index:line/re-validated mismatches:$mism"
 
-# 13. Every boot path, and each RAM size once: a short fuzz run each (the valid state and one
+# 13. Every boot path, at 256 MiB or 1 GiB: a short fuzz run each (the valid state and one
 #     mutation, 10 exits at most), with every reset checked bit-exact. FUZZ_ALL_PATHS=1 runs
-#     all 12 pairs of path and size (about 7 minutes nested; all passed on 2026-12-04).
-pairs="linux32@256M linux64@4G elf@1G pvh@256M"
+#     all 12 pairs of path and size, 4 GiB included (about 7 minutes nested, too long for the
+#     test command's 15 minutes; all 12 passed on 2026-12-04).
+pairs="linux32@256M linux64@1G elf@1G pvh@256M"
 [ "${FUZZ_ALL_PATHS:-0}" = 1 ] &&
     pairs=$(for b in linux32 linux64 elf pvh; do for m in 256M 1G 4G; do echo "$b@$m"; done; done)
 paths=""
