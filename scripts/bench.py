@@ -165,7 +165,8 @@ def phases(vmm, mem, kernel, initrd, cache):
 
 
 def main():
-    """bench.py RUNS MEM KERNEL INITRD VMLINUX VMM [minimal=KERNEL,VMLINUX] [before=VMM]"""
+    """bench.py RUNS MEM KERNEL INITRD VMLINUX VMM [minimal=KERNEL,VMLINUX] [before=VMM]
+    [only=NAME,NAME...] (only these variants)"""
     runs, mem, kernel, initrd, vmlinux, vmm = sys.argv[1:7]
     opts = dict(a.split("=", 1) for a in sys.argv[7:])
     runs, mem = int(runs), int(mem)
@@ -177,6 +178,8 @@ def main():
         mk, mvl = opts["minimal"].split(",")
         prime_cache(vmm, mk, initrd, mem, cache)
         vs.update(variants(mem, mk, initrd, mvl, vmm, cache, None, "min:"))
+    if opts.get("only"):
+        vs = {k: v for k, v in vs.items() if k in opts["only"].split(",")}
     results = []
     for run in range(1, runs + 1):
         for name, cmd in vs.items():
