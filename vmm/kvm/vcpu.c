@@ -310,28 +310,29 @@ int vcpu_set_debug(struct vcpu *c, const uint64_t *addr, unsigned n, unsigned fl
 	return 0;
 }
 
-int vcpu_set_rip(struct vcpu *c, uint64_t rip)
+/* Read the registers, change RIP (if `rip`) and set `rflags_set`, write them back. */
+static int edit_regs(struct vcpu *c, const uint64_t *rip, uint64_t rflags_set)
 {
 	struct kvm_regs regs;
 
 	if (ioctl(c->fd, KVM_GET_REGS, &regs) < 0)
 		return kvm_sys_fail("KVM_GET_REGS");
-	regs.rip = rip;
+	if (rip)
+		regs.rip = *rip;
+	regs.rflags |= rflags_set;
 	if (ioctl(c->fd, KVM_SET_REGS, &regs) < 0)
 		return kvm_sys_fail("KVM_SET_REGS");
 	return 0;
 }
 
+int vcpu_set_rip(struct vcpu *c, uint64_t rip)
+{
+	return edit_regs(c, &rip, 0);
+}
+
 int vcpu_resume_over_breakpoint(struct vcpu *c)
 {
-	struct kvm_regs regs;
-
-	if (ioctl(c->fd, KVM_GET_REGS, &regs) < 0)
-		return kvm_sys_fail("KVM_GET_REGS");
-	regs.rflags |= X86_RFLAGS_RF;
-	if (ioctl(c->fd, KVM_SET_REGS, &regs) < 0)
-		return kvm_sys_fail("KVM_SET_REGS");
-	return 0;
+	return edit_regs(c, NULL, X86_RFLAGS_RF);
 }
 
 void vcpu_request_exit(struct vcpu *c)
