@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "mmu/err.h"
+#include "vmm/sandbox_rules.h"
 
 /* The only flags a fuzz worker opens files with: a new file, never an existing one. */
 #define SANDBOX_CREATE_FLAGS (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
@@ -46,33 +47,6 @@ static const struct {
 
 static void (*volatile before_death)(void);
 
-static int allow(scmp_filter_ctx ctx, int nr, unsigned n, const struct scmp_arg_cmp *args)
-{
-	int r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, n, args);
-
-	return r < 0 ? errf(r, "seccomp: rule for system call %d: %s", nr, strerror(-r)) : 0;
-}
-
-/* Allow `nr` on a descriptor in [lo, hi], with A1 == `a1` unless a1 is NO_A1.
- * libseccomp takes one comparison per argument and rule, so the range goes
- * as aligned power-of-two blocks, one masked comparison each (at most two
- * per bit of hi: 16 rules for 255 vCPUs), matching exactly [lo, hi]. */
-#define NO_A1 (~0UL)
-static int allow_fds(scmp_filter_ctx ctx, int nr, int lo, int hi, unsigned long a1)
-{
-	int r = 0;
-
-	for (uint64_t x = (uint64_t)lo, size; lo >= 0 && r == 0 && x <= (uint64_t)hi; x += size) {
-		for (size = 1; x % (size * 2) == 0 && x + size * 2 - 1 <= (uint64_t)hi; size *= 2)
-			;
-		struct scmp_arg_cmp a[2] = { SCMP_A0(SCMP_CMP_MASKED_EQ, ~(size - 1), x),
-					     SCMP_A1(SCMP_CMP_EQ, a1) };
-
-		r = allow(ctx, nr, a1 == NO_A1 ? 1 : 2, a);
-	}
-	return r;
-}
-
 /* Signals to itself only (A0 == our tgid), and only the two vmm sends: SIGUSR1
  * (stop, Ctrl-A x) and SIGUSR2 (kick a vCPU out of KVM_RUN). */
 static int allow_own_signals(scmp_filter_ctx ctx)
@@ -83,7 +57,7 @@ static int allow_own_signals(scmp_filter_ctx ctx)
 		struct scmp_arg_cmp a[2] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)getpid()),
 					     SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, (uint64_t)sig) };
 
-		r = allow(ctx, SCMP_SYS(tgkill), 2, a);
+		r = sandbox_allow(ctx, SCMP_SYS(tgkill), 2, a);
 	}
 	return r;
 }
@@ -97,18 +71,14 @@ static int allow_memory(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 		SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, PROT_READ | PROT_WRITE),
 		SCMP_A3(SCMP_CMP_MASKED_EQ, LOW32, MAP_PRIVATE | MAP_ANONYMOUS) };
 	struct scmp_arg_cmp dontneed = SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, MADV_DONTNEED);
-	struct scmp_arg_cmp below = SCMP_A0(SCMP_CMP_LT, (uintptr_t)p->ram);
-	struct scmp_arg_cmp above = SCMP_A0(SCMP_CMP_GE, (uintptr_t)p->ram + p->ram_size);
-	int r = allow(ctx, SCMP_SYS(mmap), 2, anon);
+	int r = sandbox_allow(ctx, SCMP_SYS(mmap), 2, anon);
 
 	if (r == 0)
-		r = allow(ctx, SCMP_SYS(madvise), 1, &dontneed);
+		r = sandbox_allow(ctx, SCMP_SYS(madvise), 1, &dontneed);
 
 	if (r == 0 && !p->ram)
-		return allow(ctx, SCMP_SYS(munmap), 0, NULL);
-	if (r == 0)
-		r = allow(ctx, SCMP_SYS(munmap), 1, &below);
-	return r == 0 ? allow(ctx, SCMP_SYS(munmap), 1, &above) : r;
+		return sandbox_allow(ctx, SCMP_SYS(munmap), 0, NULL);
+	return r == 0 ? sandbox_allow_a0_outside(ctx, SCMP_SYS(munmap), (uintptr_t)p->ram, p->ram_size) : r;
 }
 
 static int allow_common(scmp_filter_ctx ctx, const struct sandbox_policy *p)
@@ -116,33 +86,33 @@ static int allow_common(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < sizeof(plain) / sizeof(plain[0]); i++)
-		r = allow(ctx, plain[i].nr, 0, NULL);
+		r = sandbox_allow(ctx, plain[i].nr, 0, NULL);
 	if (r == 0)
 		r = allow_own_signals(ctx);
 	if (r == 0)
 		r = allow_memory(ctx, p);
 	if (r == 0) /* messages, register dumps, the summary */
-		r = allow_fds(ctx, SCMP_SYS(write), STDERR_FILENO, STDERR_FILENO, NO_A1);
+		r = sandbox_allow_fds(ctx, SCMP_SYS(write), STDERR_FILENO, STDERR_FILENO, SANDBOX_ANY_A1);
 	for (unsigned i = 0; r == 0 && i < p->nwrite_fds; i++) /* serial output, JSON lines */
-		r = allow_fds(ctx, SCMP_SYS(write), p->write_fds[i], p->write_fds[i], NO_A1);
+		r = sandbox_allow_fds(ctx, SCMP_SYS(write), p->write_fds[i], p->write_fds[i], SANDBOX_ANY_A1);
 	return r;
 }
 
 /* Run mode's console: input from stdin, the terminal restored at the end, output paced. */
 static int allow_console(scmp_filter_ctx ctx)
 {
-	int r = allow_fds(ctx, SCMP_SYS(read), STDIN_FILENO, STDIN_FILENO, NO_A1);
+	int r = sandbox_allow_fds(ctx, SCMP_SYS(read), STDIN_FILENO, STDIN_FILENO, SANDBOX_ANY_A1);
 
 	if (r == 0) /* tcsetattr(): restore the terminal */
-		r = allow_fds(ctx, SCMP_SYS(ioctl), STDIN_FILENO, STDIN_FILENO, TCSETS);
+		r = sandbox_allow_fds(ctx, SCMP_SYS(ioctl), STDIN_FILENO, STDIN_FILENO, TCSETS);
 	if (r == 0) /* glibc's tcsetattr() reads the settings back to check them */
-		r = allow_fds(ctx, SCMP_SYS(ioctl), STDIN_FILENO, STDIN_FILENO, TCGETS);
+		r = sandbox_allow_fds(ctx, SCMP_SYS(ioctl), STDIN_FILENO, STDIN_FILENO, TCGETS);
 	/* Console output waits until stdout takes a write (vmm/machine/console_out.c): a
 	 * struct pollfd in memory, so the descriptor cannot be checked here. */
 	if (r == 0)
-		r = allow(ctx, SCMP_SYS(poll), 0, NULL);
+		r = sandbox_allow(ctx, SCMP_SYS(poll), 0, NULL);
 	if (r == 0) /* where glibc's poll() is ppoll() */
-		r = allow(ctx, SCMP_SYS(ppoll), 0, NULL);
+		r = sandbox_allow(ctx, SCMP_SYS(ppoll), 0, NULL);
 	return r;
 }
 
@@ -156,14 +126,14 @@ static int allow_timers_and_timing(scmp_filter_ctx ctx, const struct sandbox_pol
 	for (unsigned i = 0; r == 0 && i < p->ntimers; i++) {
 		struct scmp_arg_cmp id = SCMP_A0(SCMP_CMP_MASKED_EQ, LOW32, (uint64_t)p->timers[i]);
 
-		r = allow(ctx, SCMP_SYS(timer_settime), 1, &id);
+		r = sandbox_allow(ctx, SCMP_SYS(timer_settime), 1, &id);
 	}
 	if (r == 0 && p->stats_lo >= 0) /* KVM's counters */
-		r = allow_fds(ctx, SCMP_SYS(pread64), p->stats_lo, p->stats_hi, NO_A1);
+		r = sandbox_allow_fds(ctx, SCMP_SYS(pread64), p->stats_lo, p->stats_hi, SANDBOX_ANY_A1);
 	if (r == 0 && p->rusage) /* vmm's CPU time and peak RSS */
-		r = allow(ctx, SCMP_SYS(getrusage), 1, &self);
+		r = sandbox_allow(ctx, SCMP_SYS(getrusage), 1, &self);
 	if (r == 0 && p->mincore_vec) /* guest RAM still resident, left out of vmm's RSS */
-		r = allow(ctx, SCMP_SYS(mincore), 1, &vec);
+		r = sandbox_allow(ctx, SCMP_SYS(mincore), 1, &vec);
 	return r;
 }
 
@@ -178,13 +148,13 @@ static int allow_dir(scmp_filter_ctx ctx, int dir)
 				       SCMP_A4(SCMP_CMP_MASKED_EQ, LOW32, 0) };
 	struct scmp_arg_cmp unlink[] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)dir),
 					 SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, 0) };
-	int r = allow(ctx, SCMP_SYS(openat), 2, create);
+	int r = sandbox_allow(ctx, SCMP_SYS(openat), 2, create);
 
 	if (r == 0) /* first writer of a signature wins */
-		r = allow(ctx, SCMP_SYS(linkat), 3, link);
+		r = sandbox_allow(ctx, SCMP_SYS(linkat), 3, link);
 	if (r == 0) /* states/N.state: the last one stays */
-		r = allow(ctx, SCMP_SYS(renameat), 2, link);
-	return r == 0 ? allow(ctx, SCMP_SYS(unlinkat), 2, unlink) : r;
+		r = sandbox_allow(ctx, SCMP_SYS(renameat), 2, link);
+	return r == 0 ? sandbox_allow(ctx, SCMP_SYS(unlinkat), 2, unlink) : r;
 }
 
 static int allow_files(scmp_filter_ctx ctx, const struct sandbox_policy *p)
@@ -196,11 +166,11 @@ static int allow_files(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 	for (unsigned i = 0; r == 0 && i < p->ndirs; i++)
 		r = allow_dir(ctx, p->dirs[i]);
 	if (r == 0 && p->file_fd >= 0)
-		r = allow_fds(ctx, SCMP_SYS(write), p->file_fd, p->file_fd, NO_A1);
+		r = sandbox_allow_fds(ctx, SCMP_SYS(write), p->file_fd, p->file_fd, SANDBOX_ANY_A1);
 	if (r == 0 && p->file_fd >= 0) /* readable by whoever replays it, whatever the umask */
-		r = allow(ctx, SCMP_SYS(fchmod), 2, mode);
+		r = sandbox_allow(ctx, SCMP_SYS(fchmod), 2, mode);
 	if (r == 0 && p->file_fd >= 0)
-		r = allow_fds(ctx, SCMP_SYS(close), p->file_fd, p->file_fd, NO_A1);
+		r = sandbox_allow_fds(ctx, SCMP_SYS(close), p->file_fd, p->file_fd, SANDBOX_ANY_A1);
 	return r;
 }
 
@@ -209,20 +179,20 @@ static int allow_parent(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 {
 	struct scmp_arg_cmp nohang = SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, WNOHANG);
 	struct scmp_arg_cmp nonblock = SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, GRND_NONBLOCK);
-	int r = allow_fds(ctx, SCMP_SYS(read), p->pipe_lo, p->pipe_hi, NO_A1);
+	int r = sandbox_allow_fds(ctx, SCMP_SYS(read), p->pipe_lo, p->pipe_hi, SANDBOX_ANY_A1);
 
 	if (r == 0)
-		r = allow_fds(ctx, SCMP_SYS(close), p->pipe_lo, p->pipe_hi, NO_A1);
+		r = sandbox_allow_fds(ctx, SCMP_SYS(close), p->pipe_lo, p->pipe_hi, SANDBOX_ANY_A1);
 	if (r == 0) /* wait for lines or a stop signal */
-		r = allow(ctx, SCMP_SYS(ppoll), 0, NULL);
+		r = sandbox_allow(ctx, SCMP_SYS(ppoll), 0, NULL);
 	if (r == 0) /* reap the workers that ended */
-		r = allow(ctx, SCMP_SYS(wait4), 1, &nohang);
+		r = sandbox_allow(ctx, SCMP_SYS(wait4), 1, &nohang);
 	if (r == 0) /* malloc()'s first use in this process seeds its tcache key */
-		r = allow(ctx, SCMP_SYS(getrandom), 1, &nonblock);
+		r = sandbox_allow(ctx, SCMP_SYS(getrandom), 1, &nonblock);
 	for (unsigned i = 0; r == 0 && i < p->nworkers; i++) {
 		struct scmp_arg_cmp pid = SCMP_A0(SCMP_CMP_EQ, (uint64_t)p->workers[i]);
 
-		r = allow(ctx, SCMP_SYS(kill), 1, &pid);
+		r = sandbox_allow(ctx, SCMP_SYS(kill), 1, &pid);
 	}
 	return r;
 }
@@ -236,7 +206,7 @@ static int build(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 	/* KVM_RUN, KVM_IRQ_LINE, register reads for dumps, fuzz mode's state blocks:
 	 * on vmm's own fds only. */
 	for (unsigned i = 0; r == 0 && i < p->nioctls; i++)
-		r = allow_fds(ctx, SCMP_SYS(ioctl), p->ioctls[i].fd_lo, p->ioctls[i].fd_hi,
+		r = sandbox_allow_fds(ctx, SCMP_SYS(ioctl), p->ioctls[i].fd_lo, p->ioctls[i].fd_hi,
 			      p->ioctls[i].request);
 	if (r == 0)
 		r = allow_timers_and_timing(ctx, p);

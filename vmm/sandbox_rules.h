@@ -1,0 +1,18 @@
+/* sandbox_rules.h: libseccomp rule shapes the allow-lists are made of (a descriptor range, an address range left out). */
+#ifndef VMM_SANDBOX_RULES_H
+#define VMM_SANDBOX_RULES_H
+
+#include <seccomp.h>
+#include <stdint.h>
+
+/* Allow system call `nr` where its `n` comparisons hold. 0 or a negative errno, err_msg() set. */
+int sandbox_allow(scmp_filter_ctx ctx, int nr, unsigned n, const struct scmp_arg_cmp *args);
+
+/* Allow `nr` on a descriptor (A0) in [lo, hi], with A1 == a1 unless a1 is SANDBOX_ANY_A1. */
+#define SANDBOX_ANY_A1 (~0UL)
+int sandbox_allow_fds(scmp_filter_ctx ctx, int nr, int lo, int hi, unsigned long a1);
+
+/* Allow `nr` where A0 lies outside [start, start + size). */
+int sandbox_allow_a0_outside(scmp_filter_ctx ctx, int nr, uint64_t start, uint64_t size);
+
+#endif
