@@ -17,7 +17,7 @@ enum long_only {
 	/* fuzz mode only: */
 	OPT_SEED = 0x200, OPT_RUNS, OPT_FUZZ_MODE, OPT_JOBS, OPT_OUT, OPT_RUN_MS, OPT_RUN_EXITS,
 	OPT_CHECK_RESET, OPT_SAVE_STATES, OPT_RUN_UNTIL, OPT_STABILITY, OPT_GUIDED, OPT_BLIND,
-	OPT_CORPUS, OPT_TRACE_STEPS, OPT_MINIMIZE, OPT_MINIMIZE_REPROS,
+	OPT_CORPUS, OPT_TRACE_STEPS, OPT_MINIMIZE, OPT_MINIMIZE_REPROS, OPT_AFL,
 };
 
 static const struct option options[] = {
@@ -68,6 +68,7 @@ static const struct option options[] = {
 	{ "trace-steps", required_argument, NULL, OPT_TRACE_STEPS },
 	{ "minimize", required_argument, NULL, OPT_MINIMIZE },
 	{ "minimize-repros", no_argument, NULL, OPT_MINIMIZE_REPROS },
+	{ "afl", optional_argument, NULL, OPT_AFL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -359,6 +360,12 @@ static int parse_guided_option(int opt, struct config_fuzz *f)
 	case OPT_GUIDED: f->guided = true; return 0;
 	case OPT_BLIND: f->guided = false; return 0;
 	case OPT_MINIMIZE_REPROS: f->minimize_repros = true; return 0;
+	case OPT_AFL:
+		if (optarg && !*optarg)
+			return errf(-EINVAL, "--afl=: empty test-case file name");
+		f->afl = true;
+		f->afl_input = optarg;
+		return 0;
 	case OPT_TRACE_STEPS:
 		return parse_u32("--trace-steps", optarg, CONFIG_MAX_TRACE_STEPS, &f->trace_steps);
 	case OPT_CORPUS:
@@ -382,6 +389,10 @@ static int check_guided(const struct config_fuzz *f)
 		return errf(-EINVAL, "--corpus %s: only with --guided", f->corpus);
 	if (f->minimize && (f->jobs > 1 || f->stability > 1))
 		return errf(-EINVAL, "--minimize: one process, no --jobs or --stability");
+	if (f->afl && (f->jobs > 1 || f->stability > 1 || f->guided || f->minimize || f->minimize_repros ||
+		       f->save_states))
+		return errf(-EINVAL, "--afl: afl-fuzz chooses the states and keeps the findings: drop "
+			    "--jobs, --stability, --guided, --minimize, --minimize-repros and --save-states");
 	return 0;
 }
 

@@ -46,6 +46,8 @@ struct config_fuzz {
 	uint32_t trace_steps;	/* --trace-steps N: single-step the first N instructions */
 	const char *minimize;	/* --minimize STATE: reduce it and exit */
 	bool minimize_repros;	/* --minimize-repros: every new signature's repro */
+	bool afl;		/* --afl[=FILE]: a target for afl-fuzz (README "AFL++") */
+	const char *afl_input;	/* its test case: FILE (afl-fuzz's @@), or NULL: stdin */
 };
 #define CONFIG_MAX_TRACE_STEPS 100000
 #define CONFIG_MAX_STABILITY 100

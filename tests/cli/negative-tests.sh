@@ -89,6 +89,11 @@ expect_error fuzz-refuses-cpus-2 "--cpus 2: fuzz mode runs one vCPU" fuzz --kern
     --runs 1 --out "$work/fz"
 [ ! -e "$work/fz" ]
 check fuzz-refusal-writes-nothing $? "$(ls -d "$work/fz" 2>&1)"
+# --afl: afl-fuzz chooses the states, so vmm's own ways of choosing and keeping them are refused.
+expect_error afl-refuses-jobs "--afl: afl-fuzz chooses the states" fuzz --kernel "$KERNEL" --afl --jobs 2
+expect_error afl-refuses-guided "--afl: afl-fuzz chooses the states" fuzz --kernel "$KERNEL" --afl --guided
+expect_error afl-empty-file "--afl=: empty test-case file name" fuzz --kernel "$KERNEL" --afl=
+expect_error afl-only-in-fuzz "option '--afl' is only for 'vmm fuzz'" --kernel "$KERNEL" --afl
 "$VMM" --kernel "$KERNEL" --cpus 4 --dump-entry-state </dev/null >"$work/out" 2>"$work/err"
 rc=$?
 [ "$rc" -eq 0 ] && [ "$(head -n 1 "$work/out")" = "# vcpus 4: this is vCPU 0's entry state; vCPUs 1-3 wait for INIT/SIPI" ]

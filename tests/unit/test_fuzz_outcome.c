@@ -241,3 +241,18 @@ Test(fuzz_outcome, reached_point_ends_the_run)
 	cr_assert_str_eq(o.detail, "start_kernel");
 	cr_assert_str_eq(fuzz_outcome_name(o.cls), "reached");
 }
+
+Test(fuzz_outcome, crashes_for_afl_are_the_cpu_or_kvm_giving_up_and_panics)
+{
+	const enum fuzz_outcome_class crash[] = { OUT_TRIPLE_FAULT, OUT_ENTRY_FAILURE,
+						  OUT_INTERNAL_ERROR, OUT_KVM_ERROR, OUT_PANIC };
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < sizeof(crash) / sizeof(crash[0]); i++)
+		cr_expect(fuzz_outcome_is_crash(crash[i]), "%s", fuzz_outcome_name(crash[i]));
+	for (enum fuzz_outcome_class c = 0; c < OUT_CLASSES; c++)
+		n += fuzz_outcome_is_crash(c);
+	cr_expect_eq(n, 5, "only those: refusals, limits and ends are no crash");
+	cr_expect_not(fuzz_outcome_is_crash(OUT_KVM_REFUSED));
+	cr_expect_not(fuzz_outcome_is_crash(OUT_TIME_LIMIT));
+}

@@ -120,6 +120,8 @@ void feedback_end(struct worker *w, const struct fuzz_outcome *o)
 		if (o->passed & (1u << i))
 			covmap_visit(&fb->map, covmap_loc(COVMAP_POINT, i, 0));
 	covmap_visit(&fb->map, covmap_loc(COVMAP_END, o->cls, limit ? 0 : fnv(o->detail)));
+	if (fb->export) /* afl-fuzz buckets the counts itself */
+		memcpy(fb->export, fb->map.bits, fb->export_len);
 	covmap_classify(fb->map.bits);
 	fb->edges = covmap_count(fb->map.bits);
 	fb->news = covmap_new_bits(fb->map.bits, fb->virgin);

@@ -420,7 +420,7 @@ static int worker_sandbox(struct worker *w, FILE *out)
 }
 
 /* vmm's exit status for the stop that ended the runs (as machine_run() gives it). */
-static int stop_status(void)
+int fuzz_stop_status(void)
 {
 	int signo;
 
@@ -459,6 +459,12 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 	}
 	if (cfg->fuzz.minimize)
 		return minimize_main(&w);
+	if (cfg->fuzz.afl) {
+		r = afl_main(&w);
+		if (sum)
+			*sum = w.sum;
+		return r;
+	}
 	prints = cfg->fuzz.stability > 1 ? calloc(cfg->fuzz.runs, sizeof(*prints)) : NULL;
 	w.reset_ns = calloc(cfg->fuzz.runs, sizeof(uint64_t));
 	w.reset_pages = calloc(cfg->fuzz.runs, sizeof(uint64_t));
@@ -489,7 +495,7 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 	feedback_free(&w);
 	if (sum)
 		*sum = w.sum;
-	return stop_status();
+	return fuzz_stop_status();
 }
 
 struct jobs_ctx {
@@ -553,7 +559,7 @@ int fuzz_main(const struct config *cfg, struct timing *timeline)
 {
 	static struct fuzz_summary sum;
 	uint64_t t0 = timing_now();
-	int r = findings_open_dirs(cfg);
+	int r = cfg->fuzz.afl ? 0 : findings_open_dirs(cfg); /* --afl: afl-fuzz keeps the findings */
 
 	if (r < 0) {
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());

@@ -41,6 +41,12 @@ int fuzz_outcome_replay_status(const struct fuzz_outcome *o)
 	}
 }
 
+bool fuzz_outcome_is_crash(enum fuzz_outcome_class c)
+{
+	return c == OUT_TRIPLE_FAULT || c == OUT_ENTRY_FAILURE || c == OUT_INTERNAL_ERROR ||
+	       c == OUT_KVM_ERROR || c == OUT_PANIC;
+}
+
 static void set(struct fuzz_outcome *o, enum fuzz_outcome_class c, const char *detail)
 {
 	o->cls = c;

@@ -56,6 +56,9 @@ const char *fuzz_outcome_name(enum fuzz_outcome_class c);
 /* The exit status `vmm --entry-state REPRO --no-validate --timeout S` gives
  * for a run that ended so (README "Fuzzing entry states"). */
 int fuzz_outcome_replay_status(const struct fuzz_outcome *o);
+/* A crash for afl-fuzz (`vmm fuzz --afl`): the CPU or KVM gave up on the state (triple fault,
+ * entry failure, internal error, KVM_RUN failed) or the guest kernel panicked. */
+bool fuzz_outcome_is_crash(enum fuzz_outcome_class c);
 /* Record the exit in o (count, last reasons); true, with o->cls and
  * o->detail set, when the run ends here. */
 bool fuzz_classify(const struct fuzz_step *s, struct fuzz_outcome *o);

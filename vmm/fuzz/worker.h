@@ -23,6 +23,8 @@ struct feedback {
 	bool can_step;			/* the probe saw a single step exit */
 	unsigned edges, seen;		/* the last run's edges; the campaign's so far */
 	int news;			/* the last run's covmap_new_bits() */
+	uint8_t *export;		/* --afl: AFL's map, given each run's counts; NULL: none */
+	size_t export_len;
 };
 
 /* --guided: the corpus, its directory and the seeds loaded from it. */
@@ -60,6 +62,9 @@ bool fuzz_attempt(struct worker *w, uint64_t index, struct entry_state *st,
 		  struct fuzz_mutation *mut, struct fuzz_outcome *o, struct fuzz_record *rec,
 		  char *diff, size_t len);
 
+/* fuzz.c: vmm's exit status for the stop signal that ended the runs (0 if none). */
+int fuzz_stop_status(void);
+
 /* statefile.c: the first 8 bytes of the SHA-256 of st's dump, in hex. */
 void fuzz_state_hash(const struct entry_state *st, char hex[17]);
 /* The state file PATH (ending in ".state"): a header naming seed, index and outcome, the
@@ -93,5 +98,8 @@ void minimize_repro(struct worker *w, const char *path, const struct entry_state
 		    uint64_t sig);
 /* --minimize STATE: the whole command (one worker, no runs of its own). */
 int minimize_main(struct worker *w);
+
+/* afl.c: --afl: the whole command (a fork server for afl-fuzz, or one test case). */
+int afl_main(struct worker *w);
 
 #endif

@@ -1,0 +1,91 @@
+#!/bin/bash
+# afl-tests.sh: `vmm fuzz --afl` under Debian's AFL++: one test case without a fork server
+# (status as a replay, crash said), afl-showmap reads its map, and afl-fuzz drives it as a
+# persistent target: a -M instance on stdin with the dictionary and a -S instance with @@ in one
+# sync directory, the -S one with runs longer than its -t (afl-fuzz kills the child pid it was
+# given; vmm names a new one and goes on).
+# Run it where /dev/kvm works (normally inside one scripts/with-kvm guest).
+# Usage: tests/boot/afl-tests.sh VMM KERNEL INITRD DICT
+set -u
+VMM=$1
+KERNEL=$2
+INITRD=$3
+DICT=$4
+DIR=$(cd "$(dirname "$0")" && pwd)
+. "$DIR/../lib.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# afl-fuzz's own checks that do not apply here (CPU frequency, core_pattern, the UI, pinning).
+export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1
+export AFL_FORKSRV_INIT_TMOUT=60000
+TARGET=(fuzz --kernel "$KERNEL" --initrd "$INITRD" --append "console=ttyS0 reboot=k panic=-1")
+
+if ! command -v afl-fuzz >/dev/null || ! command -v afl-showmap >/dev/null; then
+    for t in standalone-valid standalone-crash standalone-malformed showmap-map showmap-crash \
+             afl-fuzz-main afl-fuzz-secondary afl-fuzz-timeouts; do
+        skip "afl-$t" "afl-fuzz/afl-showmap not installed (Debian package afl++; scripts/setup-deps)"
+    done
+    summary afl
+    exit 0
+fi
+
+# Seeds: the valid state, one KVM refuses (CR0 0 with EFER.LMA) and one that triple-faults
+# (a partial file: the rest stays valid).
+mkdir -p "$work/seeds"
+"$VMM" --kernel "$KERNEL" --dump-entry-state >"$work/seeds/valid.state"
+sed 's/^cr0 .*/cr0 0x0/' "$work/seeds/valid.state" >"$work/seeds/refused.state"
+printf 'rip 0x0\ncs.l 0x1\n' >"$work/crash.state"
+printf 'rip 0xzz\n' >"$work/malformed.state"
+
+# 1. Without a fork server: one test case, its outcome line, the status its replay gives.
+run1() {
+    timeout -s KILL 120 "$VMM" "${TARGET[@]}" --afl --run-ms "$2" <"$work/${3:-}$1.state" \
+        >"$work/$1.out" 2>"$work/$1.err"
+    rc=$?
+}
+run1 valid 300 seeds/
+[ "$rc" -eq 8 ] && grep -q "^time-limit running, signature [0-9a-f]\{16\}, [0-9]* edges$" "$work/valid.out"
+check afl-standalone-valid $? "status $rc, '$(head -c 300 "$work/valid.out")' $(tail -c 300 "$work/valid.err")"
+run1 crash 2000
+[ "$rc" -eq 3 ] && grep -q "^triple-fault.*(a crash for afl-fuzz)" "$work/crash.out"
+check afl-standalone-crash $? "status $rc, '$(head -c 300 "$work/crash.out")'"
+run1 malformed 300
+[ "$rc" -eq 1 ] && grep -q "^vmm-refused entry-state: line 1: rip: bad number '0xzz'" "$work/malformed.out"
+check afl-standalone-malformed $? "status $rc, '$(head -c 300 "$work/malformed.out")'"
+
+# 2. afl-showmap: the map of one run (tuples "EDGE:BUCKET"), and a crash said as one (status 2:
+#    run without a fork server, vmm dies by SIGABRT where an AFL tool gave it a map).
+timeout -s KILL 120 afl-showmap -q -o "$work/valid.map" -t 20000 -- "$VMM" "${TARGET[@]}" \
+    --afl --run-ms 300 <"$work/seeds/valid.state" >/dev/null 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && [ "$(grep -c '^[0-9]*:[0-9]*$' "$work/valid.map")" -ge 1 ]
+check afl-showmap-map $? "status $rc, $(wc -l <"$work/valid.map" 2>/dev/null) tuples"
+timeout -s KILL 120 afl-showmap -q -o "$work/crash.map" -t 20000 -- "$VMM" "${TARGET[@]}" \
+    --afl --run-ms 2000 <"$work/crash.state" >/dev/null 2>&1
+rc=$?
+[ "$rc" -eq 2 ]
+check afl-showmap-crash $? "status $rc (afl-showmap says 2 for a crash)"
+
+# 3. afl-fuzz: -M on stdin with the dictionary, -S with @@ and runs (2 s) longer than its -t.
+stat_of() { sed -n "s/^$2 *: //p" "$work/sync/$1/fuzzer_stats" 2>/dev/null; }
+timeout -s KILL 150 afl-fuzz -i "$work/seeds" -o "$work/sync" -M main -x "$DICT" -t 5000 -V 20 \
+    -- "$VMM" "${TARGET[@]}" --afl --run-ms 300 >"$work/main.log" 2>&1 &
+main_pid=$!
+timeout -s KILL 150 afl-fuzz -i "$work/seeds" -o "$work/sync" -S second -t 1000 -V 20 \
+    -- "$VMM" "${TARGET[@]}" --afl=@@ --run-ms 2000 >"$work/second.log" 2>&1
+second_rc=$?
+wait "$main_pid"
+main_rc=$?
+echo "    | main: status $main_rc, $(stat_of main execs_done) execs, corpus $(stat_of main corpus_count), $(stat_of main edges_found) edges, $(stat_of main saved_crashes) crashes"
+echo "    | second: status $second_rc, $(stat_of second execs_done) execs, corpus $(stat_of second corpus_count), $(stat_of second saved_hangs) hangs saved"
+[ "$main_rc" -eq 0 ] && grep -q "Target map size: 65536" "$work/main.log" &&
+    grep -q "Loaded a total of [1-9][0-9]* extras" "$work/main.log" &&
+    [ "$(stat_of main execs_done)" -ge 20 ] && [ "$(stat_of main corpus_count)" -ge 2 ]
+check afl-fuzz-main $? "status $main_rc; $(grep -a -m3 'PROGRAM ABORT\|Location\|fork server' "$work/main.log" | tr '\n' ' ')"
+[ "$second_rc" -eq 0 ] && [ "$(stat_of second execs_done)" -ge 5 ] &&
+    [ -d "$work/sync/main/queue" ] && [ -d "$work/sync/second/queue" ]
+check afl-fuzz-secondary $? "status $second_rc; $(grep -a -m3 'PROGRAM ABORT\|Location' "$work/second.log" | tr '\n' ' ')"
+# The valid seed runs 2 s against -t 1000: afl-fuzz kills the child pid; vmm goes on.
+grep -aq "results in a timeout" "$work/second.log" && [ "$(stat_of second execs_done)" -ge 5 ]
+check afl-fuzz-timeouts $? "$(grep -a -m2 -i 'timeout' "$work/second.log" | tr '\n' ' ')"
+summary afl

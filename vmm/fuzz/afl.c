@@ -1,0 +1,195 @@
+/* afl.c: `vmm fuzz --afl`: a persistent AFL++ target: one VM made once, each test case an entry state run in it, the run's map in AFL's shared memory, its outcome as a wait status. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mmu/err.h"
+#include "vmm/exitcode.h"
+#include "vmm/fuzz/afl_protocol.h"
+#include "vmm/fuzz/worker.h"
+#include "vmm/machine/stop.h"
+#include "vmm/state.h"
+
+/*
+ * afl-fuzz kills the child pid the fork server names when a run takes longer than -t. vmm
+ * runs every test case itself, so it names a keeper: a process that only waits, sharing
+ * vmm's memory (clone(CLONE_VM): no copy of guest RAM, unlike fork()), ended with vmm.
+ * A keeper afl-fuzz killed is reaped and a new one named for the next run.
+ */
+#define KEEPER_STACK (64 * 1024)
+static char keeper_stack[KEEPER_STACK] __attribute__((aligned(64)));
+
+/* The keeper runs on vmm's thread-local storage: raw system calls only (no errno writes). */
+static int keeper_main(void *arg)
+{
+	uint64_t all = ~0ULL;
+
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, sizeof(all)); /* no handler of vmm runs here */
+	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (syscall(SYS_getppid) != (long)(intptr_t)arg) /* vmm ended before the line above */
+		syscall(SYS_exit, 0);
+	for (;;)
+		syscall(SYS_pause);
+	return 0;
+}
+
+static pid_t keeper_start(void)
+{
+	pid_t pid = clone(keeper_main, keeper_stack + KEEPER_STACK, CLONE_VM | SIGCHLD,
+			  (void *)(intptr_t)getpid());
+
+	return pid < 0 ? errf(-errno, "afl: the child pid for afl-fuzz: clone: %s", strerror(errno)) : pid;
+}
+
+static void keeper_stop(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/* The map AFL's __AFL_SHM_ID names (afl-fuzz, afl-showmap), or NULL where none is given. */
+static int attach_map(struct feedback *fb)
+{
+	const char *id = getenv(AFL_SHM_ENV);
+	struct shmid_ds ds;
+	char *end;
+	long v;
+	void *p;
+
+	if (!id)
+		return 0;
+	errno = 0;
+	v = strtol(id, &end, 10);
+	if (errno || end == id || *end || v < 0 || v > INT_MAX)
+		return errf(-EINVAL, "afl: %s='%s' is not a shared-memory id", AFL_SHM_ENV, id);
+	if (shmctl((int)v, IPC_STAT, &ds) < 0 || (p = shmat((int)v, NULL, 0)) == (void *)-1)
+		return errf(-errno, "afl: %s=%s: %s", AFL_SHM_ENV, id, strerror(errno));
+	fb->export = p;
+	fb->export_len = ds.shm_segsz < COVMAP_SIZE ? ds.shm_segsz : COVMAP_SIZE;
+	return 0;
+}
+
+/* One test case: read, parsed over the valid state, run; its outcome in *o. False if a stop
+ * signal ended the run. A test case that does not parse runs nothing: vmm-refused. */
+static bool run_test_case(struct worker *w, char *buf, struct fuzz_outcome *o)
+{
+	static struct entry_state st, ran;
+	struct fuzz_mutation mut;
+	struct fuzz_record rec = { .reset_diff = -1 };
+	char diff[256];
+	size_t len = 0;
+	int r = afl_read_input(w->cfg->fuzz.afl_input, STDIN_FILENO, buf, AFL_MAX_INPUT, &len);
+
+	*o = (struct fuzz_outcome){ 0 };
+	st = w->m->entry;
+	if (r == 0)
+		r = state_parse(buf, len, &st);
+	if (r < 0) { /* one edge for every malformed file: afl-fuzz learns nothing from which */
+		o->cls = OUT_VMM_REFUSED;
+		feedback_start(w);
+		feedback_end(w, o);
+		snprintf(o->detail, sizeof(o->detail), "%s", err_msg());
+		return true;
+	}
+	w->forced = &st;
+	bool done = fuzz_attempt(w, 0, &ran, &mut, o, &rec, diff, sizeof(diff));
+	w->forced = NULL;
+	return done;
+}
+
+/* The wait status afl-fuzz is told: a crash class as death by SIGABRT, any other outcome
+ * as an exit with the status a replay of it gives (README "AFL++"). */
+static uint32_t wait_status(const struct fuzz_outcome *o)
+{
+	if (fuzz_outcome_is_crash(o->cls))
+		return SIGABRT;
+	return (uint32_t)(fuzz_outcome_replay_status(o) & 0xff) << 8;
+}
+
+/* Serve afl-fuzz's requests until it closes the pipe or a stop signal comes. */
+static int serve(struct worker *w, char *buf)
+{
+	uint32_t timed_out, status;
+	pid_t keeper = keeper_start();
+	struct fuzz_outcome o;
+	int r = keeper < 0 ? keeper : afl_hello(AFL_ST_FD, COVMAP_SIZE);
+
+	while (r == 0 && (r = afl_next_request(AFL_CTL_FD, &timed_out)) == 1) {
+		int st;
+
+		if (waitpid(keeper, &st, WNOHANG) == keeper) /* afl-fuzz killed it (-t) */
+			keeper = keeper_start();
+		r = keeper < 0 ? keeper : afl_send_u32(AFL_ST_FD, (uint32_t)keeper);
+		if (r < 0 || !run_test_case(w, buf, &o))
+			break;
+		status = wait_status(&o);
+		if (waitpid(keeper, &st, WNOHANG) == keeper) { /* killed during the run: say so */
+			status = (uint32_t)st;
+			keeper = -1;
+		}
+		fuzz_summary_add(&w->sum, &o, fuzz_signature(&o), w->sum.runs);
+		r = afl_send_u32(AFL_ST_FD, status);
+		if (r == 0 && keeper < 0)
+			keeper = keeper_start();
+	}
+	keeper_stop(keeper);
+	if (r < 0 && stop_pending(NULL) == STOP_NONE)
+		fprintf(stderr, "vmm fuzz --afl: %s\n", err_msg());
+	return r < 0 && stop_pending(NULL) == STOP_NONE ? VMM_EXIT_HOST : VMM_EXIT_OK;
+}
+
+/* Without afl-fuzz: one test case, its outcome on stdout, the status its replay gives. */
+static int run_once(struct worker *w, char *buf)
+{
+	struct fuzz_outcome o;
+
+	if (!run_test_case(w, buf, &o))
+		return VMM_EXIT_OK;
+	fuzz_summary_add(&w->sum, &o, fuzz_signature(&o), 0);
+	printf("%s%s%s, signature %016" PRIx64 ", %u edges%s\n", fuzz_outcome_name(o.cls),
+	       *o.detail ? " " : "", o.detail, fuzz_signature(&o), w->fb->edges,
+	       fuzz_outcome_is_crash(o.cls) ? " (a crash for afl-fuzz)" : "");
+	fflush(stdout);
+	/* An AFL++ tool that runs its target without a fork server (afl-showmap on one file,
+	 * AFL_NO_FORKSRV=1) sees a crash only as death by a signal: the one exception to
+	 * "only main exits" (README "AFL++"). */
+	if (w->fb->export && fuzz_outcome_is_crash(o.cls)) {
+		signal(SIGABRT, SIG_DFL);
+		raise(SIGABRT);
+	}
+	return fuzz_outcome_replay_status(&o);
+}
+
+int afl_main(struct worker *w)
+{
+	char *buf = malloc(AFL_MAX_INPUT);
+	int r = buf ? attach_map(w->fb) : errf(-ENOMEM, "out of memory");
+
+	if (r < 0) {
+		fprintf(stderr, "vmm fuzz --afl: %s\n", err_msg());
+		free(buf);
+		return VMM_EXIT_USAGE;
+	}
+	fprintf(stderr, "vmm fuzz --afl: %s, map %s, test cases from %s\n",
+		afl_forkserver_present(AFL_ST_FD) ? "fork server for afl-fuzz" : "one test case (no fork server)",
+		w->fb->export ? "in AFL's shared memory" : "not exported (no " AFL_SHM_ENV ")",
+		w->cfg->fuzz.afl_input ? w->cfg->fuzz.afl_input : "stdin");
+	r = afl_forkserver_present(AFL_ST_FD) ? serve(w, buf) : run_once(w, buf);
+	if (w->fb->export)
+		shmdt(w->fb->export);
+	w->fb->export = NULL;
+	free(buf);
+	return r == VMM_EXIT_OK ? fuzz_stop_status() : r;
+}
