@@ -4,13 +4,16 @@
 # persistent target: a -M instance on stdin with the dictionary and a -S instance with @@ in one
 # sync directory, the -S one with runs longer than its -t (afl-fuzz kills the child pid it was
 # given; vmm names a new one and goes on).
+# Also vmm-libfuzzer (a libFuzzer build's target over the same run): 20 s in fork mode from the
+# seeds with the dictionary, its map as 65536 extra counters, and a triple fault as a crash.
 # Run it where /dev/kvm works (normally inside one scripts/with-kvm guest).
-# Usage: tests/boot/afl-tests.sh VMM KERNEL INITRD DICT
+# Usage: tests/boot/afl-tests.sh VMM KERNEL INITRD DICT [VMM_LIBFUZZER]
 set -u
 VMM=$1
 KERNEL=$2
 INITRD=$3
 DICT=$4
+LIBFUZZER=${5:-}
 DIR=$(cd "$(dirname "$0")" && pwd)
 . "$DIR/../lib.sh"
 work=$(mktemp -d)
@@ -47,7 +50,7 @@ run1 valid 300 seeds/
 [ "$rc" -eq 8 ] && grep -q "^time-limit running, signature [0-9a-f]\{16\}, [0-9]* edges$" "$work/valid.out"
 check afl-standalone-valid $? "status $rc, '$(head -c 300 "$work/valid.out")' $(tail -c 300 "$work/valid.err")"
 run1 crash 2000
-[ "$rc" -eq 3 ] && grep -q "^triple-fault.*(a crash for afl-fuzz)" "$work/crash.out"
+[ "$rc" -eq 3 ] && grep -q "^triple-fault.*(a crash)" "$work/crash.out"
 check afl-standalone-crash $? "status $rc, '$(head -c 300 "$work/crash.out")'"
 run1 malformed 300
 [ "$rc" -eq 1 ] && grep -q "^vmm-refused entry-state: line 1: rip: bad number '0xzz'" "$work/malformed.out"
@@ -88,4 +91,30 @@ check afl-fuzz-secondary $? "status $second_rc; $(grep -a -m3 'PROGRAM ABORT\|Lo
 # The valid seed runs 2 s against -t 1000: afl-fuzz kills the child pid; vmm goes on.
 grep -aq "results in a timeout" "$work/second.log" && [ "$(stat_of second execs_done)" -ge 5 ]
 check afl-fuzz-timeouts $? "$(grep -a -m2 -i 'timeout' "$work/second.log" | tr '\n' ' ')"
+
+# 4. vmm-libfuzzer: vmm's options as --name=value (libFuzzer ignores them), its own as -name=value.
+if [ -z "$LIBFUZZER" ] || [ ! -x "$LIBFUZZER" ]; then
+    skip libfuzzer-runs "vmm-libfuzzer not built (scripts/fuzz --build-only builds it)"
+    skip libfuzzer-crash "vmm-libfuzzer not built (scripts/fuzz --build-only builds it)"
+    summary afl
+    exit
+fi
+LF_TARGET=(--kernel="$KERNEL" --initrd="$INITRD" --append="console=ttyS0 reboot=k panic=-1")
+mkdir -p "$work/lfcorpus"
+# Mutated states triple-fault often and a crash ends a plain libFuzzer run, so the run is in
+# fork mode with -ignore_crashes=1, as services run it: each job a fresh process and VM.
+timeout -s KILL 120 "$LIBFUZZER" "${LF_TARGET[@]}" --run-ms=300 -fork=1 -ignore_crashes=1 \
+    -max_total_time=20 -dict="$DICT" "$work/lfcorpus" "$work/seeds" >"$work/lf.log" 2>&1
+rc=$?
+last=$(grep -a '^#[0-9]*: cov: ' "$work/lf.log" | tail -n 1)
+echo "    | vmm-libfuzzer -fork=1: status $rc; $last"
+[ "$rc" -eq 0 ] && grep -q "INFO: 65536 Extra Counters" "$work/lf.log" &&
+    [[ $last =~ job:\ ([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 1 ] && [ -n "$(ls "$work/lfcorpus")" ]
+check libfuzzer-runs $? "status $rc; $(grep -a 'ERROR\|INFO: -fork\|vmm-libfuzzer' "$work/lf.log" | head -n 3 | tr '\n' ' ')"
+timeout -s KILL 120 "$LIBFUZZER" "${LF_TARGET[@]}" --run-ms=2000 "$work/crash.state" \
+    >"$work/lfcrash.log" 2>&1
+rc=$?
+[ "$rc" -ne 0 ] && grep -q "^triple-fault.*(a crash)" "$work/lfcrash.log" &&
+    grep -q "ERROR: libFuzzer: deadly signal" "$work/lfcrash.log"
+check libfuzzer-crash $? "status $rc; $(grep -a 'ERROR\|triple' "$work/lfcrash.log" | head -n 2 | tr '\n' ' ')"
 summary afl

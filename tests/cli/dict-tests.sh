@@ -9,10 +9,12 @@ DICT=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Every line is a comment, empty, or NAME="VALUE" (AFL++ src/afl-fuzz-extras.c load_extras_file).
-bad=$(grep -vE '^(#.*|[A-Za-z0-9_]+="([^"\\]|\\.)*")?$' "$DICT" | head -3)
+# Every line is a comment, empty, or NAME="VALUE" with only the escapes both engines read:
+# \\, \" and \xNN (AFL++ src/afl-fuzz-extras.c load_extras_file; libFuzzer's
+# FuzzerUtil.cpp ParseOneDictionaryEntry).
+bad=$(grep -vE '^(#.*|[A-Za-z0-9_]+="([^"\\]|\\[\\"]|\\x[0-9a-fA-F]{2})*")?$' "$DICT" | head -3)
 [ -z "$bad" ]
-check dict-lines-parse $? "lines AFL++ would refuse: $bad"
+check dict-lines-parse $? "lines AFL++ or libFuzzer would refuse: $bad"
 
 for boot in linux32 linux64 elf pvh; do
     for paging in auto off nonpae pae long; do

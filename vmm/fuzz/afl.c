@@ -18,7 +18,6 @@
 #include "vmm/fuzz/afl_protocol.h"
 #include "vmm/fuzz/worker.h"
 #include "vmm/machine/stop.h"
-#include "vmm/state.h"
 
 /*
  * afl-fuzz kills the child pid the fork server names when a run takes longer than -t. vmm
@@ -81,32 +80,17 @@ static int attach_map(struct feedback *fb)
 	return 0;
 }
 
-/* One test case: read, parsed over the valid state, run; its outcome in *o. False if a stop
- * signal ended the run. A test case that does not parse runs nothing: vmm-refused. */
+/* One test case: read (afl-fuzz rewrites it before each request) and run. */
 static bool run_test_case(struct worker *w, char *buf, struct fuzz_outcome *o)
 {
-	static struct entry_state st, ran;
-	struct fuzz_mutation mut;
-	struct fuzz_record rec = { .reset_diff = -1 };
-	char diff[256];
 	size_t len = 0;
 	int r = afl_read_input(w->cfg->fuzz.afl_input, STDIN_FILENO, buf, AFL_MAX_INPUT, &len);
 
-	*o = (struct fuzz_outcome){ 0 };
-	st = w->m->entry;
-	if (r == 0)
-		r = state_parse(buf, len, &st);
-	if (r < 0) { /* one edge for every malformed file: afl-fuzz learns nothing from which */
-		o->cls = OUT_VMM_REFUSED;
-		feedback_start(w);
-		feedback_end(w, o);
-		snprintf(o->detail, sizeof(o->detail), "%s", err_msg());
+	if (r < 0) { /* unreadable or too long */
+		fuzz_refuse_test_case(w, o);
 		return true;
 	}
-	w->forced = &st;
-	bool done = fuzz_attempt(w, 0, &ran, &mut, o, &rec, diff, sizeof(diff));
-	w->forced = NULL;
-	return done;
+	return fuzz_run_test_case(w, buf, len, o);
 }
 
 /* The wait status afl-fuzz is told: a crash class as death by SIGABRT, any other outcome
@@ -158,9 +142,7 @@ static int run_once(struct worker *w, char *buf)
 	if (!run_test_case(w, buf, &o))
 		return VMM_EXIT_OK;
 	fuzz_summary_add(&w->sum, &o, fuzz_signature(&o), 0);
-	printf("%s%s%s, signature %016" PRIx64 ", %u edges%s\n", fuzz_outcome_name(o.cls),
-	       *o.detail ? " " : "", o.detail, fuzz_signature(&o), w->fb->edges,
-	       fuzz_outcome_is_crash(o.cls) ? " (a crash for afl-fuzz)" : "");
+	fuzz_print_test_case(stdout, w, &o);
 	fflush(stdout);
 	/* An AFL++ tool that runs its target without a fork server (afl-showmap on one file,
 	 * AFL_NO_FORKSRV=1) sees a crash only as death by a signal: the one exception to

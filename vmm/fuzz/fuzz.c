@@ -431,32 +431,40 @@ int fuzz_stop_status(void)
 	}
 }
 
+int fuzz_worker_open(const struct config *cfg, struct timing *timeline, unsigned id, FILE *out,
+		     struct worker *w)
+{
+	static struct machine m;
+	int r = machine_prepare(&m, cfg, timeline);
+
+	*w = (struct worker){ .cfg = cfg, .m = &m, .out = out };
+	if (r == 0)
+		r = setup(w);
+	if (r == 0)
+		r = feedback_setup(w);
+	if (r == 0 && cfg->fuzz.guided)
+		r = guided_setup(w);
+	if (r == 0)
+		fprintf(stderr, "vmm fuzz: worker %u ready %.1f ms after start (%" PRIu64
+			" non-zero pages in the RAM snapshot)\n", id,
+			(double)(timing_now() - timeline->start_ns) / 1e6, w->mem.pages_copied);
+	if (r == 0 && id == 0)
+		points_print(&w->pts.plan);
+	if (r < 0)
+		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
+	return r;
+}
+
 /* Worker `id` of `jobs` takes run indices id, id + jobs, id + 2 * jobs, ... */
 static int worker_main(const struct config *cfg, struct timing *timeline, unsigned id,
 		       FILE *out, struct fuzz_summary *sum)
 {
-	static struct machine m;
 	static struct worker w;
 	struct fuzz_print *prints;
-	int r = machine_prepare(&m, cfg, timeline);
+	int r = fuzz_worker_open(cfg, timeline, id, out, &w);
 
-	w = (struct worker){ .cfg = cfg, .m = &m, .out = out };
-	if (r == 0)
-		r = setup(&w);
-	if (r == 0)
-		r = feedback_setup(&w);
-	if (r == 0 && cfg->fuzz.guided)
-		r = guided_setup(&w);
-	if (r == 0)
-		fprintf(stderr, "vmm fuzz: worker %u ready %.1f ms after start (%" PRIu64
-			" non-zero pages in the RAM snapshot)\n", id,
-			(double)(timing_now() - timeline->start_ns) / 1e6, w.mem.pages_copied);
-	if (r == 0 && id == 0)
-		points_print(&w.pts.plan);
-	if (r < 0) {
-		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
+	if (r < 0)
 		return r == -ENOMEM ? VMM_EXIT_HOST : VMM_EXIT_USAGE;
-	}
 	if (cfg->fuzz.minimize)
 		return minimize_main(&w);
 	if (cfg->fuzz.afl) {

@@ -34,7 +34,7 @@ static int load_seed(struct worker *w, const char *name, struct entry_state *st)
 	if (r < 0)
 		return r;
 	*st = w->m->entry;
-	r = state_parse(f.data, f.len, st);
+	r = state_parse((const char *)f.data, f.len, st);
 	file_unmap(&f);
 	if (r < 0) {
 		snprintf(why, sizeof(why), "%s", err_msg());

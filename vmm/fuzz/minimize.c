@@ -124,7 +124,7 @@ int minimize_main(struct worker *w)
 
 	st = w->m->entry;
 	if (r == 0) {
-		r = state_parse(fm.data, fm.len, &st);
+		r = state_parse((const char *)fm.data, fm.len, &st);
 		file_unmap(&fm);
 	}
 	if (r == 0 && !run_state(w, &st, &o, &sig))

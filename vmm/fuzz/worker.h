@@ -56,6 +56,10 @@ struct worker {
 	const struct entry_state *forced; /* minimization: run this state, not a mutated one */
 };
 
+/* fuzz.c: make worker `id`'s VM, snapshots and map (and corpus, --guided), its JSON lines to
+ * `out`; 0 or a negative errno, said on stderr. */
+int fuzz_worker_open(const struct config *cfg, struct timing *timeline, unsigned id, FILE *out,
+		     struct worker *w);
 /* fuzz.c: reset, make the state for `index` (forced, guided or blind), write and run it;
  * false if a stop signal interrupted it. */
 bool fuzz_attempt(struct worker *w, uint64_t index, struct entry_state *st,
@@ -98,6 +102,15 @@ void minimize_repro(struct worker *w, const char *path, const struct entry_state
 		    uint64_t sig);
 /* --minimize STATE: the whole command (one worker, no runs of its own). */
 int minimize_main(struct worker *w);
+
+/* testcase.c: a test case of an outside engine (afl-fuzz, libFuzzer): the state file `text`
+ * parsed over the valid state and run; false if a stop signal ended the run. A file that does
+ * not parse runs nothing: vmm-refused, one map edge for every such file. */
+bool fuzz_run_test_case(struct worker *w, const char *text, size_t len, struct fuzz_outcome *o);
+/* A test case that cannot be run (err_msg() says why): vmm-refused, that one edge. */
+void fuzz_refuse_test_case(struct worker *w, struct fuzz_outcome *o);
+/* Its line: "OUTCOME DETAIL, signature S, N edges[ (a crash)]". */
+void fuzz_print_test_case(FILE *f, const struct worker *w, const struct fuzz_outcome *o);
 
 /* afl.c: --afl: the whole command (a fork server for afl-fuzz, or one test case). */
 int afl_main(struct worker *w);
