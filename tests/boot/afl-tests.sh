@@ -4,7 +4,7 @@
 # persistent target: a -M instance on stdin with the dictionary and a -S instance with @@ in one
 # sync directory, the -S one with runs longer than its -t (afl-fuzz kills the child pid it was
 # given; vmm names a new one and goes on).
-# Also vmm-libfuzzer (a libFuzzer build's target over the same run): 20 s in fork mode from the
+# Also vmm-libfuzzer (a libFuzzer build's target over the same run): 12 s in fork mode from the
 # seeds with the dictionary, its map as 65536 extra counters, and a triple fault as a crash.
 # Run it where /dev/kvm works (normally inside one scripts/with-kvm guest).
 # Usage: tests/boot/afl-tests.sh VMM KERNEL INITRD DICT [VMM_LIBFUZZER]
@@ -71,10 +71,10 @@ check afl-showmap-crash $? "status $rc (afl-showmap says 2 for a crash)"
 
 # 3. afl-fuzz: -M on stdin with the dictionary, -S with @@ and runs (2 s) longer than its -t.
 stat_of() { sed -n "s/^$2 *: //p" "$work/sync/$1/fuzzer_stats" 2>/dev/null; }
-timeout -s KILL 150 afl-fuzz -i "$work/seeds" -o "$work/sync" -M main -x "$DICT" -t 5000 -V 20 \
+timeout -s KILL 150 afl-fuzz -i "$work/seeds" -o "$work/sync" -M main -x "$DICT" -t 5000 -V 15 \
     -- "$VMM" "${TARGET[@]}" --afl --run-ms 300 >"$work/main.log" 2>&1 &
 main_pid=$!
-timeout -s KILL 150 afl-fuzz -i "$work/seeds" -o "$work/sync" -S second -t 1000 -V 20 \
+timeout -s KILL 150 afl-fuzz -i "$work/seeds" -o "$work/sync" -S second -t 1000 -V 15 \
     -- "$VMM" "${TARGET[@]}" --afl=@@ --run-ms 2000 >"$work/second.log" 2>&1
 second_rc=$?
 wait "$main_pid"
@@ -104,7 +104,7 @@ mkdir -p "$work/lfcorpus"
 # Mutated states triple-fault often and a crash ends a plain libFuzzer run, so the run is in
 # fork mode with -ignore_crashes=1, as services run it: each job a fresh process and VM.
 timeout -s KILL 120 "$LIBFUZZER" "${LF_TARGET[@]}" --run-ms=300 -fork=1 -ignore_crashes=1 \
-    -max_total_time=20 -dict="$DICT" "$work/lfcorpus" "$work/seeds" >"$work/lf.log" 2>&1
+    -max_total_time=12 -dict="$DICT" "$work/lfcorpus" "$work/seeds" >"$work/lf.log" 2>&1
 rc=$?
 last=$(grep -a '^#[0-9]*: cov: ' "$work/lf.log" | tail -n 1)
 echo "    | vmm-libfuzzer -fork=1: status $rc; $last"

@@ -14,11 +14,13 @@
 #define GIB (1ULL << 30)
 #define PAGE 4096ULL
 
-/* A child loads a filter that allows munmap() only outside [ram, ram + size)
- * and exit_group(), then tries munmap() of one page at `probe` (inside a
- * PROT_NONE reservation: harmless where allowed). Its status: 0 allowed,
- * 1 refused, 2 anything else. */
-static int munmap_in_child(uint64_t ram, uint64_t size, uint64_t probe)
+/* The rules under test, added to a filter whose default answer is errno REFUSED. */
+typedef int (*add_rules_fn)(scmp_filter_ctx ctx, const uint64_t *arg);
+
+/* A child loads such a filter (exit_group() allowed too) and makes system call `nr` with A0 =
+ * `a0`, A1 = one page (munmap() probes inside a PROT_NONE reservation: harmless where
+ * allowed). Its status: 1 refused by the filter, 0 let through, 3 no filter. */
+static int call_in_filtered_child(add_rules_fn add, const uint64_t *arg, long nr, uint64_t a0)
 {
 	pid_t pid = fork();
 	int st;
@@ -28,14 +30,26 @@ static int munmap_in_child(uint64_t ram, uint64_t size, uint64_t probe)
 		scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(REFUSED));
 
 		if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0) ||
-		    sandbox_allow_a0_outside(ctx, SCMP_SYS(munmap), ram, size) || seccomp_load(ctx))
+		    add(ctx, arg) || seccomp_load(ctx))
 			syscall(SYS_exit_group, 3);
-		long r = syscall(SYS_munmap, (void *)probe, PAGE);
-		syscall(SYS_exit_group, r == 0 ? 0 : errno == REFUSED ? 1 : 2);
+		long r = syscall(nr, a0, PAGE);
+		syscall(SYS_exit_group, r < 0 && errno == REFUSED ? 1 : 0);
 	}
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st), "child died, status %#x", st);
 	return WEXITSTATUS(st);
+}
+
+static int add_outside_ram(scmp_filter_ctx ctx, const uint64_t *ram)
+{
+	return sandbox_allow_a0_outside(ctx, SCMP_SYS(munmap), ram[0], ram[1]);
+}
+
+static int munmap_in_child(uint64_t ram, uint64_t size, uint64_t probe)
+{
+	const uint64_t arg[2] = { ram, size };
+
+	return call_in_filtered_child(add_outside_ram, arg, SYS_munmap, probe);
 }
 
 static void expect_guarded(uint64_t ram, uint64_t size)
@@ -83,23 +97,15 @@ Test(sandbox_rules, empty_or_wrapping_range_is_an_error)
 	seccomp_release(ctx);
 }
 
+static int add_fds_11_to_29(scmp_filter_ctx ctx, const uint64_t *arg)
+{
+	(void)arg;
+	return sandbox_allow_fds(ctx, SCMP_SYS(close), 11, 29, SANDBOX_ANY_A1);
+}
+
 Test(sandbox_rules, descriptor_range_allows_exactly_its_descriptors)
 {
-	for (int fd = 0; fd < 40; fd++) {
-		pid_t pid = fork();
-		int st;
-
-		cr_assert_geq(pid, 0);
-		if (pid == 0) {
-			scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(REFUSED));
-
-			if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0) ||
-			    sandbox_allow_fds(ctx, SCMP_SYS(close), 11, 29, SANDBOX_ANY_A1) || seccomp_load(ctx))
-				syscall(SYS_exit_group, 3);
-			long r = syscall(SYS_close, fd);
-			syscall(SYS_exit_group, r < 0 && errno == REFUSED ? 1 : 0);
-		}
-		cr_assert_eq(waitpid(pid, &st, 0), pid);
-		cr_expect_eq(WEXITSTATUS(st), fd >= 11 && fd <= 29 ? 0 : 1, "close(%d)", fd);
-	}
+	for (int fd = 0; fd < 40; fd++)
+		cr_expect_eq(call_in_filtered_child(add_fds_11_to_29, NULL, SYS_close, (uint64_t)fd),
+			     fd >= 11 && fd <= 29 ? 0 : 1, "close(%d)", fd);
 }
