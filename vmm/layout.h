@@ -85,6 +85,9 @@
 #define LAYOUT_IOAPIC 0xfec00000ULL
 #define LAYOUT_IOAPIC_ID 0
 
+/* The PC's POST-code port, cloud-hypervisor's debug port (devices/debug_port.h). */
+#define LAYOUT_DEBUG_PORT 0x80
+
 /* Debug-exit port where QEMU users put isa-debug-exit (iobase=0xf4,iosize=0x04). */
 #define LAYOUT_DEBUG_EXIT_PORT 0xf4
 #define LAYOUT_DEBUG_EXIT_LEN 4

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "devices/debug_port.h"
 #include "lib/json.h"
 
 static const char *const phase_names[TIMING_PHASES] = {
@@ -63,6 +64,15 @@ void timing_signal(struct timing *t, enum timing_signal s, uint64_t now_ns)
 	timing_mark(t, TIMING_BOOT_DONE, now_ns);
 }
 
+void timing_debug_code(struct timing *t, uint8_t code, uint64_t now_ns)
+{
+	if (t->ncodes < TIMING_MAX_DEBUG_CODES) {
+		t->codes[t->ncodes].code = code;
+		t->codes[t->ncodes++].at = since_start(t, now_ns);
+	}
+	t->codes_total++;
+}
+
 const char *timing_phase_name(enum timing_phase p)
 {
 	return (unsigned)p < TIMING_PHASES ? phase_names[p] : NULL;
@@ -101,6 +111,15 @@ void timing_print_text(FILE *f, const struct timing *t)
 		ms(f, t->events[i].at);
 		fputs(" ms\n", f);
 	}
+	for (unsigned i = 0; i < t->ncodes; i++) {
+		fprintf(f, "vmm: timing: debug port 0x%02x (%s) at ", t->codes[i].code,
+			debug_port_range_name(debug_port_range_of(t->codes[i].code)));
+		ms(f, t->codes[i].at);
+		fputs(" ms\n", f);
+	}
+	if (t->codes_total > t->ncodes)
+		fprintf(f, "vmm: timing: debug port: %" PRIu64 " more codes not kept\n",
+			t->codes_total - t->ncodes);
 	if (t->nkvm)
 		counters_text(f, "all VM exits (KVM stats)", t->kvm, t->nkvm);
 	else
@@ -144,7 +163,12 @@ void timing_print_json(FILE *f, const struct timing *t)
 	for (unsigned i = 0; i < t->nevents; i++)
 		fprintf(f, "%s{\"signal\":\"%s\",\"ns\":%" PRIu64 "}", i ? "," : "",
 			signal_names[t->events[i].sig], t->events[i].at);
-	fputc(']', f);
+	fputs("],\"debug_port\":[", f);
+	for (unsigned i = 0; i < t->ncodes; i++)
+		fprintf(f, "%s{\"code\":%u,\"range\":\"%s\",\"ns\":%" PRIu64 "}", i ? "," : "",
+			t->codes[i].code, debug_port_range_name(debug_port_range_of(t->codes[i].code)),
+			t->codes[i].at);
+	fprintf(f, "],\"debug_port_total\":%" PRIu64, t->codes_total);
 	if (t->nkvm) {
 		counters_json(f, "kvm_stats", t->kvm, t->nkvm);
 	} else {

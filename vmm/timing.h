@@ -28,6 +28,7 @@ enum timing_signal { TIMING_SIG_PORT, TIMING_SIG_MMIO, TIMING_SIG_DEBUG_EXIT,
 		     TIMING_SIG_MARKER, TIMING_SIGNALS };
 
 #define TIMING_MAX_EVENTS 16
+#define TIMING_MAX_DEBUG_CODES 64
 #define TIMING_MAX_COUNTERS 48
 #define TIMING_TOP_PORTS 8
 
@@ -44,6 +45,12 @@ struct timing {
 		uint64_t at;
 	} events[TIMING_MAX_EVENTS];	 /* every boot-done signal, in order */
 	unsigned nevents;
+	struct {
+		uint8_t code;
+		uint64_t at;
+	} codes[TIMING_MAX_DEBUG_CODES]; /* port 0x80 writes, the first ones, in order */
+	unsigned ncodes;
+	uint64_t codes_total;		 /* all of them, also those past the array */
 	/* Filled at the end by the machine: */
 	struct timing_counter kvm[TIMING_MAX_COUNTERS]; /* KVM's binary stats (all exits) */
 	unsigned nkvm;
@@ -65,6 +72,9 @@ void timing_start(struct timing *t, uint64_t now_ns);
 void timing_mark(struct timing *t, enum timing_phase p, uint64_t now_ns);
 /* Record a boot-done signal (and stamp TIMING_BOOT_DONE the first time). */
 void timing_signal(struct timing *t, enum timing_signal s, uint64_t now_ns);
+
+/* Record a code written to the debug port (0x80). */
+void timing_debug_code(struct timing *t, uint8_t code, uint64_t now_ns);
 
 const char *timing_phase_name(enum timing_phase p);
 const char *timing_signal_name(enum timing_signal s);

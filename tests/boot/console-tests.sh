@@ -155,6 +155,25 @@ timing_case boot-timer-port boot-timer-port-0x3f0 "probe.then=boot-timer-port"
 timing_case boot-timer-mmio boot-timer-mmio-0xd0000000 "probe.then=boot-timer-mmio" \
     --boot=linux32 --paging=off
 timing_case debug-exit debug-exit-port "probe.then=debug-exit"
+# cloud-hypervisor's debug port: each code written to port 0x80 a timeline event, in order, with
+# its range, between the first KVM_RUN and the exit; the text report names them too.
+run debug-port "probe.then=debug-port" --timing=json
+tail -n 1 "$work/debug-port.err" >"$work/debug-port.json"
+python3 - "$work/debug-port.json" >"$work/debug-port.check" 2>&1 <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+codes = [(c["code"], c["range"]) for c in r["debug_port"]]
+times = [c["ns"] for c in r["debug_port"]]
+ph = r["phases_ns"]
+ok = (codes == [(0x41, "kernel"), (0x42, "kernel"), (0x61, "userspace")] and r["debug_port_total"] == 3
+      and times == sorted(times) and ph["first_kvm_run"] <= times[0] and times[-1] <= ph["exit"])
+print("ok" if ok else f"codes {codes}, total {r['debug_port_total']}, at {times}, phases {ph}")
+sys.exit(0 if ok else 1)
+PY
+check timing-debug-port "$?" "status $rc: $(cat "$work/debug-port.check")"
+run debug-port-text "probe.then=debug-port" --timing
+grep -q "^vmm: timing: debug port 0x61 (userspace) at [0-9.]* ms$" "$work/debug-port-text.err"
+check timing-debug-port-text "$?" "$(grep 'debug port' "$work/debug-port-text.err" | head -n 3 | tr '\n' ' ')"
 
 # 7. The CPU model (vmm/cpu_model.c) as the guest sees it: one logical processor with APIC ID 0,
 #    no HTT, the hypervisor bit, TSC-deadline (KVM emulates it wherever it has an in-kernel

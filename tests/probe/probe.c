@@ -23,6 +23,8 @@
  *   boot-timer-port  write 123 to port 0x3f0 (Firecracker's boot timer), then reset
  *   boot-timer-mmio  write 123 to MMIO 0xd0000000, then reset (needs paging off)
  *   debug-exit       write 0 to the debug-exit port 0xf4 (vmm exits 64)
+ *   debug-port       write the codes 0x41, 0x42, 0x61 to port 0x80 (cloud-hypervisor's
+ *                    debug port: kernel, kernel, userspace), then reset
  *   cpu-model  report the CPUID leaves and MSRs vmm sets (vmm/cpu_model.c) as
  *           "probe: cpuid.LEAF.REG VALUE" / "probe: msr.INDEX VALUE", then reset
  *   flood   write probe.kib=N KiB (a multiple of 4, default 1024) of a known
@@ -525,6 +527,11 @@ static void then(void)
 		*(volatile u8 *)(uptr)0xd0000000UL = 123;
 	if (act && value_is(act, "debug-exit"))
 		outb(0xf4, 0);
+	if (act && value_is(act, "debug-port")) {
+		outb(0x80, 0x41);
+		outb(0x80, 0x42);
+		outb(0x80, 0x61);
+	}
 	if (act && value_is(act, "cpu-model"))
 		cpu_model();
 	outb(I8042_CMD, I8042_RESET);

@@ -125,12 +125,16 @@ Test(profile_report, timeline_has_every_kind_of_event)
 	FILE *f = open_memstream(&text, &len);
 
 	tm.events[tm.nevents++].sig = TIMING_SIG_MARKER;
+	tm.codes[tm.ncodes].code = 0x61;
+	tm.codes[tm.ncodes++].at = 1700;
 	cr_assert_eq(timeline_write(&in, f), 0, "%s", err_msg());
 	fclose(f);
 	cr_assert_not_null(strstr(text, "\"name\":\"decompressor\""), "%s", text);
 	cr_assert_not_null(strstr(text, "\"name\":\"kernel\",\"ph\":\"X\""), "%s", text);
 	cr_assert_not_null(strstr(text, "\"name\":\"first_serial_byte\""), "%s", text);
 	cr_assert_not_null(strstr(text, "serial-marker"), "%s", text);
+	cr_assert_not_null(strstr(text, "\"name\":\"debug port 0x61 (userspace)\",\"ph\":\"i\""), "%s", text);
+	cr_assert_not_null(strstr(text, "\"cat\":\"debug-port\",\"ts\":1.700"), "%s", text);
 	cr_assert_not_null(strstr(text, "\"io\":7"), "%s", text);
 	cr_assert_not_null(strstr(text, "Linux \\\"version\\\"\\u0001"), "%s", text);
 	free(text);

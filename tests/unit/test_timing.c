@@ -69,3 +69,29 @@ Test(timing, counters_in_json)
 	cr_assert_eq(s[strlen(s) - 1], '\n');
 	free(s);
 }
+
+Test(timing, debug_port_codes_in_order_with_their_range)
+{
+	struct timing t;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	timing_start(&t, 1000);
+	timing_debug_code(&t, 0x41, 3000);
+	timing_debug_code(&t, 0x61, 5000);
+	for (unsigned i = 0; i < TIMING_MAX_DEBUG_CODES; i++)
+		timing_debug_code(&t, 0x90, 6000);
+	cr_assert_eq(t.ncodes, TIMING_MAX_DEBUG_CODES, "the first ones kept");
+	cr_assert_eq(t.codes_total, TIMING_MAX_DEBUG_CODES + 2, "all counted");
+	cr_assert_eq(t.codes[0].code, 0x41);
+	cr_assert_eq(t.codes[0].at, 2000);
+	cr_assert_eq(t.at[TIMING_BOOT_DONE], 0, "a code is no boot-done signal");
+	f = open_memstream(&buf, &len);
+	timing_print_json(f, &t);
+	fclose(f);
+	cr_expect(strstr(buf, "\"debug_port\":[{\"code\":65,\"range\":\"kernel\",\"ns\":2000},"
+			      "{\"code\":97,\"range\":\"userspace\",\"ns\":4000},") != NULL, "%s", buf);
+	cr_expect(strstr(buf, "\"debug_port_total\":66") != NULL, "%s", buf);
+	free(buf);
+}

@@ -13,6 +13,7 @@ void board_reset(struct board *b, const struct board_host *h)
 	debug_exit_init(&b->debug_exit, &h->debug_exit);
 	rtc_cmos_init(&b->rtc, &h->rtc);
 	boot_timer_init(&b->boot_timer, &h->boot_timer);
+	debug_port_init(&b->debug_port, &h->debug_port);
 	acpi_pm_init(&b->pm, &h->pm);
 }
 
@@ -32,6 +33,7 @@ static const struct board_slot slots[] = {
 	SLOT(false, false, LAYOUT_DEBUG_EXIT_PORT, LAYOUT_DEBUG_EXIT_LEN, debug_exit_ops, debug_exit),
 	SLOT(false, false, LAYOUT_RTC_PORT, LAYOUT_RTC_LEN, rtc_cmos_ops, rtc),
 	SLOT(false, false, LAYOUT_BOOT_TIMER_PORT, 1, boot_timer_port_ops, boot_timer),
+	SLOT(false, false, LAYOUT_DEBUG_PORT, 1, debug_port_ops, debug_port),
 	SLOT(true, false, LAYOUT_BOOT_TIMER_MMIO, LAYOUT_BOOT_TIMER_LEN, boot_timer_mmio_ops, boot_timer),
 	SLOT(true, false, LAYOUT_BOOT_TIMER_MMIO_NOW, LAYOUT_BOOT_TIMER_LEN, boot_timer_mmio_ops,
 	     boot_timer),

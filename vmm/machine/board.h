@@ -8,6 +8,7 @@
 #include "devices/boot_timer.h"
 #include "devices/bus.h"
 #include "devices/debug_exit.h"
+#include "devices/debug_port.h"
 #include "devices/i8042.h"
 #include "devices/rtc_cmos.h"
 #include "devices/uart8250.h"
@@ -18,6 +19,7 @@ struct board {
 	struct debug_exit debug_exit;
 	struct rtc_cmos rtc;
 	struct boot_timer boot_timer;
+	struct debug_port debug_port;
 	struct acpi_pm pm; /* with ACPI: PM1 registers and the reset register */
 };
 
@@ -28,6 +30,7 @@ struct board_host {
 	struct debug_exit_host debug_exit;
 	struct rtc_cmos_host rtc;
 	struct boot_timer_host boot_timer;
+	struct debug_port_host debug_port;
 	struct acpi_pm_host pm;
 };
 

@@ -260,6 +260,14 @@ static void boot_timer_fired(void *ctx, bool mmio)
 	timing_signal(m->timing, mmio ? TIMING_SIG_MMIO : TIMING_SIG_PORT, timing_now());
 }
 
+/* A progress code on port 0x80: a timeline event (printed with --timing, drawn with --trace). */
+static void debug_port_code(void *ctx, uint8_t code)
+{
+	struct machine *m = ctx;
+
+	timing_debug_code(m->timing, code, timing_now());
+}
+
 static void wall_clock(void *ctx, struct timespec *ts)
 {
 	(void)ctx;
@@ -275,6 +283,7 @@ void machine_reset_devices(struct machine *m)
 		.debug_exit = { .exit = debug_exit, .ctx = m },
 		.rtc = { .now = wall_clock },
 		.boot_timer = { .booted = boot_timer_fired, .ctx = m },
+		.debug_port = { .code = debug_port_code, .ctx = m },
 		.pm = { .sleep = acpi_sleep, .reset = acpi_reset, .ctx = m },
 	};
 

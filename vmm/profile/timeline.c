@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "devices/debug_port.h"
 #include "vmm/profile/trace_json.h"
 
 #define PID 1
@@ -39,6 +40,13 @@ static int write_phases(struct trace_json *t, const struct timing *tm)
 	for (unsigned i = 0; r == 0 && i < tm->nevents; i++)
 		r = trace_json_instant(t, timing_signal_name(tm->events[i].sig), "boot-done", PID,
 				       TIMELINE_TID_VMM, tm->events[i].at);
+	for (unsigned i = 0; r == 0 && i < tm->ncodes; i++) {
+		char name[48];
+
+		snprintf(name, sizeof(name), "debug port 0x%02x (%s)", tm->codes[i].code,
+			 debug_port_range_name(debug_port_range_of(tm->codes[i].code)));
+		r = trace_json_instant(t, name, "debug-port", PID, TIMELINE_TID_VMM, tm->codes[i].at);
+	}
 	return r;
 }
 
