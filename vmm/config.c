@@ -17,7 +17,7 @@ enum long_only {
 	/* fuzz mode only: */
 	OPT_SEED = 0x200, OPT_RUNS, OPT_FUZZ_MODE, OPT_JOBS, OPT_OUT, OPT_RUN_MS, OPT_RUN_EXITS,
 	OPT_CHECK_RESET, OPT_SAVE_STATES, OPT_RUN_UNTIL, OPT_STABILITY, OPT_GUIDED, OPT_BLIND,
-	OPT_CORPUS, OPT_TRACE_STEPS, OPT_MINIMIZE, OPT_MINIMIZE_REPROS, OPT_AFL,
+	OPT_CORPUS, OPT_TRACE_STEPS, OPT_MINIMIZE, OPT_MINIMIZE_REPROS, OPT_AFL, OPT_KCOV,
 };
 
 static const struct option options[] = {
@@ -69,6 +69,7 @@ static const struct option options[] = {
 	{ "minimize", required_argument, NULL, OPT_MINIMIZE },
 	{ "minimize-repros", no_argument, NULL, OPT_MINIMIZE_REPROS },
 	{ "afl", optional_argument, NULL, OPT_AFL },
+	{ "kcov", no_argument, NULL, OPT_KCOV },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -360,6 +361,7 @@ static int parse_guided_option(int opt, struct config_fuzz *f)
 	case OPT_GUIDED: f->guided = true; return 0;
 	case OPT_BLIND: f->guided = false; return 0;
 	case OPT_MINIMIZE_REPROS: f->minimize_repros = true; return 0;
+	case OPT_KCOV: f->kcov = true; return 0;
 	case OPT_AFL:
 		if (optarg && !*optarg)
 			return errf(-EINVAL, "--afl=: empty test-case file name");

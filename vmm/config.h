@@ -46,6 +46,7 @@ struct config_fuzz {
 	uint32_t trace_steps;	/* --trace-steps N: single-step the first N instructions */
 	const char *minimize;	/* --minimize STATE: reduce it and exit */
 	bool minimize_repros;	/* --minimize-repros: every new signature's repro */
+	bool kcov;		/* --kcov: the host's KVM code into the map, where KCOV is */
 	bool afl;		/* --afl[=FILE]: a target for afl-fuzz (README "AFL++") */
 	const char *afl_input;	/* its test case: FILE (afl-fuzz's @@), or NULL: stdin */
 };

@@ -82,6 +82,8 @@ const char config_usage[] =
 	"      --minimize STATE reduce STATE to the fewest fields that still give its\n"
 	"                       signature; print them, write OUT/minimized.state\n"
 	"      --minimize-repros  minimize every new signature's repro as it is found\n"
+	"      --kcov           also the host kernel code KVM runs into the map (KCOV,\n"
+	"                       where the host kernel has it; said so where not)\n"
 	"      --afl[=FILE]     a persistent target for afl-fuzz: each test case (stdin,\n"
 	"                       or FILE: give @@) is a state file run in one VM\n"
 	"  -h, --help           show this help and exit\n"

@@ -269,6 +269,18 @@ VMM_SECCOMP_SELFTEST=socket fuzz noseccomp --runs 1 --run-ms 300 --no-seccomp
 [ "$rc" -eq 0 ] && [ "$(wc -l <"$work/noseccomp.jsonl")" -eq 1 ]
 check fuzz-no-seccomp-turns-it-off $? "status $rc: $(tail -n 2 "$work/noseccomp.err" | tr '\n' ' ')"
 
+# --kcov: where the host kernel has KCOV the map names it; where not (Debian's kernels), one
+# line says so and the runs go on, under the sandbox as before.
+fuzz kcov --runs 2 --run-ms 300 --kcov
+if [ -e /sys/kernel/debug/kcov ]; then
+    grep -q "^vmm fuzz: map: VM exits.*, host KVM code (KCOV)$" "$work/kcov.err"
+else
+    grep -q "^vmm fuzz: map: --kcov: none, no KCOV on this host (/sys/kernel/debug/kcov: No such file or directory)$" "$work/kcov.err"
+fi
+kcov_said=$?
+[ "$rc" -eq 0 ] && [ "$kcov_said" -eq 0 ] && [ "$(wc -l <"$work/kcov.jsonl")" -eq 2 ]
+check fuzz-kcov-said $? "status $rc: $(grep -a 'map:' "$work/kcov.err" | tr '\n' ' ')"
+
 # 15. --guided: the corpus grows past run 0 (runs that set new map bits are kept and written to
 #     --corpus DIR), and a second campaign starts from that directory (resumable).
 #     (No --trace-steps here: a 1000-step wild campaign once ended the nested L1 guest within

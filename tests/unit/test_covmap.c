@@ -60,3 +60,24 @@ Test(covmap, new_bits_against_virgin)
 	cr_assert_eq(covmap_new_bits(bits, virgin), 2);
 	cr_assert_eq(covmap_seen(virgin), 2);
 }
+
+Test(covmap, host_pc_traces_are_edges_between_pcs)
+{
+	static struct covmap a, b, c;
+	const uint64_t t1[] = { 0xffffffff81001000, 0xffffffff81002000, 0xffffffff81001000 };
+	const uint64_t t2[] = { 0xffffffff81002000, 0xffffffff81001000, 0xffffffff81001000 };
+
+	covmap_reset(&a);
+	covmap_reset(&b);
+	covmap_reset(&c);
+	covmap_visit_pcs(&a, t1, 3);
+	covmap_visit_pcs(&b, t1, 3);
+	covmap_visit_pcs(&c, t2, 3);
+	cr_expect_eq(memcmp(a.bits, b.bits, COVMAP_SIZE), 0, "the same trace, the same map");
+	cr_expect_eq(covmap_count(a.bits), 3, "entry->A, A->B, B->A");
+	cr_expect_neq(memcmp(a.bits, c.bits, COVMAP_SIZE), 0, "another order, other edges");
+	cr_expect_neq(covmap_loc(COVMAP_HOST_PC, 0x1000, 0), covmap_loc(COVMAP_EXIT, 0x1000, 0),
+		      "a host PC is no guest site");
+	covmap_visit_pcs(&a, t1, 0);
+	cr_expect_eq(memcmp(a.bits, b.bits, COVMAP_SIZE), 0, "an empty trace adds nothing");
+}

@@ -34,6 +34,12 @@ void covmap_visit(struct covmap *m, uint32_t loc)
 	m->prev = loc >> 1;
 }
 
+void covmap_visit_pcs(struct covmap *m, const uint64_t *pcs, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		covmap_visit(m, covmap_loc(COVMAP_HOST_PC, pcs[i], 0));
+}
+
 /* AFL's count_class_lookup8 (afl-fuzz.c), as a function of the count. */
 static uint8_t bucket(uint8_t n)
 {

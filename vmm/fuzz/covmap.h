@@ -18,6 +18,7 @@ enum covmap_kind {
 	COVMAP_STEP,	/* a single-stepped instruction: its RIP */
 	COVMAP_POINT,	/* a progress point passed: its index */
 	COVMAP_END,	/* how the run ended: outcome class */
+	COVMAP_HOST_PC,	/* --kcov: a host kernel PC that KVM's ioctls ran */
 };
 
 /* An empty map, as at the start of a run. */
@@ -27,6 +28,9 @@ uint32_t covmap_loc(enum covmap_kind kind, uint64_t a, uint64_t b);
 /* Visit a site: the edge from the previous one is counted (AFL: bits[cur ^ prev]++, then
  * prev = cur >> 1, so A->B and B->A differ and A->A is not 0); counts stop at 255. */
 void covmap_visit(struct covmap *m, uint32_t loc);
+/* A host KCOV trace (`n` PCs in the order the kernel ran them) as sites, each edge from the
+ * PC before: the host KVM code a run made the kernel execute. */
+void covmap_visit_pcs(struct covmap *m, const uint64_t *pcs, uint64_t n);
 /* AFL's classify_counts(): each count into its bucket 1, 2, 3, 4-7, 8-15, 16-31, 32-127,
  * 128+ (one bit each), so a loop that runs a few more times is no news. */
 void covmap_classify(uint8_t bits[COVMAP_SIZE]);

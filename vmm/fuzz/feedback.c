@@ -55,18 +55,25 @@ int feedback_setup(struct worker *w)
 		return errf(-ENOMEM, "out of memory");
 	memset(w->fb->virgin, 0xff, sizeof(w->fb->virgin));
 	sync = vcpu_sync_regs(w->m->vcpu);
+	if (cfg->fuzz.kcov && kcov_open(&w->fb->kcov) == 0)
+		w->fb->kcov_ok = true;
+	else if (cfg->fuzz.kcov)
+		fprintf(stderr, "vmm fuzz: map: --kcov: none, no KCOV on this host (%s)\n", err_msg());
 	if (cfg->fuzz.trace_steps)
 		w->fb->can_step = single_step_exits(w);
-	fprintf(stderr, "vmm fuzz: map: VM exits%s%s%s\n",
+	fprintf(stderr, "vmm fuzz: map: VM exits%s%s%s%s\n",
 		sync ? " with RIP (KVM_CAP_SYNC_REGS)" : " without RIP (no KVM_CAP_SYNC_REGS)",
 		!cfg->fuzz.trace_steps ? "" : w->fb->can_step ? ", single steps" : "",
 		cfg->fuzz.trace_steps && !w->fb->can_step ?
-		"; --trace-steps: none, single steps do not exit to vmm on this host" : "");
+		"; --trace-steps: none, single steps do not exit to vmm on this host" : "",
+		w->fb->kcov_ok ? ", host KVM code (KCOV)" : "");
 	return 0;
 }
 
 void feedback_free(struct worker *w)
 {
+	if (w->fb && w->fb->kcov_ok)
+		kcov_close(&w->fb->kcov);
 	free(w->fb);
 	w->fb = NULL;
 }
@@ -76,6 +83,7 @@ void feedback_start(struct worker *w)
 	struct feedback *fb = w->fb;
 
 	covmap_reset(&fb->map);
+	fb->tracing = false; /* a run a stop signal cut short left its trace behind */
 	fb->steps_left = fb->can_step ? w->cfg->fuzz.trace_steps : 0;
 	w->pts.extra = fb->steps_left ? VCPU_DEBUG_STEP : 0;
 }
@@ -91,6 +99,14 @@ static bool exit_site(const struct vm_exit *e, uint32_t *loc)
 		return false;
 	*loc = covmap_loc(COVMAP_EXIT, (uint64_t)e->reason << 32 ^ where, e->has_rip ? e->rip : 0);
 	return true;
+}
+
+void feedback_host_start(struct worker *w)
+{
+	if (w->fb->kcov_ok) {
+		kcov_start(&w->fb->kcov);
+		w->fb->tracing = true;
+	}
 }
 
 bool feedback_exit(struct worker *w, const struct vm_exit *e)
@@ -115,6 +131,14 @@ void feedback_end(struct worker *w, const struct fuzz_outcome *o)
 {
 	struct feedback *fb = w->fb;
 	bool limit = o->cls == OUT_TIME_LIMIT || o->cls == OUT_EXIT_LIMIT;
+
+	if (fb->tracing) { /* KVM_SET_* of the state and every KVM_RUN since */
+		uint64_t n;
+		const uint64_t *pcs = kcov_stop(&fb->kcov, &n);
+
+		covmap_visit_pcs(&fb->map, pcs, n);
+		fb->tracing = false;
+	}
 
 	for (unsigned i = 0; i < 32; i++)
 		if (o->passed & (1u << i))

@@ -272,6 +272,7 @@ bool fuzz_attempt(struct worker *w, uint64_t index, struct entry_state *st,
 		fuzz_mutate(st, &t, cfg->fuzz.seed, index, cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR, mut);
 	rec->violations = cfg->fuzz.wild || w->forced || w->g ? -1 : (int)count_violations(w, st);
 	t1 = timing_now();
+	feedback_host_start(w);
 	if (write_state(w, st, o) && !run(w, st, o))
 		return false;
 	feedback_end(w, o);

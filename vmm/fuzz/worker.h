@@ -8,6 +8,7 @@
 #include "vmm/config.h"
 #include "vmm/fuzz/corpus.h"
 #include "vmm/fuzz/covmap.h"
+#include "vmm/fuzz/kcov.h"
 #include "vmm/fuzz/outcome.h"
 #include "vmm/fuzz/points.h"
 #include "vmm/machine/machine.h"
@@ -23,6 +24,8 @@ struct feedback {
 	bool can_step;			/* the probe saw a single step exit */
 	unsigned edges, seen;		/* the last run's edges; the campaign's so far */
 	int news;			/* the last run's covmap_new_bits() */
+	struct kcov kcov;		/* --kcov: the host's KCOV for this thread */
+	bool kcov_ok, tracing;		/* it opened; a run's trace is under way */
 	uint8_t *export;		/* --afl: AFL's map, given each run's counts; NULL: none */
 	size_t export_len;
 };
@@ -81,6 +84,8 @@ int fuzz_write_state_file(const struct config *cfg, const char *path, const stru
 int feedback_setup(struct worker *w);	/* the map; the single-step probe (--trace-steps) */
 void feedback_free(struct worker *w);
 void feedback_start(struct worker *w);	/* a run starts: empty map, stepping armed */
+/* --kcov: the state is about to be written: the host's trace starts here (after the reset). */
+void feedback_host_start(struct worker *w);
 /* An exit of the run: into the map; true if it was a single step of ours (the run goes
  * on, nothing else looks at it). */
 bool feedback_exit(struct worker *w, const struct vm_exit *e);
