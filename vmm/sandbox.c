@@ -23,7 +23,6 @@
 /* The only flags a fuzz worker opens files with: a new file, never an existing one. */
 #define SANDBOX_CREATE_FLAGS (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
 #define SANDBOX_FILE_MODE 0644
-#define LOW32 0xffffffffULL /* int arguments: the upper half of the register is not theirs */
 
 /* Calls every vmm process may make after setup, with any arguments. */
 static const struct {
@@ -55,7 +54,7 @@ static int allow_own_signals(scmp_filter_ctx ctx)
 
 	for (int sig = SIGUSR1; r == 0 && sig <= SIGUSR2; sig += SIGUSR2 - SIGUSR1) {
 		struct scmp_arg_cmp a[2] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)getpid()),
-					     SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, (uint64_t)sig) };
+					     SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, (uint64_t)sig) };
 
 		r = sandbox_allow(ctx, SCMP_SYS(tgkill), 2, a);
 	}
@@ -68,9 +67,9 @@ static int allow_own_signals(scmp_filter_ctx ctx)
 static int allow_memory(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 {
 	struct scmp_arg_cmp anon[] = {
-		SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, PROT_READ | PROT_WRITE),
-		SCMP_A3(SCMP_CMP_MASKED_EQ, LOW32, MAP_PRIVATE | MAP_ANONYMOUS) };
-	struct scmp_arg_cmp dontneed = SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, MADV_DONTNEED);
+		SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, PROT_READ | PROT_WRITE),
+		SCMP_A3(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, MAP_PRIVATE | MAP_ANONYMOUS) };
+	struct scmp_arg_cmp dontneed = SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, MADV_DONTNEED);
 	int r = sandbox_allow(ctx, SCMP_SYS(mmap), 2, anon);
 
 	if (r == 0)
@@ -124,7 +123,7 @@ static int allow_timers_and_timing(scmp_filter_ctx ctx, const struct sandbox_pol
 	int r = 0;
 
 	for (unsigned i = 0; r == 0 && i < p->ntimers; i++) {
-		struct scmp_arg_cmp id = SCMP_A0(SCMP_CMP_MASKED_EQ, LOW32, (uint64_t)p->timers[i]);
+		struct scmp_arg_cmp id = SCMP_A0(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, (uint64_t)p->timers[i]);
 
 		r = sandbox_allow(ctx, SCMP_SYS(timer_settime), 1, &id);
 	}
@@ -142,12 +141,12 @@ static int allow_timers_and_timing(scmp_filter_ctx ctx, const struct sandbox_pol
 static int allow_dir(scmp_filter_ctx ctx, int dir)
 {
 	struct scmp_arg_cmp create[] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)dir),
-					 SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, SANDBOX_CREATE_FLAGS) };
+					 SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, SANDBOX_CREATE_FLAGS) };
 	struct scmp_arg_cmp link[] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)dir),
 				       SCMP_A2(SCMP_CMP_EQ, (uint64_t)dir),
-				       SCMP_A4(SCMP_CMP_MASKED_EQ, LOW32, 0) };
+				       SCMP_A4(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, 0) };
 	struct scmp_arg_cmp unlink[] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)dir),
-					 SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, 0) };
+					 SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, 0) };
 	int r = sandbox_allow(ctx, SCMP_SYS(openat), 2, create);
 
 	if (r == 0) /* first writer of a signature wins */
@@ -160,7 +159,7 @@ static int allow_dir(scmp_filter_ctx ctx, int dir)
 static int allow_files(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 {
 	struct scmp_arg_cmp mode[] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)p->file_fd),
-				       SCMP_A1(SCMP_CMP_MASKED_EQ, LOW32, SANDBOX_FILE_MODE) };
+				       SCMP_A1(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, SANDBOX_FILE_MODE) };
 	int r = 0;
 
 	for (unsigned i = 0; r == 0 && i < p->ndirs; i++)
@@ -177,8 +176,8 @@ static int allow_files(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 /* The --jobs parent: its workers' lines, their ends, stop signals passed on. */
 static int allow_parent(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 {
-	struct scmp_arg_cmp nohang = SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, WNOHANG);
-	struct scmp_arg_cmp nonblock = SCMP_A2(SCMP_CMP_MASKED_EQ, LOW32, GRND_NONBLOCK);
+	struct scmp_arg_cmp nohang = SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, WNOHANG);
+	struct scmp_arg_cmp nonblock = SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, GRND_NONBLOCK);
 	int r = sandbox_allow_fds(ctx, SCMP_SYS(read), p->pipe_lo, p->pipe_hi, SANDBOX_ANY_A1);
 
 	if (r == 0)
@@ -214,6 +213,8 @@ static int build(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 		r = allow_files(ctx, p);
 	if (r == 0 && p->nworkers)
 		r = allow_parent(ctx, p);
+	if (r == 0 && p->afl)
+		r = sandbox_allow_afl(ctx, p->afl);
 	return r;
 }
 

@@ -16,6 +16,15 @@ struct sandbox_ioctl {
 
 #define SANDBOX_MAX_FDS 4
 
+/* `vmm fuzz --afl` (vmm/fuzz/afl.c): the fork-server pipes, each test case read from stdin or
+ * opened read-only by name (its descriptor in [case_lo, case_hi]), the keeper process afl-fuzz
+ * may kill (made with clone(CLONE_VM), reaped without blocking), a crash as SIGABRT. */
+struct sandbox_afl {
+	int ctl_fd, st_fd;	/* -1: no fork server (one test case) */
+	bool by_name;		/* --afl=FILE: open() by name each run */
+	int case_lo, case_hi;
+};
+
 /*
  * What one process may do after setup, beyond what every vmm process needs
  * (futexes, its own signals, sleeping, the time, brk(), munmap() outside
@@ -46,6 +55,7 @@ struct sandbox_policy {
 	int pipe_lo, pipe_hi;
 	const pid_t *workers;
 	unsigned nworkers;
+	const struct sandbox_afl *afl;	/* NULL: not --afl */
 };
 
 /* A policy that allows only the common part (every descriptor field -1). */

@@ -5,6 +5,9 @@
 #include <seccomp.h>
 #include <stdint.h>
 
+/* int arguments: compare the low half only (the upper half of the register is not theirs). */
+#define SANDBOX_LOW32 0xffffffffULL
+
 /* Allow system call `nr` where its `n` comparisons hold. 0 or a negative errno, err_msg() set. */
 int sandbox_allow(scmp_filter_ctx ctx, int nr, unsigned n, const struct scmp_arg_cmp *args);
 
@@ -14,5 +17,9 @@ int sandbox_allow_fds(scmp_filter_ctx ctx, int nr, int lo, int hi, unsigned long
 
 /* Allow `nr` where A0 lies outside [start, start + size). */
 int sandbox_allow_a0_outside(scmp_filter_ctx ctx, int nr, uint64_t start, uint64_t size);
+
+/* sandbox_afl.c: what `vmm fuzz --afl` adds (struct sandbox_afl in vmm/sandbox.h). */
+struct sandbox_afl;
+int sandbox_allow_afl(scmp_filter_ctx ctx, const struct sandbox_afl *a);
 
 #endif

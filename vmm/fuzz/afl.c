@@ -18,12 +18,14 @@
 #include "vmm/fuzz/afl_protocol.h"
 #include "vmm/fuzz/worker.h"
 #include "vmm/machine/stop.h"
+#include "vmm/sandbox.h"
 
 /*
  * afl-fuzz kills the child pid the fork server names when a run takes longer than -t. vmm
  * runs every test case itself, so it names a keeper: a process that only waits, sharing
  * vmm's memory (clone(CLONE_VM): no copy of guest RAM, unlike fork()), ended with vmm.
- * A keeper afl-fuzz killed is reaped and a new one named for the next run.
+ * A keeper afl-fuzz killed is reaped and a new one named for the next run; the last one dies
+ * with vmm (PR_SET_PDEATHSIG), so the sandbox needs no kill() and no blocking wait.
  */
 #define KEEPER_STACK (64 * 1024)
 static char keeper_stack[KEEPER_STACK] __attribute__((aligned(64)));
@@ -48,14 +50,6 @@ static pid_t keeper_start(void)
 			  (void *)(intptr_t)getpid());
 
 	return pid < 0 ? errf(-errno, "afl: the child pid for afl-fuzz: clone: %s", strerror(errno)) : pid;
-}
-
-static void keeper_stop(pid_t pid)
-{
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
 }
 
 /* The map AFL's __AFL_SHM_ID names (afl-fuzz, afl-showmap), or NULL where none is given. */
@@ -128,7 +122,6 @@ static int serve(struct worker *w, char *buf)
 		if (r == 0 && keeper < 0)
 			keeper = keeper_start();
 	}
-	keeper_stop(keeper);
 	if (r < 0 && stop_pending(NULL) == STOP_NONE)
 		fprintf(stderr, "vmm fuzz --afl: %s\n", err_msg());
 	return r < 0 && stop_pending(NULL) == STOP_NONE ? VMM_EXIT_HOST : VMM_EXIT_OK;
@@ -154,24 +147,39 @@ static int run_once(struct worker *w, char *buf)
 	return fuzz_outcome_replay_status(&o);
 }
 
+/* The worker's allow-list plus --afl's (vmm/sandbox_afl.c): the pipes where there is a fork
+ * server, the test case's descriptor (the lowest free one: each is closed before the next). */
+static int afl_sandbox(struct worker *w, bool forkserver)
+{
+	int next = sandbox_next_fd();
+	struct sandbox_afl a = { .ctl_fd = forkserver ? AFL_CTL_FD : -1,
+				 .st_fd = forkserver ? AFL_ST_FD : -1,
+				 .by_name = w->cfg->fuzz.afl_input != NULL,
+				 .case_lo = next, .case_hi = next };
+
+	signal(SIGABRT, SIG_DFL); /* run_once()'s crash under an AFL++ tool: set before the filter */
+	return fuzz_worker_sandbox(w, stdout, &a);
+}
+
 int afl_main(struct worker *w)
 {
+	bool forkserver = afl_forkserver_present(AFL_ST_FD);
 	char *buf = malloc(AFL_MAX_INPUT);
 	int r = buf ? attach_map(w->fb) : errf(-ENOMEM, "out of memory");
 
+	if (r == 0)
+		r = afl_sandbox(w, forkserver);
 	if (r < 0) {
 		fprintf(stderr, "vmm fuzz --afl: %s\n", err_msg());
 		free(buf);
 		return VMM_EXIT_USAGE;
 	}
 	fprintf(stderr, "vmm fuzz --afl: %s, map %s, test cases from %s\n",
-		afl_forkserver_present(AFL_ST_FD) ? "fork server for afl-fuzz" : "one test case (no fork server)",
+		forkserver ? "fork server for afl-fuzz" : "one test case (no fork server)",
 		w->fb->export ? "in AFL's shared memory" : "not exported (no " AFL_SHM_ENV ")",
 		w->cfg->fuzz.afl_input ? w->cfg->fuzz.afl_input : "stdin");
-	r = afl_forkserver_present(AFL_ST_FD) ? serve(w, buf) : run_once(w, buf);
-	if (w->fb->export)
-		shmdt(w->fb->export);
-	w->fb->export = NULL;
+	r = forkserver ? serve(w, buf) : run_once(w, buf);
+	w->fb->export = NULL; /* AFL's map stays attached until vmm exits */
 	free(buf);
 	return r == VMM_EXIT_OK ? fuzz_stop_status() : r;
 }

@@ -390,9 +390,7 @@ static void stability_passes(struct worker *w, struct fuzz_print *prints, uint64
 	free(order);
 }
 
-/* A worker's allow-list: the ioctls of a run and its reset on its own VM and vCPU, its two
- * timers, its output, new files in the --out directories. */
-static int worker_sandbox(struct worker *w, FILE *out)
+int fuzz_worker_sandbox(struct worker *w, FILE *out, const struct sandbox_afl *afl)
 {
 	const char *selftest = getenv("VMM_SECCOMP_SELFTEST");
 	struct sandbox_ioctl ioctls[64];
@@ -410,10 +408,13 @@ static int worker_sandbox(struct worker *w, FILE *out)
 	machine_sandbox_common(w->m, &p);
 	if (flush_timer_id(&w->deadline) >= 0)
 		p.timers[p.ntimers++] = flush_timer_id(&w->deadline);
-	p.dirs[p.ndirs++] = findings_dir(false);
-	if (findings_dir(true) >= 0)
-		p.dirs[p.ndirs++] = findings_dir(true);
-	p.file_fd = sandbox_next_fd();
+	p.afl = afl;
+	if (!afl) { /* --afl writes no files: afl-fuzz keeps the findings */
+		p.dirs[p.ndirs++] = findings_dir(false);
+		if (findings_dir(true) >= 0)
+			p.dirs[p.ndirs++] = findings_dir(true);
+		p.file_fd = sandbox_next_fd();
+	}
 	r = sandbox_install(&p);
 	if (r == 0 && selftest && strncmp(selftest, "parent:", 7))
 		r = sandbox_selftest(selftest, &p);
@@ -482,7 +483,7 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 		w.reset_ns = NULL;
 	}
 	findings_init_worker(); /* their temporary names differ */
-	r = worker_sandbox(&w, out);
+	r = fuzz_worker_sandbox(&w, out, NULL);
 	if (r < 0) {
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
 		return VMM_EXIT_HOST;

@@ -63,6 +63,11 @@ struct worker {
  * `out`; 0 or a negative errno, said on stderr. */
 int fuzz_worker_open(const struct config *cfg, struct timing *timeline, unsigned id, FILE *out,
 		     struct worker *w);
+/* fuzz.c: a worker's allow-list (none with --no-seccomp, --guided, --minimize-repros): the
+ * ioctls of a run and its reset on its own VM and vCPU, its two timers, its output, and new
+ * files in the --out directories, or with `afl` (--afl) what vmm/sandbox_afl.c adds instead. */
+struct sandbox_afl;
+int fuzz_worker_sandbox(struct worker *w, FILE *out, const struct sandbox_afl *afl);
 /* fuzz.c: reset, make the state for `index` (forced, guided or blind), write and run it;
  * false if a stop signal interrupted it. */
 bool fuzz_attempt(struct worker *w, uint64_t index, struct entry_state *st,
