@@ -75,10 +75,10 @@ check afl-showmap-crash $? "status $rc (afl-showmap says 2 for a crash)"
 
 # 3. afl-fuzz: -M on stdin with the dictionary, -S with @@ and runs (2 s) longer than its -t.
 stat_of() { sed -n "s/^$2 *: //p" "$work/sync/$1/fuzzer_stats" 2>/dev/null; }
-timeout -s KILL 150 afl-fuzz -i "$work/seeds" -o "$work/sync" -M main -x "$DICT" -t 5000 -V 15 \
+timeout -s KILL 150 afl-fuzz -i "$work/seeds" -o "$work/sync" -M main -x "$DICT" -t 5000 -V 10 \
     -- "$VMM" "${TARGET[@]}" --afl --run-ms 300 >"$work/main.log" 2>&1 &
 main_pid=$!
-timeout -s KILL 150 afl-fuzz -i "$work/seeds" -o "$work/sync" -S second -t 1000 -V 15 \
+timeout -s KILL 150 afl-fuzz -i "$work/seeds" -o "$work/sync" -S second -t 1000 -V 10 \
     -- "$VMM" "${TARGET[@]}" --afl=@@ --run-ms 2000 >"$work/second.log" 2>&1
 second_rc=$?
 wait "$main_pid"
@@ -103,7 +103,9 @@ if [ -z "$LIBFUZZER" ] || [ ! -x "$LIBFUZZER" ]; then
     summary afl
     exit
 fi
-LF_TARGET=(--kernel="$KERNEL" --initrd="$INITRD" --append="console=ttyS0 reboot=k panic=-1")
+# Fork mode runs each job through a shell command line (libFuzzer's FuzzerFork.cpp joins the
+# arguments with spaces), so no option may hold a space: vmm's default --append is used.
+LF_TARGET=(--kernel="$KERNEL" --initrd="$INITRD")
 mkdir -p "$work/lfcorpus"
 # Mutated states triple-fault often and a crash ends a plain libFuzzer run, so the run is in
 # fork mode with -ignore_crashes=1, as services run it: each job a fresh process and VM.
