@@ -246,9 +246,10 @@ if [ -n "$MINIMAL" ] && [ -f "$MINIMAL" ] && [ -f "$MINIMAL_VMLINUX" ]; then
         boots_to_userspace "minimal-$path"
     done
 else
-    for path in "${minimal_paths[@]}"; do
-        skip "minimal-$path" "the minimal kernel is not built (scripts/build-minimal-kernel)"
-    done
+    # Not skips: a fresh machine never has it (building it takes longer than the whole test
+    # command), so six skip lines would only say the same thing every time.
+    echo "    | not run: the minimal kernel by ${#minimal_paths[@]} boot paths (not built here;" \
+        "scripts/build-minimal-kernel builds it, and the boot suite then boots it)"
 fi
 
 summary boot
