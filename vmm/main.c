@@ -14,6 +14,7 @@
 #include "vmm/config.h"
 #include "vmm/console/input.h"
 #include "vmm/exitcode.h"
+#include "vmm/host_quirk.h"
 #include "vmm/file.h"
 #include "vmm/fuzz/fuzz.h"
 #include "vmm/machine/machine.h"
@@ -94,8 +95,15 @@ static int start_console(struct machine *m)
 
 static int start(struct machine *m)
 {
-	int r = machine_start(m);
+	const struct host_quirks host = host_quirks_detect();
+	const char *unsafe = host_quirks_refuse(&host, &m->entry.cpu);
+	int r;
 
+	if (unsafe) { /* before any thread starts: nothing to stop */
+		fprintf(stderr, "vmm: entry state: %s\n", unsafe);
+		return VMM_EXIT_USAGE;
+	}
+	r = machine_start(m);
 	if (r == 0)
 		r = start_console(m);
 	if (r < 0) {

@@ -150,6 +150,7 @@ static bool write_state(struct worker *w, const struct entry_state *st, struct f
 {
 	struct machine *m = w->m;
 	struct pt_result pt = { 0 };
+	const char *unsafe = host_quirks_refuse(&w->host, &st->cpu);
 	int r = entry_write(&m->mem, st, LAYOUT_GDT, LAYOUT_GDT_END, &pt);
 
 	w->last = *st;
@@ -158,6 +159,8 @@ static bool write_state(struct worker *w, const struct entry_state *st, struct f
 		r = load_write_memmap(&m->mem, st, pt.bytes);
 	if (r == 0)
 		r = entry_poke(&m->mem, st);
+	if (r == 0 && unsafe) /* vmm-refused, before KVM sees it */
+		r = errf(-EPERM, "%s", unsafe);
 	if (r == 0 && (r = vcpu_load_state(m->vcpu, &st->cpu)) < 0)
 		o->cls = OUT_KVM_REFUSED;
 	else if (r < 0)
@@ -439,7 +442,7 @@ int fuzz_worker_open(const struct config *cfg, struct timing *timeline, unsigned
 	static struct machine m;
 	int r = machine_prepare(&m, cfg, timeline);
 
-	*w = (struct worker){ .cfg = cfg, .m = &m, .out = out };
+	*w = (struct worker){ .cfg = cfg, .m = &m, .out = out, .host = host_quirks_detect() };
 	if (r == 0)
 		r = setup(w);
 	if (r == 0)

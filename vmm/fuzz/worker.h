@@ -6,6 +6,7 @@
 
 #include "mmu/mem_snapshot.h"
 #include "vmm/config.h"
+#include "vmm/host_quirk.h"
 #include "vmm/fuzz/corpus.h"
 #include "vmm/fuzz/covmap.h"
 #include "vmm/fuzz/kcov.h"
@@ -57,6 +58,7 @@ struct worker {
 	struct feedback *fb;		/* always (blind runs count map bits too) */
 	struct guided *g;		/* --guided; NULL: blind */
 	const struct entry_state *forced; /* minimization: run this state, not a mutated one */
+	struct host_quirks host;	/* states this host cannot survive are refused (host_quirk.h) */
 };
 
 /* fuzz.c: make worker `id`'s VM, snapshots and map (and corpus, --guided), its JSON lines to
