@@ -1,5 +1,7 @@
 /* test_fuzz_outcome.c: the fuzz-run classifier on synthetic exits, signatures, JSON lines and the summary. */
 #include <criterion/criterion.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -255,4 +257,17 @@ Test(fuzz_outcome, crashes_for_afl_are_the_cpu_or_kvm_giving_up_and_panics)
 	cr_expect_eq(n, 5, "only those: refusals, limits and ends are no crash");
 	cr_expect_not(fuzz_outcome_is_crash(OUT_KVM_REFUSED));
 	cr_expect_not(fuzz_outcome_is_crash(OUT_TIME_LIMIT));
+}
+
+Test(fuzz_outcome, wait_statuses_for_a_fork_server)
+{
+	struct fuzz_outcome crash = { .cls = OUT_TRIPLE_FAULT }, refused = { .cls = OUT_KVM_REFUSED };
+	struct fuzz_outcome limit = { .cls = OUT_TIME_LIMIT };
+	int st = fuzz_outcome_wait_status(&crash);
+
+	cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT, "a crash dies by SIGABRT: %#x", st);
+	st = fuzz_outcome_wait_status(&refused);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == VMM_EXIT_KVM_REFUSED, "%#x", st);
+	st = fuzz_outcome_wait_status(&limit);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == VMM_EXIT_TIMEOUT, "%#x", st);
 }

@@ -87,15 +87,6 @@ static bool run_test_case(struct worker *w, char *buf, struct fuzz_outcome *o)
 	return fuzz_run_test_case(w, buf, len, o);
 }
 
-/* The wait status afl-fuzz is told: a crash class as death by SIGABRT, any other outcome
- * as an exit with the status a replay of it gives (README "AFL++"). */
-static uint32_t wait_status(const struct fuzz_outcome *o)
-{
-	if (fuzz_outcome_is_crash(o->cls))
-		return SIGABRT;
-	return (uint32_t)(fuzz_outcome_replay_status(o) & 0xff) << 8;
-}
-
 /* Serve afl-fuzz's requests until it closes the pipe or a stop signal comes. */
 static int serve(struct worker *w, char *buf)
 {
@@ -112,7 +103,7 @@ static int serve(struct worker *w, char *buf)
 		r = keeper < 0 ? keeper : afl_send_u32(AFL_ST_FD, (uint32_t)keeper);
 		if (r < 0 || !run_test_case(w, buf, &o))
 			break;
-		status = wait_status(&o);
+		status = (uint32_t)fuzz_outcome_wait_status(&o);
 		if (waitpid(keeper, &st, WNOHANG) == keeper) { /* killed during the run: say so */
 			status = (uint32_t)st;
 			keeper = -1;

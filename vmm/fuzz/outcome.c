@@ -2,6 +2,7 @@
 #include "vmm/fuzz/outcome.h"
 
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,13 @@ bool fuzz_outcome_is_crash(enum fuzz_outcome_class c)
 {
 	return c == OUT_TRIPLE_FAULT || c == OUT_ENTRY_FAILURE || c == OUT_INTERNAL_ERROR ||
 	       c == OUT_KVM_ERROR || c == OUT_PANIC;
+}
+
+int fuzz_outcome_wait_status(const struct fuzz_outcome *o)
+{
+	if (fuzz_outcome_is_crash(o->cls))
+		return SIGABRT; /* WIFSIGNALED, WTERMSIG == SIGABRT */
+	return (fuzz_outcome_replay_status(o) & 0xff) << 8; /* WIFEXITED, WEXITSTATUS */
 }
 
 static void set(struct fuzz_outcome *o, enum fuzz_outcome_class c, const char *detail)

@@ -59,6 +59,9 @@ int fuzz_outcome_replay_status(const struct fuzz_outcome *o);
 /* A crash for afl-fuzz (`vmm fuzz --afl`): the CPU or KVM gave up on the state (triple fault,
  * entry failure, internal error, KVM_RUN failed) or the guest kernel panicked. */
 bool fuzz_outcome_is_crash(enum fuzz_outcome_class c);
+/* The wait status a fork server reports for the run (README "AFL++"): a crash class as death
+ * by SIGABRT, any other outcome as an exit with the status a replay of it gives. */
+int fuzz_outcome_wait_status(const struct fuzz_outcome *o);
 /* Record the exit in o (count, last reasons); true, with o->cls and
  * o->detail set, when the run ends here. */
 bool fuzz_classify(const struct fuzz_step *s, struct fuzz_outcome *o);
