@@ -27,15 +27,8 @@ struct oracle {
 static bool run_state(struct worker *w, const struct entry_state *st, struct fuzz_outcome *o,
 		      uint64_t *sig)
 {
-	static struct entry_state ran;
-	struct fuzz_mutation mut;
-	struct fuzz_record rec = { .reset_diff = -1 };
-	char diff[256];
+	bool done = fuzz_run_forced(w, st, o);
 
-	*o = (struct fuzz_outcome){ 0 };
-	w->forced = st;
-	bool done = fuzz_attempt(w, 0, &ran, &mut, o, &rec, diff, sizeof(diff));
-	w->forced = NULL;
 	*sig = fuzz_signature(o);
 	return done;
 }

@@ -15,25 +15,30 @@ void fuzz_refuse_test_case(struct worker *w, struct fuzz_outcome *o)
 	snprintf(o->detail, sizeof(o->detail), "%s", err_msg());
 }
 
-bool fuzz_run_test_case(struct worker *w, const char *text, size_t len, struct fuzz_outcome *o)
+bool fuzz_run_forced(struct worker *w, const struct entry_state *st, struct fuzz_outcome *o)
 {
-	static struct entry_state st, ran;
+	static struct entry_state ran;
 	struct fuzz_mutation mut;
 	struct fuzz_record rec = { .reset_diff = -1 };
 	char diff[256];
-	int r;
 
 	*o = (struct fuzz_outcome){ 0 };
-	st = w->m->entry;
-	r = state_parse(text, len, &st);
-	if (r < 0) {
-		fuzz_refuse_test_case(w, o);
-		return true;
-	}
-	w->forced = &st;
+	w->forced = st;
 	bool done = fuzz_attempt(w, 0, &ran, &mut, o, &rec, diff, sizeof(diff));
 	w->forced = NULL;
 	return done;
+}
+
+bool fuzz_run_test_case(struct worker *w, const char *text, size_t len, struct fuzz_outcome *o)
+{
+	static struct entry_state st;
+
+	st = w->m->entry;
+	if (state_parse(text, len, &st) < 0) {
+		fuzz_refuse_test_case(w, o);
+		return true;
+	}
+	return fuzz_run_forced(w, &st, o);
 }
 
 void fuzz_print_test_case(FILE *f, const struct worker *w, const struct fuzz_outcome *o)

@@ -115,6 +115,9 @@ void minimize_repro(struct worker *w, const char *path, const struct entry_state
 /* --minimize STATE: the whole command (one worker, no runs of its own). */
 int minimize_main(struct worker *w);
 
+/* testcase.c: run `st` as it is (no mutation) after the usual reset; false if a stop signal
+ * ended the run. Minimization and the outside engines' test cases go through it. */
+bool fuzz_run_forced(struct worker *w, const struct entry_state *st, struct fuzz_outcome *o);
 /* testcase.c: a test case of an outside engine (afl-fuzz, libFuzzer): the state file `text`
  * parsed over the valid state and run; false if a stop signal ended the run. A file that does
  * not parse runs nothing: vmm-refused, one map edge for every such file. */
