@@ -130,11 +130,10 @@ static int run_once(struct worker *w, char *buf)
 	fflush(stdout);
 	/* An AFL++ tool that runs its target without a fork server (afl-showmap on one file,
 	 * AFL_NO_FORKSRV=1) sees a crash only as death by a signal: the one exception to
-	 * "only main exits" (README "AFL++"). */
-	if (w->fb->export && fuzz_outcome_is_crash(o.cls)) {
-		signal(SIGABRT, SIG_DFL);
+	 * "only main exits" (README "AFL++"). SIGABRT's default action was set before the
+	 * filter (afl_sandbox()): rt_sigaction() is on no allow-list. */
+	if (w->fb->export && fuzz_outcome_is_crash(o.cls))
 		raise(SIGABRT);
-	}
 	return fuzz_outcome_replay_status(&o);
 }
 
