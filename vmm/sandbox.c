@@ -52,12 +52,8 @@ static int allow_own_signals(scmp_filter_ctx ctx)
 {
 	int r = 0;
 
-	for (int sig = SIGUSR1; r == 0 && sig <= SIGUSR2; sig += SIGUSR2 - SIGUSR1) {
-		struct scmp_arg_cmp a[2] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)getpid()),
-					     SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, (uint64_t)sig) };
-
-		r = sandbox_allow(ctx, SCMP_SYS(tgkill), 2, a);
-	}
+	for (int sig = SIGUSR1; r == 0 && sig <= SIGUSR2; sig += SIGUSR2 - SIGUSR1)
+		r = sandbox_allow_own_signal(ctx, sig);
 	return r;
 }
 

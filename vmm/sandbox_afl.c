@@ -48,8 +48,6 @@ static int allow_keeper(scmp_filter_ctx ctx)
 
 int sandbox_allow_afl(scmp_filter_ctx ctx, const struct sandbox_afl *a)
 {
-	struct scmp_arg_cmp abrt[2] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)getpid()),
-					SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, SIGABRT) };
 	int r = sandbox_allow_fds(ctx, SCMP_SYS(read), a->ctl_fd, a->ctl_fd, SANDBOX_ANY_A1);
 
 	if (r == 0)
@@ -59,6 +57,6 @@ int sandbox_allow_afl(scmp_filter_ctx ctx, const struct sandbox_afl *a)
 	if (r == 0 && a->ctl_fd >= 0)
 		r = allow_keeper(ctx);
 	if (r == 0) /* raise(SIGABRT): a crash, where an AFL++ tool runs vmm without a fork server */
-		r = sandbox_allow(ctx, SCMP_SYS(tgkill), 2, abrt);
+		r = sandbox_allow_own_signal(ctx, SIGABRT);
 	return r;
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/pow2_blocks.h"
 #include "mmu/err.h"
@@ -37,6 +38,14 @@ int sandbox_allow_fds(scmp_filter_ctx ctx, int nr, int lo, int hi, unsigned long
 	if (lo < 0 || hi < lo)
 		return 0;
 	return allow_a0_range(ctx, nr, (uint64_t)lo, (uint64_t)hi, a1);
+}
+
+int sandbox_allow_own_signal(scmp_filter_ctx ctx, int sig)
+{
+	struct scmp_arg_cmp a[2] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)getpid()),
+				     SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, (uint64_t)sig) };
+
+	return sandbox_allow(ctx, SCMP_SYS(tgkill), 2, a);
 }
 
 /* Blocks rather than A0 < start and A0 >= end: libseccomp 2.5.4 builds a

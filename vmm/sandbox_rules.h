@@ -15,6 +15,9 @@ int sandbox_allow(scmp_filter_ctx ctx, int nr, unsigned n, const struct scmp_arg
 #define SANDBOX_ANY_A1 (~0UL)
 int sandbox_allow_fds(scmp_filter_ctx ctx, int nr, int lo, int hi, unsigned long a1);
 
+/* Allow tgkill() of vmm's own process (A0 == its pid) with signal `sig` only. */
+int sandbox_allow_own_signal(scmp_filter_ctx ctx, int sig);
+
 /* Allow `nr` where A0 lies outside [start, start + size). */
 int sandbox_allow_a0_outside(scmp_filter_ctx ctx, int nr, uint64_t start, uint64_t size);
 
