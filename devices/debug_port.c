@@ -1,6 +1,7 @@
 /* debug_port.c: port 0x80 writes as progress codes (cloud-hypervisor's debug port): the device says which code, the host stamps the time. */
 #include "devices/debug_port.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void debug_port_init(struct debug_port *d, const struct debug_port_host *host)
@@ -20,6 +21,12 @@ const char *debug_port_range_name(enum debug_port_range r)
 	static const char *const names[] = { "firmware", "bootloader", "kernel", "userspace", "custom" };
 
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "custom";
+}
+
+void debug_port_describe(uint8_t code, char *buf, size_t len)
+{
+	snprintf(buf, len, "debug port 0x%02x (%s)", code,
+		 debug_port_range_name(debug_port_range_of(code)));
 }
 
 static void port_write(void *dev, uint64_t off, const void *data, unsigned len)

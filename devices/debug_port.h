@@ -2,6 +2,7 @@
 #ifndef VMM_DEVICES_DEBUG_PORT_H
 #define VMM_DEVICES_DEBUG_PORT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "devices/bus.h"
@@ -28,6 +29,9 @@ void debug_port_init(struct debug_port *d, const struct debug_port_host *host);
 enum debug_port_range debug_port_range_of(uint8_t code);
 /* "firmware", "bootloader", "kernel", "userspace" or "custom". */
 const char *debug_port_range_name(enum debug_port_range r);
+
+/* "debug port 0xCC (RANGE)": how the timeline names a code (--timing's text, --trace). */
+void debug_port_describe(uint8_t code, char *buf, size_t len);
 
 /* One byte wide (an 8-bit port, outb): each write is a code; reads give all-ones. */
 extern const struct bus_ops debug_port_ops;

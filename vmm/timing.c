@@ -112,8 +112,10 @@ void timing_print_text(FILE *f, const struct timing *t)
 		fputs(" ms\n", f);
 	}
 	for (unsigned i = 0; i < t->ncodes; i++) {
-		fprintf(f, "vmm: timing: debug port 0x%02x (%s) at ", t->codes[i].code,
-			debug_port_range_name(debug_port_range_of(t->codes[i].code)));
+		char name[48];
+
+		debug_port_describe(t->codes[i].code, name, sizeof(name));
+		fprintf(f, "vmm: timing: %s at ", name);
 		ms(f, t->codes[i].at);
 		fputs(" ms\n", f);
 	}

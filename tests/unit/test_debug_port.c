@@ -48,3 +48,13 @@ Test(debug_port, ranges)
 	cr_expect_str_eq(debug_port_range_name(debug_port_range_of(0x80)), "custom");
 	cr_expect_str_eq(debug_port_range_name(debug_port_range_of(0xff)), "custom");
 }
+
+Test(debug_port, described_as_the_timeline_names_it)
+{
+	char buf[48];
+
+	debug_port_describe(0x41, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "debug port 0x41 (kernel)");
+	debug_port_describe(0x9, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "debug port 0x09 (firmware)");
+}

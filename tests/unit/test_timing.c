@@ -94,4 +94,11 @@ Test(timing, debug_port_codes_in_order_with_their_range)
 			      "{\"code\":97,\"range\":\"userspace\",\"ns\":4000},") != NULL, "%s", buf);
 	cr_expect(strstr(buf, "\"debug_port_total\":66") != NULL, "%s", buf);
 	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	timing_print_text(f, &t);
+	fclose(f);
+	cr_expect(strstr(buf, "vmm: timing: debug port 0x41 (kernel) at 0.002 ms\n") != NULL, "%s", buf);
+	cr_expect(strstr(buf, "vmm: timing: debug port: 2 more codes not kept\n") != NULL, "%s", buf);
+	free(buf);
 }

@@ -43,8 +43,7 @@ static int write_phases(struct trace_json *t, const struct timing *tm)
 	for (unsigned i = 0; r == 0 && i < tm->ncodes; i++) {
 		char name[48];
 
-		snprintf(name, sizeof(name), "debug port 0x%02x (%s)", tm->codes[i].code,
-			 debug_port_range_name(debug_port_range_of(tm->codes[i].code)));
+		debug_port_describe(tm->codes[i].code, name, sizeof(name));
 		r = trace_json_instant(t, name, "debug-port", PID, TIMELINE_TID_VMM, tm->codes[i].at);
 	}
 	return r;
