@@ -42,6 +42,12 @@ static struct prof_sample sample(uint64_t t, enum prof_class c, uint64_t leaf, u
 	return s;
 }
 
+/* `needle` somewhere in `text`, or the test fails showing both. */
+static void expect_in(const char *text, const char *needle)
+{
+	cr_assert_not_null(strstr(text, needle), "no '%s' in:\n%s", needle, text);
+}
+
 /* prof_report() into two strings (caller frees). */
 static void report(const struct prof_input *in, char **folded, char **text)
 {
@@ -71,12 +77,12 @@ Test(profile_report, folded_lines_tables_and_phases)
 				 "kernel;cold 1\n"
 				 "kernel;start_kernel;hot 2\n"
 				 "userspace;[userspace] 1\n");
-	cr_assert_not_null(strstr(text, "5 samples at 1000 Hz on 1 vCPU"), "%s", text);
-	cr_assert_not_null(strstr(text, "decompressor 1 (20.0%) kernel 3 (60.0%) userspace 1 (20.0%)"), "%s", text);
-	cr_assert_not_null(strstr(text, "first_kvm_run             1  decompressor 1"), "%s", text);
-	cr_assert_not_null(strstr(text, "first_serial_byte         4"), "%s", text);
-	cr_assert_not_null(strstr(text, " 40.00%        2  hot\n"), "%s", text);
-	cr_assert_not_null(strstr(text, "2 of 3 samples with a frame-pointer chain"), "%s", text);
+	expect_in(text, "5 samples at 1000 Hz on 1 vCPU");
+	expect_in(text, "decompressor 1 (20.0%) kernel 3 (60.0%) userspace 1 (20.0%)");
+	expect_in(text, "first_kvm_run             1  decompressor 1");
+	expect_in(text, "first_serial_byte         4");
+	expect_in(text, " 40.00%        2  hot\n");
+	expect_in(text, "2 of 3 samples with a frame-pointer chain");
 	free(folded);
 	free(text);
 }
@@ -95,7 +101,7 @@ Test(profile_report, kaslr_slide_and_unknown_slide)
 	in.slide_note = "boot it with nokaslr";
 	report(&in, &folded, &text);
 	cr_assert_str_eq(folded, "kernel;0xffffffff81402010 1\n");
-	cr_assert_not_null(strstr(text, "kernel addresses in hex: boot it with nokaslr"), "%s", text);
+	expect_in(text, "kernel addresses in hex: boot it with nokaslr");
 	free(folded);
 	free(text);
 }
@@ -129,13 +135,13 @@ Test(profile_report, timeline_has_every_kind_of_event)
 	tm.codes[tm.ncodes++].at = 1700;
 	cr_assert_eq(timeline_write(&in, f), 0, "%s", err_msg());
 	fclose(f);
-	cr_assert_not_null(strstr(text, "\"name\":\"decompressor\""), "%s", text);
-	cr_assert_not_null(strstr(text, "\"name\":\"kernel\",\"ph\":\"X\""), "%s", text);
-	cr_assert_not_null(strstr(text, "\"name\":\"first_serial_byte\""), "%s", text);
-	cr_assert_not_null(strstr(text, "serial-marker"), "%s", text);
-	cr_assert_not_null(strstr(text, "\"name\":\"debug port 0x61 (userspace)\",\"ph\":\"i\""), "%s", text);
-	cr_assert_not_null(strstr(text, "\"cat\":\"debug-port\",\"ts\":1.700"), "%s", text);
-	cr_assert_not_null(strstr(text, "\"io\":7"), "%s", text);
-	cr_assert_not_null(strstr(text, "Linux \\\"version\\\"\\u0001"), "%s", text);
+	expect_in(text, "\"name\":\"decompressor\"");
+	expect_in(text, "\"name\":\"kernel\",\"ph\":\"X\"");
+	expect_in(text, "\"name\":\"first_serial_byte\"");
+	expect_in(text, "serial-marker");
+	expect_in(text, "\"name\":\"debug port 0x61 (userspace)\",\"ph\":\"i\"");
+	expect_in(text, "\"cat\":\"debug-port\",\"ts\":1.700");
+	expect_in(text, "\"io\":7");
+	expect_in(text, "Linux \\\"version\\\"\\u0001");
 	free(text);
 }
