@@ -35,6 +35,22 @@ wait_for() {
     return 1
 }
 
+# within_limit NAME LIMIT_MS: NAME's --timing=json report (stderr's last line) shows the run
+# ended no sooner than LIMIT_MS after vmm armed its timer and at most LIMIT_MS + SLACK_MS after.
+# The timer is armed between the image_decoded and vm_created stamps, so exit - image_decoded
+# >= LIMIT_MS and exit - vm_created <= LIMIT_MS + SLACK_MS bound it from both sides. Sets span.
+SLACK_MS=600
+within_limit() {
+    span=$(tail -n 1 "$work/$1.err" | python3 -c '
+import json, sys
+p = json.load(sys.stdin)["phases_ns"]
+print(*(p[k] // 1000000 for k in ("image_decoded", "vm_created", "first_kvm_run", "exit")))' 2>&1)
+    local decoded created first exit
+    read -r decoded created first exit <<<"$span" || return 1
+    span="image_decoded $decoded, vm_created $created, first_kvm_run $first, exit $exit ms"
+    [ $((exit - decoded)) -ge "$2" ] && [ $((exit - created)) -le $(($2 + SLACK_MS)) ]
+}
+
 # child_of PID: the process `timeout` runs (signals go to vmm itself, not through timeout).
 child_of() {
     local c
@@ -42,26 +58,26 @@ child_of() {
     echo "${c%% *}"
 }
 
-# 1. --timeout ends a guest that halts with interrupts off or spins, with status 8 and a dump.
-run timeout-halt "probe.then=halt" --timeout 1
-[ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-halt.err" && grep -q "rip=0x" "$work/timeout-halt.err"
-check timeout-ends-halted-guest "$?" "status $rc, stderr: $(head -c 300 "$work/timeout-halt.err")"
-# A fraction of a second: --timeout 0.3 ends the halted guest well before a whole second.
-t0=$(date +%s%N)
-run timeout-fraction "probe.then=halt" --timeout 0.3
-t1=$(date +%s%N)
-[ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-fraction.err" &&
-    [ $(((t1 - t0) / 1000000)) -ge 300 ]
-check timeout-fraction-of-a-second "$?" "status $rc after $(((t1 - t0) / 1000000)) ms"
-run timeout-spin "probe.then=spin" --timeout 1
-[ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-spin.err"
-check timeout-ends-spinning-guest "$?" "status $rc, stderr: $(head -c 300 "$work/timeout-spin.err")"
-# The alarm fires while vmm sleeps between its stop check and the first KVM_RUN (test hook), and
-# the guest halts at once without a single exit to vmm: a flag-only design loses the alarm and
-# the guest runs forever (killed after LIMIT, status 137).
-VMM_TEST_RUN_DELAY_MS=2500 run timeout-race "probe.then=halt-at-entry" --timeout 1
-[ "$rc" -eq 8 ]
-check timeout-between-check-and-kvm-run "$?" "status $rc (137: the alarm was lost and the guest ran on)"
+# 1. --timeout ends a guest that halts with interrupts off or spins, with status 8 and a dump,
+#    no sooner than the limit and at most SLACK_MS later (timed from vmm's own --timing=json).
+run timeout-halt "probe.then=halt" --timeout 1 --timing=json
+[ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-halt.err" && grep -q "rip=0x" "$work/timeout-halt.err" &&
+    within_limit timeout-halt 1000
+check timeout-ends-halted-guest "$?" "status $rc, $span, stderr: $(head -c 300 "$work/timeout-halt.err")"
+# A fraction of a second: --timeout 0.3 ends the halted guest after 300 ms, well before a second.
+run timeout-fraction "probe.then=halt" --timeout 0.3 --timing=json
+[ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-fraction.err" && within_limit timeout-fraction 300
+check timeout-fraction-of-a-second "$?" "status $rc, $span"
+run timeout-spin "probe.then=spin" --timeout 1 --timing=json
+[ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-spin.err" && within_limit timeout-spin 1000
+check timeout-ends-spinning-guest "$?" "status $rc, $span, stderr: $(head -c 300 "$work/timeout-spin.err")"
+# The alarm fires while vmm sleeps between its stop check and the first KVM_RUN (test hook: it
+# says when a signal cut its sleep short), and the guest halts at once without a single exit to
+# vmm: a flag-only design loses the alarm and the guest runs forever (killed after LIMIT, 137).
+VMM_TEST_RUN_DELAY_MS=2500 run timeout-race "probe.then=halt-at-entry" --timeout 1 --timing=json
+[ "$rc" -eq 8 ] && grep -q "test hook: KVM_RUN delayed, a signal landed in the delay" "$work/timeout-race.err" &&
+    within_limit timeout-race 1000
+check timeout-between-check-and-kvm-run "$?" "status $rc (137: the alarm was lost and the guest ran on), $span, $(grep 'test hook' "$work/timeout-race.err")"
 
 # 2. Termination signals without a terminal: exit 128+N, a message naming the signal.
 for sig in TERM HUP INT; do

@@ -133,6 +133,49 @@ Test(fuzz_outcome, signature_keeps_the_last_exits_and_the_rip_page)
 	cr_assert_neq(fuzz_signature(&o), b);
 }
 
+Test(fuzz_outcome, triple_fault_is_placed_by_the_last_rip_seen)
+{
+	uint64_t none, a;
+
+	o.cls = OUT_TRIPLE_FAULT;
+	o.rip = 0xfff0; /* KVM's reset state after a shutdown on AMD */
+	none = fuzz_signature(&o);
+	o.rip = 0x1234000;
+	cr_assert_eq(fuzz_signature(&o), none, "the RIP after the shutdown is not the place");
+	o.seen = true;
+	o.seen_rip = 0x1000209;
+	a = fuzz_signature(&o);
+	cr_assert_neq(a, none, "seen somewhere is not nothing seen");
+	o.seen_rip = 0x1000ffe;
+	cr_assert_eq(fuzz_signature(&o), a, "the same page");
+	o.seen_rip = 0x1001000;
+	cr_assert_neq(fuzz_signature(&o), a, "another page");
+	o.cls = OUT_HLT_IRQS_OFF; /* a run that ended anywhere else is placed by its RIP */
+	a = fuzz_signature(&o);
+	o.seen_rip = 0x5000000;
+	cr_assert_eq(fuzz_signature(&o), a);
+}
+
+Test(fuzz_outcome, json_line_names_the_last_rip_seen)
+{
+	struct fuzz_mutation mut = { 0 };
+	struct fuzz_record r = { .state_hash = "00", .mut = &mut, .out = &o, .violations = -1 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	o.cls = OUT_TRIPLE_FAULT;
+	o.rip = 0xfff0;
+	fuzz_print_record(f, &r);
+	o.seen = true;
+	o.seen_rip = 0x1000209;
+	fuzz_print_record(f, &r);
+	fclose(f);
+	cr_assert_not_null(strstr(buf, "\"rip\":\"0xfff0\",\"progress\""), "none seen: no key; %s", buf);
+	cr_assert_not_null(strstr(buf, "\"rip\":\"0xfff0\",\"last_rip_seen\":\"0x1000209\",\"progress\""), "%s", buf);
+	free(buf);
+}
+
 Test(fuzz_outcome, json_line_and_summary)
 {
 	static struct fuzz_summary sum;

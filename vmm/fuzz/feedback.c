@@ -10,16 +10,6 @@
 #define DR6_BS (1ULL << 14) /* single step (SDM Vol. 3B §18.2.3) */
 #define STEP_PROBE_MS 500
 
-/* FNV-1a of a string (the outcome's detail). */
-static uint64_t fnv(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 0x100000001b3ULL;
-	return h;
-}
-
 /* One instruction of the valid state under KVM_GUESTDBG_SINGLESTEP: does it exit as a #DB
  * (a nested KVM under QEMU's TCG may not pass it on, as it does not for breakpoints)? The
  * next run's reset undoes the probe. */
@@ -83,6 +73,8 @@ void feedback_start(struct worker *w)
 	struct feedback *fb = w->fb;
 
 	covmap_reset(&fb->map);
+	fb->rip_seen = false;
+	fb->seen_rip = 0;
 	fb->tracing = false; /* a run a stop signal cut short left its trace behind */
 	fb->steps_left = fb->can_step ? w->cfg->fuzz.trace_steps : 0;
 	w->pts.extra = fb->steps_left ? VCPU_DEBUG_STEP : 0;
@@ -109,6 +101,12 @@ void feedback_host_start(struct worker *w)
 	}
 }
 
+static void see(struct feedback *fb, uint64_t rip)
+{
+	fb->rip_seen = true;
+	fb->seen_rip = rip;
+}
+
 bool feedback_exit(struct worker *w, const struct vm_exit *e)
 {
 	struct feedback *fb = w->fb;
@@ -116,6 +114,7 @@ bool feedback_exit(struct worker *w, const struct vm_exit *e)
 
 	if (fb->steps_left && e->kind == EXIT_DEBUG && e->count == 1 && (e->detail & DR6_BS)) {
 		covmap_visit(&fb->map, covmap_loc(COVMAP_STEP, e->addr, 0));
+		see(fb, e->addr); /* the next instruction: if it faults, the fault's own */
 		if (--fb->steps_left == 0) {
 			w->pts.extra = 0;
 			points_rearm(&w->pts);
@@ -124,6 +123,8 @@ bool feedback_exit(struct worker *w, const struct vm_exit *e)
 	}
 	if (exit_site(e, &loc))
 		covmap_visit(&fb->map, loc);
+	if (e->has_rip && e->kind != EXIT_INTR && e->kind != EXIT_SHUTDOWN)
+		see(fb, e->rip); /* a shutdown's RIP is the reset state on AMD */
 	return false;
 }
 
@@ -143,7 +144,10 @@ void feedback_end(struct worker *w, const struct fuzz_outcome *o)
 	for (unsigned i = 0; i < 32; i++)
 		if (o->passed & (1u << i))
 			covmap_visit(&fb->map, covmap_loc(COVMAP_POINT, i, 0));
-	covmap_visit(&fb->map, covmap_loc(COVMAP_END, o->cls, limit ? 0 : fnv(o->detail)));
+	/* How it ended; for a run that ended by itself its signature (detail, where), so a
+	 * state that faults somewhere new sets a new bit. */
+	covmap_visit(&fb->map, covmap_loc(COVMAP_END, o->cls,
+					  limit ? 0 : fuzz_signature(o)));
 	if (fb->export) /* afl-fuzz buckets the counts itself */
 		memcpy(fb->export, fb->map.bits, fb->export_len);
 	covmap_classify(fb->map.bits);

@@ -218,6 +218,8 @@ static bool run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 	flush_timer_disarm(&w->deadline);
 	m->run_deadline_ns = 0;
 	o->rip = vcpu_rip(m->vcpu);
+	o->seen = w->fb->rip_seen;
+	o->seen_rip = w->fb->seen_rip;
 	points_note(&w->pts, o);
 	return ended;
 }

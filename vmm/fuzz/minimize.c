@@ -50,6 +50,21 @@ static bool same_signature(void *ctx, const bool *keep, unsigned n)
 	return true;
 }
 
+/* " at 0xRIP (symbol+0xOFF)": where a triple fault happened, as far as vmm saw (the last
+ * single step's or exit's RIP), symbolized with --symbols where a text symbol covers it. */
+static void print_fault_site(FILE *f, const struct symtab *syms, const struct fuzz_outcome *o)
+{
+	uint64_t off;
+	const char *sym;
+
+	if (o->cls != OUT_TRIPLE_FAULT || !o->seen)
+		return;
+	fprintf(f, " at 0x%" PRIx64, o->seen_rip);
+	sym = symtab_symbolize(syms, o->seen_rip, &off);
+	if (sym)
+		fprintf(f, " (%s+0x%" PRIx64 ")", sym, off);
+}
+
 /* Minimize `st` (signature `sig`) into *min; prints "N fields: ... -> OUTCOME" to `f`. -EAGAIN
  * if the whole state does not give `sig` again (then nothing can be kept). */
 static int minimize(struct worker *w, const struct entry_state *st, uint64_t sig, FILE *f,
@@ -71,8 +86,10 @@ static int minimize(struct worker *w, const struct entry_state *st, uint64_t sig
 	if (r < 0)
 		return r;
 	fields_print(f, &l, keep);
-	fprintf(f, " -> %s%s%s (from %u changed fields, %u runs)\n", fuzz_outcome_name(q.last.cls),
-		*q.last.detail ? " " : "", q.last.detail, l.n, q.runs);
+	fprintf(f, " -> %s%s%s", fuzz_outcome_name(q.last.cls), *q.last.detail ? " " : "",
+		q.last.detail);
+	print_fault_site(f, &w->pts.syms, &q.last);
+	fprintf(f, " (from %u changed fields, %u runs)\n", l.n, q.runs);
 	return 0;
 }
 

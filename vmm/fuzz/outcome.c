@@ -148,7 +148,9 @@ uint64_t fuzz_signature(const struct fuzz_outcome *o)
 {
 	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64-bit offset basis */
 	uint32_t cls = (uint32_t)o->cls;
-	uint64_t page = o->rip >> 12;
+	/* A triple fault's RIP is KVM's reset state on AMD: where the guest was last seen. */
+	uint64_t where = o->cls != OUT_TRIPLE_FAULT ? o->rip : o->seen ? o->seen_rip : UINT64_MAX;
+	uint64_t page = where >> 12;
 
 	h = fnv(h, &cls, sizeof(cls));
 	h = fnv(h, &o->passed, sizeof(o->passed));
@@ -189,8 +191,10 @@ void fuzz_print_record(FILE *f, const struct fuzz_record *r)
 	fputs(",\"last_exits\":[", f);
 	for (unsigned i = 0; i < o->nlast; i++)
 		fprintf(f, "%s%u", i ? "," : "", o->last[i]);
-	fprintf(f, "],\"exits\":%" PRIu64 ",\"rip\":\"0x%" PRIx64 "\",\"progress\":\"%s\",\"us\":%" PRIu64
-		",\"replay_exit\":%d", o->exits, o->rip, o->progress, r->us,
+	fprintf(f, "],\"exits\":%" PRIu64 ",\"rip\":\"0x%" PRIx64 "\"", o->exits, o->rip);
+	if (o->seen)
+		fprintf(f, ",\"last_rip_seen\":\"0x%" PRIx64 "\"", o->seen_rip);
+	fprintf(f, ",\"progress\":\"%s\",\"us\":%" PRIu64 ",\"replay_exit\":%d", o->progress, r->us,
 		fuzz_outcome_replay_status(o));
 	fprintf(f, ",\"reset_us\":{\"mem\":%.1f,\"cpu\":%.1f,\"pages\":%" PRIu64
 		",\"dirty\":%" PRIu64 "}", (double)r->reset_mem_ns / 1000, (double)r->reset_cpu_ns / 1000,

@@ -33,6 +33,11 @@ struct fuzz_outcome {
 	enum fuzz_outcome_class cls;
 	char detail[64];
 	uint64_t rip;			   /* at the end */
+	/* The last guest RIP vmm saw before the end: a --trace-steps single step's or an exit's
+	 * (not the exit that ended the run). A triple fault is placed by it: after
+	 * KVM_EXIT_SHUTDOWN on AMD, KVM has re-initialised the VMCB and RIP reads 0xfff0. */
+	uint64_t seen_rip;
+	bool seen;			   /* false: nothing before the end (seen_rip 0) */
 	uint32_t last[FUZZ_LAST_EXITS];	   /* KVM exit reasons, oldest first */
 	unsigned nlast;
 	uint64_t exits;			   /* exits to vmm */
@@ -66,7 +71,8 @@ int fuzz_outcome_wait_status(const struct fuzz_outcome *o);
  * o->detail set, when the run ends here. */
 bool fuzz_classify(const struct fuzz_step *s, struct fuzz_outcome *o);
 /* Hashed (FNV-1a): the class, the progress points passed, and for a run that ended by
- * itself its detail, RIP's 4 KiB page and the last exit reasons. A run stopped by a
+ * itself its detail, RIP's 4 KiB page (a triple fault's: the last RIP seen's, or none) and
+ * the last exit reasons. A run stopped by a
  * limit (time, exits) counts only by how far it got: where its RIP happened to be, and
  * what the last exits were, is timing. */
 uint64_t fuzz_signature(const struct fuzz_outcome *o);

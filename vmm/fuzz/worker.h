@@ -25,6 +25,8 @@ struct feedback {
 	bool can_step;			/* the probe saw a single step exit */
 	unsigned edges, seen;		/* the last run's edges; the campaign's so far */
 	int news;			/* the last run's covmap_new_bits() */
+	uint64_t seen_rip;		/* this run's last RIP from a single step or an exit */
+	bool rip_seen;			/* any (fuzz_outcome.seen_rip) */
 	struct kcov kcov;		/* --kcov: the host's KCOV for this thread */
 	bool kcov_ok, tracing;		/* it opened; a run's trace is under way */
 	uint8_t *export;		/* --afl: AFL's map, given each run's counts; NULL: none */

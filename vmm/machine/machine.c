@@ -482,8 +482,12 @@ int machine_run(struct machine *m)
 		if (!m->timing->at[TIMING_FIRST_RUN])
 			timing_mark(m->timing, TIMING_FIRST_RUN, timing_now());
 		if (m->test_run_delay.tv_sec || m->test_run_delay.tv_nsec) {
-			/* Test hook: widen the window between the check and KVM_RUN. */
-			nanosleep(&m->test_run_delay, NULL);
+			/* Test hook: widen the window between the check and KVM_RUN;
+			 * it says whether a signal landed inside the window. */
+			int cut = nanosleep(&m->test_run_delay, NULL) != 0;
+
+			fprintf(stderr, "vmm: test hook: KVM_RUN delayed%s\n",
+				cut ? ", a signal landed in the delay" : "");
 			m->test_run_delay = (struct timespec){ 0 };
 		}
 		if (vcpu_run(m->vcpu, &e) < 0) {
