@@ -5,15 +5,31 @@ Usage: check_timing.py REPORT.json SIGNAL
 
 Every phase from options_parsed to exit is present and in order, the first
 boot-done signal is SIGNAL, KVM's own counters (where the host has them)
-include the total "exits", and the exits that reached vmm include I/O on
-COM1, and console output went out in at most one write() per byte. Prints what is wrong and exits 1, or prints "ok" and exits 0.
+include the total "exits" (required on a kernel with KVM_GET_STATS_FD), the
+exits that reached vmm include I/O on COM1, host CPU time and vmm's own peak
+RSS are plausible, and console output went out in at most one write() per
+byte. Prints what is wrong and exits 1, or prints "ok" and exits 0.
 """
 import json
+import os
 import sys
 
 PHASES = ["options_parsed", "files_mapped", "image_decoded", "vm_created", "ram_registered",
           "vcpu_created", "entry_state_loaded", "first_kvm_run", "first_serial_byte",
           "boot_done", "exit"]
+
+
+# vmm's own memory, without guest RAM: its image buffers and tables, never a GiB.
+MAX_RSS_KIB = 1 << 20
+
+
+def host_has_stats_fd():
+    """KVM_GET_STATS_FD exists from Linux 5.14 (Documentation/virt/kvm/api.rst 4.133)."""
+    try:
+        major, minor = (int(x) for x in os.uname().release.split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= (5, 14)
 
 
 def problems(report, signal):
@@ -32,16 +48,24 @@ def problems(report, signal):
         yield "boot_done phase differs from the first signal"
     kvm = report.get("kvm_stats")
     if kvm is None:
-        if not report.get("kvm_stats_missing"):
-            yield "no kvm_stats and no reason"
+        why = report.get("kvm_stats_missing")
+        if host_has_stats_fd():
+            yield f"no kvm_stats on a kernel with KVM_GET_STATS_FD ({why})"
+        elif not why or why == "unknown":
+            yield f"no kvm_stats and no reason ({why})"
     elif kvm.get("exits", 0) <= 0 or kvm.get("io_exits", 0) <= 0:
         yield "kvm_stats without exits/io_exits: " + json.dumps(kvm)
     if report.get("exits_to_vmm", {}).get("io", 0) <= 0:
         yield "no I/O exits to vmm"
     if report.get("io_ports", {}).get("0x3f8", 0) <= 0:
         yield "no exits counted on COM1 (0x3f8)"
-    if report.get("host_cpu_ns", {}).get("user", -1) < 0:
-        yield "no host CPU time"
+    cpu = report.get("host_cpu_ns", {})
+    user, system = cpu.get("user", -1), cpu.get("system", -1)
+    if user < 0 or system < 0 or not 0 < user + system <= 64 * phases["exit"]:
+        yield f"host CPU time user {user} + system {system} ns not in (0, 64 x the run)"
+    rss = report.get("peak_rss_kib_without_guest_ram", -1)
+    if not 0 < rss < MAX_RSS_KIB:
+        yield f"peak_rss_kib_without_guest_ram {rss} not in (0, {MAX_RSS_KIB}) (wrapped?)"
     out = report.get("console_out", {})
     if not 0 < out.get("writes", 0) <= out.get("bytes", 0):
         yield "console_out without bytes and writes: " + json.dumps(out)

@@ -2,8 +2,9 @@
 # console-tests.sh: how vmm's run ends and what its console does, on the entry-state probe (a
 # guest that boots in milliseconds): --timeout on a halted and a spinning guest (also when the
 # alarm lands between the stop check and KVM_RUN), SIGTERM/SIGHUP/SIGINT with and without a
-# terminal (exit 128+N, terminal restored), Ctrl-A x on a halted guest, and a stdout reader that
-# pauses for seconds (no byte lost, input still taken).
+# terminal (exit 128+N, terminal restored), Ctrl-A x on a halted guest, Ctrl-A Ctrl-A and Ctrl-C
+# typed to the guest, the stops with 4 vCPUs, a stdout closed early (status 0), a stdout reader
+# that pauses for seconds (no byte lost, input still taken), --timing reports and the CPU model.
 # Run it where /dev/kvm works (normally inside one scripts/with-kvm guest).
 # Usage: tests/boot/console-tests.sh VMM PROBE_BZIMAGE
 set -u
@@ -96,13 +97,18 @@ done
 
 # 3. The same on a terminal (a pty from script(1)): vmm puts it in raw mode, so it must restore it;
 #    before the fix the sandbox killed vmm by SIGSYS here (rt_sigaction was not allowed).
-tty_run() { # tty_run NAME SIG|quit: writes NAME.{rc,out,err,before,after,tty}
-    local name=$1 what=$2 n=$work/$1
+# tty_run NAME SIG|quit|keys [THEN [VMM OPTIONS...]]: vmm on the probe (probe.then=THEN, default
+# halt) on a pty; once the probe is ready, SIG to vmm, Ctrl-A x (quit), or Ctrl-A Ctrl-A, Ctrl-C
+# and q typed (keys, for probe.then=echo). Writes NAME.{rc,out,err,before,after,tty}.
+tty_run() {
+    local name=$1 what=$2 then=${3:-halt} n=$work/$1 ready="probe: done"
+    shift $(($# < 3 ? $# : 3))
+    [ "$then" = echo ] && ready="probe: echo ready"
     cat >"$n.sh" <<INNER
 stty -g >"$n.before"
 exec 5<&0 # a background job's stdin would be /dev/null: give vmm the pty itself
 # --foreground: vmm stays in the terminal's foreground process group (tcsetattr, no SIGTTOU)
-timeout --foreground -s KILL $LIMIT "$VMM" --kernel "$PROBE" --append "$BASE probe.then=halt" <&5 >"$n.out" 2>"$n.err" &
+timeout --foreground -s KILL $LIMIT "$VMM" --kernel "$PROBE" --append "$BASE probe.then=$then" $* <&5 >"$n.out" 2>"$n.err" &
 pid=\$!
 [ -t 5 ] && echo yes >"$n.tty"
 echo \$pid >"$n.pid"
@@ -114,9 +120,11 @@ INNER
     script -qec "bash $n.sh" /dev/null <"$n.keys" >/dev/null 2>&1 &
     local spid=$!
     exec 6>"$n.keys"
-    wait_for "$n.out" "probe: done"
+    wait_for "$n.out" "$ready"
     if [ "$what" = quit ]; then
         printf '\001x' >&6
+    elif [ "$what" = keys ]; then
+        printf '\001\001\003q' >&6
     else
         kill -s "$what" "$(child_of "$(cat "$n.pid")")"
     fi
@@ -143,6 +151,41 @@ check ctrl-a-x-quits-halted-guest "$?" "status $rc, stderr: $(head -c 300 "$work
 restored quit
 check ctrl-a-x-restores-terminal "$?" "stty before '$(cat "$work/quit.before")' after '$(cat "$work/quit.after")'"
 
+# 4a. Ctrl-A Ctrl-A sends one Ctrl-A and Ctrl-C goes to the guest (raw mode: no SIGINT): the probe
+# echoes what it got, 0x01 once, 0x03, then 'q' ends it (reset, status 0).
+tty_run keys keys echo
+got=$(tr -d '\r' <"$work/keys.out" | sed -n 's/^probe: got //p' | tr '\n' ' ')
+[ "$got" = "0x1 0x3 0x71 " ]
+check ctrl-a-ctrl-a-sends-one-ctrl-a-and-ctrl-c-reaches-guest "$?" "the guest got: $got(want 0x1 0x3 0x71)"
+[ "$rc" = 0 ] && restored keys
+check typed-q-resets-guest-and-restores-terminal "$?" "status $rc, stderr: $(head -c 300 "$work/keys.err")"
+
+# 4b. Stops with 4 vCPUs (3 of them waiting for a SIPI that never comes, inside KVM_RUN):
+#     Ctrl-A x, SIGTERM and --timeout end every vCPU thread, with the same statuses.
+tty_run quit-4-cpus quit halt --cpus 4
+[ "$rc" = 0 ] && restored quit-4-cpus
+check ctrl-a-x-quits-4-cpus "$?" "status $rc, stderr: $(head -c 300 "$work/quit-4-cpus.err")"
+timeout -s KILL "$LIMIT" "$VMM" --kernel "$PROBE" --append "$BASE probe.then=spin" --cpus 4 \
+    </dev/null >"$work/term-4-cpus.out" 2>"$work/term-4-cpus.err" &
+pid=$!
+wait_for "$work/term-4-cpus.out" "probe: done"
+kill -s TERM "$(child_of "$pid")"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 143 ] && grep -q "stopped by signal 15" "$work/term-4-cpus.err"
+check sigterm-ends-4-cpus-with-143 "$?" "status $rc, stderr: $(head -c 300 "$work/term-4-cpus.err")"
+run timeout-4-cpus "probe.then=spin" --cpus 4 --timeout 1 --timing=json
+[ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-4-cpus.err" && within_limit timeout-4-cpus 1000
+check timeout-ends-4-cpus "$?" "status $rc, $span"
+
+# 4c. A reader that goes away (head -c 100 while the guest writes 256 KiB, more than a pipe
+#     holds): vmm takes EPIPE, not SIGPIPE, the guest runs on to its reset: status 0.
+timeout -s KILL "$LIMIT" "$VMM" --kernel "$PROBE" --append "$BASE probe.then=flood probe.kib=256" \
+    </dev/null 2>"$work/closed.err" | head -c 100 >"$work/closed.out"
+rc=${PIPESTATUS[0]}
+[ "$rc" -eq 0 ] && [ "$(wc -c <"$work/closed.out")" -eq 100 ]
+check closed-stdout-exits-0 "$?" "status $rc (141: SIGPIPE), $(wc -c <"$work/closed.out") bytes read, stderr: $(head -c 200 "$work/closed.err")"
+
 # 5. A reader that stops reading until the pipe is full and then 4 s more while the guest writes
 #    96 KiB (more than the 64 KiB pipe): nothing lost, input still taken during the stall.
 timeout -s KILL 600 python3 "$DIR/slow_reader.py" 96 4 "$VMM" --kernel "$PROBE" \
@@ -158,19 +201,20 @@ check slow-reader-vmm-exits-0 "$?" "status $rc"
 # 6. --timing: every phase stamped in order, the boot-done signal named, KVM's own exit counts,
 #    exits by port; boot-done from the serial marker, Firecracker's boot timer (port and MMIO)
 #    and the debug-exit port.
-timing_case() { # timing_case NAME SIGNAL APPEND [VMM OPTIONS...]
-    local name=$1 signal=$2 append=$3
-    shift 3
+timing_case() { # timing_case NAME SIGNAL STATUS APPEND [VMM OPTIONS...]: vmm must exit STATUS
+    local name=$1 signal=$2 want=$3 append=$4
+    shift 4
     run "$name" "$append" --timing=json "$@"
     tail -n 1 "$work/$name.err" >"$work/$name.json"
-    python3 "$DIR/check_timing.py" "$work/$name.json" "$signal" >"$work/$name.check" 2>&1
-    check "timing-$name" "$?" "status $rc: $(cat "$work/$name.check")"
+    python3 "$DIR/check_timing.py" "$work/$name.json" "$signal" >"$work/$name.check" 2>&1 &&
+        [ "$rc" -eq "$want" ]
+    check "timing-$name" "$?" "status $rc (want $want): $(cat "$work/$name.check")"
 }
-timing_case marker serial-marker "probe.then=reset" --timing-marker "probe: done"
-timing_case boot-timer-port boot-timer-port-0x3f0 "probe.then=boot-timer-port"
-timing_case boot-timer-mmio boot-timer-mmio-0xd0000000 "probe.then=boot-timer-mmio" \
+timing_case marker serial-marker 0 "probe.then=reset" --timing-marker "probe: done"
+timing_case boot-timer-port boot-timer-port-0x3f0 0 "probe.then=boot-timer-port"
+timing_case boot-timer-mmio boot-timer-mmio-0xd0000000 0 "probe.then=boot-timer-mmio" \
     --boot=linux32 --paging=off
-timing_case debug-exit debug-exit-port "probe.then=debug-exit"
+timing_case debug-exit debug-exit-port 64 "probe.then=debug-exit"
 # cloud-hypervisor's debug port: each code written to port 0x80 a timeline event, in order, with
 # its range, between the first KVM_RUN and the exit; the text report names them too.
 run debug-port "probe.then=debug-port" --timing=json
@@ -198,18 +242,15 @@ check timing-debug-port-text "$?" "$(grep 'debug port' "$work/debug-port-text.er
 run cpu-model "probe.then=cpu-model"
 tr -d '\r' <"$work/cpu-model.out" | sed -n 's/^probe: \(cpuid\.[^ ]*\|msr\.[^ ]*\) \(0x[0-9a-f]*\)$/\1=\2/p' \
     | tr '.' '_' >"$work/cpu-model.vars"
-cpu_value() { # cpu_value KEY: the probe's value for KEY (cpuid_1_ecx, msr_2ff), or -1
-    local v
-    v=$(sed -n "s/^$1=//p" "$work/cpu-model.vars")
-    echo $((${v:--1}))
-}
-cpu_check() { # cpu_check NAME ARITHMETIC-TEST
-    local expr=$2 k
+cpu_check() { # cpu_check NAME ARITHMETIC-TEST: fails if the probe printed no value for a key in it
+    local expr=$2 k v missing=""
     for k in $(grep -o '[a-z0-9_]*' <<<"$expr" | grep -E '^(cpuid|msr)_' | sort -u); do
-        expr=${expr//$k/$(cpu_value "$k")}
+        v=$(sed -n "s/^$k=//p" "$work/cpu-model.vars")
+        [ -n "$v" ] || missing="$missing $k"
+        expr=${expr//$k/$((${v:-0}))}
     done
-    (( expr ))
-    check "cpu-model-$1" "$?" "status $rc, $2 with $(tr '\n' ' ' <"$work/cpu-model.vars")"
+    [ -z "$missing" ] && (( expr ))
+    check "cpu-model-$1" "$?" "status $rc, $2${missing:+, no value for$missing} with $(tr '\n' ' ' <"$work/cpu-model.vars")"
 }
 cpu_check apic-id-0-one-logical '(cpuid_1_ebx >> 24) == 0 && ((cpuid_1_ebx >> 16) & 0xff) == 1'
 cpu_check no-htt '(cpuid_1_edx & (1 << 28)) == 0'

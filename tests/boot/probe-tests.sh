@@ -26,10 +26,13 @@ first200() {
     head -c 200 "$1" | tr '\n' ' '
 }
 
-# run_case NAME VMM-OPTIONS...: one PASS/FAIL line for NAME.
+# The regions the probe walks; each must be reported, and ok.
+REGIONS="zero-page cmdline initrd kernel gdt stack"
+# run_case NAME MODE VMM-OPTIONS...: one PASS/FAIL line for NAME; the probe must find paging
+# MODE (what was asked for, not only what the dump says) and report every region in REGIONS.
 run_case() {
-    local name=$1 drc prc key value want reasons=() line
-    shift
+    local name=$1 mode=$2 drc prc key value want reasons=() line region
+    shift 2
     local args=(--kernel "$PROBE" --initrd "$INITRD" --append "$APPEND" "$@")
     timeout "$LIMIT" "$VMM" "${args[@]}" --dump-entry-state \
         </dev/null >"$work/$name.dump" 2>"$work/$name.dump.err"
@@ -63,6 +66,11 @@ run_case() {
         esac
     done <"$work/$name.probe"
     [ "$nkeys" -gt 0 ] || reasons+=("the probe reported no fields")
+    grep -qxF "probe: paging.mode $mode" "$work/$name.probe" ||
+        reasons+=("paging: asked for $mode, the probe found $(sed -n 's/^probe: paging.mode //p' "$work/$name.probe")")
+    for region in $REGIONS; do
+        grep -qE "^probe: check $region( |$)" "$work/$name.probe" || reasons+=("no check of $region")
+    done
     [ ${#mismatches[@]} -eq 0 ] || reasons+=("mismatch: $(IFS=,; echo "${mismatches[*]}")")
     [ ${#failed_checks[@]} -eq 0 ] || reasons+=("check: $(IFS=,; echo "${failed_checks[*]}")")
     if [ ${#reasons[@]} -eq 0 ]; then
@@ -78,18 +86,18 @@ run_case() {
 }
 
 for mode in off nonpae pae long; do
-    run_case "probe-$mode" --paging="$mode"
+    run_case "probe-$mode" "$mode" --paging="$mode"
 done
-run_case probe-nonpae-large --paging=nonpae --large-pages
+run_case probe-nonpae-large nonpae --paging=nonpae --large-pages
 # Big RAM: nonpae 4 KiB tables no longer fit below 0x9d000 beyond 432 MiB and move above 1 MiB
 # (reserved in e820); every mode must still map every region 1:1 at 512 MiB, 1 GiB and 3 GiB,
 # and long mode at 8 GiB (RAM above 4 GiB).
 for mem in 512M 1G 3G; do
-    run_case "probe-nonpae-4k-$mem" --paging=nonpae --mem "$mem"
-    run_case "probe-nonpae-4m-$mem" --paging=nonpae --large-pages --mem "$mem"
-    run_case "probe-pae-$mem" --paging=pae --mem "$mem"
+    run_case "probe-nonpae-4k-$mem" nonpae --paging=nonpae --mem "$mem"
+    run_case "probe-nonpae-4m-$mem" nonpae --paging=nonpae --large-pages --mem "$mem"
+    run_case "probe-pae-$mem" pae --paging=pae --mem "$mem"
 done
-run_case probe-long-8G --paging=long --mem 8G
+run_case probe-long-8G long --paging=long --mem 8G
 
 # The planted hot spot (README "Profiling a boot"): the probe spins in probe_hot_spot(), called
 # from probe_hot_caller(); --profile with the probe's ELF symbols must name it in >= 90% of the

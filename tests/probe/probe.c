@@ -27,6 +27,8 @@
  *                    debug port: kernel, kernel, userspace), then reset
  *   cpu-model  report the CPUID leaves and MSRs vmm sets (vmm/cpu_model.c) as
  *           "probe: cpuid.LEAF.REG VALUE" / "probe: msr.INDEX VALUE", then reset
+ *   echo    print each byte typed on COM1 as "probe: got 0xNN" (after "probe: echo
+ *           ready"), until 'q', then reset
  *   flood   write probe.kib=N KiB (a multiple of 4, default 1024) of a known
  *           pattern with REP OUTSB, 4 KiB at a time (KVM may still exit once
  *           per byte), then "probe: flood done", then reset;
@@ -72,6 +74,7 @@ void *memcpy(void *d, const void *s, uptr n)
 #define COM1 0x3f8
 #define COM1_LSR (COM1 + 5)
 #define LSR_THRE 0x20
+#define LSR_DR 0x01 /* data ready (16550 LSR bit 0) */
 #define I8042_CMD 0x64
 #define I8042_RESET 0xfe
 
@@ -509,6 +512,23 @@ void probe_hot_caller(void)
 		probe_hot_spot();
 }
 
+/* probe.then=echo: every byte typed on COM1 as "probe: got 0xNN" (polled, interrupts off),
+ * until 'q'. */
+static void echo_input(void)
+{
+	u8 c;
+
+	puts_serial("probe: echo ready\n");
+	do {
+		while (!(inb(COM1_LSR) & LSR_DR))
+			__asm__ volatile("pause");
+		c = inb(COM1);
+		puts_serial("probe: got ");
+		puthex(c);
+		putc_serial('\n');
+	} while (c != 'q');
+}
+
 static void then(void)
 {
 	const char *act = cmdline_value("probe.then");
@@ -534,6 +554,8 @@ static void then(void)
 	}
 	if (act && value_is(act, "cpu-model"))
 		cpu_model();
+	if (act && value_is(act, "echo"))
+		echo_input();
 	outb(I8042_CMD, I8042_RESET);
 }
 

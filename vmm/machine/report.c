@@ -113,7 +113,10 @@ void machine_print_timing(struct machine *m)
 	if (getrusage(RUSAGE_SELF, &ru) == 0) {
 		t->user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000ULL + (uint64_t)ru.ru_utime.tv_usec * 1000;
 		t->sys_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000ULL + (uint64_t)ru.ru_stime.tv_usec * 1000;
-		t->peak_rss_kib = (uint64_t)ru.ru_maxrss - guest_resident_kib(&m->mem);
+		uint64_t guest = guest_resident_kib(&m->mem);
+
+		/* 0 rather than a wrap where mincore() counts more than the peak did. */
+		t->peak_rss_kib = (uint64_t)ru.ru_maxrss > guest ? (uint64_t)ru.ru_maxrss - guest : 0;
 	}
 	if (m->timing_format == TIMING_JSON)
 		timing_print_json(stderr, t);
