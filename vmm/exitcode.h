@@ -17,4 +17,12 @@ enum vmm_exit {
 	VMM_EXIT_SIGNAL_BASE = 128, /* + N: stopped by SIGTERM, SIGHUP or SIGINT (N) */
 };
 
+#include <stdint.h>
+
+/* The status for a guest's write of `value` to the debug-exit port: 64 + its low 6 bits. */
+static inline int vmm_exit_debug(uint64_t value)
+{
+	return VMM_EXIT_DEBUG_BASE + (int)(value & 63);
+}
+
 #endif

@@ -403,7 +403,7 @@ def payload_cases(c, kimg, vmlinux):
     for fmt, cmd, append in COMPRESSORS:
         stream = compress(cmd, src)
         if stream is None:
-            c.skipped.append('%s (%s failed or is missing)' % (fmt, cmd[0]))
+            c.skipped.append((fmt, '%s failed or is missing' % cmd[0]))
             continue
 
         def pl(s, size=n):
@@ -923,8 +923,11 @@ def main():
     state_cases(c)
     option_cases(c)
     c.save()
-    for s in c.skipped:
-        print('gen.py: skipped %s' % s, file=sys.stderr)
+    # One line per format whose cases could not be made (run.sh reports each as a SKIP).
+    with open(c.path('skipped.tsv'), 'w') as f:
+        for fmt, why in c.skipped:
+            f.write('%s\t%s\n' % (fmt, why))
+            print('gen.py: skipped %s (%s)' % (fmt, why), file=sys.stderr)
     print('gen.py: %d cases in %s' % (len(c.cases), os.path.join(outdir, 'cases.tsv')))
 
 

@@ -66,6 +66,51 @@ Test(fuzz_outcome, device_statuses)
 	cr_assert_eq(fuzz_outcome_replay_status(&o), VMM_EXIT_OK);
 }
 
+/* Every class's replay status as the README's outcome table gives it. */
+Test(fuzz_outcome, replay_status_of_every_class)
+{
+	static const struct { enum fuzz_outcome_class cls; const char *detail; int want; } t[] = {
+		{ OUT_BOOT_DONE, "boot-timer-port-0x3f0", VMM_EXIT_TIMEOUT },
+		{ OUT_MARKER, "", VMM_EXIT_TIMEOUT },
+		{ OUT_REACHED, "kernel", VMM_EXIT_TIMEOUT },
+		{ OUT_DEBUG_EXIT, "0x45", VMM_EXIT_DEBUG_BASE + 5 },
+		{ OUT_RESET, "", VMM_EXIT_OK },
+		{ OUT_PANIC, "", VMM_EXIT_PANIC },
+		{ OUT_PANIC, "no reset", VMM_EXIT_TIMEOUT },
+		{ OUT_HLT_IRQS_OFF, "halted", VMM_EXIT_TIMEOUT },
+		{ OUT_TRIPLE_FAULT, "", VMM_EXIT_TRIPLE_FAULT },
+		{ OUT_KVM_REFUSED, "KVM_SET_SREGS: Invalid argument (EINVAL)", VMM_EXIT_KVM_REFUSED },
+		{ OUT_VMM_REFUSED, "a poke outside RAM", VMM_EXIT_USAGE },
+		{ OUT_ENTRY_FAILURE, "0x80000021", VMM_EXIT_ENTRY_FAIL },
+		{ OUT_INTERNAL_ERROR, "0x1", VMM_EXIT_INTERNAL },
+		{ OUT_KVM_ERROR, "KVM_RUN: Bad address", VMM_EXIT_INTERNAL },
+		{ OUT_EXIT_LIMIT, "", VMM_EXIT_TIMEOUT },
+		{ OUT_TIME_LIMIT, "running", VMM_EXIT_TIMEOUT },
+	};
+	bool seen[OUT_CLASSES] = { false };
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		o.cls = t[i].cls;
+		snprintf(o.detail, sizeof(o.detail), "%s", t[i].detail);
+		cr_assert_eq(fuzz_outcome_replay_status(&o), t[i].want, "%s %s: %d, want %d",
+			     fuzz_outcome_name(t[i].cls), t[i].detail, fuzz_outcome_replay_status(&o),
+			     t[i].want);
+		seen[t[i].cls] = true;
+	}
+	for (unsigned c = 0; c < OUT_CLASSES; c++)
+		cr_assert(seen[c], "class %s has no case", fuzz_outcome_name(c));
+}
+
+/* Only the value's low 6 bits reach the status: 64..127, apart from vmm's own codes. */
+Test(fuzz_outcome, debug_exit_status_keeps_the_low_6_bits)
+{
+	cr_assert_eq(vmm_exit_debug(0), 64);
+	cr_assert_eq(vmm_exit_debug(63), 127);
+	cr_assert_eq(vmm_exit_debug(64), 64);
+	cr_assert_eq(vmm_exit_debug(0x12345678), 64 + 0x38);
+	cr_assert_eq(vmm_exit_debug(UINT64_MAX), 127);
+}
+
 Test(fuzz_outcome, io_goes_on_until_a_signal_a_limit_or_the_time)
 {
 	struct fuzz_step s = step(EXIT_IO, 2);

@@ -31,7 +31,7 @@ int fuzz_outcome_replay_status(const struct fuzz_outcome *o)
 	case OUT_RESET: return VMM_EXIT_OK;
 	case OUT_PANIC: /* a panic without a reset runs on until --timeout */
 		return strcmp(o->detail, "no reset") ? VMM_EXIT_PANIC : VMM_EXIT_TIMEOUT;
-	case OUT_DEBUG_EXIT: return VMM_EXIT_DEBUG_BASE + (int)(strtoul(o->detail, NULL, 0) & 63);
+	case OUT_DEBUG_EXIT: return vmm_exit_debug(strtoull(o->detail, NULL, 0));
 	case OUT_TRIPLE_FAULT: return VMM_EXIT_TRIPLE_FAULT;
 	case OUT_KVM_REFUSED: return VMM_EXIT_KVM_REFUSED;
 	case OUT_VMM_REFUSED: return VMM_EXIT_USAGE;

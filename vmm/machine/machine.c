@@ -249,7 +249,7 @@ static void debug_exit(void *ctx, uint32_t value)
 	struct machine *m = ctx;
 
 	timing_signal(m->timing, TIMING_SIG_DEBUG_EXIT, timing_now());
-	m->io.device_status = VMM_EXIT_DEBUG_BASE + (int)(value & 63);
+	m->io.device_status = vmm_exit_debug(value);
 	m->io.device_why = "guest wrote to the debug-exit port";
 }
 
