@@ -232,9 +232,13 @@ check seccomp-sigsys-restores-terminal $? "status $rc, stty before '$(cat "$work
 boot no-seccomp "guest.action=reboot" --no-seccomp
 boots_to_userspace no-seccomp
 
-# 11. Long mode with RAM above 4 GiB (8 GiB: the 1:1 map covers low RAM, e820 the rest).
-boot long-8g "guest.action=reboot" --mem 8G
+# 11. Long mode with RAM above 4 GiB (8 GiB: the 1:1 map covers low RAM, e820 the rest); the
+#     guest must see it: MemTotal at least 7.5 GiB (8 GiB less the kernel's own reservations).
+boot long-8g "guest.action=reboot guest.cmd=\"grep MemTotal /proc/meminfo\"" --mem 8G
 boots_to_userspace long-8g
+kib=$(sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\) kB$/\1/p' "$work/long-8g.txt")
+[ "${kib:-0}" -ge $((15 * 512 * 1024)) ]
+check long-8g-guest-sees-8-gib $? "MemTotal ${kib:-missing} kB, want >= $((15 * 512 * 1024))"
 
 # 12. The minimal kernel (scripts/build-minimal-kernel) by every boot path, where it is built.
 minimal_paths=(linux64 linux32 elf pvh vmlinux-elf vmlinux-pvh)
