@@ -97,18 +97,22 @@ static int setup(struct worker *w)
 }
 
 /* Guest RAM back to the loaded image: the pages the guest dirtied and vmm's own writes. */
-static int reset_memory(struct worker *w, struct fuzz_record *rec)
+/* `entered`: the vCPU ran since the last reset. Else neither the guest nor KVM wrote a page
+ * (KVM's own writes, kvmclock and steal time, happen on entry), the dirty log is left for
+ * the next reset to read, and only vmm's own writes are undone. */
+static int reset_memory(struct worker *w, struct fuzz_record *rec, bool entered)
 {
 	struct machine *m = w->m;
-	uint64_t low = gm_low_size(&m->mem), high = gm_high_size(&m->mem), n;
-	int r = vm_dirty_log_get(m->vm, 0, w->bitmap[0]);
+	uint64_t low = gm_low_size(&m->mem), high = gm_high_size(&m->mem), n = 0;
+	int r = entered ? vm_dirty_log_get(m->vm, 0, w->bitmap[0]) : 0;
 
-	if (r == 0 && high)
+	if (r == 0 && entered && high)
 		r = vm_dirty_log_get(m->vm, 1, w->bitmap[1]);
 	if (r < 0)
 		return r;
-	n = mem_snapshot_restore_bitmap(&w->mem, &m->mem, 0, low, w->bitmap[0]);
-	if (high)
+	if (entered)
+		n = mem_snapshot_restore_bitmap(&w->mem, &m->mem, 0, low, w->bitmap[0]);
+	if (entered && high)
 		n += mem_snapshot_restore_bitmap(&w->mem, &m->mem, low, high, w->bitmap[1]);
 	rec->pages_dirty = n; /* what the guest (and KVM) wrote */
 	n += undo_state_writes(w, &w->last, w->last_table_bytes);
@@ -120,25 +124,29 @@ static int reset_memory(struct worker *w, struct fuzz_record *rec)
 /* Every vCPU/VM state block, every device and guest RAM back to the fresh VM's. In this
  * order: what the last exit left pending inside KVM is finished first (else the next
  * KVM_RUN finishes it against the new state), then the vCPU state (its kvmclock, steal
- * time and PV EOI MSRs off again, so KVM writes no more guest pages), then the pages. */
+ * time and PV EOI MSRs off again, so KVM writes no more guest pages), then the pages.
+ * After a state KVM or vmm refused (the vCPU never entered), only what writing the state
+ * changed goes back: sregs, regs and vmm's own pages; no exit reached a device. */
 static int reset(struct worker *w, struct fuzz_record *rec)
 {
 	struct machine *m = w->m;
 	uint64_t t0 = timing_now(), t1;
-	int r = vcpu_finish_pending_io(m->vcpu);
+	bool entered = vcpu_entered(m->vcpu);
+	int r = entered ? vcpu_finish_pending_io(m->vcpu) : 0;
 
 	/* The UART's line inside KVM goes low before the PIC and IOAPIC are put back
 	 * (uart8250_init() starts low without saying so). */
-	if (r == 0)
+	if (r == 0 && entered)
 		r = vm_irq_line(m->vm, LAYOUT_COM1_IRQ, false);
 	if (r == 0)
 		r = vm_snapshot_restore(m->vcpu, w->cpu);
-	machine_reset_devices(m);
+	if (entered)
+		machine_reset_devices(m);
 	t1 = timing_now();
 	rec->reset_cpu_ns = t1 - t0;
 	if (r < 0)
 		return r;
-	r = reset_memory(w, rec);
+	r = reset_memory(w, rec, entered);
 	rec->reset_mem_ns = timing_now() - t1;
 	timing_start(m->timing, timing_now());
 	memset(m->exits, 0, sizeof(m->exits));

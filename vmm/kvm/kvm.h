@@ -94,6 +94,8 @@ int vcpu_run(struct vcpu *c, struct vm_exit *out);
  * saved, compared or put back, or the next KVM_RUN completes the old
  * instruction against the new state. */
 int vcpu_finish_pending_io(struct vcpu *c);
+/* Whether KVM_RUN was called since the last vm_snapshot_restore() (or ever). */
+bool vcpu_entered(const struct vcpu *c);
 /* Print the vCPU's registers, control registers and segments to `f`. */
 void vcpu_dump(struct vcpu *c, FILE *f);
 
@@ -114,6 +116,8 @@ void vcpu_stats_fds(struct vcpu *const *c, unsigned n, int *lo, int *hi);
  * XCRs, MSRs, LAPIC, events, debug registers, mp_state, PIC, IOAPIC, PIT). */
 struct vm_snapshot;
 int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out);
+/* Every block back; where the vCPU was not entered since the last restore, only the two that
+ * vcpu_load_state() writes (sregs, regs): nothing else can have changed. */
 int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s);
 /* Read every block back and compare with `ref` (leaving out what runs on by
  * itself: the LAPIC timer count, the TSC, Hyper-V's runtime and reference counters, the PIT's load times); returns how

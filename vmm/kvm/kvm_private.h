@@ -22,6 +22,9 @@ struct vcpu {
 	struct kvm_stats_header stats_hdr;
 	uint8_t *stats_desc; /* num_desc descriptors, each followed by its name */
 	const char *stats_missing;
+	/* A KVM_RUN since the last vm_snapshot_restore(): only then can the guest, KVM or a
+	 * device exit have changed state beyond what vcpu_load_state() writes. */
+	bool entered;
 };
 
 /* -errno with err_msg() naming the call, the error and its symbolic name. */

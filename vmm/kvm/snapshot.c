@@ -69,10 +69,12 @@ struct state_block {
 	unsigned long get, set;
 	size_t off, size;
 	bool vm; /* a VM ioctl (else vCPU) */
+	bool loaded; /* vcpu_load_state() writes it: changed even where the vCPU never ran */
 };
 
 #define BLOCK(n, g, st, field, isvm) { n, g, st, offsetof(struct vm_snapshot, field), \
-				       sizeof(((struct vm_snapshot *)0)->field), isvm }
+				       sizeof(((struct vm_snapshot *)0)->field), isvm, \
+				       g == KVM_GET_SREGS || g == KVM_GET_REGS }
 /* Put back in this order (as QEMU's kvm_arch_put_registers): sregs before the
  * LAPIC (APIC base), MSRs after sregs (EFER), events and mp_state last. */
 static const struct state_block blocks[] = {
@@ -152,7 +154,10 @@ int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s)
 
 	memcpy(&scratch, s, sizeof(scratch));
 	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++)
-		r = block_io(c, &blocks[i], (uint8_t *)&scratch + blocks[i].off, true);
+		if (c->entered || blocks[i].loaded)
+			r = block_io(c, &blocks[i], (uint8_t *)&scratch + blocks[i].off, true);
+	if (r == 0)
+		c->entered = false;
 	return r;
 }
 

@@ -363,6 +363,7 @@ int vcpu_sync_regs(struct vcpu *c)
 int vcpu_run(struct vcpu *c, struct vm_exit *out)
 {
 	memset(out, 0, sizeof(*out));
+	c->entered = true;
 	if (ioctl(c->fd, KVM_RUN, 0) < 0) {
 		if (errno == EINTR || errno == EAGAIN) {
 			out->kind = EXIT_INTR;
@@ -380,6 +381,11 @@ int vcpu_run(struct vcpu *c, struct vm_exit *out)
 
 /* Re-entries that may each finish one chunk of a string instruction before giving up. */
 #define FINISH_TRIES 64
+
+bool vcpu_entered(const struct vcpu *c)
+{
+	return c->entered;
+}
 
 int vcpu_finish_pending_io(struct vcpu *c)
 {
