@@ -152,9 +152,12 @@ int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s)
 	static struct vm_snapshot scratch; /* the ioctls may write back into their argument */
 	int r = 0;
 
+	/* Test hook: leave one block as the run left it, so --check-reset must name it. */
+	const char *skip = getenv("VMM_TEST_RESET_SKIP");
+
 	memcpy(&scratch, s, sizeof(scratch));
 	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++)
-		if (c->entered || blocks[i].loaded)
+		if ((c->entered || blocks[i].loaded) && !(skip && !strcmp(skip, blocks[i].name)))
 			r = block_io(c, &blocks[i], (uint8_t *)&scratch + blocks[i].off, true);
 	if (r == 0)
 		c->entered = false;
