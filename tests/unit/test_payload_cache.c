@@ -142,32 +142,68 @@ Test(pcache, checksum_sees_tail_bytes_and_length)
 	cr_expect_neq(pcache_checksum(a, 0), pcache_checksum(a, 8));
 }
 
-/* Eight processes store the same key at once: one whole entry remains, and no
- * temporary file is left behind. */
-Test(pcache, concurrent_writers)
+/* Writer `id`'s data for the shared key: every byte is id, so a mix of two writers shows. */
+static void writer_data(uint8_t *buf, size_t len, int id)
 {
-	pid_t pids[8];
+	memset(buf, 'A' + id, len);
+}
+
+/* Eight processes store the same key at once, each its own bytes, while a reader reads it
+ * in a loop: the reader only ever misses or gets one writer's entry whole (never a damaged
+ * or mixed one), one whole entry remains, and no temporary file is left behind. */
+Test(pcache, concurrent_writers_and_a_reader)
+{
+	static uint8_t mine[100003];
+	pid_t pids[8], reader;
 	struct pcache_hit hit;
 	char cmd[160];
+	int st;
 
+	reader = fork();
+	cr_assert_geq(reader, 0);
+	if (reader == 0) {
+		unsigned hits = 0;
+
+		for (int n = 0; n < 4000 && hits < 200; n++) {
+			int r = pcache_get(dir, key, &hit);
+			bool whole = true;
+
+			if (r == -ENOENT)
+				continue; /* no writer has renamed its entry into place yet */
+			if (r != 0 || hit.len != sizeof(mine))
+				_exit(2); /* a damaged or short entry: torn */
+			for (size_t k = 1; k < hit.len; k++)
+				whole = whole && hit.data[k] == hit.data[0];
+			if (!whole || hit.data[0] < 'A' || hit.data[0] >= 'A' + 8)
+				_exit(3); /* two writers' bytes in one entry */
+			pcache_release(&hit);
+			hits++;
+		}
+		_exit(hits ? 0 : 4);
+	}
 	for (int i = 0; i < 8; i++) {
 		pids[i] = fork();
 		cr_assert_geq(pids[i], 0);
 		if (pids[i] == 0) {
-			for (int j = 0; j < 5; j++)
-				if (pcache_put(dir, key, data, sizeof(data)) != 0)
+			writer_data(mine, sizeof(mine), i);
+			for (int j = 0; j < 20; j++)
+				if (pcache_put(dir, key, mine, sizeof(mine)) != 0)
 					_exit(1);
 			_exit(0);
 		}
 	}
 	for (int i = 0; i < 8; i++) {
-		int st;
-
 		cr_assert_eq(waitpid(pids[i], &st, 0), pids[i]);
 		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	}
+	cr_assert_eq(waitpid(reader, &st, 0), reader);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		  "reader status %d (2: damaged entry, 3: mixed writers, 4: never a hit)",
+		  WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	cr_assert_eq(pcache_get(dir, key, &hit), 0);
-	cr_expect_arr_eq(hit.data, data, sizeof(data));
+	cr_expect_eq(hit.len, sizeof(mine));
+	writer_data(mine, sizeof(mine), hit.data[0] - 'A');
+	cr_expect_arr_eq(hit.data, mine, sizeof(mine), "one writer's entry, whole");
 	pcache_release(&hit);
 	snprintf(cmd, sizeof(cmd), "test \"$(ls '%s' | wc -l)\" = 1", dir);
 	cr_expect_eq(system(cmd), 0, "exactly one file in the cache");
