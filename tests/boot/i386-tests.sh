@@ -23,12 +23,36 @@ run() {
     tr -d '\r' <"$work/$name.out" >"$work/$name.txt"
 }
 
+# paging_of OPTIONS...: the entry state's paging as CR0.PG, CR4.PAE and CR4.PSE say it
+# (--dump-entry-state of those options; the probe suite shows the CPU gets what the dump says):
+# off, nonpae-4k, nonpae-4m or pae.
+paging_of() {
+    local dump cr0 cr4
+    dump=$("$VMM" --kernel "$K686" --initrd "$INITRD" --append "$APPEND" --boot=linux32 "$@" \
+        --dump-entry-state 2>/dev/null)
+    cr0=$(sed -n 's/^cr0 \(0x[0-9a-f]*\).*/\1/p' <<<"$dump")
+    cr4=$(sed -n 's/^cr4 \(0x[0-9a-f]*\).*/\1/p' <<<"$dump")
+    if [ -z "$cr0" ] || [ -z "$cr4" ]; then echo "no-dump"
+    elif (((cr0 & 0x80000000) == 0)); then echo off
+    elif ((cr4 & 0x20)); then echo pae
+    elif ((cr4 & 0x10)); then echo nonpae-4m
+    else echo nonpae-4k
+    fi
+}
+
+# userspace NAME [VMM OPTIONS...]: the 686 kernel to userspace; NAME's paging part (after
+# "686-": paging-off, nonpae-4k, nonpae-4m, pae-tables) must be the entry state's.
 userspace() {
-    local name=$1
+    local name=$1 want got
     shift
+    case $name in
+    *paging-off*) want=off ;; *nonpae-4k*) want=nonpae-4k ;; *nonpae-4m*) want=nonpae-4m ;;
+    *pae-tables*) want=pae ;; *) want=unknown ;;
+    esac
+    got=$(paging_of "$@")
     run "$name" "$K686" "$LIMIT" "$@"
-    grep -q "VMM-GUEST: userspace reached" "$work/$name.txt" && [ "$rc" -eq 0 ]
-    check "$name" $? "exit status $rc; $(tail -n 3 "$work/$name.err" | tr '\n' ' ')"
+    grep -q "VMM-GUEST: userspace reached" "$work/$name.txt" && [ "$rc" -eq 0 ] && [ "$got" = "$want" ]
+    check "$name" $? "exit status $rc, paging $got (want $want); $(tail -n 3 "$work/$name.err" | tr '\n' ' ')"
     [ "$rc" -eq 0 ] || show_text "$work/$name.txt" 10
 }
 
