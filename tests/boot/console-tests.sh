@@ -193,9 +193,9 @@ check closed-stdout-exits-0 "$?" "status $rc (141: SIGPIPE), $(wc -c <"$work/clo
 # 5. A reader that stops reading until the pipe is full and then 4 s more while the guest writes
 #    96 KiB (more than the 64 KiB pipe): nothing lost, input still taken during the stall.
 timeout -s KILL 600 python3 "$DIR/slow_reader.py" 96 4 "$VMM" --kernel "$PROBE" \
-    --append "$BASE probe.then=flood probe.kib=96" >"$work/slow.txt" 2>"$work/slow.err"
+    --append "$BASE probe.then=flood probe.kib=96 probe.read=26" >"$work/slow.txt" 2>"$work/slow.err"
 rc=$?
-for finding in output-was-stalled input-taken-during-stall flood-exact; do
+for finding in output-was-stalled input-taken-during-stall input-reached-guest flood-exact; do
     grep -q "^ok $finding" "$work/slow.txt"
     check "slow-reader-$finding" "$?" "$(grep "$finding" "$work/slow.txt" || tail -n 3 "$work/slow.err")"
 done

@@ -10,7 +10,8 @@ write that does not fit the pipe's last page starts a new one, so "full" is:
 less room than 2 * PIPE_BUF, and nothing more arriving for a second. Then, while the pipe stays full for PAUSE more
 seconds, 16 and then 10 bytes are written to vmm's stdin: the input thread
 must keep taking them (16 fill the UART's FIFO, 10 wait in vmm) although
-output is stalled; then the reader drains stdout. KIB must exceed the pipe. Prints one line per
+output is stalled; then the reader drains stdout, and the guest (probe.read=26
+on its command line) must have read all 26 in order. KIB must exceed the pipe. Prints one line per
 finding, "ok NAME" or "bad NAME: why", and exits with vmm's status.
 """
 import fcntl
@@ -66,6 +67,12 @@ def main():
     print("ok output-was-stalled" if stalled else "bad output-was-stalled: vmm ended before the reader read")
     print("ok input-taken-during-stall" if left == 0 else
           f"bad input-taken-during-stall: {left} of 26 bytes still in vmm's stdin pipe")
+    # The guest read them back after its flood (probe.read=26): taken is not enough, a byte
+    # vmm took but dropped (the 10 beyond the FIFO) would be missing here.
+    typed = b"a" * 16 + b"b" * 10
+    got = out.split(b"probe: read ", 1)[1].split(b"\n", 1)[0] if b"probe: read " in out else None
+    print("ok input-reached-guest" if got == typed else
+          f"bad input-reached-guest: the guest read {got!r}, want {typed!r}")
     want = expected_flood(kib)
     start = out.find(want[:64])
     got = out[start:start + len(want)] if start >= 0 else b""

@@ -33,7 +33,8 @@
  *           pattern with REP OUTSB, 4 KiB at a time (KVM may still exit once
  *           per byte), then "probe: flood done", then reset;
  *           line i (64 bytes) is i in 8 hex digits, a space, FLOOD_ALPHABET
- *           rotated left by i % 54, and a newline
+ *           rotated left by i % 54, and a newline; with probe.read=N, then
+ *           "probe: read BYTES": the first N bytes typed (waits seconds at most)
  */
 typedef unsigned char u8;
 typedef unsigned short u16;
@@ -451,6 +452,36 @@ static void flood(u32 kib)
 	puts_serial("probe: flood done\n");
 }
 
+static u64 rdtsc(void)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((u64)hi << 32) | lo;
+}
+
+/* probe.read=N after a flood: the first N (at most 64) bytes typed, as "probe: read BYTES";
+ * it gives up after about 2^34 TSC ticks (seconds) and prints what came. */
+static void read_input(u32 n)
+{
+	u8 got[64];
+	u32 k = 0;
+	u64 t0 = rdtsc();
+
+	if (n > sizeof(got))
+		n = sizeof(got);
+	while (k < n && rdtsc() - t0 < (1ULL << 34)) {
+		if (inb(COM1_LSR) & LSR_DR)
+			got[k++] = inb(COM1);
+		else
+			__asm__ volatile("pause");
+	}
+	puts_serial("probe: read ");
+	for (u32 i = 0; i < k; i++)
+		putc_serial((char)got[i]);
+	putc_serial('\n');
+}
+
 static void cpuid(u32 leaf, u32 r[4])
 {
 	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
@@ -541,6 +572,8 @@ static void then(void)
 			__asm__ volatile("cli; hlt");
 	if (act && value_is(act, "flood"))
 		flood(value_u32(cmdline_value("probe.kib"), 1024));
+	if (act && value_is(act, "flood") && cmdline_value("probe.read"))
+		read_input(value_u32(cmdline_value("probe.read"), 0));
 	if (act && value_is(act, "boot-timer-port"))
 		outb(0x3f0, 123);
 	if (act && value_is(act, "boot-timer-mmio"))
