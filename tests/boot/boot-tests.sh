@@ -1,9 +1,11 @@
 #!/bin/bash
 # boot-tests.sh: boots Debian's kernel with the test initramfs in vmm on real KVM and checks what comes back.
 # Run it where /dev/kvm works, normally through scripts/with-kvm (one nested L1 guest for all cases).
-# Usage: tests/boot/boot-tests.sh VMM KERNEL INITRD VMLINUX [MINIMAL MINIMAL_VMLINUX]
+# Usage: tests/boot/boot-tests.sh VMM KERNEL INITRD VMLINUX [MINIMAL MINIMAL_VMLINUX [CLOUD CLOUD_VMLINUX]]
 # (VMLINUX: KERNEL's payload as written by `vmm --extract-vmlinux`; MINIMAL: the kernel
-# scripts/build-minimal-kernel built, and its vmlinux; without them those cases are skipped)
+# scripts/build-minimal-kernel built, and its vmlinux, empty where not built (those cases then
+# do not run); CLOUD: Debian's cloud-amd64 kernel and its vmlinux (run-tests always gives them;
+# without them their six cases are skips that say so))
 set -u
 VMM=$1
 KERNEL=$2
@@ -11,6 +13,8 @@ INITRD=$3
 VMLINUX=$4
 MINIMAL=${5:-}
 MINIMAL_VMLINUX=${6:-}
+CLOUD=${7:-}
+CLOUD_VMLINUX=${8:-}
 . "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -255,5 +259,19 @@ else
     echo "    | not run: the minimal kernel by ${#minimal_paths[@]} boot paths (not built here;" \
         "scripts/build-minimal-kernel builds it, and the boot suite then boots it)"
 fi
+
+# 13. A second kernel by every boot path, on every machine: Debian's cloud flavour (another
+#     config of the same tree; its payload is LZ4, the generic kernel's XZ, so --boot=elf and
+#     pvh run vmm's LZ4 decompressor on a real kernel), the same initramfs, `quiet`.
+for path in "${minimal_paths[@]}"; do
+    if [ -n "$CLOUD" ] && [ -f "$CLOUD" ] && [ -f "$CLOUD_VMLINUX" ]; then
+        k=$CLOUD
+        case $path in vmlinux-*) k=$CLOUD_VMLINUX ;; esac
+        KERNEL=$k boot "cloud-$path" "quiet guest.action=reboot" --boot="${path#vmlinux-}"
+        boots_to_userspace "cloud-$path"
+    else
+        skip "cloud-$path" "no cloud kernel given (scripts/fetch-kernel cloud-amd64; run-tests gives it)"
+    fi
+done
 
 summary boot
