@@ -26,7 +26,7 @@ static int allow_a0_range(scmp_filter_ctx ctx, int nr, uint64_t lo, uint64_t hi,
 
 	for (unsigned i = 0; r == 0 && i < n; i++) {
 		struct scmp_arg_cmp a[2] = { SCMP_A0(SCMP_CMP_MASKED_EQ, blocks[i].mask, blocks[i].base),
-					     SCMP_A1(SCMP_CMP_EQ, a1) };
+					     SCMP_A1(SCMP_CMP_EQ, a1, 0) };
 
 		r = sandbox_allow(ctx, nr, a1 == SANDBOX_ANY_A1 ? 1 : 2, a);
 	}
@@ -42,7 +42,7 @@ int sandbox_allow_fds(scmp_filter_ctx ctx, int nr, int lo, int hi, unsigned long
 
 int sandbox_allow_own_signal(scmp_filter_ctx ctx, int sig)
 {
-	struct scmp_arg_cmp a[2] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)getpid()),
+	struct scmp_arg_cmp a[2] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)getpid(), 0),
 				     SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, (uint64_t)sig) };
 
 	return sandbox_allow(ctx, SCMP_SYS(tgkill), 2, a);

@@ -147,6 +147,24 @@ int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out)
 	return 0;
 }
 
+/* The in-kernel PIT's reinject bookkeeping (ticks pending, IRQ 0 acknowledged), which
+ * KVM_GET/SET_PIT2 do not carry: KVM_SET_PIT2 resets it only when it re-creates channel 0's
+ * timer (modes 0-5), not for the fresh VM's mode 0xff, and a guest's specific EOI of IRQ 0 at
+ * the PIC would deliver ticks left pending by the run before (arch/x86/kvm/i8254.c:
+ * kvm_pit_ack_irq()). Turning reinjection off and on again resets it
+ * (kvm_pit_set_reinject() -> kvm_pit_reset_reinject()); KVM creates the PIT with it on. */
+static int pit_reset_reinject(struct vcpu *c)
+{
+	struct kvm_reinject_control rc = { .pit_reinject = 0 };
+
+	if (ioctl(c->vm->vm_fd, KVM_REINJECT_CONTROL, &rc) < 0)
+		return kvm_sys_fail("KVM_REINJECT_CONTROL");
+	rc.pit_reinject = 1;
+	if (ioctl(c->vm->vm_fd, KVM_REINJECT_CONTROL, &rc) < 0)
+		return kvm_sys_fail("KVM_REINJECT_CONTROL");
+	return 0;
+}
+
 int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s)
 {
 	static struct vm_snapshot scratch; /* the ioctls may write back into their argument */
@@ -159,6 +177,8 @@ int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s)
 	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++)
 		if ((c->entered || blocks[i].loaded) && !(skip && !strcmp(skip, blocks[i].name)))
 			r = block_io(c, &blocks[i], (uint8_t *)&scratch + blocks[i].off, true);
+	if (r == 0 && c->entered)
+		r = pit_reset_reinject(c);
 	if (r == 0)
 		c->entered = false;
 	return r;
@@ -237,7 +257,8 @@ unsigned vcpu_fuzz_ioctls(struct vcpu *c, struct sandbox_ioctl *out, unsigned ma
 						 KVM_GET_SREGS, KVM_SET_SREGS,
 						 KVM_SET_GUEST_DEBUG, KVM_GET_MP_STATE };
 	/* Device interrupts, the reset's dirty pages. */
-	static const unsigned long on_vm[] = { KVM_IRQ_LINE, KVM_GET_DIRTY_LOG };
+	static const unsigned long on_vm[] = { KVM_IRQ_LINE, KVM_GET_DIRTY_LOG,
+					       KVM_REINJECT_CONTROL };
 	unsigned n = 0;
 
 	for (size_t i = 0; i < sizeof(on_vcpu) / sizeof(on_vcpu[0]); i++)
