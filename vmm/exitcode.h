@@ -2,6 +2,8 @@
 #ifndef VMM_EXITCODE_H
 #define VMM_EXITCODE_H
 
+#include <stdint.h>
+
 enum vmm_exit {
 	VMM_EXIT_OK = 0,	   /* guest rebooted (i8042 reset) or powered off */
 	VMM_EXIT_USAGE = 1,	   /* bad option, unreadable or malformed input */
@@ -16,8 +18,6 @@ enum vmm_exit {
 	VMM_EXIT_DEBUG_BASE = 64,  /* + (value & 63) written to the debug-exit port */
 	VMM_EXIT_SIGNAL_BASE = 128, /* + N: stopped by SIGTERM, SIGHUP or SIGINT (N) */
 };
-
-#include <stdint.h>
 
 /* The status for a guest's write of `value` to the debug-exit port: 64 + its low 6 bits. */
 static inline int vmm_exit_debug(uint64_t value)

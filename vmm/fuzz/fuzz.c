@@ -96,27 +96,28 @@ static int setup(struct worker *w)
 	return r == 0 ? points_setup(&w->pts) : r;
 }
 
-/* Guest RAM back to the loaded image: the pages the guest dirtied and vmm's own writes. */
-/* `entered`: the vCPU ran since the last reset. Else neither the guest nor KVM wrote a page
+/* Guest RAM back to the loaded image: the pages the guest dirtied and vmm's own writes.
+ * `entered`: the vCPU ran since the last reset. Else neither the guest nor KVM wrote a page
  * (KVM's own writes, kvmclock and steal time, happen on entry), the dirty log is left for
  * the next reset to read, and only vmm's own writes are undone. */
 static int reset_memory(struct worker *w, struct fuzz_record *rec, bool entered)
 {
 	struct machine *m = w->m;
 	uint64_t low = gm_low_size(&m->mem), high = gm_high_size(&m->mem), n = 0;
-	int r = entered ? vm_dirty_log_get(m->vm, 0, w->bitmap[0]) : 0;
-
-	if (r == 0 && entered && high)
-		r = vm_dirty_log_get(m->vm, 1, w->bitmap[1]);
-	if (r < 0)
-		return r;
 	/* Test hook: VMM_TEST_RESET_SKIP=pages leaves the guest's pages as the run left them. */
-	if (getenv("VMM_TEST_RESET_SKIP") && !strcmp(getenv("VMM_TEST_RESET_SKIP"), "pages"))
-		entered = false;
-	if (entered)
+	const char *skip = getenv("VMM_TEST_RESET_SKIP");
+
+	if (entered && !(skip && !strcmp(skip, "pages"))) {
+		int r = vm_dirty_log_get(m->vm, 0, w->bitmap[0]);
+
+		if (r == 0 && high)
+			r = vm_dirty_log_get(m->vm, 1, w->bitmap[1]);
+		if (r < 0)
+			return r;
 		n = mem_snapshot_restore_bitmap(&w->mem, &m->mem, 0, low, w->bitmap[0]);
-	if (entered && high)
-		n += mem_snapshot_restore_bitmap(&w->mem, &m->mem, low, high, w->bitmap[1]);
+		if (high)
+			n += mem_snapshot_restore_bitmap(&w->mem, &m->mem, low, high, w->bitmap[1]);
+	}
 	rec->pages_dirty = n; /* what the guest (and KVM) wrote */
 	n += undo_state_writes(w, &w->last, w->last_table_bytes);
 	n += points_restore(&w->pts, &w->mem, &m->mem); /* the INT3s */
@@ -135,12 +136,15 @@ static int reset(struct worker *w, struct fuzz_record *rec)
 	struct machine *m = w->m;
 	uint64_t t0 = timing_now(), t1;
 	bool entered = vcpu_entered(m->vcpu);
-	int r = entered ? vcpu_finish_pending_io(m->vcpu) : 0;
+	int r = 0;
 
-	/* The UART's line inside KVM goes low before the PIC and IOAPIC are put back
-	 * (uart8250_init() starts low without saying so). */
-	if (r == 0 && entered)
-		r = vm_irq_line(m->vm, LAYOUT_COM1_IRQ, false);
+	if (entered) {
+		r = vcpu_finish_pending_io(m->vcpu);
+		/* The UART's line inside KVM goes low before the PIC and IOAPIC are put back
+		 * (uart8250_init() starts low without saying so). */
+		if (r == 0)
+			r = vm_irq_line(m->vm, LAYOUT_COM1_IRQ, false);
+	}
 	if (r == 0)
 		r = vm_snapshot_restore(m->vcpu, w->cpu);
 	if (entered)
