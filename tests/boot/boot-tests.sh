@@ -244,34 +244,39 @@ kib=$(sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\) kB$/\1/p' "$work/long-8g.txt")
 [ "${kib:-0}" -ge $((15 * 512 * 1024)) ]
 check long-8g-guest-sees-8-gib $? "MemTotal ${kib:-missing} kB, want >= $((15 * 512 * 1024))"
 
-# 12. The minimal kernel (scripts/build-minimal-kernel) by every boot path, where it is built.
-minimal_paths=(linux64 linux32 elf pvh vmlinux-elf vmlinux-pvh)
-if [ -n "$MINIMAL" ] && [ -f "$MINIMAL" ] && [ -f "$MINIMAL_VMLINUX" ]; then
-    for path in "${minimal_paths[@]}"; do
-        k=$MINIMAL
-        case $path in vmlinux-*) k=$MINIMAL_VMLINUX ;; esac
-        KERNEL=$k boot "minimal-$path" "guest.action=reboot" --boot="${path#vmlinux-}" --no-payload-cache
-        boots_to_userspace "minimal-$path"
+# every_path NAME BZIMAGE VMLINUX APPEND: a kernel to userspace by all six boot paths (the
+# bzImage by its 64- and 32-bit entries and its payload as ELF and PVH, the vmlinux as ELF and
+# PVH), one case NAME-PATH each.
+boot_paths=(linux64 linux32 elf pvh vmlinux-elf vmlinux-pvh)
+every_path() {
+    local path k
+    for path in "${boot_paths[@]}"; do
+        k=$2
+        case $path in vmlinux-*) k=$3 ;; esac
+        KERNEL=$k boot "$1-$path" "$4" --boot="${path#vmlinux-}"
+        boots_to_userspace "$1-$path"
     done
+}
+
+# 12. The minimal kernel (scripts/build-minimal-kernel) by every boot path, where it is built.
+if [ -n "$MINIMAL" ] && [ -f "$MINIMAL" ] && [ -f "$MINIMAL_VMLINUX" ]; then
+    every_path minimal "$MINIMAL" "$MINIMAL_VMLINUX" "guest.action=reboot"
 else
     # Not skips: a fresh machine never has it (building it takes longer than the whole test
     # command), so six skip lines would only say the same thing every time.
-    echo "    | not run: the minimal kernel by ${#minimal_paths[@]} boot paths (not built here;" \
+    echo "    | not run: the minimal kernel by ${#boot_paths[@]} boot paths (not built here;" \
         "scripts/build-minimal-kernel builds it, and the boot suite then boots it)"
 fi
 
 # 13. A second kernel by every boot path, on every machine: Debian's cloud flavour (another
 #     config of the same tree; its payload is LZ4, the generic kernel's XZ, so --boot=elf and
 #     pvh run vmm's LZ4 decompressor on a real kernel), the same initramfs, `quiet`.
-for path in "${minimal_paths[@]}"; do
-    if [ -n "$CLOUD" ] && [ -f "$CLOUD" ] && [ -f "$CLOUD_VMLINUX" ]; then
-        k=$CLOUD
-        case $path in vmlinux-*) k=$CLOUD_VMLINUX ;; esac
-        KERNEL=$k boot "cloud-$path" "quiet guest.action=reboot" --boot="${path#vmlinux-}"
-        boots_to_userspace "cloud-$path"
-    else
+if [ -n "$CLOUD" ] && [ -f "$CLOUD" ] && [ -f "$CLOUD_VMLINUX" ]; then
+    every_path cloud "$CLOUD" "$CLOUD_VMLINUX" "quiet guest.action=reboot"
+else
+    for path in "${boot_paths[@]}"; do
         skip "cloud-$path" "no cloud kernel given (scripts/fetch-kernel cloud-amd64; run-tests gives it)"
-    fi
-done
+    done
+fi
 
 summary boot
