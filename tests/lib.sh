@@ -9,6 +9,20 @@ failed=0
 skipped=0
 TAG=${VMM_TEST_TOKEN:+ #$VMM_TEST_TOKEN}
 
+# can_strace: strace is installed and may trace here (a container can forbid ptrace).
+can_strace() {
+    command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null true 2>/dev/null
+}
+
+# kvm_refused LOG ERRNO CMD...: CMD with every open of /dev/kvm failed with ERRNO by strace's
+# fault injection, those opens logged to LOG (LeakSanitizer cannot run under ptrace).
+kvm_refused() {
+    local log=$1 err=$2
+    shift 2
+    ASAN_OPTIONS=detect_leaks=0 strace -f -qq -o "$log" -e trace=open,openat \
+        -e inject=open,openat:error="$err" -P /dev/kvm -e signal=none -- "$@"
+}
+
 # Extra guest kernel parameters for the test guests (none by default).
 GUEST_IDLE=${GUEST_EXTRA_APPEND:-}
 

@@ -41,7 +41,7 @@ fi
 cat "$work/gen.log"
 
 guard=
-if command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null true 2>/dev/null; then
+if can_strace; then
     guard=strace
 else
     skip kvm-guard "strace missing or not permitted: no case is checked for opening /dev/kvm (run 2 alone)"
@@ -63,9 +63,7 @@ run_case() {
     local out=$work/out err=$work/err kvmlog=$work/kvm.log
     rm -f "$out" "$err" "$kvmlog"
     if [ -n "$guard" ]; then
-        ASAN_OPTIONS=detect_leaks=0 strace -f -qq -o "$kvmlog" -e trace=open,openat \
-            -e inject=open,openat:error=EACCES -P /dev/kvm -e signal=none \
-            -- timeout "$LIMIT" "$VMM" "$@" </dev/null >"$out" 2>"$err"
+        kvm_refused "$kvmlog" EACCES timeout "$LIMIT" "$VMM" "$@" </dev/null >"$out" 2>"$err"
         rc=$?
         if grep -q '/dev/kvm' "$kvmlog"; then
             fail "$name" "reached /dev/kvm (exit $rc): $(head -c 300 "$err" | tr '\n' '|')"

@@ -229,10 +229,8 @@ fi
 
 # Exit status 2, a host error during setup: /dev/kvm cannot be opened (strace makes every open
 # of it fail with ENOENT, whether or not this machine has one). One line names it; no guest ran.
-if strace -f -qq -o /dev/null true 2>/dev/null; then
-    ASAN_OPTIONS=detect_leaks=0 strace -f -qq -o /dev/null -e trace=open,openat \
-        -e inject=open,openat:error=ENOENT -P /dev/kvm -e signal=none \
-        -- "$VMM" --kernel "$KERNEL" --timeout 30 </dev/null >"$work/out" 2>"$work/err"
+if can_strace; then
+    kvm_refused /dev/null ENOENT "$VMM" --kernel "$KERNEL" --timeout 30 </dev/null >"$work/out" 2>"$work/err"
     rc=$?
     [ "$rc" -eq 2 ] && [ "$(wc -l <"$work/err")" -eq 1 ] &&
         grep -q "cannot open /dev/kvm: No such file or directory" "$work/err" && [ ! -s "$work/out" ]
