@@ -8,7 +8,8 @@
 # worker within seconds, with the summary, status 130 and no trace of the interrupted runs; the
 # sandbox: a short run under it writes its files, and a forbidden call ends the worker or the
 # --jobs parent with 159; --guided adds map bits beyond run 0 and resumes from its corpus;
-# --minimize ends at <= 3 fields.
+# --minimize ends at <= 3 fields and, in a fresh process, gives a state that ended by itself the
+# replay's limit.
 # Run it where /dev/kvm works (normally inside one scripts/with-kvm guest).
 # Usage: tests/boot/fuzz-mode-tests.sh VMM KERNEL INITRD
 set -u
@@ -332,5 +333,16 @@ got=$?
 want=$(sed -n 's/^# replay: .*(exit status \([0-9]*\))$/\1/p' "$work/min.out/minimized.state" 2>/dev/null)
 [ "$rc" -eq 0 ] && grep -q '^[0-3] fields\{0,1\}: .* -> triple-fault' "$work/min.jsonl" && [ "$got" = "$want" ]
 check fuzz-minimize-to-3-fields $? "status $rc, '$line', replay $got want $want; $(tail -n 2 "$work/min.err" | tr '\n' ' ')"
+
+# 16b. --minimize in a fresh process of a state that ended by itself gives every run the
+#      replay's limit (a fresh process runs it slower than the campaign did: a triple fault
+#      46 ms into a warm run came only after 100 ms in a fresh one, nested). With --run-ms 1
+#      the state's first run, in this fresh VM, could not end by itself in time.
+fuzz mincold --run-ms 1 --minimize "${st:-none}"
+line=$(grep 'fields\{0,1\}:' "$work/mincold.jsonl")
+echo "    | minimize at --run-ms 1: $line; $(grep 'limit' "$work/mincold.err")"
+[ "$rc" -eq 0 ] && grep -q '^[0-3] fields\{0,1\}: .* -> triple-fault' "$work/mincold.jsonl" &&
+    grep -q "^vmm fuzz: --minimize: the state ended by itself (triple-fault): every run gets the replay's limit, 1001 ms$" "$work/mincold.err"
+check fuzz-minimize-fresh-process-gets-replay-limit $? "status $rc, '$line'; $(tail -n 3 "$work/mincold.err" | tr '\n' ' ')"
 
 summary fuzzmode

@@ -134,4 +134,49 @@ profile_case() {
 }
 profile_case
 
+# A nested guest left running (README "Stability", reset order): probe.then=svm-guest enters
+# an SVM guest of the probe's own that halts with interrupts off, so the vCPU is in guest mode
+# when the run's time runs out. Run mode shows the VMRUN entered (no "svm exit"; --timeout ends
+# it). Fuzz mode runs the valid state three times, each after a reset: every run must end the
+# same way (halted in the nested guest), and the reset after the last run must be bit-exact,
+# the nested state included. Left in guest mode (before the fix, or VMM_TEST_RESET_SKIP=nested)
+# the reset's sregs go to the nested guest, and clearing its EFER.SVME makes KVM leave it with
+# the registers of the VMRUN: --check-reset must see a difference.
+svm_case() {
+    local name=fuzz-reset-leaves-nested-guest rc reasons=()
+    local args=(--kernel "$PROBE" --append "probe probe.then=svm-guest")
+    timeout "$LIMIT" "$VMM" "${args[@]}" --timeout 3 </dev/null >"$work/svm.out" 2>"$work/svm.err"
+    rc=$?
+    if grep -qa "^probe: svm none" "$work/svm.out"; then
+        skip "$name" "no SVM in the guest's CPUID (the probe's nested guest is SVM only)"
+        return
+    fi
+    [ "$rc" -eq 8 ] || reasons+=("run: exit $rc, not 8 (--timeout)")
+    grep -qa "^probe: svm vmrun" "$work/svm.out" || reasons+=("run: no 'probe: svm vmrun'")
+    ! grep -qa "^probe: svm exit" "$work/svm.out" ||
+        reasons+=("run: VMRUN came back: $(grep -a '^probe: svm exit' "$work/svm.out")")
+    timeout "$LIMIT" "$VMM" fuzz "${args[@]}" --runs 1 --stability 3 --run-ms 1500 --check-reset \
+        --out "$work/svm.fuzz" </dev/null >"$work/svm.jsonl" 2>"$work/svm-fuzz.err"
+    rc=$?
+    [ "$rc" -eq 0 ] || reasons+=("fuzz: exit $rc")
+    grep -q '"outcome":"hlt-irqs-off"' "$work/svm.jsonl" ||
+        reasons+=("fuzz: run 0 did not end halted: $(grep -o '"outcome":"[^"]*"' "$work/svm.jsonl")")
+    grep -q "^stability: 3 runs of each state; 1 of 1 states stable" "$work/svm-fuzz.err" ||
+        reasons+=("fuzz: $(grep -a '^stability' "$work/svm-fuzz.err" | tr '\n' ' ')")
+    grep -q "reset after the last run: reset_diff 0 (bit-exact)" "$work/svm-fuzz.err" ||
+        reasons+=("fuzz: $(grep -a 'last run' "$work/svm-fuzz.err")")
+    VMM_TEST_RESET_SKIP=nested timeout "$LIMIT" "$VMM" fuzz "${args[@]}" --runs 1 --run-ms 1500 \
+        --check-reset --out "$work/svm.skip" </dev/null >/dev/null 2>"$work/svm-skip.err"
+    grep -q "reset after the last run: reset_diff [1-9]" "$work/svm-skip.err" ||
+        reasons+=("nested state left, yet: $(grep -a 'last run' "$work/svm-skip.err")")
+    if [ ${#reasons[@]} -eq 0 ]; then
+        pass "$name"
+    else
+        fail "$name" "$(IFS=';'; echo "${reasons[*]}")"
+        show_text "$work/svm.out" 10
+        show_text "$work/svm-fuzz.err" 20
+    fi
+}
+svm_case
+
 summary probe

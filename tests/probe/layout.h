@@ -9,5 +9,8 @@
 #define PROBE64_BASE (PROBE_LOAD + PROBE64_OFFSET)
 /* init_size: everything, .bss included, ends below PROBE_LOAD + PROBE_INIT_SIZE. */
 #define PROBE_INIT_SIZE 0x100000
+/* probe.then=svm-guest's pages (VMCB, host save area, I/O and MSR bitmaps, the nested guest's
+ * stack): the last 32 KiB of init_size, which the bodies stay below. */
+#define PROBE_SCRATCH (PROBE_LOAD + PROBE_INIT_SIZE - 0x8000)
 
 #endif

@@ -29,6 +29,10 @@
  *           "probe: cpuid.LEAF.REG VALUE" / "probe: msr.INDEX VALUE", then reset
  *   echo    print each byte typed on COM1 as "probe: got 0xNN" (after "probe: echo
  *           ready"), until 'q', then reset
+ *   svm-guest  enter a nested guest with AMD SVM (VMRUN; "probe: svm vmrun" first) that
+ *           halts with interrupts off: the vCPU stays in guest mode. If VMRUN comes back
+ *           (a #VMEXIT), "probe: svm exit CODE", then reset; without SVM in CPUID
+ *           "probe: svm none", then reset
  *   flood   write probe.kib=N KiB (a multiple of 4, default 1024) of a known
  *           pattern with REP OUTSB, 4 KiB at a time (KVM may still exit once
  *           per byte), then "probe: flood done", then reset;
@@ -36,6 +40,8 @@
  *           rotated left by i % 54, and a newline; with probe.read=N, then
  *           "probe: read BYTES": the first N bytes typed (waits seconds at most)
  */
+#include "layout.h"
+
 typedef unsigned char u8;
 typedef unsigned short u16;
 typedef unsigned int u32;
@@ -521,6 +527,120 @@ static void cpu_model(void)
 	field("msr.2ff", rdmsr(0x2ff));
 }
 
+/* ---- probe.then=svm-guest (AMD APM Vol. 2, §15.5 VMRUN, Appendix B: the VMCB) ---- */
+
+#define CPUID_EXT1_ECX_SVM (1u << 2) /* Fn8000_0001 ECX[2] */
+#define EFER_SVME (1ULL << 12)
+#define MSR_VM_HSAVE_PA 0xc0010117
+#define VMCB_INTERCEPT_WORD4 0x010 /* bit 0: VMRUN, which must be intercepted */
+#define VMCB_IOPM_BASE 0x040
+#define VMCB_MSRPM_BASE 0x048
+#define VMCB_ASID 0x058		   /* 0 is the host's */
+#define VMCB_EXITCODE 0x070
+#define VMCB_SAVE 0x400		   /* the state save area; offsets below are into it */
+#define SAVE_SEG(i) (0x10 * (i))   /* ES, CS, SS, DS: selector, attrib, limit, base */
+#define SAVE_CPL 0x0cb
+#define SAVE_EFER 0x0d0
+#define SAVE_CR4 0x148
+#define SAVE_CR3 0x150
+#define SAVE_CR0 0x158
+#define SAVE_DR7 0x160
+#define SAVE_DR6 0x168
+#define SAVE_RFLAGS 0x170
+#define SAVE_RIP 0x178
+#define SAVE_RSP 0x1d8
+#define SAVE_G_PAT 0x268
+#define RESET_DR6 0xffff0ff0ULL	   /* the power-on values (SDM Vol. 3B §18.2) */
+#define RESET_DR7 0x400ULL
+#define RESET_PAT 0x0007040600070406ULL
+#define RFLAGS_FIXED 0x2ULL
+#define SVM_VMCB PROBE_SCRATCH
+#define SVM_HSAVE (PROBE_SCRATCH + 0x1000)
+#define SVM_BITMAPS (PROBE_SCRATCH + 0x2000) /* 12 KiB of zeros: IOPM, and MSRPM's 8 KiB */
+#define SVM_STACK_TOP (PROBE_SCRATCH + 0x8000)
+
+static void wrmsr(u32 index, u64 v)
+{
+	__asm__ volatile("wrmsr" : : "c"(index), "a"((u32)v), "d"((u32)(v >> 32)));
+}
+
+static void vmcb_put(u32 off, u64 v, u32 bytes)
+{
+	memcpy((u8 *)(uptr)(SVM_VMCB + off), &v, bytes);
+}
+
+/* Segment register `sel` as a VMCB segment: the attributes are the descriptor's access byte
+ * and its flags nibble (APM Vol. 2, §15.5.1), the limit expanded by G. */
+static void vmcb_segment(u32 off, u16 sel, const struct cpu_state *s)
+{
+	u64 d = sel & ~7u ? *(const u64 *)(uptr)(s->gdt_base + (sel & ~7u)) : 0;
+	u32 limit = (u32)((d & 0xffff) | ((d >> 32) & 0xf0000));
+	u64 base = ((d >> 16) & 0xffffff) | ((d >> 32) & 0xff000000);
+
+	if (d & (1ULL << 55)) /* G */
+		limit = limit << 12 | 0xfff;
+	vmcb_put(off, sel, 2);
+	vmcb_put(off + 2, ((d >> 40) & 0xff) | ((d >> 44) & 0xf00), 2);
+	vmcb_put(off + 4, limit, 4);
+	vmcb_put(off + 8, base, 8);
+}
+
+/* The nested guest: the probe's own mode, segments and tables, halted with IF clear. */
+static void svm_guest_halt(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+static void svm_guest(void)
+{
+	static const u32 seg_off[] = { SAVE_SEG(0), SAVE_SEG(1), SAVE_SEG(2), SAVE_SEG(3) };
+	struct cpu_state s;
+	u32 r[4];
+	u16 sels[4];
+
+	cpuid(0x80000001, r);
+	if (!(r[2] & CPUID_EXT1_ECX_SVM)) {
+		puts_serial("probe: svm none\n");
+		return;
+	}
+	read_cpu(&s);
+	sels[0] = s.es, sels[1] = s.cs, sels[2] = s.ss, sels[3] = s.ds;
+	memset((void *)(uptr)PROBE_SCRATCH, 0, SVM_STACK_TOP - PROBE_SCRATCH);
+	wrmsr(MSR_EFER, s.efer | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, SVM_HSAVE);
+	vmcb_put(VMCB_INTERCEPT_WORD4, 1, 4);
+	vmcb_put(VMCB_IOPM_BASE, SVM_BITMAPS, 8);
+	vmcb_put(VMCB_MSRPM_BASE, SVM_BITMAPS, 8);
+	vmcb_put(VMCB_ASID, 1, 4);
+	for (u32 i = 0; i < 4; i++)
+		vmcb_segment(VMCB_SAVE + seg_off[i], sels[i], &s);
+	vmcb_put(VMCB_SAVE + SAVE_CPL, 0, 1);
+	vmcb_put(VMCB_SAVE + SAVE_EFER, s.efer | EFER_SVME, 8);
+	vmcb_put(VMCB_SAVE + SAVE_CR4, s.cr4, 8);
+	vmcb_put(VMCB_SAVE + SAVE_CR3, s.cr3, 8);
+	vmcb_put(VMCB_SAVE + SAVE_CR0, s.cr0, 8);
+	vmcb_put(VMCB_SAVE + SAVE_DR7, RESET_DR7, 8);
+	vmcb_put(VMCB_SAVE + SAVE_DR6, RESET_DR6, 8);
+	vmcb_put(VMCB_SAVE + SAVE_RFLAGS, RFLAGS_FIXED, 8);
+	vmcb_put(VMCB_SAVE + SAVE_RIP, (uptr)svm_guest_halt, 8);
+	vmcb_put(VMCB_SAVE + SAVE_RSP, SVM_STACK_TOP, 8);
+	vmcb_put(VMCB_SAVE + SAVE_G_PAT, RESET_PAT, 8);
+	puts_serial("probe: svm vmrun\n");
+	/* VMRUN rAX: a #VMEXIT gives back only RSP, RIP and RAX of ours (the rest as the nested
+	 * guest left them). */
+#ifdef __x86_64__
+	__asm__ volatile(".byte 0x0f, 0x01, 0xd8" /* vmrun */
+			 : : "a"((uptr)SVM_VMCB)
+			 : "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12",
+			   "r13", "r14", "r15", "memory", "cc");
+#else
+	__asm__ volatile(".byte 0x0f, 0x01, 0xd8" /* vmrun */
+			 : : "a"((uptr)SVM_VMCB) : "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
+#endif
+	field("svm exit", *(const volatile u32 *)(uptr)(SVM_VMCB + VMCB_EXITCODE));
+}
+
 /* --profile's planted hot spot: noinline, so it keeps its own symbol and frame. */
 __attribute__((noinline)) void probe_hot_spot(void);
 __attribute__((noinline)) void probe_hot_caller(void);
@@ -589,6 +709,8 @@ static void then(void)
 		cpu_model();
 	if (act && value_is(act, "echo"))
 		echo_input();
+	if (act && value_is(act, "svm-guest"))
+		svm_guest();
 	outb(I8042_CMD, I8042_RESET);
 }
 

@@ -3,7 +3,7 @@
  * with -DPROBE_BITS=32 or 64. The 32-bit body starts at PROBE_LOAD with
  * entry32.S's .text.entry (entry32 at +0, the 64-bit jump at +0x200) and
  * must end, .bss included, before PROBE64_BASE; the 64-bit body starts at
- * PROBE64_BASE and must end before PROBE_LOAD + PROBE_INIT_SIZE.
+ * PROBE64_BASE and must end before PROBE_SCRATCH (probe.then=svm-guest's pages).
  */
 #include "layout.h"
 
@@ -18,7 +18,7 @@ OUTPUT_FORMAT("elf64-x86-64")
 OUTPUT_ARCH(i386:x86-64)
 ENTRY(entry64)
 #define BASE PROBE64_BASE
-#define LIMIT (PROBE_LOAD + PROBE_INIT_SIZE)
+#define LIMIT PROBE_SCRATCH
 #endif
 
 /* Separate RX and RW segments (no RWX warning); objcopy -O binary keeps the layout. */

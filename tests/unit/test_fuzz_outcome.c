@@ -359,3 +359,34 @@ Test(fuzz_outcome, wait_statuses_for_a_fork_server)
 	st = fuzz_outcome_wait_status(&limit);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == VMM_EXIT_TIMEOUT, "%#x", st);
 }
+
+static bool header_says(const char *text, enum fuzz_outcome_class *cls)
+{
+	*cls = OUT_CLASSES;
+	return fuzz_state_header_outcome(text, strlen(text), cls);
+}
+
+Test(fuzz_outcome, state_header_names_the_outcome)
+{
+	enum fuzz_outcome_class cls;
+
+	cr_assert(header_says("# vmm fuzz: seed 21 index 2915 (wild) outcome triple-fault \n"
+			      "# replay: sh x.replay (exit status 3)\nrip 0x1\n", &cls));
+	cr_expect_eq(cls, OUT_TRIPLE_FAULT);
+	cr_assert(header_says("# replay: sh x.replay (exit status 8)\n"
+			      "# vmm fuzz: seed 1 index 0 (near) outcome time-limit running", &cls),
+		  "any comment line at the top, the last one unterminated");
+	cr_expect_eq(cls, OUT_TIME_LIMIT);
+	cr_expect(fuzz_outcome_ended_by_limit(cls));
+	cr_expect_not(fuzz_outcome_ended_by_limit(OUT_TRIPLE_FAULT));
+	cr_expect_not(fuzz_outcome_ended_by_limit(OUT_HLT_IRQS_OFF));
+	cr_expect_not(header_says("rip 0x1\n# vmm fuzz: seed 1 index 0 (near) outcome marker \n", &cls),
+		      "only the comment lines at the top");
+	cr_expect_not(header_says("# vmm fuzz: seed 1 index 0 (near) outcome triple \n", &cls),
+		      "a word that is no class's name");
+	cr_expect_not(header_says("# vmm fuzz: seed 1 index 0 (near) outcome", &cls), "cut short");
+	cr_expect_not(header_says("# vmm fuzz", &cls));
+	cr_expect_not(header_says("", &cls));
+	cr_expect_not(fuzz_state_header_outcome("# vmm fuzz: x outcome marker", 26, &cls),
+		      "len bounds the text: 'mark' is no class");
+}

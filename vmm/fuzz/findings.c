@@ -13,8 +13,6 @@
 #include "mmu/err.h"
 #include "vmm/fuzz/repro.h"
 
-/* A replay's --timeout is the run limit plus this: a fresh process also loads the kernel. */
-#define REPLAY_SLACK_MS 1000
 
 /* The directories, opened before any sandbox (-1: none). */
 static int out_dir = -1, states_dir = -1;
@@ -81,7 +79,8 @@ static int write_state_file(const struct config *cfg, int dir, const char *dirpa
 
 	if (r < 0)
 		return r;
-	fprintf(rp.f, "# vmm fuzz: seed %" PRIu64 " index %" PRIu64 " (%s) outcome %s %.64s\n",
+	fprintf(rp.f, FUZZ_STATE_HEADER "seed %" PRIu64 " index %" PRIu64 " (%s)" FUZZ_STATE_HEADER_OUTCOME
+		"%s %.64s\n",
 		cfg->fuzz.seed, index, cfg->fuzz.wild ? "wild" : "near",
 		fuzz_outcome_name(o->cls), o->detail);
 	fprintf(rp.f, "# replay: sh %.*s.replay (exit status %d)\n", (int)strlen(name) - 6, name,

@@ -9,6 +9,11 @@
 #include "vmm/fuzz/outcome.h"
 #include "vmm/state.h"
 
+/* A replay's --timeout is the run limit plus this: a fresh process also loads the kernel, and
+ * runs the state slower than a campaign's warm one (README "Feedback, corpus and
+ * minimization"). --minimize gives a state that ended by itself the same limit. */
+#define REPLAY_SLACK_MS 1000
+
 /* Make --out DIR (and DIR/states with --save-states) if missing and open them, before
  * any sandbox: the workers' filter lets them create files only there. 0 or -errno
  * with err_msg() set. */

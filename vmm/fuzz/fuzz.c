@@ -202,7 +202,7 @@ static bool run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 	unsigned events = 0;
 	bool ended = true;
 
-	m->run_deadline_ns = timing_now() + (uint64_t)w->cfg->fuzz.run_ms * 1000000ULL;
+	m->run_deadline_ns = timing_now() + (uint64_t)w->run_ms * 1000000ULL;
 	flush_timer_arm(&w->deadline, m->run_deadline_ns);
 	for (int r = points_start(&w->pts, st); r == 0 || (fail_run(o, err_msg()), false);) {
 		struct fuzz_step s = { .exit = &e, .boot_signal = -1,
@@ -475,7 +475,8 @@ int fuzz_worker_open(const struct config *cfg, struct timing *timeline, unsigned
 	static struct machine m;
 	int r = machine_prepare(&m, cfg, timeline);
 
-	*w = (struct worker){ .cfg = cfg, .m = &m, .out = out, .host = host_quirks_detect() };
+	*w = (struct worker){ .cfg = cfg, .m = &m, .out = out, .host = host_quirks_detect(),
+			      .run_ms = cfg->fuzz.run_ms };
 	if (r == 0)
 		r = setup(w);
 	if (r == 0)

@@ -1,4 +1,5 @@
 /* outcome.c: how a fuzz run ended (class, detail, signature), its JSON line and the summary. */
+#define _GNU_SOURCE
 #include "vmm/fuzz/outcome.h"
 
 #include <inttypes.h>
@@ -139,9 +140,44 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-static bool ended_by_limit(enum fuzz_outcome_class c)
+bool fuzz_outcome_ended_by_limit(enum fuzz_outcome_class c)
 {
 	return c == OUT_TIME_LIMIT || c == OUT_EXIT_LIMIT;
+}
+
+/* The class named by the n bytes at `name`; OUT_CLASSES if none. */
+static enum fuzz_outcome_class class_named(const char *name, size_t n)
+{
+	enum fuzz_outcome_class c = 0;
+
+	while (c < OUT_CLASSES && !(strlen(names[c]) == n && !memcmp(names[c], name, n)))
+		c++;
+	return c;
+}
+
+bool fuzz_state_header_outcome(const char *text, size_t len, enum fuzz_outcome_class *cls)
+{
+	const size_t plen = strlen(FUZZ_STATE_HEADER), klen = strlen(FUZZ_STATE_HEADER_OUTCOME);
+	const char *p = text, *end = text + len;
+
+	while (p < end && *p == '#') { /* the comment lines at the top */
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *line_end = eol ? eol : end;
+		const char *k = (size_t)(line_end - p) >= plen && !memcmp(p, FUZZ_STATE_HEADER, plen) ?
+					memmem(p, (size_t)(line_end - p), FUZZ_STATE_HEADER_OUTCOME, klen) :
+					NULL;
+
+		if (k) {
+			const char *w = k + klen, *we = w;
+
+			while (we < line_end && *we != ' ')
+				we++;
+			*cls = class_named(w, (size_t)(we - w));
+			return *cls < OUT_CLASSES;
+		}
+		p = eol ? eol + 1 : end;
+	}
+	return false;
 }
 
 uint64_t fuzz_signature(const struct fuzz_outcome *o)
@@ -154,7 +190,7 @@ uint64_t fuzz_signature(const struct fuzz_outcome *o)
 
 	h = fnv(h, &cls, sizeof(cls));
 	h = fnv(h, &o->passed, sizeof(o->passed));
-	if (ended_by_limit(o->cls))
+	if (fuzz_outcome_ended_by_limit(o->cls))
 		return h;
 	h = fnv(h, o->detail, strlen(o->detail));
 	h = fnv(h, &page, sizeof(page));
@@ -227,8 +263,7 @@ bool fuzz_parse_line(const char *line, struct fuzz_outcome *o, uint64_t *sig, ui
 		return false;
 	*index = strtoull(p, NULL, 10);
 	*sig = strtoull(hex, NULL, 16);
-	for (o->cls = 0; o->cls < OUT_CLASSES && strcmp(fuzz_outcome_name(o->cls), name); o->cls++)
-		;
+	o->cls = class_named(name, strlen(name));
 	return o->cls < OUT_CLASSES;
 }
 

@@ -58,6 +58,15 @@ struct fuzz_step {
 };
 
 const char *fuzz_outcome_name(enum fuzz_outcome_class c);
+/* Stopped by a limit (--run-ms, --run-exits), not ended by itself. */
+bool fuzz_outcome_ended_by_limit(enum fuzz_outcome_class c);
+/* A state file's first line as findings.c writes it: FUZZ_STATE_HEADER "seed S index I (MODE)"
+ * FUZZ_STATE_HEADER_OUTCOME "NAME DETAIL". */
+#define FUZZ_STATE_HEADER "# vmm fuzz: "
+#define FUZZ_STATE_HEADER_OUTCOME " outcome "
+/* The outcome class that header names, in the comment lines at the top of a state file's
+ * `len` bytes; false where there is none or the name is no class. */
+bool fuzz_state_header_outcome(const char *text, size_t len, enum fuzz_outcome_class *cls);
 /* The exit status `vmm --entry-state REPRO --no-validate --timeout S` gives
  * for a run that ended so (README "Fuzzing entry states"). */
 int fuzz_outcome_replay_status(const struct fuzz_outcome *o);

@@ -14,9 +14,6 @@
 #include "vmm/fuzz/points.h"
 #include "vmm/machine/machine.h"
 
-/* A replay's --timeout is the run limit plus this: a fresh process also loads the kernel. */
-#define REPLAY_SLACK_MS 1000
-
 /* Coverage of the current run and of the campaign (README "Feedback"). */
 struct feedback {
 	struct covmap map;		/* this run's */
@@ -61,6 +58,7 @@ struct worker {
 	struct guided *g;		/* --guided; NULL: blind */
 	const struct entry_state *forced; /* minimization: run this state, not a mutated one */
 	struct host_quirks host;	/* states this host cannot survive are refused (host_quirk.h) */
+	uint32_t run_ms;		/* a run's time limit: --run-ms, more for --minimize (minimize.c) */
 };
 
 /* fuzz.c: make worker `id`'s VM, snapshots and map (and corpus, --guided), its JSON lines to

@@ -21,7 +21,16 @@
 #define PIC_SLAVE 1
 #define IOAPIC 2
 
+/* KVM_GET_NESTED_STATE's data after its header, at most: VMX's vmcs12 and shadow vmcs12, or
+ * SVM's vmcb12 (KVM_STATE_NESTED_VMX_VMCS_SIZE, KVM_STATE_NESTED_SVM_VMCB_SIZE: 4 KiB each). */
+#define NESTED_DATA_MAX (2 * 0x1000)
+#define NESTED_BLOCK "nested"
+
 struct vm_snapshot {
+	/* Nested virtualization (the guest's own VMX/SVM guest, KVM_CAP_NESTED_STATE), as raw bytes:
+	 * struct kvm_nested_state ends in flexible arrays. */
+	uint8_t nested[sizeof(struct kvm_nested_state) + NESTED_DATA_MAX] __attribute__((aligned(8)));
+	bool no_nested; /* the host has no KVM_CAP_NESTED_STATE (or needs more room): no block */
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 	struct kvm_fpu fpu;
@@ -75,9 +84,13 @@ struct state_block {
 #define BLOCK(n, g, st, field, isvm) { n, g, st, offsetof(struct vm_snapshot, field), \
 				       sizeof(((struct vm_snapshot *)0)->field), isvm, \
 				       g == KVM_GET_SREGS || g == KVM_GET_REGS }
-/* Put back in this order (as QEMU's kvm_arch_put_registers): sregs before the
- * LAPIC (APIC base), MSRs after sregs (EFER), events and mp_state last. */
+/* Put back in this order (as QEMU's kvm_arch_put_registers): the nested state first (leaving
+ * a nested guest the run left running, else the blocks after it would go to that guest's
+ * state: KVM_SET_NESTED_STATE of a vCPU in no guest mode calls svm_leave_nested() or
+ * vmx_leave_nested(), arch/x86/kvm/svm/nested.c, vmx/nested.c), sregs before the LAPIC (APIC
+ * base), MSRs after sregs (EFER), events and mp_state last. */
 static const struct state_block blocks[] = {
+	BLOCK(NESTED_BLOCK, KVM_GET_NESTED_STATE, KVM_SET_NESTED_STATE, nested, false),
 	BLOCK("sregs", KVM_GET_SREGS, KVM_SET_SREGS, sregs, false),
 	BLOCK("regs", KVM_GET_REGS, KVM_SET_REGS, regs, false),
 	BLOCK("fpu", KVM_GET_FPU, KVM_SET_FPU, fpu, false),
@@ -116,16 +129,24 @@ static int read_block(struct vcpu *c, const struct vm_snapshot *ref, unsigned i,
 	const struct state_block *b = &blocks[i];
 
 	memcpy(p, (const uint8_t *)ref + b->off, b->size); /* chip_id, nmsrs and indices */
+	if (b->get == KVM_GET_NESTED_STATE) /* room for a nested guest's state too */
+		((struct kvm_nested_state *)p)->size = (uint32_t)b->size;
 	if (b->get == KVM_GET_MSRS)
 		for (uint32_t k = 0; k < ref->msrs.hdr.nmsrs; k++)
 			((struct kvm_msrs *)p)->entries[k].data = 0;
 	return block_io(c, b, p, false);
 }
 
+/* Block i is part of snapshot s (the nested state only where the host has it). */
+static bool block_present(const struct vm_snapshot *s, unsigned i)
+{
+	return !(s->no_nested && blocks[i].get == KVM_GET_NESTED_STATE);
+}
+
 int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out)
 {
 	struct vm_snapshot *s = calloc(1, sizeof(*s));
-	int r;
+	int r, nested_max;
 
 	if (!s)
 		return errf(-ENOMEM, "out of memory");
@@ -133,8 +154,12 @@ int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out)
 	s->chip[PIC_SLAVE].chip_id = PIC_SLAVE;
 	s->chip[IOAPIC].chip_id = IOAPIC;
 	r = snapshot_msr_list(c, s);
+	nested_max = ioctl(c->vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NESTED_STATE);
+	s->no_nested = nested_max <= 0 || (size_t)nested_max > sizeof(s->nested);
+	((struct kvm_nested_state *)s->nested)->size = sizeof(s->nested); /* the room it has */
 	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++)
-		r = block_io(c, &blocks[i], (uint8_t *)s + blocks[i].off, false);
+		if (block_present(s, i))
+			r = block_io(c, &blocks[i], (uint8_t *)s + blocks[i].off, false);
 	if (r < 0) {
 		free(s);
 		return r;
@@ -180,7 +205,8 @@ int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s)
 	if (c->entered)
 		r = pit_reset_reinject(c, s);
 	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++)
-		if ((c->entered || blocks[i].loaded) && !(skip && !strcmp(skip, blocks[i].name)))
+		if ((c->entered || blocks[i].loaded) && block_present(s, i) &&
+		    !(skip && !strcmp(skip, blocks[i].name)))
 			r = block_io(c, &blocks[i], (uint8_t *)&scratch + blocks[i].off, true);
 	if (r == 0)
 		c->entered = false;
@@ -226,7 +252,7 @@ unsigned vm_snapshot_compare(struct vcpu *c, const struct vm_snapshot *ref, char
 	memcpy(&want, ref, sizeof(want));
 	for (unsigned i = 0; i < NBLOCKS; i++) {
 		const struct state_block *b = &blocks[i];
-		bool same = read_block(c, ref, i, (uint8_t *)&now + b->off) == 0;
+		bool same = !block_present(ref, i) || read_block(c, ref, i, (uint8_t *)&now + b->off) == 0;
 
 		if (b->get == KVM_GET_VCPU_EVENTS) /* flags are an input of SET, not state */
 			now.events.flags = want.events.flags;
