@@ -46,8 +46,9 @@ struct sandbox_policy {
 	uint64_t ram_size;
 	/* Fuzz workers: files are created only in these directories (openat with
 	 * O_CREAT|O_EXCL, linkat, renameat, unlinkat relative to them) and get
-	 * descriptor file_fd (write, fchmod 0644, close); -1: none. */
-	int dirs[2];
+	 * descriptor file_fd (write, fchmod 0644, close); -1: none. --out DIR, its
+	 * states/ and --guided's corpus. */
+	int dirs[3];
 	unsigned ndirs;
 	int file_fd;
 	/* The --jobs parent: read() and close() on its pipes [pipe_lo, pipe_hi],

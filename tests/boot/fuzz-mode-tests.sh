@@ -307,17 +307,26 @@ kcov_said=$?
 check fuzz-kcov-said $? "status $rc: $(grep -a 'map:' "$work/kcov.err" | tr '\n' ' ')"
 
 # 15. --guided: the corpus grows past run 0 (runs that set new map bits are kept and written to
-#     --corpus DIR), and a second campaign starts from that directory (resumable).
+#     --corpus DIR), and a second campaign starts from that directory (resumable). Under the
+#     sandbox, which a guided campaign with --minimize-repros has too (a forbidden call after
+#     the filter ends it with 159): the corpus states and the minimized repros are written
+#     through directory descriptors opened before it.
 #     (No --trace-steps here: a 1000-step wild campaign once ended the nested L1 guest within
 #     seconds, README "Feedback, corpus and minimization".)
-fuzz guided --guided --corpus "$work/corpus" --seed 5 --runs 40 --fuzz-mode wild --run-ms 100
+fuzz guided --guided --corpus "$work/corpus" --seed 5 --runs 40 --fuzz-mode wild --run-ms 100 \
+    --minimize-repros
 map0=$(field "$work/guided.jsonl" map | head -n 1)
 mapn=$(field "$work/guided.jsonl" map | sort -n | tail -n 1)
 kept=$(ls "$work/corpus" | grep -c '\.state$')
-echo "    | guided: map $map0 after run 0, $mapn after 40 runs; $kept states in the corpus; $(grep 'map:\|single-step\|guided:' "$work/guided.err" | tr '\n' ' ')"
+mins=$(ls "$work/guided.out" | grep -c '\.min\.state$')
+sigs=$(grep -c '"repro":' "$work/guided.jsonl")
+echo "    | guided: map $map0 after run 0, $mapn after 40 runs; $kept states in the corpus; $mins of $sigs repros minimized; $(grep 'map:\|single-step\|guided:' "$work/guided.err" | tr '\n' ' ')"
 [ "$rc" -eq 0 ] && [ "$(wc -l <"$work/guided.jsonl")" -eq 40 ] && [ "${mapn:-0}" -gt "${map0:-0}" ] &&
-    [ "$kept" -ge 1 ]
-check fuzz-guided-adds-map-bits $? "status $rc, map $map0 -> $mapn, corpus $kept; $(tail -n 2 "$work/guided.err" | tr '\n' ' ')"
+    [ "$kept" -ge 1 ] && [ "$mins" -ge 1 ] && [ "$mins" -le "$sigs" ]
+check fuzz-guided-adds-map-bits $? "status $rc, map $map0 -> $mapn, corpus $kept, minimized $mins of $sigs; $(tail -n 2 "$work/guided.err" | tr '\n' ' ')"
+VMM_SECCOMP_SELFTEST=openat fuzz seccomp-guided --guided --minimize-repros --runs 1 --run-ms 300
+[ "$rc" -eq 159 ] && grep -q "seccomp: forbidden system call" "$work/seccomp-guided.err"
+check fuzz-seccomp-guided-campaign $? "status $rc: $(tail -n 2 "$work/seccomp-guided.err" | tr '\n' ' ')"
 fuzz resume --guided --corpus "$work/corpus" --seed 6 --runs 3 --fuzz-mode wild --run-ms 100
 [ "$rc" -eq 0 ] && grep -q "guided: corpus $work/corpus, $kept seed states" "$work/resume.err"
 check fuzz-guided-corpus-resumes $? "status $rc: $(grep 'guided:' "$work/resume.err")"

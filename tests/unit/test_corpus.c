@@ -79,6 +79,22 @@ Test(corpus, pick_is_deterministic_per_seed_and_favours_rare)
 		cr_assert_neq(corpus_pick_other(&c, 7, i, 2), 2);
 }
 
+Test(corpus, one_run_in_4_explores_deterministically_per_seed)
+{
+	unsigned n = 0, differ = 0;
+
+	for (uint64_t i = 0; i < 8000; i++) {
+		bool e = corpus_explore(21, i);
+
+		cr_assert_eq(e, corpus_explore(21, i), "index %lu: the same every time", (unsigned long)i);
+		n += e;
+		differ += e != corpus_explore(22, i);
+	}
+	/* 8000 / 4 = 2000; a binomial's standard deviation here is about 39. */
+	cr_expect(n > 1800 && n < 2200, "%u of 8000 explore", n);
+	cr_expect_gt(differ, 1000, "another seed explores at other indices (%u differ)", differ);
+}
+
 Test(corpus, full_corpus_says_so)
 {
 	unsigned e;

@@ -112,6 +112,11 @@ unsigned corpus_pick(const struct corpus *c, uint64_t seed, uint64_t index)
 	return i;
 }
 
+bool corpus_explore(uint64_t seed, uint64_t index)
+{
+	return draw(seed, index, 3) % CORPUS_EXPLORE_ONE_IN == 0;
+}
+
 unsigned corpus_pick_other(const struct corpus *c, uint64_t seed, uint64_t index, unsigned not)
 {
 	unsigned i;

@@ -44,6 +44,11 @@ uint64_t corpus_weight(const struct corpus *c, unsigned i);
  * SplitMix64 stream of (seed, index) only, so the same corpus, seed and index always give
  * the same entry. c->n must be > 0. */
 unsigned corpus_pick(const struct corpus *c, uint64_t seed, uint64_t index);
+/* Whether run `index` of `seed` explores instead: a state drawn from the valid one as blind
+ * mode draws it at that index, one run in CORPUS_EXPLORE_ONE_IN (from the same stream of
+ * (seed, index) only). */
+#define CORPUS_EXPLORE_ONE_IN 4
+bool corpus_explore(uint64_t seed, uint64_t index);
 /* A second parent for splicing: any entry other than `not` (uniformly), or `not` if alone. */
 unsigned corpus_pick_other(const struct corpus *c, uint64_t seed, uint64_t index, unsigned not);
 

@@ -67,12 +67,10 @@ static int write_replay(const struct config *cfg, int dir, const char *dirpath, 
 	return repro_publish(&rp, dir, replay, false);
 }
 
-/* The state file NAME (ends in ".state") in `dir` (DIRPATH): a header saying where it comes
- * from and how its replay ends (the lines stay within the format's 255 bytes), then the state,
- * then its replay command. first_wins: -EEXIST, and no replay written, if NAME is there already. */
-static int write_state_file(const struct config *cfg, int dir, const char *dirpath, const char *name,
-			    const struct entry_state *st, uint64_t index, const struct fuzz_outcome *o,
-			    bool first_wins)
+/* The header's lines stay within the state format's 255 bytes. */
+int findings_write_at(const struct config *cfg, int dir, const char *dirpath, const char *name,
+		      const struct entry_state *st, uint64_t index, const struct fuzz_outcome *o,
+		      bool first_wins)
 {
 	struct repro rp;
 	int r = repro_open(&rp);
@@ -129,7 +127,7 @@ int findings_write(const struct config *cfg, bool states, const char *name,
 	if (snprintf(dirpath, sizeof(dirpath), "%s%s", cfg->fuzz.out_dir, states ? "/states" : "") >=
 	    (int)sizeof(dirpath))
 		return -ENAMETOOLONG;
-	return write_state_file(cfg, states ? states_dir : out_dir, dirpath, name, st, index, o,
+	return findings_write_at(cfg, states ? states_dir : out_dir, dirpath, name, st, index, o,
 				!states);
 }
 
@@ -146,7 +144,7 @@ int findings_write_path(const struct config *cfg, const char *path, const struct
 	r = repro_dir_open(dirpath, &dir);
 	if (r < 0)
 		return r;
-	r = write_state_file(cfg, dir, dirpath, slash ? slash + 1 : path, st, index, o, first_wins);
+	r = findings_write_at(cfg, dir, dirpath, slash ? slash + 1 : path, st, index, o, first_wins);
 	close(dir);
 	return r;
 }

@@ -28,8 +28,16 @@ int findings_dir(bool states);
 int findings_write(const struct config *cfg, bool states, const char *name,
 		   const struct entry_state *st, uint64_t index, const struct fuzz_outcome *o);
 
+/* NAME (ends in ".state") in the directory open as `dir` (DIRPATH, for the replay command): a
+ * header saying where the state comes from and how its replay ends, then the state, and NAME's
+ * .replay beside it; what a sandboxed worker can do (--guided's corpus, minimized repros).
+ * first_wins: -EEXIST, and no replay written, if NAME is there already. 0 or -errno. */
+int findings_write_at(const struct config *cfg, int dir, const char *dirpath, const char *name,
+		      const struct entry_state *st, uint64_t index, const struct fuzz_outcome *o,
+		      bool first_wins);
+
 /* The same at any PATH (its directory opened here: not for a sandboxed worker), for
- * --guided's corpus and minimized states. */
+ * --minimize's result. */
 int findings_write_path(const struct config *cfg, const char *path, const struct entry_state *st,
 			uint64_t index, const struct fuzz_outcome *o, bool first_wins);
 

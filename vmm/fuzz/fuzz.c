@@ -352,7 +352,7 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 	    findings_write(cfg, false, name, &st, index, &o) == 0)
 		rec.repro = path; /* another worker's run may have had the signature first */
 	if (rec.repro && cfg->fuzz.minimize_repros)
-		minimize_repro(w, path, &st, rec.signature);
+		minimize_repro(w, name, &st, rec.signature);
 	snprintf(name, sizeof(name), "%06" PRIu64 ".state", index);
 	if (cfg->fuzz.save_states)
 		findings_write(cfg, true, name, &st, index, &o);
@@ -433,10 +433,7 @@ int fuzz_worker_sandbox(struct worker *w, FILE *out, const struct sandbox_afl *a
 	struct sandbox_policy p = sandbox_policy_none();
 	int r;
 
-	/* --guided writes its corpus and --minimize-repros its minimized states with plain
-	 * paths (vmm/fuzz/statefile.c), outside the two directories this filter allows: those
-	 * campaigns run without it for now (README "Sandbox"). */
-	if (w->cfg->no_seccomp || w->cfg->fuzz.guided || w->cfg->fuzz.minimize_repros)
+	if (w->cfg->no_seccomp)
 		return 0;
 	p.ioctls = ioctls;
 	p.nioctls = vcpu_fuzz_ioctls(w->m->vcpu, ioctls, 64);
@@ -449,6 +446,8 @@ int fuzz_worker_sandbox(struct worker *w, FILE *out, const struct sandbox_afl *a
 		p.dirs[p.ndirs++] = findings_dir(false);
 		if (findings_dir(true) >= 0)
 			p.dirs[p.ndirs++] = findings_dir(true);
+		if (w->g) /* --guided's corpus */
+			p.dirs[p.ndirs++] = w->g->dir_fd;
 		p.file_fd = sandbox_next_fd();
 	}
 	r = sandbox_install(&p);
@@ -537,8 +536,8 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 	free(w.reset_ns);
 	free(w.reset_pages);
 	if (w.g)
-		fprintf(stderr, "vmm fuzz: worker %u guided: corpus %u states (%" PRIu64 " admitted, %u seeds), %" PRIu64 " splices\n",
-			id, w.g->corpus.n, w.g->admitted, w.g->nseeds, w.g->splices);
+		fprintf(stderr, "vmm fuzz: worker %u guided: corpus %u states (%" PRIu64 " admitted, %u seeds), %" PRIu64 " splices, %" PRIu64 " blind draws\n",
+			id, w.g->corpus.n, w.g->admitted, w.g->nseeds, w.g->splices, w.g->explored);
 	fprintf(stderr, "vmm fuzz: worker %u map: %u edges seen\n", id, w.fb->seen);
 	guided_free(&w);
 	feedback_free(&w);

@@ -5,10 +5,13 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 #include "mmu/err.h"
 #include "vmm/file.h"
+#include "vmm/fuzz/findings.h"
+#include "vmm/fuzz/repro.h"
 #include "vmm/fuzz/worker.h"
 #include "vmm/state.h"
 
@@ -72,12 +75,16 @@ int guided_setup(struct worker *w)
 
 	if (!g)
 		return errf(-ENOMEM, "out of memory");
+	g->dir_fd = -1;
 	w->g = g;
 	if (snprintf(g->dir, sizeof(g->dir), "%s%s", cfg->fuzz.corpus ? cfg->fuzz.corpus :
 		     cfg->fuzz.out_dir, cfg->fuzz.corpus ? "" : "/corpus") >= (int)sizeof(g->dir))
 		return errf(-ENAMETOOLONG, "--corpus: directory name too long");
 	if (mkdir(g->dir, 0777) < 0 && errno != EEXIST)
 		return errf(-errno, "--corpus %s: %s", g->dir, strerror(errno));
+	/* Open before the sandbox: new corpus states are written through it. */
+	if ((r = repro_dir_open(g->dir, &g->dir_fd)) < 0)
+		return errf(r, "--corpus %s: %s", g->dir, strerror(-r));
 	r = corpus_init(&g->corpus);
 	if (r == 0)
 		r = load_seeds(w);
@@ -91,6 +98,8 @@ void guided_free(struct worker *w)
 {
 	if (!w->g)
 		return;
+	/* The corpus directory stays open until exit, as --out's: the sandbox lets a worker
+	 * close only the file it writes. */
 	corpus_free(&w->g->corpus);
 	free(w->g->seeds);
 	free(w->g);
@@ -111,8 +120,10 @@ void guided_make(struct worker *w, uint64_t index, struct entry_state *st,
 		*st = g->seeds[index - 1];
 		return;
 	}
-	if (c->n == 0) { /* nothing admitted (every run so far interrupted): blind */
+	/* Nothing admitted yet (every run so far interrupted), or exploring: blind's state. */
+	if (c->n == 0 || corpus_explore(cfg->fuzz.seed, index)) {
 		fuzz_mutate(st, t, cfg->fuzz.seed, index, mode, mut);
+		g->explored += c->n > 0;
 		return;
 	}
 	p = corpus_pick(c, cfg->fuzz.seed, index);
@@ -128,7 +139,7 @@ void guided_after(struct worker *w, uint64_t index, const struct entry_state *st
 		  const struct fuzz_outcome *o, uint64_t sig)
 {
 	struct guided *g = w->g;
-	char path[PATH_MAX];
+	char name[NAME_MAX + 1];
 
 	if (w->fb->news == 0 || corpus_add(&g->corpus, st, w->fb->map.bits, sig) < 0)
 		return;
@@ -136,7 +147,6 @@ void guided_after(struct worker *w, uint64_t index, const struct entry_state *st
 	/* Run 0 is the valid state and the seeds came from the directory: not written again. */
 	if (index == 0 || index <= g->nseeds)
 		return;
-	if (snprintf(path, sizeof(path), "%s/%06" PRIu64 "-%016" PRIx64 ".state", g->dir, index, sig) <
-	    (int)sizeof(path))
-		fuzz_write_state_file(w->cfg, path, st, index, o, false);
+	snprintf(name, sizeof(name), "%06" PRIu64 "-%016" PRIx64 ".state", index, sig);
+	findings_write_at(w->cfg, g->dir_fd, g->dir, name, st, index, o, false);
 }

@@ -94,20 +94,20 @@ static int minimize(struct worker *w, const struct entry_state *st, uint64_t sig
 	return 0;
 }
 
-/* PATH minus ".state" plus ".min.state". */
-static int min_path(const char *path, char *out, size_t len)
+/* NAME minus ".state" plus ".min.state". */
+static int min_name(const char *name, char *out, size_t len)
 {
-	size_t n = strlen(path);
+	size_t n = strlen(name);
 
-	if (n < 6 || (size_t)snprintf(out, len, "%.*s.min.state", (int)(n - 6), path) >= len)
+	if (n < 6 || (size_t)snprintf(out, len, "%.*s.min.state", (int)(n - 6), name) >= len)
 		return -ENAMETOOLONG;
 	return 0;
 }
 
-void minimize_repro(struct worker *w, const char *path, const struct entry_state *st, uint64_t sig)
+void minimize_repro(struct worker *w, const char *name, const struct entry_state *st, uint64_t sig)
 {
 	static struct entry_state min;
-	char out[PATH_MAX], *line = NULL;
+	char out[NAME_MAX + 1], *line = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&line, &len);
 	struct fuzz_outcome o = { 0 };
@@ -119,8 +119,9 @@ void minimize_repro(struct worker *w, const char *path, const struct entry_state
 	fclose(f);
 	fprintf(stderr, "vmm fuzz: minimized %016" PRIx64 ": %s", sig, line ? line : "\n");
 	free(line);
-	if (min_path(path, out, sizeof(out)) == 0 && run_state(w, &min, &o, &sig))
-		fuzz_write_state_file(w->cfg, out, &min, 0, &o, false);
+	if (min_name(name, out, sizeof(out)) == 0 && run_state(w, &min, &o, &sig))
+		findings_write_at(w->cfg, findings_dir(false), w->cfg->fuzz.out_dir, out, &min, 0, &o,
+				  false);
 }
 
 /* A state whose header says its run ended by itself gets the replay's limit for every run:
@@ -165,7 +166,7 @@ int minimize_main(struct worker *w)
 		r = minimize(w, &st, sig, stdout, &min);
 	snprintf(out, sizeof(out), "%s/minimized.state", cfg->fuzz.out_dir);
 	if (r == 0 && run_state(w, &min, &o, &sig))
-		r = fuzz_write_state_file(cfg, out, &min, 0, &o, false);
+		r = findings_write_path(cfg, out, &min, 0, &o, false);
 	if (r < 0) {
 		fprintf(stderr, "vmm fuzz: --minimize %s: %s\n", cfg->fuzz.minimize, err_msg());
 		return VMM_EXIT_USAGE;

@@ -1,4 +1,4 @@
-/* statefile.c: a state file at any path (--guided's corpus, minimized states) through vmm/fuzz/findings.c, and a state's hash. */
+/* statefile.c: a state's hash (the first bytes of the SHA-256 of its dump). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "lib/sha256.h"
-#include "vmm/fuzz/findings.h"
 #include "vmm/fuzz/worker.h"
 #include "vmm/state.h"
 
@@ -30,10 +29,4 @@ void fuzz_state_hash(const struct entry_state *st, char hex[17])
 	for (unsigned i = 0; i < 8; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
 	free(text);
-}
-
-int fuzz_write_state_file(const struct config *cfg, const char *path, const struct entry_state *st,
-			  uint64_t index, const struct fuzz_outcome *o, bool first_wins)
-{
-	return findings_write_path(cfg, path, st, index, o, first_wins);
 }

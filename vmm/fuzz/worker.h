@@ -35,8 +35,9 @@ struct guided {
 	struct corpus corpus;
 	struct entry_state *seeds;	/* the files of --corpus DIR at the start */
 	unsigned nseeds;
-	uint64_t splices, admitted;
+	uint64_t splices, admitted, explored; /* explored: runs drawn as blind mode would */
 	char dir[4096];			/* --corpus DIR, or OUT/corpus */
+	int dir_fd;			/* it, open until exit (the sandbox lets the worker write there) */
 };
 
 /* One worker: one VM, its snapshots, and what the last run wrote itself. */
@@ -81,11 +82,6 @@ int fuzz_stop_status(void);
 
 /* statefile.c: the first 8 bytes of the SHA-256 of st's dump, in hex. */
 void fuzz_state_hash(const struct entry_state *st, char hex[17]);
-/* The state file PATH (ending in ".state"): a header naming seed, index and outcome, the
- * state, and beside it PATH minus ".state" plus ".replay", the command that replays it.
- * first_wins: -EEXIST, and no replay written, if PATH is there already. */
-int fuzz_write_state_file(const struct config *cfg, const char *path, const struct entry_state *st,
-			  uint64_t index, const struct fuzz_outcome *o, bool first_wins);
 
 /* feedback.c */
 int feedback_setup(struct worker *w);	/* the map; the single-step probe (--trace-steps) */
@@ -109,8 +105,9 @@ void guided_make(struct worker *w, uint64_t index, struct entry_state *st,
 void guided_after(struct worker *w, uint64_t index, const struct entry_state *st,
 		  const struct fuzz_outcome *o, uint64_t sig);
 
-/* minimize.c: --minimize-repros: the repro `path` of a new signature, minimized now. */
-void minimize_repro(struct worker *w, const char *path, const struct entry_state *st,
+/* minimize.c: --minimize-repros: the repro NAME (SIGNATURE.state in --out DIR) of a new
+ * signature, minimized now into SIGNATURE.min.state beside it. */
+void minimize_repro(struct worker *w, const char *name, const struct entry_state *st,
 		    uint64_t sig);
 /* --minimize STATE: the whole command (one worker, no runs of its own). */
 int minimize_main(struct worker *w);
