@@ -311,8 +311,8 @@ check fuzz-kcov-said $? "status $rc: $(grep -a 'map:' "$work/kcov.err" | tr '\n'
 #     sandbox, which a guided campaign with --minimize-repros has too (a forbidden call after
 #     the filter ends it with 159): the corpus states and the minimized repros are written
 #     through directory descriptors opened before it.
-#     (No --trace-steps here, for the suite's time: 40 runs of 1,000 single steps take minutes
-#     nested. README "Feedback, corpus and minimization" measures campaigns with them.)
+#     (The map here comes from exits only; README "Feedback, corpus and minimization"
+#     measures 5,000-run campaigns with --trace-steps 1000.)
 fuzz guided --guided --corpus "$work/corpus" --seed 5 --runs 40 --fuzz-mode wild --run-ms 100 \
     --minimize-repros
 map0=$(field "$work/guided.jsonl" map | head -n 1)
