@@ -13,7 +13,6 @@
 #include "mmu/err.h"
 #include "vmm/fuzz/repro.h"
 
-
 /* The directories, opened before any sandbox (-1: none). */
 static int out_dir = -1, states_dir = -1;
 

@@ -104,8 +104,7 @@ static int reset_memory(struct worker *w, struct fuzz_record *rec, bool entered)
 {
 	struct machine *m = w->m;
 	uint64_t low = gm_low_size(&m->mem), high = gm_high_size(&m->mem), n = 0;
-	/* Test hook: VMM_TEST_RESET_SKIP=pages leaves the guest's pages as the run left them. */
-	const char *skip = getenv("VMM_TEST_RESET_SKIP");
+	const char *skip = w->reset_skip;
 
 	if (entered && !(skip && !strcmp(skip, "pages"))) {
 		int r = vm_dirty_log_get(m->vm, 0, w->bitmap[0]);
@@ -146,7 +145,7 @@ static int reset(struct worker *w, struct fuzz_record *rec)
 			r = vm_irq_line(m->vm, LAYOUT_COM1_IRQ, false);
 	}
 	if (r == 0)
-		r = vm_snapshot_restore(m->vcpu, w->cpu);
+		r = vm_snapshot_restore(m->vcpu, w->cpu, w->reset_skip);
 	if (entered)
 		machine_reset_devices(m);
 	t1 = timing_now();
@@ -475,7 +474,8 @@ int fuzz_worker_open(const struct config *cfg, struct timing *timeline, unsigned
 	int r = machine_prepare(&m, cfg, timeline);
 
 	*w = (struct worker){ .cfg = cfg, .m = &m, .out = out, .host = host_quirks_detect(),
-			      .run_ms = cfg->fuzz.run_ms };
+			      .run_ms = cfg->fuzz.run_ms,
+			      .reset_skip = getenv("VMM_TEST_RESET_SKIP") };
 	if (r == 0)
 		r = setup(w);
 	if (r == 0)

@@ -60,6 +60,9 @@ struct worker {
 	const struct entry_state *forced; /* minimization: run this state, not a mutated one */
 	struct host_quirks host;	/* states this host cannot survive are refused (host_quirk.h) */
 	uint32_t run_ms;		/* a run's time limit: --run-ms, more for --minimize (minimize.c) */
+	/* Test hook VMM_TEST_RESET_SKIP, read once: a state block's name, or "pages", that the
+	 * reset leaves as the run left it, so --check-reset must name it; NULL: none. */
+	const char *reset_skip;
 };
 
 /* fuzz.c: make worker `id`'s VM, snapshots and map (and corpus, --guided), its JSON lines to

@@ -117,8 +117,9 @@ void vcpu_stats_fds(struct vcpu *const *c, unsigned n, int *lo, int *hi);
 struct vm_snapshot;
 int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out);
 /* Every block back; where the vCPU was not entered since the last restore, only the two that
- * vcpu_load_state() writes (sregs, regs): nothing else can have changed. */
-int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s);
+ * vcpu_load_state() writes (sregs, regs): nothing else can have changed. `skip`: the name of
+ * one block to leave as the run left it (a test hook, so --check-reset must name it), or NULL. */
+int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char *skip);
 /* Read every block back and compare with `ref` (leaving out what runs on by
  * itself: the LAPIC timer count, the TSC, Hyper-V's runtime and reference counters, the PIT's load times); returns how
  * many differ and names them in `diff`. */
