@@ -15,6 +15,7 @@ struct mem_snapshot {
 	uint8_t *copy;
 	uint64_t size;
 	uint64_t pages_copied; /* non-zero pages at take time */
+	uint64_t pages_rewritten; /* pages the restores found changed and wrote back, ever */
 };
 
 /* Bits per slot's bitmap: one per page, in 64-bit words. */
@@ -22,13 +23,17 @@ uint64_t snap_bitmap_words(uint64_t bytes);
 
 int mem_snapshot_take(struct mem_snapshot *s, const struct guest_mem *gm);
 void mem_snapshot_free(struct mem_snapshot *s);
+/* The restores compare each page they cover with the copy and write back only those that
+ * differ (counted in pages_rewritten): a page vmm or the guest rewrote with the image's own
+ * bytes costs a read, not a write. */
+
 /* Put back the pages whose bits are set in `bitmap` (bit i = page i of the
- * slot that starts at host offset `hva_off`, `bytes` long); returns how many. */
-uint64_t mem_snapshot_restore_bitmap(const struct mem_snapshot *s, struct guest_mem *gm,
+ * slot that starts at host offset `hva_off`, `bytes` long); returns how many it covered. */
+uint64_t mem_snapshot_restore_bitmap(struct mem_snapshot *s, struct guest_mem *gm,
 				     uint64_t hva_off, uint64_t bytes, const uint64_t *bitmap);
 /* Put back every page that overlaps [gpa, gpa + len) (writes vmm made itself,
- * which the dirty log does not see); returns how many pages. */
-uint64_t mem_snapshot_restore_range(const struct mem_snapshot *s, struct guest_mem *gm,
+ * which the dirty log does not see); returns how many pages it covered. */
+uint64_t mem_snapshot_restore_range(struct mem_snapshot *s, struct guest_mem *gm,
 				    gpa_t gpa, uint64_t len);
 /* Pages of RAM that differ from the copy (0: bit-exact); *first (if not NULL) gets the host
  * offset of the first of them (the copy's size if none). */

@@ -228,7 +228,7 @@ Test(fuzz_outcome, json_line_and_summary)
 	struct fuzz_record r = { .seed = 7, .index = 3, .state_hash = "00ff", .mut = &mut, .out = &o,
 				 .signature = 0xabc, .us = 12, .repro = "d/x.state", .reset_diff = 0,
 				 .reset_mem_ns = 2500, .reset_cpu_ns = 40000, .pages_restored = 9,
-				 .pages_dirty = 4, .violations = -1, .edges = 17, .map_seen = 40, .map_news = 2 };
+				 .pages_dirty = 4, .pages_rewritten = 3, .violations = -1, .edges = 17, .map_seen = 40, .map_news = 2 };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -240,7 +240,7 @@ Test(fuzz_outcome, json_line_and_summary)
 	fclose(f);
 	cr_assert_not_null(strstr(buf, "{\"seed\":7,\"index\":3,\"state\":\"00ff\",\"mutated\":[\"rflags.if\"],\"classes\":[\"regs\"],\"outcome\":\"triple-fault\""), "%s", buf);
 	cr_assert_not_null(strstr(buf, "\"signature\":\"0000000000000abc\""), "%s", buf);
-	cr_assert_not_null(strstr(buf, "\"replay_exit\":3,\"reset_us\":{\"mem\":2.5,\"cpu\":40.0,\"pages\":9,\"dirty\":4},\"run_us\":0,\"edges\":17,\"map\":40,\"new_bits\":2,\"reset_diff\":0,\"reset_diff_blocks\":\"\",\"repro\":\"d/x.state\"}\n"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "\"replay_exit\":3,\"reset_us\":{\"mem\":2.5,\"cpu\":40.0,\"pages\":9,\"dirty\":4,\"rewritten\":3},\"run_us\":0,\"edges\":17,\"map\":40,\"new_bits\":2,\"reset_diff\":0,\"reset_diff_blocks\":\"\",\"repro\":\"d/x.state\"}\n"), "%s", buf);
 	free(buf);
 	cr_assert(fuzz_summary_add(&sum, &o, 0xabc, 3));
 	cr_assert_not(fuzz_summary_add(&sum, &o, 0xabc, 4));

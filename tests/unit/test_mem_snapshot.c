@@ -45,7 +45,22 @@ Test(mem_snapshot, dirty_pages_come_back_bit_exact)
 	bitmap[(MiB(5) / SNAP_PAGE) / 64] |= 1ULL << ((MiB(5) / SNAP_PAGE) % 64);
 	bitmap[(MiB(7) / SNAP_PAGE) / 64] |= 1ULL << ((MiB(7) / SNAP_PAGE) % 64);
 	cr_assert_eq(mem_snapshot_restore_bitmap(&snap, &gm, 0, gm.size, bitmap), 3);
+	cr_assert_eq(snap.pages_rewritten, 3);
 	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 0, "bit-exact after restoring the dirty pages");
+}
+
+Test(mem_snapshot, a_page_written_back_with_its_own_bytes_is_only_read)
+{
+	uint64_t bitmap[MiB(8) / SNAP_PAGE / 64] = { 0 };
+
+	gm.hva[0x4000] = gm.hva[0x4000]; /* the guest stored what was there: dirty, unchanged */
+	gm.hva[0x6040] ^= 0x10;
+	bitmap[0] = 1ULL << 4 | 1ULL << 6;
+	cr_assert_eq(mem_snapshot_restore_bitmap(&snap, &gm, 0, gm.size, bitmap), 2, "both covered");
+	cr_assert_eq(snap.pages_rewritten, 1, "only the changed one written back");
+	cr_assert_eq(mem_snapshot_restore_range(&snap, &gm, 0x4000, 0x3000), 3);
+	cr_assert_eq(snap.pages_rewritten, 1, "nothing left to write");
+	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 0);
 }
 
 Test(mem_snapshot, a_page_left_out_of_the_bitmap_stays_changed)

@@ -33,14 +33,29 @@ static void ignore_violation(void *ctx, const char *name, const char *detail)
 	(void)detail;
 }
 
+/* The bytes entry_write() wrote for st's GDT: its entries at gdt.base, inside the GDT area
+ * (where entry_write() refuses a GDT that leaves it, nothing was written). */
+static uint64_t undo_gdt(struct worker *w, const struct entry_state *st)
+{
+	gpa_t lo = st->cpu.gdt.base, hi;
+
+	if (__builtin_add_overflow(lo, (uint64_t)st->gdt_n * 8, &hi) || lo < LAYOUT_GDT ||
+	    hi > LAYOUT_GDT_END)
+		return 0;
+	return mem_snapshot_restore_range(&w->mem, &w->m->mem, lo, hi - lo);
+}
+
 /* vmm's own writes of state `st` (GDT, PVH start info, zero page or memory map, its
  * `table_bytes` of tables, its pokes) back to the loaded image; returns the pages. */
 static uint64_t undo_state_writes(struct worker *w, const struct entry_state *st,
 				  uint64_t table_bytes)
 {
 	struct guest_mem *gm = &w->m->mem;
-	uint64_t n = mem_snapshot_restore_range(&w->mem, gm, 0, LAYOUT_ZERO_PAGE + SNAP_PAGE);
+	uint64_t n = undo_gdt(w, st);
 
+	/* load_write_memmap(): the PVH start info and memory map, or boot_params' e820 table. */
+	n += mem_snapshot_restore_range(&w->mem, gm, LAYOUT_PVH_START_INFO,
+					LAYOUT_ZERO_PAGE + SNAP_PAGE - LAYOUT_PVH_START_INFO);
 	n += mem_snapshot_restore_range(&w->mem, gm, st->paging.base, table_bytes);
 	for (unsigned i = 0; i < st->npokes && i < ENTRY_POKES_MAX; i++)
 		n += mem_snapshot_restore_range(&w->mem, gm, st->pokes[i].gpa, 8);
@@ -104,6 +119,7 @@ static int reset_memory(struct worker *w, struct fuzz_record *rec, bool entered)
 {
 	struct machine *m = w->m;
 	uint64_t low = gm_low_size(&m->mem), high = gm_high_size(&m->mem), n = 0;
+	uint64_t rewritten = w->mem.pages_rewritten;
 	const char *skip = w->reset_skip;
 
 	if (entered && !(skip && !strcmp(skip, "pages"))) {
@@ -121,6 +137,7 @@ static int reset_memory(struct worker *w, struct fuzz_record *rec, bool entered)
 	n += undo_state_writes(w, &w->last, w->last_table_bytes);
 	n += points_restore(&w->pts, &w->mem, &m->mem); /* the INT3s */
 	rec->pages_restored = n;
+	rec->pages_rewritten = w->mem.pages_rewritten - rewritten;
 	return 0;
 }
 

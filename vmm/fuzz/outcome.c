@@ -233,8 +233,8 @@ void fuzz_print_record(FILE *f, const struct fuzz_record *r)
 	fprintf(f, ",\"progress\":\"%s\",\"us\":%" PRIu64 ",\"replay_exit\":%d", o->progress, r->us,
 		fuzz_outcome_replay_status(o));
 	fprintf(f, ",\"reset_us\":{\"mem\":%.1f,\"cpu\":%.1f,\"pages\":%" PRIu64
-		",\"dirty\":%" PRIu64 "}", (double)r->reset_mem_ns / 1000, (double)r->reset_cpu_ns / 1000,
-		r->pages_restored, r->pages_dirty);
+		",\"dirty\":%" PRIu64 ",\"rewritten\":%" PRIu64 "}", (double)r->reset_mem_ns / 1000,
+		(double)r->reset_cpu_ns / 1000, r->pages_restored, r->pages_dirty, r->pages_rewritten);
 	fprintf(f, ",\"run_us\":%" PRIu64, r->run_ns / 1000);
 	if (r->violations >= 0)
 		fprintf(f, ",\"violations\":%d", r->violations);

@@ -96,8 +96,9 @@ struct fuzz_record {
 	const char *repro;		/* the repro file written for a new signature, or NULL */
 	int reset_diff;			/* --check-reset: blocks + pages that differ; -1: not checked */
 	uint64_t reset_mem_ns, reset_cpu_ns; /* the reset before the run: RAM, then vCPU/VM/devices */
-	uint64_t pages_restored;	/* by the reset before the run: all it copied back */
+	uint64_t pages_restored;	/* by the reset before the run: all the pages it covered */
 	uint64_t pages_dirty;		/* of those, the ones KVM's dirty log named */
+	uint64_t pages_rewritten;	/* of those, the ones that differed and were written back */
 	const char *reset_what;		/* --check-reset: the blocks that differ ("" if none) */
 	uint64_t run_ns;		/* writing the state and running it */
 	int violations;			/* near mode: the validator's findings for the state as

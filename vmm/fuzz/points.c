@@ -185,7 +185,7 @@ int points_start(struct fuzz_points *pts, const struct entry_state *st)
 	return arm(pts, 0);
 }
 
-uint64_t points_restore(const struct fuzz_points *pts, const struct mem_snapshot *snap,
+uint64_t points_restore(const struct fuzz_points *pts, struct mem_snapshot *snap,
 			struct guest_mem *gm)
 {
 	uint64_t n = 0;

@@ -34,7 +34,7 @@ int points_rearm(struct fuzz_points *pts);
 /* The points the run passed, into the outcome. */
 void points_note(const struct fuzz_points *pts, struct fuzz_outcome *o);
 /* Put back the bytes under the INT3s from `snap`; returns the pages restored. */
-uint64_t points_restore(const struct fuzz_points *pts, const struct mem_snapshot *snap,
+uint64_t points_restore(const struct fuzz_points *pts, struct mem_snapshot *snap,
 			struct guest_mem *gm);
 
 #endif
