@@ -154,13 +154,10 @@ static int reset(struct worker *w, struct fuzz_record *rec)
 	bool entered = vcpu_entered(m->vcpu);
 	int r = 0;
 
-	if (entered) {
+	if (entered && vcpu_io_may_be_pending(m->vcpu))
 		r = vcpu_finish_pending_io(m->vcpu);
-		/* The UART's line inside KVM goes low before the PIC and IOAPIC are put back
-		 * (uart8250_init() starts low without saying so). */
-		if (r == 0)
-			r = vm_irq_line(m->vm, LAYOUT_COM1_IRQ, false);
-	}
+	if (entered && r == 0)
+		r = machine_lower_device_irqs(m);
 	if (r == 0)
 		r = vm_snapshot_restore(m->vcpu, w->cpu, w->reset_skip);
 	if (entered)

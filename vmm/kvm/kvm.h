@@ -96,6 +96,10 @@ int vcpu_run(struct vcpu *c, struct vm_exit *out);
 int vcpu_finish_pending_io(struct vcpu *c);
 /* Whether KVM_RUN was called since the last vm_snapshot_restore() (or ever). */
 bool vcpu_entered(const struct vcpu *c);
+/* Whether the last KVM_RUN's exit may have left an instruction half done (false after a
+ * shutdown, a failed entry, a debug exit, a signal: vcpu_finish_pending_io() then has
+ * nothing to do but enter and leave). */
+bool vcpu_io_may_be_pending(const struct vcpu *c);
 /* Print the vCPU's registers, control registers and segments to `f`. */
 void vcpu_dump(struct vcpu *c, FILE *f);
 

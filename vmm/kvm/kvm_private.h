@@ -25,6 +25,8 @@ struct vcpu {
 	/* A KVM_RUN since the last vm_snapshot_restore(): only then can the guest, KVM or a
 	 * device exit have changed state beyond what vcpu_load_state() writes. */
 	bool entered;
+	/* The last KVM_RUN may have left an instruction for the next one to finish. */
+	bool io_pending;
 };
 
 /* -errno with err_msg() naming the call, the error and its symbolic name. */

@@ -360,17 +360,32 @@ int vcpu_sync_regs(struct vcpu *c)
 	return 1;
 }
 
+/* Exits after which the next KVM_RUN has nothing to finish: KVM sets complete_userspace_io
+ * only where it hands an instruction to userspace (port I/O, MMIO and the like; x86.c), never
+ * for a shutdown, a failed entry, an internal error, a debug exit or HLT. Any other exit
+ * counts as pending. */
+static bool exit_leaves_io_pending(uint32_t reason)
+{
+	return reason != KVM_EXIT_SHUTDOWN && reason != KVM_EXIT_FAIL_ENTRY &&
+	       reason != KVM_EXIT_INTERNAL_ERROR && reason != KVM_EXIT_DEBUG &&
+	       reason != KVM_EXIT_HLT;
+}
+
 int vcpu_run(struct vcpu *c, struct vm_exit *out)
 {
 	memset(out, 0, sizeof(*out));
 	c->entered = true;
 	if (ioctl(c->fd, KVM_RUN, 0) < 0) {
-		if (errno == EINTR || errno == EAGAIN) {
+		/* KVM finishes a pending instruction before it looks at signals and
+		 * immediate_exit, so an interrupted KVM_RUN leaves none; a failed one may. */
+		c->io_pending = !(errno == EINTR || errno == EAGAIN);
+		if (!c->io_pending) {
 			out->kind = EXIT_INTR;
 			return 0;
 		}
 		return kvm_sys_fail("KVM_RUN");
 	}
+	c->io_pending = exit_leaves_io_pending(c->run->exit_reason);
 	decode_exit(out, c->run);
 	if (c->run->kvm_valid_regs & KVM_SYNC_X86_REGS) {
 		out->has_rip = true;
@@ -387,6 +402,11 @@ bool vcpu_entered(const struct vcpu *c)
 	return c->entered;
 }
 
+bool vcpu_io_may_be_pending(const struct vcpu *c)
+{
+	return c->io_pending;
+}
+
 int vcpu_finish_pending_io(struct vcpu *c)
 {
 	for (unsigned i = 0; i < FINISH_TRIES; i++) {
@@ -395,8 +415,10 @@ int vcpu_finish_pending_io(struct vcpu *c)
 		((volatile struct kvm_run *)c->run)->immediate_exit = 1;
 		r = ioctl(c->fd, KVM_RUN, 0);
 		((volatile struct kvm_run *)c->run)->immediate_exit = 0;
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		if (r < 0 && (errno == EINTR || errno == EAGAIN)) {
+			c->io_pending = false;
 			return 0; /* nothing (more) pending: no guest instruction ran */
+		}
 		if (r < 0)
 			return kvm_sys_fail("KVM_RUN (finishing pending I/O)");
 		/* A string instruction's next chunk exited again: read data is

@@ -212,7 +212,17 @@ static void uart_irq(void *ctx, bool level)
 {
 	struct machine *m = ctx;
 
-	(void)vm_irq_line(m->vm, LAYOUT_COM1_IRQ, level);
+	if (vm_irq_line(m->vm, LAYOUT_COM1_IRQ, level) == 0)
+		m->uart_line = level;
+}
+
+int machine_lower_device_irqs(struct machine *m)
+{
+	int r = m->uart_line ? vm_irq_line(m->vm, LAYOUT_COM1_IRQ, false) : 0;
+
+	if (r == 0)
+		m->uart_line = false;
+	return r;
 }
 
 /* A reset after the kernel printed its panic banner is a panic, not a reboot. */

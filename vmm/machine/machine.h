@@ -42,6 +42,7 @@ struct machine {
 	const char *marker_text;
 	struct text_watch marker;
 	bool discard_output; /* fuzz mode: the console is watched, not written */
+	bool uart_line;	     /* the UART's IRQ line inside KVM as vmm last set it */
 	uint64_t run_deadline_ns; /* fuzz mode: machine_step() runs nothing from then on */
 	uint32_t port_exits[65536]; /* userspace I/O exits by port */
 	struct panic_watch panic;
@@ -104,6 +105,10 @@ void machine_sandbox_common(struct machine *m, struct sandbox_policy *p);
 int machine_run(struct machine *m);
 /* Every vmm device back to its power-on state. */
 void machine_reset_devices(struct machine *m);
+/* The IRQ lines vmm's devices drive inside KVM back low (before KVM's PIC and IOAPIC state
+ * is put back; uart8250_init() starts low without saying so); only a line vmm raised costs
+ * an ioctl. */
+int machine_lower_device_irqs(struct machine *m);
 /* One KVM_RUN and its exit handled (fuzz mode): DISPATCH_CONTINUE or a
  * VMM_EXIT_* status as machine_run() ends with; -EINTR when a stop signal
  * is pending (nothing run), -EIO when KVM_RUN failed (err_msg() says why). */
