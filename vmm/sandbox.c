@@ -59,21 +59,30 @@ static int allow_own_signals(scmp_filter_ctx ctx)
 
 /* malloc() of large blocks: anonymous private read-write memory only (no file,
  * no PROT_EXEC); free() and thread exit give memory back: madvise(MADV_DONTNEED)
- * on thread stacks, munmap() of large blocks, never of guest RAM (a start inside it). */
+ * on thread stacks, munmap() of large blocks, never of guest RAM (a start inside it);
+ * realloc() of a large block: mremap() in place or to where the kernel chooses (glibc's
+ * mremap_chunk(): MREMAP_MAYMOVE; never MREMAP_FIXED or MREMAP_DONTUNMAP, which would
+ * map over or keep another mapping), never of guest RAM. */
 static int allow_memory(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 {
 	struct scmp_arg_cmp anon[] = {
 		SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, PROT_READ | PROT_WRITE),
 		SCMP_A3(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, MAP_PRIVATE | MAP_ANONYMOUS) };
 	struct scmp_arg_cmp dontneed = SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, MADV_DONTNEED);
+	struct scmp_arg_cmp may_move = SCMP_A3(SCMP_CMP_MASKED_EQ, MREMAP_FIXED | MREMAP_DONTUNMAP, 0);
 	int r = sandbox_allow(ctx, SCMP_SYS(mmap), 2, anon);
 
 	if (r == 0)
 		r = sandbox_allow(ctx, SCMP_SYS(madvise), 1, &dontneed);
-
-	if (r == 0 && !p->ram)
-		return sandbox_allow(ctx, SCMP_SYS(munmap), 0, NULL);
-	return r == 0 ? sandbox_allow_a0_outside(ctx, SCMP_SYS(munmap), (uintptr_t)p->ram, p->ram_size) : r;
+	if (r == 0 && !p->ram) {
+		r = sandbox_allow(ctx, SCMP_SYS(mremap), 1, &may_move);
+		return r == 0 ? sandbox_allow(ctx, SCMP_SYS(munmap), 0, NULL) : r;
+	}
+	if (r == 0)
+		r = sandbox_allow_a0_outside(ctx, SCMP_SYS(mremap), (uintptr_t)p->ram, p->ram_size,
+					     &may_move);
+	return r == 0 ? sandbox_allow_a0_outside(ctx, SCMP_SYS(munmap), (uintptr_t)p->ram,
+						 p->ram_size, NULL) : r;
 }
 
 static int allow_common(scmp_filter_ctx ctx, const struct sandbox_policy *p)

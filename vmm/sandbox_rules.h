@@ -18,8 +18,9 @@ int sandbox_allow_fds(scmp_filter_ctx ctx, int nr, int lo, int hi, unsigned long
 /* Allow tgkill() of vmm's own process (A0 == its pid) with signal `sig` only. */
 int sandbox_allow_own_signal(scmp_filter_ctx ctx, int sig);
 
-/* Allow `nr` where A0 lies outside [start, start + size). */
-int sandbox_allow_a0_outside(scmp_filter_ctx ctx, int nr, uint64_t start, uint64_t size);
+/* Allow `nr` where A0 lies outside [start, start + size) (and `also` holds, unless NULL). */
+int sandbox_allow_a0_outside(scmp_filter_ctx ctx, int nr, uint64_t start, uint64_t size,
+			     const struct scmp_arg_cmp *also);
 
 /* sandbox_afl.c: what `vmm fuzz --afl` adds (struct sandbox_afl in vmm/sandbox.h). */
 struct sandbox_afl;

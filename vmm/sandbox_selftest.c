@@ -1,10 +1,11 @@
-/* sandbox_selftest.c: VMM_SECCOMP_SELFTEST=NAME: one call per rule that the filter must forbid, made after it is installed. */
+/* sandbox_selftest.c: VMM_SECCOMP_SELFTEST=NAME: one call per rule that the filter must forbid (or, allowed-NAME, must allow), made after it is installed. */
 #define _GNU_SOURCE
 #include "vmm/sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -16,6 +17,17 @@
 #include "mmu/err.h"
 
 static unsigned char page[4096] __attribute__((aligned(4096)));
+
+/* MREMAP_FIXED of a scratch page over another scratch page: harmless if let through. */
+static long mremap_fixed(void)
+{
+	void *a = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *b = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (a == MAP_FAILED || b == MAP_FAILED)
+		return -1;
+	return syscall(SYS_mremap, a, 4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED, b);
+}
 
 /* Each call is harmless where a filter lets it through (a probe, length 0,
  * advice), so a filter that allows it shows as vmm carrying on. */
@@ -53,12 +65,39 @@ static long forbidden(const char *name, const struct sandbox_policy *p)
 			       O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (!strcmp(name, "kill"))		/* another process (init), signal 0: a probe */
 		return syscall(SYS_kill, 1, 0);
+	if (!strcmp(name, "mremap"))		/* a page of guest RAM, to the same size */
+		return syscall(SYS_mremap, p->ram ? p->ram : page, 4096, 4096, 0);
+	if (!strcmp(name, "mremap-fixed"))	/* moved over another mapping */
+		return mremap_fixed();
+	errno = ENOENT;
+	return -2;
+}
+
+/* Calls the filter must let through: glibc's realloc() of a block too large for the heap
+ * (above its largest mmap threshold, 32 MiB on 64-bit: mmap(), then mremap()). */
+static long allowed(const char *name)
+{
+	if (!strcmp(name, "allowed-realloc")) {
+		char *a = malloc(64u << 20), *b = a ? realloc(a, 96u << 20) : NULL;
+
+		if (!b)
+			free(a);
+		free(b);
+		return b ? 0 : -1;
+	}
 	errno = ENOENT;
 	return -2;
 }
 
 int sandbox_selftest(const char *name, const struct sandbox_policy *p)
 {
+	if (!strncmp(name, "allowed-", 8)) {
+		long r = allowed(name);
+
+		if (r == -2 && errno == ENOENT)
+			return errf(-ENOENT, "VMM_SECCOMP_SELFTEST=%s: no such test", name);
+		return r < 0 ? errf(-ENOMEM, "VMM_SECCOMP_SELFTEST=%s: failed", name) : 0;
+	}
 	if (forbidden(name, p) == -2 && errno == ENOENT)
 		return errf(-ENOENT, "VMM_SECCOMP_SELFTEST=%s: no such test", name);
 	return 0;

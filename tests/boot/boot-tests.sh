@@ -209,8 +209,9 @@ check timeout-exit-8 $? "exit status $rc, stderr: $(head -c 200 "$work/timeout.e
 #     old handler turned it into read(0, NULL, 0) and carried on); munmap of guest RAM; an
 #     executable mmap (malloc's anonymous read-write blocks are allowed); madvise
 #     other than MADV_DONTNEED; timer_settime on a timer vmm did not create; mincore into another
-#     buffer (with --timing, where mincore is allowed at all); kill.
-for t in 1 tgkill tgkill-signal newfstatat read munmap mmap-exec madvise timer mincore kill; do
+#     buffer (with --timing, where mincore is allowed at all); kill; mremap of guest RAM, or
+#     with MREMAP_FIXED (over another mapping).
+for t in 1 tgkill tgkill-signal newfstatat read munmap mmap-exec madvise timer mincore kill mremap mremap-fixed; do
     VMM_SECCOMP_SELFTEST=$t boot "seccomp-$t" "guest.action=reboot" --timing
     [ "$rc" -eq 159 ] && grep -q "seccomp: forbidden system call" "$work/seccomp-$t.err"
     check "seccomp-forbids-$t" $? "exit status $rc, stderr: $(grep -v '^vmm: timing' "$work/seccomp-$t.err" | head -c 200)"

@@ -42,7 +42,7 @@ static int call_in_filtered_child(add_rules_fn add, const uint64_t *arg, long nr
 
 static int add_outside_ram(scmp_filter_ctx ctx, const uint64_t *ram)
 {
-	return sandbox_allow_a0_outside(ctx, SCMP_SYS(munmap), ram[0], ram[1]);
+	return sandbox_allow_a0_outside(ctx, SCMP_SYS(munmap), ram[0], ram[1], NULL);
 }
 
 static int munmap_in_child(uint64_t ram, uint64_t size, uint64_t probe)
@@ -92,8 +92,8 @@ Test(sandbox_rules, empty_or_wrapping_range_is_an_error)
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL);
 
 	cr_assert_not_null(ctx);
-	cr_expect_lt(sandbox_allow_a0_outside(ctx, SCMP_SYS(munmap), 0x1000, 0), 0);
-	cr_expect_lt(sandbox_allow_a0_outside(ctx, SCMP_SYS(munmap), UINT64_MAX - 0xfff, 0x2000), 0);
+	cr_expect_lt(sandbox_allow_a0_outside(ctx, SCMP_SYS(munmap), 0x1000, 0, NULL), 0);
+	cr_expect_lt(sandbox_allow_a0_outside(ctx, SCMP_SYS(munmap), UINT64_MAX - 0xfff, 0x2000, NULL), 0);
 	seccomp_release(ctx);
 }
 
