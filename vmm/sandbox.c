@@ -57,6 +57,15 @@ static int allow_own_signals(scmp_filter_ctx ctx)
 	return r;
 }
 
+/* Allow `nr` (with `also`, unless NULL) where A0 is not guest RAM (anywhere without RAM). */
+static int allow_outside_ram(scmp_filter_ctx ctx, const struct sandbox_policy *p, int nr,
+			     const struct scmp_arg_cmp *also)
+{
+	if (!p->ram)
+		return sandbox_allow(ctx, nr, also ? 1 : 0, also);
+	return sandbox_allow_a0_outside(ctx, nr, (uintptr_t)p->ram, p->ram_size, also);
+}
+
 /* malloc() of large blocks: anonymous private read-write memory only (no file,
  * no PROT_EXEC); free() and thread exit give memory back: madvise(MADV_DONTNEED)
  * on thread stacks, munmap() of large blocks, never of guest RAM (a start inside it);
@@ -74,15 +83,9 @@ static int allow_memory(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 
 	if (r == 0)
 		r = sandbox_allow(ctx, SCMP_SYS(madvise), 1, &dontneed);
-	if (r == 0 && !p->ram) {
-		r = sandbox_allow(ctx, SCMP_SYS(mremap), 1, &may_move);
-		return r == 0 ? sandbox_allow(ctx, SCMP_SYS(munmap), 0, NULL) : r;
-	}
 	if (r == 0)
-		r = sandbox_allow_a0_outside(ctx, SCMP_SYS(mremap), (uintptr_t)p->ram, p->ram_size,
-					     &may_move);
-	return r == 0 ? sandbox_allow_a0_outside(ctx, SCMP_SYS(munmap), (uintptr_t)p->ram,
-						 p->ram_size, NULL) : r;
+		r = allow_outside_ram(ctx, p, SCMP_SYS(mremap), &may_move);
+	return r == 0 ? allow_outside_ram(ctx, p, SCMP_SYS(munmap), NULL) : r;
 }
 
 static int allow_common(scmp_filter_ctx ctx, const struct sandbox_policy *p)
