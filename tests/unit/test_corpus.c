@@ -79,6 +79,29 @@ Test(corpus, pick_is_deterministic_per_seed_and_favours_rare)
 		cr_assert_neq(corpus_pick_other(&c, 7, i, 2), 2);
 }
 
+Test(corpus, half_the_picks_favour_few_rare_edges_over_a_long_common_trace)
+{
+	unsigned long_trace[21], by_mean[3] = { 0 }, by_sum[3] = { 0 }, means = 0;
+
+	for (unsigned i = 0; i < 21; i++)
+		long_trace[i] = i + 1; /* edges 1..20 and 21 */
+	admit(long_trace, 20, 1);
+	admit(long_trace, 21, 2);	 /* edges 1..20 shared, 21 its own */
+	admit((unsigned[]){ 40 }, 1, 3); /* one edge, its own: a state that ends early */
+	cr_assert_gt(corpus_weight(&c, 1), corpus_weight(&c, 2), "the sum favours the long trace");
+	cr_assert_gt(corpus_weight_mean(&c, 2), corpus_weight_mean(&c, 1), "the mean, the short one");
+	for (unsigned i = 0; i < 4000; i++) {
+		bool mean = corpus_pick_by_mean(5, i);
+
+		cr_assert_eq(mean, corpus_pick_by_mean(5, i));
+		means += mean;
+		(mean ? by_mean : by_sum)[corpus_pick(&c, 5, i)]++;
+	}
+	cr_assert(means > 1800 && means < 2200, "one pick in 2 by the mean: %u of 4000", means);
+	cr_assert_gt(by_mean[2], by_mean[1]);
+	cr_assert_gt(by_sum[1], by_sum[2]);
+}
+
 Test(corpus, one_run_in_4_explores_deterministically_per_seed)
 {
 	unsigned n = 0, differ = 0;

@@ -85,6 +85,13 @@ uint64_t corpus_weight(const struct corpus *c, unsigned i)
 	return w;
 }
 
+uint64_t corpus_weight_mean(const struct corpus *c, unsigned i)
+{
+	unsigned n = c->e[i].nedges;
+
+	return n ? 1 + (corpus_weight(c, i) - 1) / n : 1;
+}
+
 /* A stream for (seed, index, salt): SplitMix64 seeded as the mutator seeds its runs. */
 static uint64_t draw(uint64_t seed, uint64_t index, uint64_t salt)
 {
@@ -94,16 +101,23 @@ static uint64_t draw(uint64_t seed, uint64_t index, uint64_t salt)
 	return fuzz_splitmix64(&s);
 }
 
+bool corpus_pick_by_mean(uint64_t seed, uint64_t index)
+{
+	return draw(seed, index, 4) % 2 == 0;
+}
+
 unsigned corpus_pick(const struct corpus *c, uint64_t seed, uint64_t index)
 {
+	uint64_t (*weight)(const struct corpus *, unsigned) =
+		corpus_pick_by_mean(seed, index) ? corpus_weight_mean : corpus_weight;
 	uint64_t total = 0, r;
 	unsigned i;
 
 	for (i = 0; i < c->n; i++)
-		total += corpus_weight(c, i);
+		total += weight(c, i);
 	r = draw(seed, index, 1) % total;
 	for (i = 0; i + 1 < c->n; i++) {
-		uint64_t w = corpus_weight(c, i);
+		uint64_t w = weight(c, i);
 
 		if (r < w)
 			break;

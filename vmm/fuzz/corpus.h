@@ -40,9 +40,15 @@ int corpus_add(struct corpus *c, const struct entry_state *st, const uint8_t *bi
 /* Entry i's weight: 1 + the sum over its edges of 1024 / (entries covering the edge): an
  * entry alone on an edge outweighs one whose edges every entry shares. */
 uint64_t corpus_weight(const struct corpus *c, unsigned i);
-/* The parent for run `index` of `seed`: drawn in proportion to corpus_weight() from a
- * SplitMix64 stream of (seed, index) only, so the same corpus, seed and index always give
- * the same entry. c->n must be > 0. */
+/* Entry i's mean rarity: 1 + (corpus_weight() - 1) / its edge count, so an entry with few,
+ * rare edges (a state that ends early and differently) outweighs a long common trace. */
+uint64_t corpus_weight_mean(const struct corpus *c, unsigned i);
+/* Whether run `index` of `seed` draws its parent by corpus_weight_mean() (one run in 2)
+ * rather than corpus_weight(): the sum grows the map, the mean finds new ends. */
+bool corpus_pick_by_mean(uint64_t seed, uint64_t index);
+/* The parent for run `index` of `seed`: drawn in proportion to the weight above that
+ * corpus_pick_by_mean() names, from a SplitMix64 stream of (seed, index) only, so the same
+ * corpus, seed and index always give the same entry. c->n must be > 0. */
 unsigned corpus_pick(const struct corpus *c, uint64_t seed, uint64_t index);
 /* Whether run `index` of `seed` explores instead: a state drawn from the valid one as blind
  * mode draws it at that index, one run in CORPUS_EXPLORE_ONE_IN (from the same stream of
