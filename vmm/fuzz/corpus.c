@@ -110,19 +110,14 @@ unsigned corpus_pick(const struct corpus *c, uint64_t seed, uint64_t index)
 {
 	uint64_t (*weight)(const struct corpus *, unsigned) =
 		corpus_pick_by_mean(seed, index) ? corpus_weight_mean : corpus_weight;
-	uint64_t total = 0, r;
+	uint64_t w[CORPUS_MAX], total = 0, r;
 	unsigned i;
 
 	for (i = 0; i < c->n; i++)
-		total += weight(c, i);
+		total += w[i] = weight(c, i);
 	r = draw(seed, index, 1) % total;
-	for (i = 0; i + 1 < c->n; i++) {
-		uint64_t w = weight(c, i);
-
-		if (r < w)
-			break;
-		r -= w;
-	}
+	for (i = 0; i + 1 < c->n && r >= w[i]; i++)
+		r -= w[i];
 	return i;
 }
 
