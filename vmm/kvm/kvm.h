@@ -124,9 +124,10 @@ int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out);
  * vcpu_load_state() writes (sregs, regs): nothing else can have changed. `skip`: the name of
  * one block to leave as the run left it (a test hook, so --check-reset must name it), or NULL. */
 int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char *skip);
-/* Read every block back and compare with `ref` (leaving out what runs on by
- * itself: the LAPIC timer count, the TSC, Hyper-V's runtime and reference counters, the PIT's load times); returns how
- * many differ and names them in `diff`. */
+/* Read every block back and compare with `ref` (leaving out what runs on by itself: the
+ * LAPIC timer count, Hyper-V's runtime and reference counters, the PIT's load times; the TSC
+ * must lie between its saved value and that plus the time since the reset wrote it, tsc.h);
+ * returns how many differ and names them in `diff`. */
 unsigned vm_snapshot_compare(struct vcpu *c, const struct vm_snapshot *ref, char *diff, size_t len);
 /* Log the guest's writes to RAM (slot 0: RAM below the hole, 1: above 4 GiB);
  * _get copies slot's bitmap (a bit per 4 KiB page) and clears it. */

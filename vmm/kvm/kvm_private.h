@@ -27,6 +27,8 @@ struct vcpu {
 	bool entered;
 	/* The last KVM_RUN may have left an instruction for the next one to finish. */
 	bool io_pending;
+	/* timing_now() just before the TSC was last put back (or read for the snapshot). */
+	uint64_t tsc_written_ns;
 };
 
 /* -errno with err_msg() naming the call, the error and its symbolic name. */

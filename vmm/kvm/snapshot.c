@@ -9,10 +9,12 @@
 
 #include "mmu/err.h"
 #include "vmm/sandbox.h"
+#include "vmm/timing.h"
+#include "vmm/tsc.h"
 
 #define SNAP_MAX_MSRS 512
 #define APIC_TMCCT 0x390   /* timer current count: runs on its own (SDM Vol. 3A §11.5.4) */
-#define MSR_IA32_TSC 0x10  /* the TSC runs on: left out of the comparison */
+#define MSR_IA32_TSC 0x10  /* put back past KVM's heuristic (tsc.h), compared within a bound */
 /* Hyper-V TLFS: HV_X64_MSR_VP_RUNTIME and HV_X64_MSR_TIME_REF_COUNT count 100 ns
  * units by themselves (KVM lists them even for a guest that never enabled Hyper-V). */
 #define MSR_HV_VP_RUNTIME 0x40000010
@@ -43,6 +45,13 @@ struct vm_snapshot {
 		struct kvm_msrs hdr;
 		struct kvm_msr_entry e[SNAP_MAX_MSRS];
 	} msrs;
+	/* What the reset writes: msrs, with the TSC written far away first (tsc.h). */
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e[SNAP_MAX_MSRS + 1];
+	} restore_msrs;
+	int tsc; /* MSR_IA32_TSC's entry in msrs, or -1 */
+	uint32_t tsc_khz; /* the vCPU's TSC rate (KVM_GET_TSC_KHZ), 0 if unknown */
 	struct kvm_irqchip chip[3];
 	struct kvm_pit_state2 pit;
 	struct kvm_clock_data clock; /* kvmclock's base: each run starts at the same guest time */
@@ -70,6 +79,25 @@ static int snapshot_msr_list(struct vcpu *c, struct vm_snapshot *s)
 		s->msrs.e[s->msrs.hdr.nmsrs++] = one.e;
 	}
 	return 0;
+}
+
+/* The MSRs the reset writes: the saved ones, with the TSC preceded by a value far from it
+ * (in one KVM_SET_MSRS, whose entries KVM writes in order), so that KVM takes the saved TSC as
+ * it is instead of keeping the TSC running (tsc.h). */
+static void snapshot_restore_msrs(struct vm_snapshot *s)
+{
+	uint32_t n = 0;
+
+	s->tsc = -1;
+	for (uint32_t k = 0; k < s->msrs.hdr.nmsrs; k++) {
+		if (s->msrs.e[k].index == MSR_IA32_TSC) {
+			s->tsc = (int)k;
+			s->restore_msrs.e[n] = s->msrs.e[k];
+			s->restore_msrs.e[n++].data = tsc_unsync_value(s->msrs.e[k].data);
+		}
+		s->restore_msrs.e[n++] = s->msrs.e[k];
+	}
+	s->restore_msrs.hdr.nmsrs = n;
 }
 
 struct state_block {
@@ -153,6 +181,10 @@ int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out)
 	s->chip[PIC_SLAVE].chip_id = PIC_SLAVE;
 	s->chip[IOAPIC].chip_id = IOAPIC;
 	r = snapshot_msr_list(c, s);
+	s->tsc_khz = (uint32_t)(r == 0 ? ioctl(c->fd, KVM_GET_TSC_KHZ) : 0);
+	if ((int)s->tsc_khz < 0)
+		s->tsc_khz = 0;
+	c->tsc_written_ns = timing_now(); /* the TSC is read after this */
 	nested_max = ioctl(c->vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NESTED_STATE);
 	s->no_nested = nested_max <= 0 || (size_t)nested_max > sizeof(s->nested);
 	((struct kvm_nested_state *)s->nested)->size = sizeof(s->nested); /* the room it has */
@@ -163,6 +195,7 @@ int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out)
 		free(s);
 		return r;
 	}
+	snapshot_restore_msrs(s);
 	/* The clock as read, not moved on by the time since (no KVM_CLOCK_REALTIME). */
 	s->clock.flags = 0;
 	/* Events: say which fields are given, so all of them are put back. */
@@ -200,10 +233,17 @@ int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char 
 	memcpy(&scratch, s, sizeof(scratch));
 	if (c->entered)
 		r = pit_reset_reinject(c, s);
-	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++)
-		if ((c->entered || blocks[i].loaded) && block_present(s, i) &&
-		    !(skip && !strcmp(skip, blocks[i].name)))
-			r = block_io(c, &blocks[i], (uint8_t *)&scratch + blocks[i].off, true);
+	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++) {
+		bool msrs = blocks[i].get == KVM_GET_MSRS;
+
+		if (!(c->entered || blocks[i].loaded) || !block_present(s, i) ||
+		    (skip && !strcmp(skip, blocks[i].name)))
+			continue;
+		if (msrs)
+			c->tsc_written_ns = timing_now();
+		r = block_io(c, &blocks[i], msrs ? (void *)&scratch.restore_msrs :
+			     (uint8_t *)&scratch + blocks[i].off, true);
+	}
 	if (r == 0)
 		c->entered = false;
 	return r;
@@ -221,10 +261,24 @@ static void mask_running_fields(unsigned i, struct vm_snapshot *s)
 			s->pit.channels[ch].count_load_time = 0;
 	if (!strcmp(blocks[i].name, "msrs"))
 		for (uint32_t k = 0; k < s->msrs.hdr.nmsrs; k++)
-			if (s->msrs.e[k].index == MSR_IA32_TSC ||
-			    s->msrs.e[k].index == MSR_HV_VP_RUNTIME ||
+			if (s->msrs.e[k].index == MSR_HV_VP_RUNTIME ||
 			    s->msrs.e[k].index == MSR_HV_TIME_REF_COUNT)
 				s->msrs.e[k].data = 0;
+}
+
+/* The TSC read back in `now` held since the last reset (tsc.h): then it is left out of the
+ * comparison as the other running fields are; if not, it differs. */
+static void check_tsc(const struct vcpu *c, const struct vm_snapshot *ref, struct vm_snapshot *now,
+		      struct vm_snapshot *want)
+{
+	__u64 *got, saved;
+
+	if (ref->tsc < 0)
+		return;
+	got = &now->msrs.e[ref->tsc].data;
+	saved = ref->msrs.e[ref->tsc].data;
+	if (tsc_reset_held(*got, saved, timing_now() - c->tsc_written_ns, ref->tsc_khz))
+		*got = want->msrs.e[ref->tsc].data = 0;
 }
 
 /* The first MSR that differs, as ":0xINDEX". */
@@ -254,6 +308,8 @@ unsigned vm_snapshot_compare(struct vcpu *c, const struct vm_snapshot *ref, char
 			now.events.flags = want.events.flags;
 		mask_running_fields(i, &now);
 		mask_running_fields(i, &want);
+		if (b->get == KVM_GET_MSRS && same)
+			check_tsc(c, ref, &now, &want);
 		same = same && !memcmp((uint8_t *)&now + b->off, (uint8_t *)&want + b->off, b->size);
 		if (!same && used + strlen(b->name) + 2 < len)
 			used += (size_t)snprintf(diff + used, len - used, "%s%s", bad ? "," : "", b->name);
