@@ -173,7 +173,7 @@ static bool block_present(const struct vm_snapshot *s, unsigned i)
 int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out)
 {
 	struct vm_snapshot *s = calloc(1, sizeof(*s));
-	int r, nested_max;
+	int r, nested_max, khz;
 
 	if (!s)
 		return errf(-ENOMEM, "out of memory");
@@ -181,9 +181,8 @@ int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out)
 	s->chip[PIC_SLAVE].chip_id = PIC_SLAVE;
 	s->chip[IOAPIC].chip_id = IOAPIC;
 	r = snapshot_msr_list(c, s);
-	s->tsc_khz = (uint32_t)(r == 0 ? ioctl(c->fd, KVM_GET_TSC_KHZ) : 0);
-	if ((int)s->tsc_khz < 0)
-		s->tsc_khz = 0;
+	khz = r == 0 ? ioctl(c->fd, KVM_GET_TSC_KHZ) : 0; /* the rate, or -1 */
+	s->tsc_khz = khz > 0 ? (uint32_t)khz : 0;
 	c->tsc_written_ns = timing_now(); /* the TSC is read after this */
 	nested_max = ioctl(c->vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NESTED_STATE);
 	s->no_nested = nested_max <= 0 || (size_t)nested_max > sizeof(s->nested);
