@@ -337,11 +337,22 @@ echo "    | guided: map $map0 after run 0, $mapn after 40 runs; $kept states in 
 [ "$rc" -eq 0 ] && [ "$(wc -l <"$work/guided.jsonl")" -eq 40 ] && [ "${mapn:-0}" -gt "${map0:-0}" ] &&
     [ "$kept" -ge 1 ] && [ "$mins" -ge 1 ] && [ "$mins" -le "$sigs" ]
 check fuzz-guided-adds-map-bits $? "status $rc, map $map0 -> $mapn, corpus $kept, minimized $mins of $sigs; $(tail -n 2 "$work/guided.err" | tr '\n' ' ')"
+# Each guided line says where its state came from: run 0 the valid state, then blind draws and
+# corpus entries, each parent a run that was kept (run 0, or a file of the corpus directory).
+froms=$(grep -o '"from":"[a-z]*"' "$work/guided.jsonl" | sort | uniq -c | tr -s ' \n' ' ')
+bad_parent=
+for p in $(grep -o '"\(parent\|splice\)":[0-9]*' "$work/guided.jsonl" | cut -d: -f2 | sort -u); do
+    [ "$p" -eq 0 ] || ls "$work/corpus/$(printf %06d "$p")"-*.state >/dev/null 2>&1 || bad_parent="$bad_parent $p"
+done
+[ "$(grep -c '"from":' "$work/guided.jsonl")" -eq 40 ] && head -n 1 "$work/guided.jsonl" | grep -q '"from":"valid"' &&
+    grep -q '"from":"corpus"' "$work/guided.jsonl" && grep -q '"from":"blind"' "$work/guided.jsonl" && [ -z "$bad_parent" ]
+check fuzz-guided-names-parents $? "origins: $froms; parents not kept:${bad_parent:- none}"
 VMM_SECCOMP_SELFTEST=openat fuzz seccomp-guided --guided --minimize-repros --runs 1 --run-ms 300
 [ "$rc" -eq 159 ] && grep -q "seccomp: forbidden system call" "$work/seccomp-guided.err"
 check fuzz-seccomp-guided-campaign $? "status $rc: $(tail -n 2 "$work/seccomp-guided.err" | tr '\n' ' ')"
 fuzz resume --guided --corpus "$work/corpus" --seed 6 --runs 3 --fuzz-mode wild --run-ms 100
-[ "$rc" -eq 0 ] && grep -q "guided: corpus $work/corpus, $kept seed states" "$work/resume.err"
+[ "$rc" -eq 0 ] && grep -q "guided: corpus $work/corpus, $kept seed states" "$work/resume.err" &&
+    { [ "$kept" -lt 1 ] || sed -n 2p "$work/resume.jsonl" | grep -q '"from":"seed"'; }
 check fuzz-guided-corpus-resumes $? "status $rc: $(grep 'guided:' "$work/resume.err")"
 
 # 16. --minimize: a triple-fault repro of the guided run shrinks to at most 3 fields, and the

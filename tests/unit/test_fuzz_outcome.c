@@ -250,6 +250,45 @@ Test(fuzz_outcome, json_line_and_summary)
 	cr_assert_eq(sum.by_class[OUT_TRIPLE_FAULT], 2);
 }
 
+/* fuzz_print_record()'s line for a guided run of `origin` (the caller frees). */
+static char *line_from(const struct fuzz_origin *origin)
+{
+	static struct fuzz_mutation mut = { .n = 0 };
+	struct fuzz_record r = { .state_hash = "00", .mut = &mut, .out = &o, .reset_diff = -1,
+				 .violations = -1, .edges = 3, .map_seen = 5, .origin = origin };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	o.cls = OUT_TRIPLE_FAULT;
+	fuzz_print_record(f, &r);
+	fclose(f);
+	return buf;
+}
+
+Test(fuzz_outcome, guided_lines_name_where_the_state_came_from)
+{
+	struct fuzz_origin valid = { .kind = ORIGIN_VALID }, blind = { .kind = ORIGIN_BLIND };
+	struct fuzz_origin seed = { .kind = ORIGIN_SEED };
+	struct fuzz_origin child = { .kind = ORIGIN_CORPUS, .parent = 17 };
+	struct fuzz_origin spliced = { .kind = ORIGIN_CORPUS, .parent = 17, .spliced = true,
+				       .splice = 4 };
+	char *l[5] = { line_from(&valid), line_from(&blind), line_from(&seed), line_from(&child),
+		       line_from(&spliced) };
+	char *none = line_from(NULL);
+
+	cr_assert_not_null(strstr(l[0], "\"new_bits\":0,\"from\":\"valid\"}"), "%s", l[0]);
+	cr_assert_not_null(strstr(l[1], ",\"from\":\"blind\"}"), "%s", l[1]);
+	cr_assert_not_null(strstr(l[2], ",\"from\":\"seed\"}"), "%s", l[2]);
+	cr_assert_not_null(strstr(l[3], ",\"from\":\"corpus\",\"parent\":17}"), "%s", l[3]);
+	cr_assert_not_null(strstr(l[4], ",\"from\":\"corpus\",\"parent\":17,\"splice\":4}"),
+			   "%s", l[4]);
+	cr_assert_null(strstr(none, "\"from\""), "blind mode: no origin; %s", none);
+	for (int i = 0; i < 5; i++)
+		free(l[i]);
+	free(none);
+}
+
 /* fuzz_print_record()'s line with `detail` and `repro` set (the caller frees). */
 static char *line_with(const char *detail, const char *repro)
 {

@@ -15,6 +15,7 @@ struct corpus_entry {
 	uint32_t *edges;	/* the map bytes its run set (sorted) */
 	unsigned nedges;
 	uint64_t sig;		/* its run's signature */
+	uint64_t run;		/* the run index that added it (its file's name) */
 };
 
 struct corpus {

@@ -313,6 +313,8 @@ bool fuzz_attempt(struct worker *w, uint64_t index, struct entry_state *st,
 	if (cfg->fuzz.check_reset)
 		check_reset(w, rec, diff, len);
 	/* After the reset: pokes read guest RAM, which must be the loaded image. */
+	if (w->g)
+		w->g->origin = (struct fuzz_origin){ .kind = ORIGIN_VALID };
 	if (w->forced)
 		*st = *w->forced;
 	else if (w->g && index > 0)
@@ -357,8 +359,10 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 	rec.edges = (int)w->fb->edges;
 	rec.map_seen = w->fb->seen;
 	rec.map_news = w->fb->news;
-	if (w->g)
+	if (w->g) {
+		rec.origin = &w->g->origin;
 		guided_after(w, index, &st, &o, rec.signature);
+	}
 	snprintf(name, sizeof(name), "%016" PRIx64 ".state", rec.signature);
 	if (fuzz_summary_add(&w->sum, &o, rec.signature, index) &&
 	    snprintf(path, sizeof(path), "%s/%s", cfg->fuzz.out_dir, name) < (int)sizeof(path) &&

@@ -114,25 +114,32 @@ void guided_make(struct worker *w, uint64_t index, struct entry_state *st,
 	struct corpus *c = &g->corpus;
 	enum fuzz_mode mode = cfg->fuzz.wild ? FUZZ_WILD : FUZZ_NEAR;
 	uint64_t rng = cfg->fuzz.seed ^ (index * 0xa0761d6478bd642fULL);
-	unsigned p;
+	unsigned p, q;
 
 	if (index <= g->nseeds) {
 		*st = g->seeds[index - 1];
+		g->origin = (struct fuzz_origin){ .kind = ORIGIN_SEED };
 		return;
 	}
 	/* Nothing admitted yet (every run so far interrupted), or exploring: blind's state. */
 	if (c->n == 0 || corpus_explore(cfg->fuzz.seed, index)) {
 		fuzz_mutate(st, t, cfg->fuzz.seed, index, mode, mut);
 		g->explored += c->n > 0;
+		g->origin = (struct fuzz_origin){ .kind = ORIGIN_BLIND };
 		return;
 	}
 	p = corpus_pick(c, cfg->fuzz.seed, index);
 	*st = c->e[p].st;
+	g->origin = (struct fuzz_origin){ .kind = ORIGIN_CORPUS, .parent = c->e[p].run };
 	fuzz_mutate_from(st, &w->m->entry, t, cfg->fuzz.seed, index, mode, mut);
-	if (c->n >= 2 && fuzz_splitmix64(&rng) % SPLICE_ONE_IN == 0 &&
-	    fuzz_splice(st, &w->m->entry, &c->e[corpus_pick_other(c, cfg->fuzz.seed, index, p)].st,
-			&rng, mut))
+	if (c->n < 2 || fuzz_splitmix64(&rng) % SPLICE_ONE_IN != 0)
+		return;
+	q = corpus_pick_other(c, cfg->fuzz.seed, index, p);
+	if (fuzz_splice(st, &w->m->entry, &c->e[q].st, &rng, mut)) {
 		g->splices++;
+		g->origin.spliced = true;
+		g->origin.splice = c->e[q].run;
+	}
 }
 
 void guided_after(struct worker *w, uint64_t index, const struct entry_state *st,
@@ -143,6 +150,7 @@ void guided_after(struct worker *w, uint64_t index, const struct entry_state *st
 
 	if (w->fb->news == 0 || corpus_add(&g->corpus, st, w->fb->map.bits, sig) < 0)
 		return;
+	g->corpus.e[g->corpus.n - 1].run = index;
 	g->admitted++;
 	/* Run 0 is the valid state and the seeds came from the directory: not written again. */
 	if (index == 0 || index <= g->nseeds)

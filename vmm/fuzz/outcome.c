@@ -212,6 +212,19 @@ static void print_mutation(FILE *f, const struct fuzz_mutation *m)
 	fputc(']', f);
 }
 
+static void print_origin(FILE *f, const struct fuzz_origin *o)
+{
+	static const char *const kind[] = { [ORIGIN_VALID] = "valid", [ORIGIN_SEED] = "seed",
+					    [ORIGIN_BLIND] = "blind", [ORIGIN_CORPUS] = "corpus" };
+
+	fprintf(f, ",\"from\":\"%s\"", kind[o->kind]);
+	if (o->kind != ORIGIN_CORPUS)
+		return;
+	fprintf(f, ",\"parent\":%" PRIu64, o->parent);
+	if (o->spliced)
+		fprintf(f, ",\"splice\":%" PRIu64, o->splice);
+}
+
 void fuzz_print_record(FILE *f, const struct fuzz_record *r)
 {
 	const struct fuzz_outcome *o = r->out;
@@ -241,6 +254,8 @@ void fuzz_print_record(FILE *f, const struct fuzz_record *r)
 	if (r->edges >= 0)
 		fprintf(f, ",\"edges\":%d,\"map\":%u,\"new_bits\":%d", r->edges, r->map_seen,
 			r->map_news);
+	if (r->origin)
+		print_origin(f, r->origin);
 	if (r->reset_diff >= 0) {
 		fprintf(f, ",\"reset_diff\":%d,\"reset_diff_blocks\":", r->reset_diff);
 		json_print_string(f, r->reset_what ? r->reset_what : "");

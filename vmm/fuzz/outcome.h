@@ -86,6 +86,20 @@ bool fuzz_classify(const struct fuzz_step *s, struct fuzz_outcome *o);
  * what the last exits were, is timing. */
 uint64_t fuzz_signature(const struct fuzz_outcome *o);
 
+/* Where a --guided run's state came from (AFL++ names a queue entry's source the same way). */
+enum fuzz_origin_kind {
+	ORIGIN_VALID,	/* run 0: the valid state itself */
+	ORIGIN_SEED,	/* a state file of --corpus DIR, unchanged */
+	ORIGIN_BLIND,	/* drawn from the valid state as --blind draws it at this index */
+	ORIGIN_CORPUS,	/* a corpus entry mutated, and spliced if `spliced` */
+};
+struct fuzz_origin {
+	enum fuzz_origin_kind kind;
+	uint64_t parent;		/* ORIGIN_CORPUS: the run index that added the entry */
+	bool spliced;
+	uint64_t splice;		/* the second entry's run index, where spliced */
+};
+
 struct fuzz_record {
 	uint64_t seed, index;
 	const char *state_hash;		/* hex */
@@ -106,6 +120,7 @@ struct fuzz_record {
 	int edges;			/* map edges this run set; -1: no map */
 	unsigned map_seen;		/* edges the campaign has seen after it */
 	int map_news;			/* 2 new edge, 1 new hit-count bucket, 0 none */
+	const struct fuzz_origin *origin; /* --guided; NULL: blind mode */
 };
 /* One JSON object on one line. */
 void fuzz_print_record(FILE *f, const struct fuzz_record *r);

@@ -38,6 +38,7 @@ struct guided {
 	uint64_t splices, admitted, explored; /* explored: runs drawn as blind mode would */
 	char dir[4096];			/* --corpus DIR, or OUT/corpus */
 	int dir_fd;			/* it, open until exit (the sandbox lets the worker write there) */
+	struct fuzz_origin origin;	/* the current run's */
 };
 
 /* One worker: one VM, its snapshots, and what the last run wrote itself. */
