@@ -8,6 +8,9 @@ passed=0
 failed=0
 skipped=0
 TAG=${VMM_TEST_TOKEN:+ #$VMM_TEST_TOKEN}
+# VMM_TEST_TIMES=1: each result line is followed by "    | +S s", the seconds since the last one
+# (or since the suite began), to see where a suite's time goes.
+last_result=$SECONDS
 
 # can_strace: strace is installed and may trace here (a container can forbid ptrace).
 can_strace() {
@@ -29,16 +32,24 @@ GUEST_IDLE=${GUEST_EXTRA_APPEND:-}
 pass() {
     passed=$((passed + 1))
     echo "PASS: $1$TAG"
+    result_time
 }
 
 fail() {
     failed=$((failed + 1))
     echo "FAIL: $1: $(echo "$2" | tr '\n' ' ')$TAG"
+    result_time
 }
 
 skip() {
     skipped=$((skipped + 1))
     echo "SKIP: $1: $2$TAG"
+    result_time
+}
+
+result_time() {
+    [ "${VMM_TEST_TIMES:-0}" = 1 ] && echo "    | +$((SECONDS - last_result)) s"
+    last_result=$SECONDS
 }
 
 # check NAME COND_STATUS REASON: pass if the preceding test command succeeded.

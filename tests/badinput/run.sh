@@ -3,9 +3,11 @@
 # payload, initrd, command line, entry-state file and option value must give exactly one line on
 # stderr matching the case's regex, the case's exit status (1), no sanitizer report, no output on
 # stdout, and must be refused before /dev/kvm is opened. Needs no KVM; never starts a guest.
-# Usage: tests/badinput/run.sh VMM KERNEL VMLINUX
-#   VMM      vmm binary (build-san/vmm for ASan+UBSan)
-#   KERNEL   a real bzImage (Debian's vmlinuz), VMLINUX its ELF (vmm --extract-vmlinux)
+# Usage: tests/badinput/run.sh VMM KERNEL VMLINUX [GUARD_VMM]
+#   VMM        vmm binary (build-san/vmm for ASan+UBSan)
+#   KERNEL     a real bzImage (Debian's vmlinuz), VMLINUX its ELF (vmm --extract-vmlinux)
+#   GUARD_VMM  the binary run 1 runs (default VMM): the same sources built without sanitizers
+#              (build/vmm) start faster under strace, and run 1 only watches for /dev/kvm
 # Each case runs twice, with stdin from /dev/null and a 60 s limit (a hang fails):
 #   1. under strace, with every open of /dev/kvm failed by injection (EACCES) and logged: a case
 #      that reaches /dev/kvm fails, and cannot start a guest. LeakSanitizer cannot run under
@@ -16,8 +18,8 @@
 # compressor is missing is a SKIP line too, and the count of cases run must equal gen.py's.
 # The corpus takes about 2 GiB (sparse) under $TMPDIR while it runs.
 set -u
-if [ $# -ne 3 ]; then
-    echo "usage: $0 VMM KERNEL VMLINUX" >&2
+if [ $# -lt 3 ] || [ $# -gt 4 ]; then
+    echo "usage: $0 VMM KERNEL VMLINUX [GUARD_VMM]" >&2
     exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,6 +29,7 @@ abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 VMM=$(abs "$1")
 KERNEL=$(abs "$2")
 VMLINUX=$(abs "$3")
+GUARD_VMM=$(abs "${4:-$1}")
 LIMIT=${BADINPUT_LIMIT:-60}
 
 work=$(mktemp -d)
@@ -63,7 +66,7 @@ run_case() {
     local out=$work/out err=$work/err kvmlog=$work/kvm.log
     rm -f "$out" "$err" "$kvmlog"
     if [ -n "$guard" ]; then
-        kvm_refused "$kvmlog" EACCES timeout "$LIMIT" "$VMM" "$@" </dev/null >"$out" 2>"$err"
+        kvm_refused "$kvmlog" EACCES timeout "$LIMIT" "$GUARD_VMM" "$@" </dev/null >"$out" 2>"$err"
         rc=$?
         if grep -q '/dev/kvm' "$kvmlog"; then
             fail "$name" "reached /dev/kvm (exit $rc): $(head -c 300 "$err" | tr '\n' '|')"

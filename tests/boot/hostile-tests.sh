@@ -66,5 +66,6 @@ hwm_kib=$(awk '{print $2}' "$work/hwm" 2>/dev/null || echo 0)
 [ "$rc" = 0 ] && [ "$hwm_kib" -gt 0 ] && [ "$hwm_kib" -lt $(((MEM_MIB + SLACK_MIB) * 1024)) ]
 check memory-bounded $? "exit status $rc, peak RSS ${hwm_kib} KiB, limit $(((MEM_MIB + SLACK_MIB) * 1024)) KiB"
 echo "hostile: vmm peak RSS ${hwm_kib} KiB with ${MEM_MIB} MiB of guest RAM"
+echo "hostile: guest $(tr -d '\0\r' <"$work/out" | grep -a -m1 '^HOSTILE: ms:' || echo 'gave no step times')"
 
 summary hostile

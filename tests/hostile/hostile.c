@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/io.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #define COM1 0x3f8
@@ -129,9 +130,22 @@ static void flood(size_t bytes)
 	}
 }
 
+static unsigned ms_since(struct timespec *t0)
+{
+	struct timespec t;
+	unsigned ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	ms = (unsigned)((t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000);
+	*t0 = t;
+	return ms;
+}
+
 int main(void)
 {
-	char msg[96];
+	char msg[160];
+	unsigned ms[4];
+	struct timespec t0;
 	int mmio;
 
 	if (iopl(3) < 0) {
@@ -140,12 +154,19 @@ int main(void)
 	}
 	printf("HOSTILE: start\n");
 	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	flood(256 * 1024);
+	ms[0] = ms_since(&t0);
 	all_ports();
+	ms[1] = ms_since(&t0);
 	uart_abuse(20000);
+	ms[2] = ms_since(&t0);
 	mmio = mmio_abuse(2000);
+	ms[3] = ms_since(&t0);
 	uart_sane();
-	snprintf(msg, sizeof(msg), "\r\nHOSTILE: ports, uart and %d mmio pages done\r\n", mmio);
+	/* Where the time went (each step is mostly VM exits: nested, each costs far more). */
+	snprintf(msg, sizeof(msg), "\r\nHOSTILE: ports, uart and %d mmio pages done\r\n"
+		 "HOSTILE: ms: flood %u ports %u uart %u mmio %u\r\n", mmio, ms[0], ms[1], ms[2], ms[3]);
 	uart_puts(msg);
 	outb(0xfe, I8042_CMD); /* reset: vmm ends with status 0 */
 	for (;;)
