@@ -312,9 +312,9 @@ bool fuzz_attempt(struct worker *w, uint64_t index, struct entry_state *st,
 	}
 	if (cfg->fuzz.check_reset)
 		check_reset(w, rec, diff, len);
-	/* After the reset: pokes read guest RAM, which must be the loaded image. */
-	if (w->g)
+	if (w->g) /* guided_make() names any other origin */
 		w->g->origin = (struct fuzz_origin){ .kind = ORIGIN_VALID };
+	/* After the reset: pokes read guest RAM, which must be the loaded image. */
 	if (w->forced)
 		*st = *w->forced;
 	else if (w->g && index > 0)
