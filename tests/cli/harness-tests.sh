@@ -53,5 +53,20 @@ printf 'PASS: a #t0k\nSUMMARY: fine: 1 passed, 0 failed, 0 skipped #t0k\n' >"$wo
 expect complete-suite-counts "1 0 0" "$work/fine.log" fine 0
 expect missing-dependency-fails "0 1 0" "" require no-such-tool-vmm-test
 
+# VMM_TEST_TIMES=1 (tests/lib.sh): each result line is followed by its seconds, indented so
+# that it never counts; without it, nothing is added. A suite of a 1 s check and a 0 s one.
+timed() {
+    VMM_TEST_TIMES=$1 VMM_TEST_TOKEN=t0k bash -c '. "$1"; sleep 1; pass slow; pass quick; summary timed' \
+        _ "$(dirname "$0")/../lib.sh"
+}
+timed 1 >"$work/timed.log"
+timed 0 >"$work/untimed.log"
+printf 'PASS: slow #t0k\n    | +%s s\nPASS: quick #t0k\n    | +0 s\nSUMMARY: timed: 2 passed, 0 failed, 0 skipped #t0k\n' \
+    "$(sed -n 2p "$work/timed.log" | sed -n 's/^    | +\([12]\) s$/\1/p')" >"$work/timed.want"
+[ "$(sed -n 2p "$work/timed.log")" != "" ] && cmp -s "$work/timed.log" "$work/timed.want" &&
+    [ "$(grep -c '|' "$work/untimed.log")" -eq 0 ] && [ "$(wc -l <"$work/untimed.log")" -eq 3 ]
+check test-times-lines $? "with: $(tr '\n' '/' <"$work/timed.log"); without: $(tr '\n' '/' <"$work/untimed.log")"
+expect test-times-never-count "2 0 0" "$work/timed.log" timed 0
+
 VMM_TEST_TOKEN=$own_token
 summary harness
