@@ -14,7 +14,7 @@
 struct file_map {
 	const uint8_t *data; /* read-only view of `map` */
 	size_t len;
-	void *map;	     /* the malloc'd buffer */
+	void *map;	     /* the buffer (file_buf_alloc()) */
 };
 
 /* Every boot path places the kernel and the initrd below 4 GiB (bzImage:
@@ -31,12 +31,19 @@ void file_unmap(struct file_map *f);
 
 /*
  * Read exactly `len` bytes (the size fstat() gave) from offset 0 of `fd` into
- * a new malloc'd buffer *out, retrying short reads and EINTR, and make sure
+ * a new buffer *out (file_buf_alloc(len): free it with file_buf_free(*out, len)),
+ * retrying short reads and EINTR, and make sure
  * the file then ends: 0; -ENODATA if it ended early (it shrank), -EFBIG if it
  * holds more (it grew); -ENOMEM; or -errno from pread(). *got is how many of
  * the `len` bytes were there. Sets no error message.
  */
 int file_read_fd(int fd, size_t len, uint8_t **out, size_t *got);
+
+/* A buffer for `len` bytes of a file: from 2 MiB on, 2 MiB-aligned anonymous memory
+ * the kernel may back with huge pages (madvise(MADV_HUGEPAGE): call it before the sandbox,
+ * which allows no advice but MADV_DONTNEED), else the heap. NULL if out of memory. */
+void *file_buf_alloc(size_t len);
+void file_buf_free(void *buf, size_t len);
 
 /* Test hook: with VMM_TEST_STOP_BEFORE_READ=WHAT in the environment, vmm
  * stops itself (SIGSTOP) after fstat() and before it reads the input named

@@ -247,6 +247,7 @@ static int get_at(int dirfd, const uint8_t key[SHA256_LEN], struct pcache_hit *h
 	if (r < 0)
 		return r;
 	hit->buf = buf;
+	hit->buf_len = (size_t)st.st_size;
 	r = pcache_check(buf, (size_t)st.st_size, key, &hit->data, &hit->len);
 	if (r < 0)
 		pcache_release(hit);
@@ -268,7 +269,7 @@ int pcache_get(const char *dir, const uint8_t key[SHA256_LEN], struct pcache_hit
 
 void pcache_release(struct pcache_hit *hit)
 {
-	free(hit->buf);
+	file_buf_free(hit->buf, hit->buf_len);
 	memset(hit, 0, sizeof(*hit));
 }
 

@@ -51,7 +51,8 @@ int pcache_dir_open(const char *dir, bool create, int *dirfd);
 struct pcache_hit {
 	const uint8_t *data;
 	size_t len;
-	void *buf; /* the whole entry, read into memory */
+	void *buf; /* the whole entry, read into memory (file_buf_alloc()) */
+	size_t buf_len;
 };
 
 /* Look `key` up in `dir`: 0 and the entry (release with pcache_release()),

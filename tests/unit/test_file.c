@@ -76,8 +76,43 @@ Test(file, read_fd_exact)
 	cr_assert_eq(file_read_fd(fd, sizeof(bytes), &buf, &got), 0);
 	cr_expect_eq(got, sizeof(bytes));
 	cr_expect_arr_eq(buf, bytes, sizeof(bytes));
-	free(buf);
+	file_buf_free(buf, sizeof(bytes));
 	close(fd);
+}
+
+/* From 2 MiB on the buffer is 2 MiB-aligned anonymous memory (huge pages where THP allows),
+ * byte for byte the file, the last byte included, and freed by length. */
+Test(file, large_file_in_aligned_buffer)
+{
+	size_t len = (5UL << 20) + 123;
+	uint8_t *big = malloc(len);
+	struct file_map f;
+	char large[160];
+
+	cr_assert_not_null(big);
+	for (size_t i = 0; i < len; i++)
+		big[i] = (uint8_t)(i * 2654435761u >> 13);
+	snprintf(large, sizeof(large), "%s/large", dir);
+	cr_assert_eq(file_write(large, big, len), 0);
+	cr_assert_eq(file_map(large, "kernel", &f), 0);
+	cr_expect_eq(f.len, len);
+	cr_expect_eq((uintptr_t)f.data % (2UL << 20), 0, "buffer at %#lx", (unsigned long)(uintptr_t)f.data);
+	cr_expect_arr_eq(f.data, big, len);
+	file_unmap(&f);
+	cr_expect_null(f.map);
+	free(big);
+}
+
+/* Below 2 MiB, and at 0 bytes, a heap buffer that file_buf_free() takes back. */
+Test(file, small_and_empty_buffers)
+{
+	void *a = file_buf_alloc(0), *b = file_buf_alloc((2UL << 20) - 1);
+
+	cr_expect_not_null(a);
+	cr_expect_not_null(b);
+	file_buf_free(a, 0);
+	file_buf_free(b, (2UL << 20) - 1);
+	file_buf_free(NULL, 3UL << 20);
 }
 
 Test(file, read_fd_file_shrank)
