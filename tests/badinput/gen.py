@@ -39,31 +39,80 @@ def ere(s):
     return re.sub(r'([.\[\]()*+?{}|^$\\])', r'\\\1', s)
 
 
+BLOCK = 1 << 16  # Corpus.write's unit: an all-zero block becomes a hole
+
+
+class Patched:
+    """An image as its base bytes plus a few (offset, bytes) patches: a case that changes a
+    header field of a 66 MB vmlinux is written from the base without copying it."""
+
+    def __init__(self, base, patches=()):
+        self.base = base
+        self.patches = tuple(patches)
+
+    def __len__(self):
+        return len(self.base)
+
+    def with_patch(self, off, data):
+        return Patched(self.base, self.patches + ((off, bytes(data)),))
+
+    def chunk(self, view, at):
+        """The image's block at `at` (a slice of the base's view) and whether a patch changed it."""
+        end = min(at + BLOCK, len(view))
+        hits = [(o, d) for o, d in self.patches if o < end and o + len(d) > at]
+        if not hits:
+            return view[at:end], False
+        out = bytearray(view[at:end])
+        for o, d in hits:
+            lo, hi = max(o, at), min(o + len(d), end)
+            out[lo - at:hi - at] = d[lo - o:hi - o]
+        return bytes(out), True
+
+    def materialize(self):
+        out = bytearray(self.base)
+        for o, d in self.patches:
+            out[o:o + len(d)] = d
+        return out
+
+
 class Corpus:
     def __init__(self, outdir):
         self.outdir = outdir
         self.cases = []
         self.names = set()
         self.skipped = []
+        self._zero_cache = []
 
     def path(self, name):
         return os.path.join(self.outdir, name)
 
     def write(self, name, data):
-        """Write OUTDIR/name; runs of zero blocks become holes (half of a vmlinux
-        is zeros, and the corpus holds dozens of copies)."""
-        block = 1 << 16
-        zero = bytes(block)
-        view = memoryview(data)
+        """Write OUTDIR/name (bytes, or a Patched image streamed from its base); runs of zero
+        blocks become holes (half of a vmlinux is zeros, and the corpus holds dozens of
+        copies)."""
+        patched = data if isinstance(data, Patched) else Patched(data)
+        base = memoryview(patched.base)
+        zero = self._zero_blocks(patched.base)
         with open(self.path(name), 'wb') as f:
-            for at in range(0, len(data), block):
-                chunk = view[at:at + block]
-                if len(chunk) == block and chunk == zero:
-                    f.seek(block, os.SEEK_CUR)
+            for k, at in enumerate(range(0, len(base), BLOCK)):
+                chunk, changed = patched.chunk(base, at)
+                if zero[k] and not changed:
+                    f.seek(BLOCK, os.SEEK_CUR)
                 else:
                     f.write(chunk)
-            f.truncate(len(data))
+            f.truncate(len(base))
         return name
+
+    def _zero_blocks(self, base):
+        """Which whole BLOCK-sized blocks of base are all zeros, worked out once per base (the
+        last two kept, with their bases: id() names them only while they live)."""
+        for kept, zero in self._zero_cache:
+            if kept is base:
+                return zero
+        view, zero_block = memoryview(base), bytes(BLOCK)
+        zero = [view[at:at + BLOCK] == zero_block for at in range(0, len(base), BLOCK)]
+        self._zero_cache = [(base, zero)] + self._zero_cache[:1]
+        return zero
 
     def sparse(self, name, size):
         with open(self.path(name), 'wb') as f:
@@ -508,23 +557,22 @@ class Elf:
         return next(n for n in self.notes if n['name'] == b'Xen\0' and n['type'] == 18)
 
     def eh(self, **fields):
-        out = bytearray(self.data)
+        out = Patched(self.data)
         for k, v in fields.items():
             o, f = EH[k]
-            struct.pack_into('<' + f, out, o, v)
-        return bytes(out)
+            out = out.with_patch(o, struct.pack('<' + f, v))
+        return out
 
     def phdr(self, i, data=None, **fields):
-        out = bytearray(self.data if data is None else data)
+        out = Patched(self.data) if data is None else data
         for k, v in fields.items():
             o, f = PH[k]
-            struct.pack_into('<' + f, out, self.phoff + 56 * i + o, v)
-        return bytes(out)
+            out = out.with_patch(self.phoff + 56 * i + o, struct.pack('<' + f, v))
+        return out
 
     def note_patch(self, note_off, rel, fmt, value):
-        out = bytearray(self.data)
-        struct.pack_into('<' + fmt, out, self.ph[self.note]['p_offset'] + note_off + rel, value)
-        return bytes(out)
+        return Patched(self.data).with_patch(self.ph[self.note]['p_offset'] + note_off + rel,
+                                             struct.pack('<' + fmt, value))
 
 
 def elf_cases(c, vimg):
@@ -564,9 +612,7 @@ def elf_cases(c, vimg):
 
     # e_ident and header fields.
     def ident(i, v):
-        out = bytearray(vimg)
-        out[i] = v
-        return bytes(out)
+        return Patched(vimg).with_patch(i, bytes([v]))
 
     elf_case('elf-class-32', ere('elf: EI_CLASS 1 is not ELFCLASS64'), ident(4, 1))
     elf_case('elf-class-none', ere('elf: EI_CLASS 0 is not ELFCLASS64'), ident(4, 0))
@@ -633,12 +679,12 @@ def elf_cases(c, vimg):
            ere('elf: segment 0x%x+0x%x needs RAM up to 0x%x but guest RAM ends at 0x4000000: use --mem %dM or more'
                % (ph[last]['p_paddr'], ph[last]['p_memsz'], hi, (hi + (1 << 20) - 1) >> 20)),
            '--kernel', 'vmlinux', '--mem', '64M')
-    no_load = vimg
+    no_load = Patched(vimg)
     for j in L:
         no_load = e.phdr(j, no_load, p_type=0)
     elf_case('elf-no-load', ere('elf: no PT_LOAD segment with p_memsz > 0'), no_load)
     # 17 PT_LOADs (one page each) in a rewritten program header table.
-    many = bytearray(e.eh(e_phnum=17, e_entry=0x1000000))
+    many = e.eh(e_phnum=17, e_entry=0x1000000).materialize()
     for j in range(17):
         struct.pack_into('<IIQQQQQQ', many, e.phoff + 56 * j, 1, 5, seg0['p_offset'],
                          0x1000000 + j * 0x1000, 0x1000000 + j * 0x1000, 0x1000, 0x1000, 0x1000)
