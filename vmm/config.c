@@ -12,7 +12,7 @@
 enum long_only {
 	OPT_BOOT = 0x100, OPT_PAGING, OPT_LARGE_PAGES, OPT_BOOT_CS, OPT_BOOT_DS,
 	OPT_KEEP_SEGMENTS, OPT_SUBARCH, OPT_DUMP, OPT_ENTRY_STATE, OPT_NO_VALIDATE,
-	OPT_EXTRACT, OPT_PAYLOAD_CACHE, OPT_NO_PAYLOAD_CACHE, OPT_TIMEOUT, OPT_NO_SECCOMP, OPT_TIMING, OPT_TIMING_MARKER,
+	OPT_EXTRACT, OPT_PAYLOAD_CACHE, OPT_NO_PAYLOAD_CACHE, OPT_TIMEOUT, OPT_NO_SECCOMP, OPT_NO_SERIAL_COALESCING, OPT_TIMING, OPT_TIMING_MARKER,
 	OPT_NO_ACPI, OPT_SYMBOLS, OPT_PROFILE, OPT_PROFILE_OUT, OPT_TRACE,
 	/* fuzz mode only: */
 	OPT_SEED = 0x200, OPT_RUNS, OPT_FUZZ_MODE, OPT_JOBS, OPT_OUT, OPT_RUN_MS, OPT_RUN_EXITS,
@@ -45,6 +45,7 @@ static const struct option options[] = {
 	{ "no-payload-cache", no_argument, NULL, OPT_NO_PAYLOAD_CACHE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "no-serial-coalescing", no_argument, NULL, OPT_NO_SERIAL_COALESCING },
 	{ "timing", optional_argument, NULL, OPT_TIMING },
 	{ "timing-marker", required_argument, NULL, OPT_TIMING_MARKER },
 	{ "symbols", required_argument, NULL, OPT_SYMBOLS },
@@ -252,6 +253,7 @@ static int parse_entry_option(int opt, struct config *cfg)
 	case OPT_TIMEOUT:
 		return parse_seconds("--timeout", optarg, CONFIG_MAX_TIMEOUT, &cfg->timeout_ms);
 	case OPT_NO_SECCOMP: cfg->no_seccomp = true; return 0;
+	case OPT_NO_SERIAL_COALESCING: cfg->no_serial_coalescing = true; return 0;
 	case OPT_TIMING: return parse_timing(optarg, cfg);
 	case OPT_TIMING_MARKER: return parse_marker(optarg, cfg);
 	case OPT_NO_ACPI: cfg->no_acpi = true; return 0;

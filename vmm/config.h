@@ -74,6 +74,7 @@ struct config {
 	bool no_payload_cache;	     /* --no-payload-cache */
 	uint32_t timeout_ms;	     /* --timeout: 0 = none */
 	bool no_seccomp;
+	bool no_serial_coalescing; /* --no-serial-coalescing: every THR write exits */
 	enum config_timing { TIMING_OFF, TIMING_TEXT, TIMING_JSON } timing; /* --timing[=json] */
 	const char *timing_marker; /* --timing-marker: serial text that means "booted" */
 	const char *symbols;	   /* --symbols FILE: System.map or an ELF vmlinux with .symtab */

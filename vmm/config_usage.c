@@ -21,6 +21,8 @@ const char config_usage[] =
 	"      --timeout SECONDS  end the run with status 8 after SECONDS (0: never;\n"
 	"                       decimals allowed: 0.25)\n"
 	"      --no-seccomp     do not install the system-call filter\n"
+	"      --no-serial-coalescing  every serial byte written exits to vmm (default: KVM\n"
+	"                       queues them until the guest's next UART access)\n"
 	"      --timing[=text|json]  print the boot timeline, VM exits and host cost\n"
 	"                       on stderr at the end (README, \"Boot timing\")\n"
 	"      --timing-marker STR  console text that means \"booted\" (implies --timing)\n"

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/huge_map.h"
 #include "mmu/err.h"
 
 void file_test_stop(const char *what)
@@ -24,33 +25,16 @@ void file_test_stop(const char *what)
 /* Reading a file into 4 KiB pages takes a page fault per page: for Debian's 66 MB vmlinux
  * 210-260 ms on the 2-core dev machine, 15-23 ms into 2 MiB pages (MADV_HUGEPAGE, THP in
  * "madvise" mode as Debian ships it). Small files stay on the heap. */
-#define HUGE_PAGE (2UL << 20)
-
 static bool file_buf_is_mapped(size_t len)
 {
-	return len >= HUGE_PAGE;
+	return len >= HUGE_MAP_ALIGN;
 }
 
 void *file_buf_alloc(size_t len)
 {
-	uint8_t *p, *buf;
-	size_t span = len + HUGE_PAGE; /* room to align the start */
-
 	if (!file_buf_is_mapped(len))
 		return malloc(len ? len : 1);
-	if (len > SIZE_MAX - HUGE_PAGE)
-		return NULL;
-	p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	buf = (uint8_t *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
-	if (buf > p)
-		munmap(p, (size_t)(buf - p));
-	if (p + span > buf + len)
-		munmap(buf + len, (size_t)(p + span - (buf + len)));
-	/* Advice only: without THP the buffer still works, in 4 KiB pages. */
-	(void)madvise(buf, len, MADV_HUGEPAGE);
-	return buf;
+	return huge_map(len, 0);
 }
 
 void file_buf_free(void *buf, size_t len)

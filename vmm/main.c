@@ -93,7 +93,7 @@ static int start_console(struct machine *m)
 	return r;
 }
 
-static int start(struct machine *m)
+static int start(struct machine *m, const struct config *cfg)
 {
 	const struct host_quirks host = host_quirks_detect();
 	const char *unsafe = host_quirks_refuse(&host, &m->entry.cpu);
@@ -118,6 +118,9 @@ static int start(struct machine *m)
 		fprintf(stderr, "vmm: %s\n", err_msg());
 		return VMM_EXIT_HOST;
 	}
+	/* Without the ring every THR write exits, as with --no-serial-coalescing: slower, same. */
+	if (!cfg->no_serial_coalescing && machine_coalesce_serial(m) < 0 && m->verbose)
+		fprintf(stderr, "vmm: serial writes exit one by one: %s\n", err_msg());
 	return VMM_EXIT_OK;
 }
 
@@ -196,7 +199,7 @@ static int run(const struct config *cfg)
 		print_layout(&m, cfg);
 	if (check_violations(&m, cfg) < 0)
 		return VMM_EXIT_USAGE;
-	r = start(&m);
+	r = start(&m, cfg);
 	if (r == VMM_EXIT_OK)
 		r = sandbox(&m, cfg);
 	if (r == VMM_EXIT_OK)

@@ -137,8 +137,9 @@ void timing_print_text(FILE *f, const struct timing *t)
 	fputs(" ms system ", f);
 	ms(f, t->sys_ns);
 	fprintf(f, " ms, peak RSS without guest RAM %" PRIu64 " KiB\n", t->peak_rss_kib);
-	fprintf(f, "vmm: timing: console output %" PRIu64 " bytes in %" PRIu64 " writes\n",
-		t->console_bytes, t->console_writes);
+	fprintf(f, "vmm: timing: console output %" PRIu64 " bytes in %" PRIu64 " writes; %" PRIu64
+		" serial port writes queued by KVM without an exit\n",
+		t->console_bytes, t->console_writes, t->console_queued);
 }
 
 static void counters_json(FILE *f, const char *key, const struct timing_counter *c, unsigned n)
@@ -183,6 +184,8 @@ void timing_print_json(FILE *f, const struct timing *t)
 		fprintf(f, "%s\"0x%x\":%" PRIu64, i ? "," : "", t->ports[i].port, t->ports[i].count);
 	fprintf(f, "},\"host_cpu_ns\":{\"user\":%" PRIu64 ",\"system\":%" PRIu64
 		   "},\"peak_rss_kib_without_guest_ram\":%" PRIu64
-		   ",\"console_out\":{\"bytes\":%" PRIu64 ",\"writes\":%" PRIu64 "}}\n",
-		t->user_ns, t->sys_ns, t->peak_rss_kib, t->console_bytes, t->console_writes);
+		   ",\"console_out\":{\"bytes\":%" PRIu64 ",\"writes\":%" PRIu64
+		   ",\"queued\":%" PRIu64 "}}\n",
+		t->user_ns, t->sys_ns, t->peak_rss_kib, t->console_bytes, t->console_writes,
+		t->console_queued);
 }

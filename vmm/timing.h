@@ -62,6 +62,7 @@ struct timing {
 	uint64_t user_ns, sys_ns;	 /* vmm's host CPU time */
 	uint64_t peak_rss_kib;		 /* peak RSS minus guest RAM still resident */
 	uint64_t console_bytes, console_writes; /* guest serial output and the write()s it took */
+	uint64_t console_queued; /* serial port writes KVM queued without an exit (coalesced) */
 };
 
 /* Current CLOCK_MONOTONIC time in ns. */

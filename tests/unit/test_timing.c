@@ -62,8 +62,9 @@ Test(timing, counters_in_json)
 	t.ports[0].count = 40;
 	t.console_bytes = 700;
 	t.console_writes = 9;
+	t.console_queued = 650;
 	s = report(&t, true);
-	cr_assert_not_null(strstr(s, "\"console_out\":{\"bytes\":700,\"writes\":9}}"), "%s", s);
+	cr_assert_not_null(strstr(s, "\"console_out\":{\"bytes\":700,\"writes\":9,\"queued\":650}}"), "%s", s);
 	cr_assert_not_null(strstr(s, "\"kvm_stats\":{\"exits\":42,\"io_exits\":40}"), "%s", s);
 	cr_assert_not_null(strstr(s, "\"io_ports\":{\"0x3f8\":40}"), "%s", s);
 	cr_assert_eq(s[strlen(s) - 1], '\n');

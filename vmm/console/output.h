@@ -26,8 +26,10 @@
 					   far below what a typist can see */
 #define CONSOLE_OUT_SIZE 8192 /* a vCPU runs while at most this much waits */
 #define CONSOLE_OUT_HIGH (CONSOLE_OUT_SIZE / 2) /* due at once from here */
-/* One exit adds at most a page: string I/O goes through kvm_run's data page. */
-#define CONSOLE_OUT_EXIT_MAX 4096
+/* One exit adds at most two pages: its own access (string I/O goes through kvm_run's data
+ * page) and the THR writes KVM queued before it (its coalesced-write ring is one page of
+ * entries, each at least a byte: vmm/kvm/coalesced.h). */
+#define CONSOLE_OUT_EXIT_MAX (2 * 4096)
 /* Each of `ncpus` vCPUs may add one exit's worth after its last room check. */
 #define CONSOLE_OUT_CAPACITY(ncpus) (CONSOLE_OUT_SIZE + (size_t)(ncpus) * CONSOLE_OUT_EXIT_MAX)
 

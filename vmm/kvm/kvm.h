@@ -51,6 +51,12 @@ int vm_irq_line(struct vm *vm, unsigned irq, bool level);
 int vm_route_pc_irqs(struct vm *vm);
 /* -EINVAL (message naming --cpus) if KVM cannot run `n` vCPUs in one VM. */
 int vm_check_vcpus(struct vm *vm, unsigned n);
+/* Byte writes to ports [port, port + size) no longer exit: KVM queues them in the VM's
+ * coalesced-write ring (vmm/kvm/coalesced.h). -EOPNOTSUPP where KVM cannot. */
+int vm_coalesce_pio(struct vm *vm, uint16_t port, uint32_t size);
+/* The VM's coalesced-write ring as vCPU `c`'s mapping shows it (one page, shared by all). */
+struct coalesced_ring;
+int vcpu_coalesced_ring(struct vcpu *c, struct coalesced_ring *out);
 
 /* Create vCPU `index` of `ncpus` (its APIC ID) with the host-supported CPUID
  * describing that vCPU; index 0, the boot CPU, also gets a virtual-wire

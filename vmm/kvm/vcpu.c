@@ -7,9 +7,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "mmu/err.h"
 #include "vmm/cpu_model.h"
+#include "vmm/kvm/coalesced.h"
 
 #define CPUID_MAX_ENTRIES 256
 #define CPUID_SPARE_ENTRIES 2
@@ -141,6 +143,20 @@ static int map_run(struct vcpu *c)
 		return kvm_sys_fail("mmap(kvm_run)");
 	}
 	c->run_size = (size_t)sz;
+	return 0;
+}
+
+int vcpu_coalesced_ring(struct vcpu *c, struct coalesced_ring *out)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	/* The ring's page within the vCPU mapping (KVM_CHECK_EXTENSION answers its offset). */
+	int off = ioctl(c->vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
+
+	*out = (struct coalesced_ring){ 0 };
+	if (off <= 0 || page <= 0 || (size_t)(off + 1) * (size_t)page > c->run_size)
+		return errf(-EOPNOTSUPP, "this host's KVM maps no coalesced-write ring");
+	out->ring = (struct kvm_coalesced_mmio_ring *)((uint8_t *)c->run + (size_t)off * (size_t)page);
+	out->capacity = coalesced_capacity((uint32_t)page);
 	return 0;
 }
 

@@ -197,3 +197,14 @@ int vm_dirty_log_get(struct vm *vm, unsigned slot, uint64_t *bitmap)
 		return kvm_sys_fail("KVM_GET_DIRTY_LOG");
 	return 0;
 }
+
+int vm_coalesce_pio(struct vm *vm, uint16_t port, uint32_t size)
+{
+	struct kvm_coalesced_mmio_zone z = { .addr = port, .size = size, .pio = 1 };
+
+	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_PIO) <= 0)
+		return errf(-EOPNOTSUPP, "this host's KVM has no KVM_CAP_COALESCED_PIO");
+	if (ioctl(vm->vm_fd, KVM_REGISTER_COALESCED_MMIO, &z) < 0)
+		return kvm_sys_fail("KVM_REGISTER_COALESCED_MMIO (pio)");
+	return 0;
+}

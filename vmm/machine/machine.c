@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/huge_map.h"
 #include "mmu/err.h"
 #include "vmm/acpi_place.h"
 #include "vmm/console/input.h"
@@ -26,26 +27,13 @@
 /* Guest RAM starts on a 2 MiB boundary and asks for transparent huge pages, so
  * that KVM can map it with 2 MiB pages (one nested page fault per 2 MiB, not
  * per 4 KiB). The high slot starts at 4 GiB = hva + 3 GiB, also aligned. */
-#define RAM_ALIGN (2ULL << 20)
-
 static int alloc_ram(struct guest_mem *gm, uint64_t size)
 {
-	uint64_t len = size + RAM_ALIGN;
-	uint8_t *p = len < size ? MAP_FAILED :
-		     mmap(NULL, len, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	uint8_t *ram;
+	uint8_t *ram = size > SIZE_MAX ? NULL : huge_map((size_t)size, 1);
 
-	if (p == MAP_FAILED)
+	if (!ram)
 		return errf(-ENOMEM, "cannot allocate %llu MiB of guest RAM: %s",
 			    (unsigned long long)(size >> 20), strerror(errno));
-	ram = (uint8_t *)(((uintptr_t)p + RAM_ALIGN - 1) & ~(uintptr_t)(RAM_ALIGN - 1));
-	if (ram > p)
-		munmap(p, (size_t)(ram - p));
-	if (p + len > ram + size)
-		munmap(ram + size, (size_t)(p + len - (ram + size)));
-	/* Advice only: without THP (or with it off) the RAM still works. */
-	(void)madvise(ram, size, MADV_HUGEPAGE);
 	gm->hva = ram;
 	gm->size = size;
 	return 0;
@@ -395,6 +383,7 @@ int machine_handle_exit(struct machine *m, const struct vm_exit *e, const char *
 	int status;
 
 	pthread_mutex_lock(&m->lock);
+	machine_drain_serial_ring(m); /* the writes KVM queued came before this exit */
 	status = dispatch_exit(&m->io, e, why);
 	if (uart8250_can_receive(&m->board.uart))
 		pthread_cond_broadcast(&m->rx_space);
@@ -407,6 +396,10 @@ int machine_handle_exit(struct machine *m, const struct vm_exit *e, const char *
 static int report(struct machine *m, int status, const char *why, unsigned cpu)
 {
 	machine_stop_aps(m);
+	machine_stop_serial_watch(m);
+	pthread_mutex_lock(&m->lock);
+	machine_drain_serial_ring(m);
+	pthread_mutex_unlock(&m->lock);
 	machine_flush_output(m);
 	timing_mark(m->timing, TIMING_EXIT, timing_now());
 	sampler_finish(m->prof); /* before --timing=json, whose object is stderr's last line */

@@ -15,6 +15,7 @@
 #include "vmm/machine/flush_timer.h"
 #include "vmm/machine/sampler.h"
 #include "vmm/machine/dispatch.h"
+#include "vmm/kvm/coalesced.h"
 #include "vmm/kvm/kvm.h"
 #include "vmm/load.h"
 #include "vmm/console/panic_watch.h"
@@ -74,6 +75,12 @@ struct machine {
 	/* VMM_TEST_RUN_DELAY_MS: a sleep between the stop check and the first
 	 * KVM_RUN, so tests can land a signal exactly there. */
 	struct timespec test_run_delay;
+	/* THR writes KVM queued without an exit (vmm/machine/serial_ring.c; ring NULL with
+	 * --no-serial-coalescing, in fuzz mode, or where KVM cannot), and the thread that kicks
+	 * the boot CPU when queued bytes wait a whole tick. */
+	struct coalesced_ring serial_ring;
+	pthread_t ring_watcher;
+	bool ring_watching;
 	/* Serialises the console input thread against vCPU device accesses. */
 	pthread_mutex_t lock;
 	pthread_cond_t rx_space;
@@ -94,6 +101,13 @@ int machine_load_state(struct machine *m);
 /* Start one thread per other vCPU (they wait for INIT/SIPI from the guest);
  * before machine_sandbox(). */
 int machine_start_aps(struct machine *m);
+/* Let KVM queue the UART's THR writes instead of exiting (and start the watcher thread);
+ * before machine_sandbox(). -EOPNOTSUPP where KVM cannot: every write then exits. */
+int machine_coalesce_serial(struct machine *m);
+/* Hand the queued writes to the UART, in order (under `lock`: before an exit is handled). */
+void machine_drain_serial_ring(struct machine *m);
+/* Stop and join the watcher thread (idempotent). */
+void machine_stop_serial_watch(struct machine *m);
 /* Install the seccomp filter (after every setup step); with `selftest` (the
  * VMM_SECCOMP_SELFTEST test hook) then make that forbidden call. */
 int machine_sandbox(struct machine *m, const char *selftest);

@@ -52,6 +52,10 @@ void machine_print_exit_counts(const struct machine *m)
 		if (m->exits[i])
 			fprintf(stderr, " %s %llu", names[i], (unsigned long long)m->exits[i]);
 	fputc('\n', stderr);
+	if (m->serial_ring.ring)
+		fprintf(stderr, "vmm: %llu serial writes queued by KVM without an exit%s\n",
+			(unsigned long long)m->serial_ring.taken,
+			m->serial_ring.bad ? " (its ring was out of range: some were dropped)" : "");
 }
 
 /* The busiest ports, most exits first. */
@@ -110,6 +114,7 @@ void machine_print_timing(struct machine *m)
 	top_ports(m, t);
 	t->console_bytes = m->out.bytes;
 	t->console_writes = m->out.writes;
+	t->console_queued = m->serial_ring.taken;
 	if (getrusage(RUSAGE_SELF, &ru) == 0) {
 		t->user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000ULL + (uint64_t)ru.ru_utime.tv_usec * 1000;
 		t->sys_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000ULL + (uint64_t)ru.ru_stime.tv_usec * 1000;
