@@ -21,9 +21,9 @@ trap 'rm -rf "$work"' EXIT
 LIMIT=${BOOT_TEST_LIMIT:-240} # seconds: a hang fails the case instead of stalling CI
 BASE="console=ttyS0 reboot=k panic=-1 $GUEST_IDLE"
 # Most cases boot `quiet`: their checks read vmm's status, stderr and what the guest's commands
-# print, not the kernel's boot messages, and nested each console byte costs two VM exits (a
-# Debian boot without quiet makes 45,000 exits, about 4 s of its 9-13 s). Case 1 boots without
-# it (the console path under a full boot's output, batching) and the timeout case too.
+# print, not the kernel's boot messages, which nested cost a Debian boot about 4 s of its 8-13 s
+# (the guest's console code, emulated). Case 1 boots without it (the console path under a full
+# boot's output, batching) and the timeout case too.
 QUIET="$BASE quiet"
 # What sees_cpus reads, from the guest's kernel log (printed by the command, quiet or not).
 CPU_LOG='guest.cmd="dmesg | grep -e RSDP -e Brought"'

@@ -11,8 +11,8 @@ INITRD=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 LIMIT=${BOOT_TEST_LIMIT:-240}
-# quiet: the checks read the marker and vmm's status, not boot messages (each console byte is
-# two VM exits; nested, a boot without quiet spends about 4 s on them).
+# quiet: the checks read the marker and vmm's status, not boot messages (nested, printing them
+# costs a boot seconds of emulated console code).
 APPEND="console=ttyS0 reboot=k panic=-1 quiet $GUEST_IDLE guest.action=reboot"
 
 # run NAME KERNEL LIMIT [VMM OPTIONS...]: status in rc, output in $work/NAME.{txt,err}.
