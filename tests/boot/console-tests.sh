@@ -98,6 +98,32 @@ for sig in TERM HUP INT; do
     check "sig$sig-without-terminal-exits-$((128 + num))" "$?" "status $rc, stderr: $(head -c 300 "$work/$name.err")"
 done
 
+# 2b. Bytes KVM queued while the guest runs on with no exit at all (probe.then=late-line: a line
+#     written to THR without LSR polls, long after its last exit, then a spin) reach stdout while
+#     vmm still runs: its watcher thread kicks the boot CPU (README "Serial writes without
+#     exits"); without it the line would wait for the end of the run. Then SIGTERM ends it.
+name=queued-line-while-spinning
+timeout -s KILL "$LIMIT" "$VMM" --kernel "$PROBE" --append "$BASE probe.then=late-line" \
+    </dev/null >"$work/$name.out" 2>"$work/$name.err" &
+pid=$!
+wait_for "$work/$name.out" "probe: done"
+got=0
+# 30 s by the clock (nested the line comes about 2 s after "probe: done", natively within ms).
+for ((t0 = SECONDS; SECONDS - t0 < 30; )); do
+    # The whole line, its newline included (grep alone would match a line still cut short).
+    if grep -aq "^probe: late line" "$work/$name.out" &&
+        [ "$(tail -c 1 "$work/$name.out" | od -An -tx1 | tr -d ' ')" = 0a ]; then
+        got=1
+        break
+    fi
+    sleep 0.1
+done
+kill -s TERM "$(child_of "$pid")"
+wait "$pid"
+rc=$?
+[ "$got" = 1 ] && [ "$rc" -eq 143 ]
+check queued-line-shown-while-guest-spins "$?" "line seen before the stop: $got, status $rc, stdout ends: $(tail -c 40 "$work/$name.out" | tr '\n' '|')"
+
 # 3. The same on a terminal (a pty from script(1)): vmm puts it in raw mode, so it must restore it;
 #    before the fix the sandbox killed vmm by SIGSYS here (rt_sigaction was not allowed).
 # tty_run NAME SIG|quit|keys [THEN [VMM OPTIONS...]]: vmm on the probe (probe.then=THEN, default

@@ -16,6 +16,8 @@
  * reset), for the console and signal tests:
  *   reset   reset the VM through the i8042
  *   spin    loop forever with interrupts off (only a signal or --timeout ends it)
+ *   late-line  wait (a busy loop: no VM exit), write "probe: late line" to THR without
+ *           polling the LSR (no exit at all where vmm lets KVM queue THR writes), then spin
  *   hot     before the report: loop forever in probe_hot_spot(), called from
  *           probe_hot_caller() (--profile's planted hot spot: the samples must name it)
  *   halt    CLI; HLT forever (the vCPU sleeps inside KVM_RUN)
@@ -680,11 +682,26 @@ static void echo_input(void)
 	} while (c != 'q');
 }
 
+/* A line written long after the last exit (tens of ms natively: far past vmm's 1 ms output
+ * batch, whose timer would otherwise take it), with no LSR poll between the bytes, so that
+ * where vmm lets KVM queue THR writes nothing but vmm's own watcher can show it. */
+static void late_line(void)
+{
+	const char *s = "probe: late line\n";
+
+	for (volatile u32 i = 0; i < 50000000u; i++)
+		;
+	while (*s)
+		outb(COM1, (u8)*s++);
+}
+
 static void then(void)
 {
 	const char *act = cmdline_value("probe.then");
 
-	if (act && value_is(act, "spin"))
+	if (act && value_is(act, "late-line"))
+		late_line();
+	if (act && (value_is(act, "spin") || value_is(act, "late-line")))
 		for (;;)
 			__asm__ volatile("pause");
 	if (act && value_is(act, "halt"))
