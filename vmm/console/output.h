@@ -7,8 +7,9 @@
 #include <stdint.h>
 
 /*
- * The guest writes its console one byte per exit (8250 THR). Writing each
- * byte to stdout at once costs one write() per exit; instead bytes collect
+ * The guest writes its console a byte at a time (8250 THR: an exit each, or
+ * queued by KVM and taken at the next exit, vmm/machine/serial_ring.c).
+ * Writing each byte to stdout at once costs a write() per byte; instead bytes collect
  * here and go out when the oldest has waited CONSOLE_OUT_DELAY_NS, when
  * CONSOLE_OUT_HIGH bytes are waiting, or when the run ends. The run loop
  * arms a one-shot timer at the deadline (vmm/machine/flush_timer.c), so KVM_RUN
