@@ -16,6 +16,10 @@
 #define LEAF1_ECX_TSC_DEADLINE (1u << 24)
 #define LEAF1_ECX_HYPERVISOR (1u << 31)
 #define LEAF1_EDX_HTT (1u << 28) /* EBX[23:16] is valid */
+/* Hyper-V TLFS §2.4.2: leaf 0x40000001's EAX is "Hv#1" where the Hyper-V interface is offered
+ * (the leaf where KVM's own interface puts its feature bits). */
+#define HYPERV_CPUID_INTERFACE 0x40000001
+#define HYPERV_INTERFACE_SIGNATURE 0x31237648
 /* Leaf 4 (Intel) and 0x8000001D (AMD, APM Vol. 3, Appendix E): cache
  * parameters, EAX[4:0] type (0: no more caches), EAX[7:5] level, EAX[25:14]
  * addressable IDs of the logical processors sharing the cache - 1, EAX[31:26]
@@ -282,6 +286,13 @@ static void add_kvm_leaves(struct cpuid_leaf *e, uint32_t *nent, uint32_t max)
 		e[(*nent)++] = s;
 	if (!find(e, *nent, KVM_CPUID_FEATURES) && *nent < max)
 		e[(*nent)++] = f;
+}
+
+bool cpu_model_shows_hyperv(const struct cpuid_leaf *e, uint32_t n)
+{
+	const struct cpuid_leaf *l = find(e, n, HYPERV_CPUID_INTERFACE);
+
+	return l && l->eax == HYPERV_INTERFACE_SIGNATURE;
 }
 
 void cpu_model_cpuid(struct cpuid_leaf *e, uint32_t *nent, uint32_t max,

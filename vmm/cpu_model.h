@@ -32,6 +32,11 @@ struct cpu_caps {
 void cpu_model_cpuid(struct cpuid_leaf *e, uint32_t *nent, uint32_t max,
 		     const struct cpu_caps *caps);
 
+/* Whether leaves e[0..n) show the guest Hyper-V's interface ("Hv#1" in leaf 0x40000001's EAX,
+ * Hyper-V TLFS §2.4): only then does KVM give it Hyper-V's MSRs (api.rst,
+ * KVM_CAP_HYPERV_ENFORCE_CPUID). cpu_model_cpuid() puts KVM's leaves there, so never. */
+bool cpu_model_shows_hyperv(const struct cpuid_leaf *e, uint32_t n);
+
 struct cpu_msr {
 	uint32_t index;
 	uint64_t value;

@@ -355,3 +355,13 @@ Test(cpu_model, vcpus_differ_only_in_apic_id)
 		cr_expect_arr_eq(&a, &b, sizeof(a), "leaf %#x.%u", a.function, a.index);
 	}
 }
+
+Test(cpu_model, hyperv_interface_never_shown)
+{
+	host_like();
+	cpu_model_cpuid(e, &n, MAX, &(struct cpu_caps){ .ncpus = 1 });
+	cr_assert_not(cpu_model_shows_hyperv(e, n), "KVM's leaves at 0x40000001, not Hyper-V's");
+	leaf(0x40000001, 0)->eax = 0x31237648; /* "Hv#1" */
+	cr_assert(cpu_model_shows_hyperv(e, n));
+	cr_assert_not(cpu_model_shows_hyperv(e, 0));
+}

@@ -83,8 +83,10 @@ static unsigned count_violations(void *ctx, const struct entry_state *st)
 static int setup(struct worker *w)
 {
 	struct machine *m = w->m;
-	int r = machine_start(m);
+	int r;
 
+	m->no_pmu = true;
+	r = machine_start(m);
 	m->discard_output = true;
 	if (r == 0)
 		r = flush_timer_init(&w->deadline, m->vcpu);
@@ -504,8 +506,14 @@ int fuzz_worker_open(const struct config *cfg, struct timing *timeline, unsigned
 		fprintf(stderr, "vmm fuzz: worker %u ready %.1f ms after start (%" PRIu64
 			" non-zero pages in the RAM snapshot)\n", id,
 			(double)(timing_now() - timeline->start_ns) / 1e6, w->mem.pages_copied);
-	if (r == 0 && id == 0)
+	if (r == 0 && id == 0) {
+		unsigned hyperv, pmu, n = vm_snapshot_msrs(w->cpu, &hyperv, &pmu);
+
+		fprintf(stderr, "vmm fuzz: the reset puts back %u MSRs; left out, as the guest "
+			"cannot reach them: %u Hyper-V (no Hyper-V interface in its CPUID), %u PMU "
+			"(no virtual PMU)\n", n, hyperv, pmu);
 		points_print(&w->pts.plan);
+	}
 	if (r < 0)
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());
 	return r;

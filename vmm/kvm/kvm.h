@@ -44,6 +44,10 @@ struct vm_exit {
  * stamps TIMING_VM_CREATED and TIMING_RAM_REGISTERED in `t`. */
 int vm_create(struct vm **out, const struct guest_mem *gm, struct timing *t);
 void vm_destroy(struct vm *vm);
+/* Before any vCPU exists: no virtual PMU for them (KVM_CAP_PMU_CAPABILITY's
+ * KVM_PMU_CAP_DISABLE) where KVM offers the choice. Either way the VM then knows whether its
+ * vCPUs have one (fuzz mode: the reset leaves out the MSRs a guest cannot reach). */
+int vm_pmu_off(struct vm *vm);
 /* Drive ISA interrupt line `irq` of the in-kernel PIC/IOAPIC. */
 int vm_irq_line(struct vm *vm, unsigned irq, bool level);
 
@@ -126,10 +130,14 @@ void vcpu_stats_fds(struct vcpu *const *c, unsigned n, int *lo, int *hi);
  * XCRs, MSRs, LAPIC, events, debug registers, mp_state, PIC, IOAPIC, PIT). */
 struct vm_snapshot;
 int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out);
-/* Every block back; where the vCPU was not entered since the last restore, only the two that
- * vcpu_load_state() writes (sregs, regs): nothing else can have changed. `skip`: the name of
- * one block to leave as the run left it (a test hook, so --check-reset must name it), or NULL. */
+/* Every block back (the FPU's through XSAVE's); where the vCPU was not entered since the last
+ * restore, only the two that vcpu_load_state() writes (sregs, regs): nothing else can have
+ * changed. `skip`: the name of one block to leave as the run left it (a test hook, so
+ * --check-reset must name it), or NULL. */
 int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char *skip);
+/* How many MSRs the snapshot holds (and the reset puts back); in *hyperv_out and *pmu_out
+ * how many of KVM's it leaves out because the guest cannot reach them (msr_class.h). */
+unsigned vm_snapshot_msrs(const struct vm_snapshot *s, unsigned *hyperv_out, unsigned *pmu_out);
 /* Read every block back and compare with `ref` (leaving out what runs on by itself: the
  * LAPIC timer count, Hyper-V's runtime and reference counters, the PIT's load times; the TSC
  * must lie between its saved value and that plus the time since the reset wrote it, tsc.h);

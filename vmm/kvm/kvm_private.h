@@ -3,12 +3,14 @@
 #define VMM_KVM_PRIVATE_H
 
 #include <linux/kvm.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "vmm/kvm/kvm.h"
 
 struct vm {
 	int kvm_fd, vm_fd;
+	bool pmu_off; /* its vCPUs have no virtual PMU (vm_pmu_off()) */
 };
 
 struct vcpu {
@@ -27,6 +29,9 @@ struct vcpu {
 	bool entered;
 	/* The last KVM_RUN may have left an instruction for the next one to finish. */
 	bool io_pending;
+	/* Its guest can reach Hyper-V's MSRs: its CPUID shows the Hyper-V interface, or this KVM
+	 * may predate the rule that it must (KVM_CAP_HYPERV_ENFORCE_CPUID's api.rst entry). */
+	bool hyperv_msrs;
 	/* timing_now() just before the TSC was last put back (or read for the snapshot). */
 	uint64_t tsc_written_ns;
 };

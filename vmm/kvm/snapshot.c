@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 
 #include "mmu/err.h"
+#include "vmm/msr_class.h"
 #include "vmm/sandbox.h"
 #include "vmm/timing.h"
 #include "vmm/tsc.h"
@@ -51,15 +52,20 @@ struct vm_snapshot {
 		struct kvm_msr_entry e[SNAP_MAX_MSRS + 1];
 	} restore_msrs;
 	int tsc; /* MSR_IA32_TSC's entry in msrs, or -1 */
+	unsigned unreachable[MSR_CLASS_PMU + 1]; /* per class, KVM's MSRs the guest cannot reach */
 	uint32_t tsc_khz; /* the vCPU's TSC rate (KVM_GET_TSC_KHZ), 0 if unknown */
 	struct kvm_irqchip chip[3];
 	struct kvm_pit_state2 pit;
 	struct kvm_clock_data clock; /* kvmclock's base: each run starts at the same guest time */
 };
 
-/* The MSRs KVM lists that it both reads and takes back (some are read-only). */
+/* The MSRs KVM lists that it both reads and takes back (some are read-only), less those the
+ * guest can neither read nor write: Hyper-V's without the Hyper-V interface in its CPUID, the
+ * PMU's without a virtual PMU. Nothing but KVM changes those (Hyper-V's two counters run by
+ * themselves), and no guest sees them. */
 static int snapshot_msr_list(struct vcpu *c, struct vm_snapshot *s)
 {
+	struct msr_reach reach = { .hyperv = c->hyperv_msrs, .pmu = !c->vm->pmu_off };
 	struct {
 		struct kvm_msr_list hdr;
 		uint32_t idx[SNAP_MAX_MSRS];
@@ -73,6 +79,10 @@ static int snapshot_msr_list(struct vcpu *c, struct vm_snapshot *s)
 		return kvm_sys_fail("KVM_GET_MSR_INDEX_LIST");
 	s->msrs.hdr.nmsrs = 0;
 	for (uint32_t i = 0; i < list.hdr.nmsrs && i < SNAP_MAX_MSRS; i++) {
+		if (!msr_guest_reachable(list.idx[i], reach)) {
+			s->unreachable[msr_class_of(list.idx[i])]++;
+			continue;
+		}
 		one.e = (struct kvm_msr_entry){ .index = list.idx[i] };
 		if (ioctl(c->fd, KVM_GET_MSRS, &one) != 1 || ioctl(c->fd, KVM_SET_MSRS, &one) != 1)
 			continue;
@@ -106,16 +116,19 @@ struct state_block {
 	size_t off, size;
 	bool vm; /* a VM ioctl (else vCPU) */
 	bool loaded; /* vcpu_load_state() writes it: changed even where the vCPU never ran */
+	bool compare_only; /* another block puts it back */
 };
 
 #define BLOCK(n, g, st, field, isvm) { n, g, st, offsetof(struct vm_snapshot, field), \
 				       sizeof(((struct vm_snapshot *)0)->field), isvm, \
-				       g == KVM_GET_SREGS || g == KVM_GET_REGS }
+				       g == KVM_GET_SREGS || g == KVM_GET_REGS, g == KVM_GET_FPU }
 /* Put back in this order (as QEMU's kvm_arch_put_registers): the nested state first (leaving
  * a nested guest the run left running, else the blocks after it would go to that guest's
  * state: KVM_SET_NESTED_STATE of a vCPU in no guest mode calls svm_leave_nested() or
  * vmx_leave_nested(), arch/x86/kvm/svm/nested.c, vmx/nested.c), sregs before the LAPIC (APIC
- * base), MSRs after sregs (EFER), events and mp_state last. */
+ * base), MSRs after sregs (EFER), events and mp_state last. The FPU block is only compared:
+ * KVM_SET_XSAVE puts all of it back (x87 and SSE state are XSAVE's legacy region, SDM Vol. 1
+ * §13.4.1), as QEMU leaves KVM_SET_FPU out where KVM has XSAVE. */
 static const struct state_block blocks[] = {
 	BLOCK("nested", KVM_GET_NESTED_STATE, KVM_SET_NESTED_STATE, nested, false),
 	BLOCK("sregs", KVM_GET_SREGS, KVM_SET_SREGS, sregs, false),
@@ -236,7 +249,7 @@ int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char 
 		bool msrs = blocks[i].get == KVM_GET_MSRS;
 
 		if (!(c->entered || blocks[i].loaded) || !block_present(s, i) ||
-		    (skip && !strcmp(skip, blocks[i].name)))
+		    blocks[i].compare_only || (skip && !strcmp(skip, blocks[i].name)))
 			continue;
 		if (msrs)
 			c->tsc_written_ns = timing_now();
@@ -246,6 +259,13 @@ int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char 
 	if (r == 0)
 		c->entered = false;
 	return r;
+}
+
+unsigned vm_snapshot_msrs(const struct vm_snapshot *s, unsigned *hyperv_out, unsigned *pmu_out)
+{
+	*hyperv_out = s->unreachable[MSR_CLASS_HYPERV];
+	*pmu_out = s->unreachable[MSR_CLASS_PMU];
+	return s->msrs.hdr.nmsrs;
 }
 
 /* Fields that run on by themselves whatever the guest did: left out of the comparison. */
@@ -349,7 +369,8 @@ unsigned vcpu_fuzz_ioctls(struct vcpu *c, struct sandbox_ioctl *out, unsigned ma
 		int fd = blocks[i].vm ? c->vm->vm_fd : c->fd;
 
 		add_ioctl(out, &n, max, fd, blocks[i].get);
-		add_ioctl(out, &n, max, fd, blocks[i].set);
+		if (!blocks[i].compare_only)
+			add_ioctl(out, &n, max, fd, blocks[i].set);
 	}
 	return n;
 }

@@ -22,8 +22,9 @@
 #define FPU_FCW_DEFAULT 0x37f	  /* FNINIT control word */
 #define MXCSR_DEFAULT 0x1f80	  /* all SSE exceptions masked */
 
-/* KVM's list through cpu_model_cpuid(); added leaves have no significant index. */
-static void model_cpuid(struct kvm_cpuid2 *cpuid, const struct cpu_caps *caps)
+/* KVM's list through cpu_model_cpuid(); added leaves have no significant index. Returns
+ * whether the result shows the guest Hyper-V's interface. */
+static bool model_cpuid(struct kvm_cpuid2 *cpuid, const struct cpu_caps *caps)
 {
 	static struct cpuid_leaf leaves[CPUID_MAX_ENTRIES];
 	uint32_t n = cpuid->nent < CPUID_MAX_ENTRIES ? cpuid->nent : CPUID_MAX_ENTRIES;
@@ -47,6 +48,7 @@ static void model_cpuid(struct kvm_cpuid2 *cpuid, const struct cpu_caps *caps)
 		k->edx = l->edx;
 	}
 	cpuid->nent = n;
+	return cpu_model_shows_hyperv(leaves, n);
 }
 
 static int setup_cpuid(struct vcpu *c, unsigned ncpus)
@@ -69,7 +71,9 @@ static int setup_cpuid(struct vcpu *c, unsigned ncpus)
 	if (ioctl(c->vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0)
 		r = kvm_sys_fail("KVM_GET_SUPPORTED_CPUID");
 	if (r == 0) {
-		model_cpuid(cpuid, &caps);
+		c->hyperv_msrs = model_cpuid(cpuid, &caps) ||
+				 ioctl(c->vm->kvm_fd, KVM_CHECK_EXTENSION,
+				       KVM_CAP_HYPERV_ENFORCE_CPUID) <= 0;
 		if (ioctl(c->fd, KVM_SET_CPUID2, cpuid) < 0)
 			r = kvm_sys_fail("KVM_SET_CPUID2");
 	}

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -111,6 +112,33 @@ void vm_destroy(struct vm *vm)
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	free(vm);
+}
+
+/* "Y" or "N" (a module's bool parameter): whether it reads N; false if it cannot be read. */
+static bool kvm_param_off(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	int ch = f ? fgetc(f) : EOF;
+
+	if (f)
+		fclose(f);
+	return ch == 'N' || ch == '0';
+}
+
+int vm_pmu_off(struct vm *vm)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_PMU_CAPABILITY, .args = { KVM_PMU_CAP_DISABLE } };
+	int offered = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_PMU_CAPABILITY);
+
+	if (offered > 0 && (offered & KVM_PMU_CAP_DISABLE)) {
+		if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) < 0)
+			return kvm_sys_fail("KVM_ENABLE_CAP(KVM_CAP_PMU_CAPABILITY)");
+		vm->pmu_off = true;
+		return 0;
+	}
+	/* KVM answers 0 also where its enable_pmu parameter is off (api.rst). */
+	vm->pmu_off = kvm_param_off("/sys/module/kvm/parameters/enable_pmu");
+	return 0;
 }
 
 int vm_irq_line(struct vm *vm, unsigned irq, bool level)

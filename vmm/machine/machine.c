@@ -317,6 +317,8 @@ int machine_start(struct machine *m)
 	}
 	r = vm_create(&m->vm, &m->mem, m->timing);
 
+	if (r == 0 && m->no_pmu)
+		r = vm_pmu_off(m->vm);
 	if (r == 0)
 		r = vm_check_vcpus(m->vm, m->ncpus);
 	if (r == 0 && m->acpi)

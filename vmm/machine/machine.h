@@ -43,6 +43,10 @@ struct machine {
 	const char *marker_text;
 	struct text_watch marker;
 	bool discard_output; /* fuzz mode: the console is watched, not written */
+	/* Fuzz mode: no virtual PMU where KVM lets vmm choose (vm_pmu_off()): the reset then
+	 * need not put the PMU's MSRs back, nor can counter overflows end runs at times of the
+	 * host's making. */
+	bool no_pmu;
 	bool uart_line;	     /* the UART's IRQ line inside KVM as vmm last set it */
 	uint64_t run_deadline_ns; /* fuzz mode: machine_step() runs nothing from then on */
 	uint32_t port_exits[65536]; /* userspace I/O exits by port */
