@@ -14,10 +14,6 @@ static bool page_is_zero(const uint8_t *p)
 	return !memcmp(p, zero, SNAP_PAGE);
 }
 
-uint64_t snap_bitmap_words(uint64_t bytes)
-{
-	return (bytes / SNAP_PAGE + 63) / 64;
-}
 
 int mem_snapshot_take(struct mem_snapshot *s, const struct guest_mem *gm)
 {
@@ -57,24 +53,21 @@ static void restore_page(struct mem_snapshot *s, struct guest_mem *gm, uint64_t 
 	s->pages_rewritten++;
 }
 
-uint64_t mem_snapshot_restore_bitmap(struct mem_snapshot *s, struct guest_mem *gm,
-				     uint64_t hva_off, uint64_t bytes, const uint64_t *bitmap)
+uint64_t mem_snapshot_restore_pages(struct mem_snapshot *s, struct guest_mem *gm,
+				    uint64_t hva_off, uint64_t bytes, const uint64_t *pages,
+				    uint64_t n)
 {
-	uint64_t pages = bytes / SNAP_PAGE, n = 0;
+	uint64_t in_slot = bytes / SNAP_PAGE, covered = 0;
 
 	if (hva_off > s->size || bytes > s->size - hva_off)
 		return 0;
-	for (uint64_t w = 0; w < snap_bitmap_words(bytes); w++) {
-		for (uint64_t bits = bitmap[w]; bits; bits &= bits - 1) {
-			uint64_t page = w * 64 + (uint64_t)__builtin_ctzll(bits);
-
-			if (page >= pages)
-				break;
-			restore_page(s, gm, hva_off + page * SNAP_PAGE);
-			n++;
-		}
+	for (uint64_t i = 0; i < n; i++) {
+		if (pages[i] >= in_slot)
+			continue;
+		restore_page(s, gm, hva_off + pages[i] * SNAP_PAGE);
+		covered++;
 	}
-	return n;
+	return covered;
 }
 
 uint64_t mem_snapshot_restore_range(struct mem_snapshot *s, struct guest_mem *gm,

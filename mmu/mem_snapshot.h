@@ -18,19 +18,17 @@ struct mem_snapshot {
 	uint64_t pages_rewritten; /* pages the restores found changed and wrote back, ever */
 };
 
-/* Bits per slot's bitmap: one per page, in 64-bit words. */
-uint64_t snap_bitmap_words(uint64_t bytes);
-
 int mem_snapshot_take(struct mem_snapshot *s, const struct guest_mem *gm);
 void mem_snapshot_free(struct mem_snapshot *s);
 /* The restores compare each page they cover with the copy and write back only those that
  * differ (counted in pages_rewritten): a page vmm or the guest rewrote with the image's own
  * bytes costs a read, not a write. */
 
-/* Put back the pages whose bits are set in `bitmap` (bit i = page i of the
- * slot that starts at host offset `hva_off`, `bytes` long); returns how many it covered. */
-uint64_t mem_snapshot_restore_bitmap(struct mem_snapshot *s, struct guest_mem *gm,
-				     uint64_t hva_off, uint64_t bytes, const uint64_t *bitmap);
+/* Put back pages pages[0..n) (page i = the i-th page of the slot that starts at host offset
+ * `hva_off`, `bytes` long; one past its end is skipped); returns how many it covered. */
+uint64_t mem_snapshot_restore_pages(struct mem_snapshot *s, struct guest_mem *gm,
+				    uint64_t hva_off, uint64_t bytes, const uint64_t *pages,
+				    uint64_t n);
 /* Put back every page that overlaps [gpa, gpa + len) (writes vmm made itself,
  * which the dirty log does not see); returns how many pages it covered. */
 uint64_t mem_snapshot_restore_range(struct mem_snapshot *s, struct guest_mem *gm,

@@ -2,7 +2,8 @@
 # fuzz-mode-tests.sh: `vmm fuzz` on Debian's kernel: one VM, states mutated per (seed, index),
 # reset between runs, each run classified. Checks: a short run gives a JSON line per run, more
 # than one outcome class and at least one run that reaches userspace; the reset is bit-exact
-# (--check-reset: every state block and every page equal to the fresh VM's); the same seed gives
+# (--check-reset: every state block and every page equal to the fresh VM's), from KVM's dirty
+# ring (also one small enough to fill mid-run) and from its bitmap; the same seed gives
 # the same states in a new process; --jobs 2 covers every index once; a repro file replays to
 # the same outcome in a fresh `vmm --entry-state` process; the MSRs the reset leaves out are ones
 # a guest program cannot change; SIGINT to a --jobs 2 parent ends every
@@ -120,6 +121,28 @@ bad=$(paste -d' ' "$work/prev.exits" "$work/next.dirty" | awk '$1 > 0 && $2 == 0
 [ "$(wc -l <"$work/check.dirty")" -eq 12 ] && [ "$bad" -eq 0 ] &&
     [ "$(awk '$1 > 0' "$work/check.dirty" | wc -l)" -ge 1 ]
 check fuzz-reset-restores-dirty-pages $? "pages restored per run: $(cat "$work/check.pages"); dirty: $(tr '\n' ' ' <"$work/check.dirty"); exits: $(tr '\n' ' ' <"$work/check.exits")"
+
+# 3b. The dirty log: KVM's dirty ring where the host has one (an entry per page written, so a
+#     reset costs what the run wrote, not what the VM has), else its bitmap. Both exact: a ring
+#     of 256 entries, so that runs writing more pages make KVM exit with a full ring mid-run
+#     (vmm collects it and goes on), and the bitmap (test hook VMM_TEST_DIRTY_RING_BYTES);
+#     every reset bit-exact, and the small ring filled at least once.
+if grep -q "dirty pages from KVM's dirty bitmap (no dirty ring on this host)" "$work/check.err"; then
+    skip fuzz-dirty-ring-small-ring-bit-exact "this host's KVM has no KVM_CAP_DIRTY_LOG_RING"
+else
+    VMM_TEST_DIRTY_RING_BYTES=4096 fuzz ring --seed 21 --runs 16 --fuzz-mode wild --run-ms 100 --check-reset
+    full=$(sed -n 's/^vmm fuzz: worker 0 dirty ring: \([0-9]*\) full-ring exits$/\1/p' "$work/ring.err")
+    [ "$rc" -eq 0 ] && grep -q "dirty pages from KVM's dirty ring (256 entries)" "$work/ring.err" &&
+        [ "$(field "$work/ring.jsonl" reset_diff | grep -c '^0$')" -eq 16 ] &&
+        grep -q "reset after the last run: reset_diff 0 (bit-exact)" "$work/ring.err" &&
+        [ "${full:-0}" -gt 0 ] && grep -q "dirty pages from KVM's dirty ring (65536 entries)" "$work/check.err"
+    check fuzz-dirty-ring-small-ring-bit-exact $? "status $rc, full-ring exits ${full:-none}, reset_diff: $(field "$work/ring.jsonl" reset_diff | sort | uniq -c | tr '\n' ' '); dirty: $(field "$work/ring.jsonl" dirty | tr '\n' ' '); $(grep 'dirty pages from' "$work/check.err")"
+fi
+VMM_TEST_DIRTY_RING_BYTES=0 fuzz bitmap --seed 21 --runs 16 --fuzz-mode wild --run-ms 100 --check-reset
+[ "$rc" -eq 0 ] && grep -q "dirty pages from KVM's dirty bitmap (asked for)" "$work/bitmap.err" &&
+    [ "$(field "$work/bitmap.jsonl" reset_diff | grep -c '^0$')" -eq 16 ] &&
+    grep -q "reset after the last run: reset_diff 0 (bit-exact)" "$work/bitmap.err"
+check fuzz-dirty-bitmap-bit-exact $? "status $rc, reset_diff: $(field "$work/bitmap.jsonl" reset_diff | sort | uniq -c | tr '\n' ' '); $(grep 'dirty pages from' "$work/bitmap.err")"
 
 # 4. The same seed gives the same states in a new process (outcomes may differ in timing only).
 fuzz again --seed 3 --runs 12 --fuzz-mode wild --run-ms 800

@@ -34,41 +34,37 @@ Test(mem_snapshot, copies_only_non_zero_pages)
 
 Test(mem_snapshot, dirty_pages_come_back_bit_exact)
 {
-	uint64_t bitmap[MiB(8) / SNAP_PAGE / 64] = { 0 }, first;
+	uint64_t pages[] = { MiB(7) / SNAP_PAGE, 3, MiB(5) / SNAP_PAGE }, first;
 
 	memset(gm.hva + 0x3000, 0xff, 10);       /* an image page */
 	memset(gm.hva + MiB(5) + 0x100, 0x5a, 1); /* a page that was zero */
 	memset(gm.hva + MiB(7), 0x77, SNAP_PAGE);
 	cr_assert_eq(mem_snapshot_diff(&snap, &gm, &first), 3);
 	cr_assert_eq(first, 0x3000, "the first page that differs");
-	bitmap[3 / 64] |= 1ULL << 3;
-	bitmap[(MiB(5) / SNAP_PAGE) / 64] |= 1ULL << ((MiB(5) / SNAP_PAGE) % 64);
-	bitmap[(MiB(7) / SNAP_PAGE) / 64] |= 1ULL << ((MiB(7) / SNAP_PAGE) % 64);
-	cr_assert_eq(mem_snapshot_restore_bitmap(&snap, &gm, 0, gm.size, bitmap), 3);
+	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, 0, gm.size, pages, 3), 3);
 	cr_assert_eq(snap.pages_rewritten, 3);
 	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 0, "bit-exact after restoring the dirty pages");
 }
 
 Test(mem_snapshot, a_page_written_back_with_its_own_bytes_is_only_read)
 {
-	uint64_t bitmap[MiB(8) / SNAP_PAGE / 64] = { 0 };
+	uint64_t pages[] = { 4, 6 };
 
 	gm.hva[0x4000] = gm.hva[0x4000]; /* the guest stored what was there: dirty, unchanged */
 	gm.hva[0x6040] ^= 0x10;
-	bitmap[0] = 1ULL << 4 | 1ULL << 6;
-	cr_assert_eq(mem_snapshot_restore_bitmap(&snap, &gm, 0, gm.size, bitmap), 2, "both covered");
+	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, 0, gm.size, pages, 2), 2, "both covered");
 	cr_assert_eq(snap.pages_rewritten, 1, "only the changed one written back");
 	cr_assert_eq(mem_snapshot_restore_range(&snap, &gm, 0x4000, 0x3000), 3);
 	cr_assert_eq(snap.pages_rewritten, 1, "nothing left to write");
 	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 0);
 }
 
-Test(mem_snapshot, a_page_left_out_of_the_bitmap_stays_changed)
+Test(mem_snapshot, a_page_left_out_of_the_list_stays_changed)
 {
-	uint64_t bitmap[MiB(8) / SNAP_PAGE / 64] = { 0 };
+	uint64_t pages[] = { 4 };
 
 	gm.hva[0x5000] ^= 1;
-	cr_assert_eq(mem_snapshot_restore_bitmap(&snap, &gm, 0, gm.size, bitmap), 0);
+	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, 0, gm.size, pages, 1), 1);
 	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 1);
 }
 
@@ -82,13 +78,14 @@ Test(mem_snapshot, ranges_cover_partial_pages_and_skip_non_ram)
 	cr_assert_eq(mem_snapshot_restore_range(&snap, &gm, UINT64_MAX - 8, 100), 0, "no overflow");
 }
 
-Test(mem_snapshot, bitmap_for_a_slot_at_an_offset)
+Test(mem_snapshot, pages_of_a_slot_at_an_offset)
 {
-	uint64_t bitmap[MiB(4) / SNAP_PAGE / 64] = { 1 };
+	uint64_t pages[] = { 0, MiB(4) / SNAP_PAGE };
 
 	gm.hva[MiB(4)] = 9;
-	cr_assert_eq(mem_snapshot_restore_bitmap(&snap, &gm, MiB(4), MiB(4), bitmap), 1);
+	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, MiB(4), MiB(4), pages, 2), 1,
+		     "the page past the slot's end is skipped");
 	cr_assert_eq(gm.hva[MiB(4)], 0);
-	cr_assert_eq(mem_snapshot_restore_bitmap(&snap, &gm, MiB(6), MiB(4), bitmap), 0,
+	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, MiB(6), MiB(4), pages, 1), 0,
 		     "a slot past the copy is refused");
 }

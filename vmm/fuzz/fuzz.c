@@ -80,12 +80,22 @@ static unsigned count_violations(void *ctx, const struct entry_state *st)
 	return v;
 }
 
+/* KVM's dirty ring per vCPU: 1 MiB, 65,536 entries (a run that writes fewer pages makes no
+ * full-ring exit). The test hook VMM_TEST_DIRTY_RING_BYTES sets another size (0: KVM's bitmap). */
+static uint32_t dirty_ring_bytes(void)
+{
+	const char *env = getenv("VMM_TEST_DIRTY_RING_BYTES");
+
+	return env ? (uint32_t)strtoul(env, NULL, 0) : 1u << 20;
+}
+
 static int setup(struct worker *w)
 {
 	struct machine *m = w->m;
 	int r;
 
 	m->no_pmu = true;
+	m->dirty_ring_bytes = dirty_ring_bytes();
 	r = machine_start(m);
 	m->discard_output = true;
 	if (r == 0)
@@ -100,13 +110,6 @@ static int setup(struct worker *w)
 		r = vcpu_finish_pending_io(m->vcpu);
 	if (r == 0)
 		r = vm_snapshot_save(m->vcpu, &w->cpu);
-	for (unsigned s = 0; r == 0 && s < 2; s++) {
-		uint64_t bytes = s ? gm_high_size(&m->mem) : gm_low_size(&m->mem);
-
-		w->bitmap[s] = calloc(snap_bitmap_words(bytes) + 1, sizeof(uint64_t));
-		if (!w->bitmap[s])
-			r = errf(-ENOMEM, "out of memory");
-	}
 	w->last = m->entry;
 	w->last_table_bytes = m->pt.bytes;
 	w->pts = (struct fuzz_points){ .cfg = w->cfg, .m = m, .deadline = &w->deadline };
@@ -124,16 +127,15 @@ static int reset_memory(struct worker *w, struct fuzz_record *rec, bool entered)
 	uint64_t rewritten = w->mem.pages_rewritten;
 	const char *skip = w->reset_skip;
 
-	if (entered && !(skip && !strcmp(skip, "pages"))) {
-		int r = vm_dirty_log_get(m->vm, 0, w->bitmap[0]);
+	for (unsigned slot = 0; entered && !(skip && !strcmp(skip, "pages")) && slot < 2; slot++) {
+		const uint64_t *pages;
+		uint64_t np;
+		int r = vm_dirty_pages(m->vm, slot, &pages, &np);
 
-		if (r == 0 && high)
-			r = vm_dirty_log_get(m->vm, 1, w->bitmap[1]);
 		if (r < 0)
 			return r;
-		n = mem_snapshot_restore_bitmap(&w->mem, &m->mem, 0, low, w->bitmap[0]);
-		if (high)
-			n += mem_snapshot_restore_bitmap(&w->mem, &m->mem, low, high, w->bitmap[1]);
+		n += mem_snapshot_restore_pages(&w->mem, &m->mem, slot ? low : 0, slot ? high : low,
+						pages, np);
 	}
 	rec->pages_dirty = n; /* what the guest (and KVM) wrote */
 	n += undo_state_writes(w, &w->last, w->last_table_bytes);
@@ -405,6 +407,9 @@ static void print_reset_figures(struct worker *w, unsigned id)
 		PRIu64 ", p99 %" PRIu64 " (%" PRIu64 " runs)\n", id,
 		(double)percentile(w->reset_ns, n, 50) / 1000, (double)percentile(w->reset_ns, n, 99) / 1000,
 		percentile(w->reset_pages, n, 50), percentile(w->reset_pages, n, 99), n);
+	if (w->m->dirty_ring_bytes)
+		fprintf(stderr, "vmm fuzz: worker %u dirty ring: %" PRIu64 " full-ring exits\n", id,
+			vm_dirty_ring_full_exits(w->m->vm));
 }
 
 /* A repeat of run `index` (no line, no repro): does it do what its first run did? */
@@ -512,6 +517,12 @@ int fuzz_worker_open(const struct config *cfg, struct timing *timeline, unsigned
 		fprintf(stderr, "vmm fuzz: the reset puts back %u MSRs; left out, as the guest "
 			"cannot reach them: %u Hyper-V (no Hyper-V interface in its CPUID), %u PMU "
 			"(no virtual PMU)\n", n, hyperv, pmu);
+		if (w->m->dirty_ring_bytes)
+			fprintf(stderr, "vmm fuzz: dirty pages from KVM's dirty ring (%u entries)\n",
+				w->m->dirty_ring_bytes / 16);
+		else
+			fprintf(stderr, "vmm fuzz: dirty pages from KVM's dirty bitmap (%s)\n",
+				dirty_ring_bytes() ? "no dirty ring on this host" : "asked for");
 		points_print(&w->pts.plan);
 	}
 	if (r < 0)

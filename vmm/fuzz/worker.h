@@ -48,7 +48,6 @@ struct worker {
 	struct mem_snapshot mem;
 	struct vm_snapshot *cpu;
 	struct flush_timer deadline;
-	uint64_t *bitmap[2];		/* dirty log of slot 0 (below the hole) and 1 */
 	struct entry_state last;	/* the state the last run wrote (its tables, pokes) */
 	uint64_t last_table_bytes;
 	struct fuzz_summary sum;

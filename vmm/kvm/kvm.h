@@ -143,10 +143,18 @@ unsigned vm_snapshot_msrs(const struct vm_snapshot *s, unsigned *hyperv_out, uns
  * must lie between its saved value and that plus the time since the reset wrote it, tsc.h);
  * returns how many differ and names them in `diff`. */
 unsigned vm_snapshot_compare(struct vcpu *c, const struct vm_snapshot *ref, char *diff, size_t len);
-/* Log the guest's writes to RAM (slot 0: RAM below the hole, 1: above 4 GiB);
- * _get copies slot's bitmap (a bit per 4 KiB page) and clears it. */
+/* Before any vCPU exists: KVM's dirty ring of at most `max_bytes` per vCPU for the dirty log
+ * where KVM has one (KVM_CAP_DIRTY_LOG_RING) and the machine has 1 vCPU; else, or with 0, its
+ * bitmap. Returns the ring's size in bytes, 0 for the bitmap. */
+long vm_dirty_ring_enable(struct vm *vm, unsigned ncpus, uint32_t max_bytes);
+/* Log the guest's writes to RAM (slot 0: RAM below the hole, 1: above 4 GiB) from now on. */
 int vm_dirty_log_start(struct vm *vm, const struct guest_mem *gm);
-int vm_dirty_log_get(struct vm *vm, unsigned slot, uint64_t *bitmap);
+/* The pages of `slot` written since the last call for it (page indexes within the slot, each
+ * once) in (*pages)[0..*n), valid until the next call (for any slot) or KVM_RUN. With a ring it costs what was written;
+ * with the bitmap a scan of the slot's (KVM_GET_DIRTY_LOG, which also clears it). */
+int vm_dirty_pages(struct vm *vm, unsigned slot, const uint64_t **pages, uint64_t *n);
+/* KVM_EXIT_DIRTY_RING_FULL exits so far (KVM's, handled inside vcpu_run()). */
+uint64_t vm_dirty_ring_full_exits(const struct vm *vm);
 /* 1 if the vCPU is halted (*irqs_off: RFLAGS.IF clear), 0 if not, -errno. */
 int vcpu_halted(struct vcpu *c, bool *irqs_off);
 /* The guest's RIP now (0 if it cannot be read). */

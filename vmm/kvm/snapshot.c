@@ -356,8 +356,9 @@ unsigned vcpu_fuzz_ioctls(struct vcpu *c, struct sandbox_ioctl *out, unsigned ma
 	static const unsigned long on_vcpu[] = { KVM_RUN, KVM_GET_REGS, KVM_SET_REGS,
 						 KVM_GET_SREGS, KVM_SET_SREGS,
 						 KVM_SET_GUEST_DEBUG, KVM_GET_MP_STATE };
-	/* Device interrupts, the reset's dirty pages. */
-	static const unsigned long on_vm[] = { KVM_IRQ_LINE, KVM_GET_DIRTY_LOG };
+	/* Device interrupts, the reset's dirty pages (from the bitmap, or the ring). */
+	static const unsigned long on_vm[] = { KVM_IRQ_LINE, KVM_GET_DIRTY_LOG,
+					       KVM_RESET_DIRTY_RINGS };
 	unsigned n = 0;
 
 	for (size_t i = 0; i < sizeof(on_vcpu) / sizeof(on_vcpu[0]); i++)

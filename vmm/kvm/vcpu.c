@@ -185,6 +185,8 @@ int vcpu_create(struct vm *vm, unsigned index, unsigned ncpus, struct vcpu **out
 	c->stats_missing = "statistics not opened";
 	r = map_run(c);
 	if (r == 0)
+		r = vcpu_map_dirty_ring(c);
+	if (r == 0)
 		r = setup_cpuid(c, ncpus);
 	if (r == 0)
 		r = setup_msrs(c);
@@ -395,15 +397,26 @@ int vcpu_run(struct vcpu *c, struct vm_exit *out)
 {
 	memset(out, 0, sizeof(*out));
 	c->entered = true;
-	if (ioctl(c->fd, KVM_RUN, 0) < 0) {
-		/* KVM finishes a pending instruction before it looks at signals and
-		 * immediate_exit, so an interrupted KVM_RUN leaves none; a failed one may. */
-		c->io_pending = !(errno == EINTR || errno == EAGAIN);
-		if (!c->io_pending) {
-			out->kind = EXIT_INTR;
-			return 0;
+	for (;;) {
+		int r;
+
+		if (ioctl(c->fd, KVM_RUN, 0) < 0) {
+			/* KVM finishes a pending instruction before it looks at signals and
+			 * immediate_exit, so an interrupted KVM_RUN leaves none; a failed one may. */
+			c->io_pending = !(errno == EINTR || errno == EAGAIN);
+			if (!c->io_pending) {
+				out->kind = EXIT_INTR;
+				return 0;
+			}
+			return kvm_sys_fail("KVM_RUN");
 		}
-		return kvm_sys_fail("KVM_RUN");
+		if (c->run->exit_reason != KVM_EXIT_DIRTY_RING_FULL)
+			break;
+		/* KVM's own exit, before guest entry: the ring collected, then on. */
+		c->vm->ring_full_exits++;
+		r = vm_dirty_ring_harvest(c->vm);
+		if (r < 0)
+			return r;
 	}
 	c->io_pending = exit_leaves_io_pending(c->run->exit_reason);
 	decode_exit(out, c->run);

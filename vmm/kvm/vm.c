@@ -107,6 +107,7 @@ void vm_destroy(struct vm *vm)
 {
 	if (!vm)
 		return;
+	vm_dirty_log_free(vm);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->kvm_fd >= 0)
@@ -198,31 +199,6 @@ int vm_check_vcpus(struct vm *vm, unsigned n)
 		max = 4;
 	if (n > (unsigned)max)
 		return errf(-EINVAL, "--cpus %u: this host's KVM runs at most %d vCPUs per VM", n, max);
-	return 0;
-}
-
-int vm_dirty_log_start(struct vm *vm, const struct guest_mem *gm)
-{
-	struct kvm_userspace_memory_region r[2] = {
-		{ .slot = 0, .flags = KVM_MEM_LOG_DIRTY_PAGES, .memory_size = gm_low_size(gm),
-		  .userspace_addr = (uintptr_t)gm->hva },
-		{ .slot = 1, .flags = KVM_MEM_LOG_DIRTY_PAGES, .guest_phys_addr = GM_HIGH_BASE,
-		  .memory_size = gm_high_size(gm),
-		  .userspace_addr = (uintptr_t)(gm->hva + gm_low_size(gm)) },
-	};
-
-	for (unsigned i = 0; i < 2; i++)
-		if (r[i].memory_size && ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r[i]) < 0)
-			return kvm_sys_fail("KVM_SET_USER_MEMORY_REGION (dirty log)");
-	return 0;
-}
-
-int vm_dirty_log_get(struct vm *vm, unsigned slot, uint64_t *bitmap)
-{
-	struct kvm_dirty_log d = { .slot = slot, .dirty_bitmap = bitmap };
-
-	if (ioctl(vm->vm_fd, KVM_GET_DIRTY_LOG, &d) < 0)
-		return kvm_sys_fail("KVM_GET_DIRTY_LOG");
 	return 0;
 }
 

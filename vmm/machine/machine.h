@@ -47,6 +47,9 @@ struct machine {
 	 * need not put the PMU's MSRs back, nor can counter overflows end runs at times of the
 	 * host's making. */
 	bool no_pmu;
+	/* Fuzz mode: the dirty log as KVM's dirty ring of at most this many bytes where it has
+	 * one (vm_dirty_ring_enable()); 0: its bitmap. machine_start() leaves what it got. */
+	uint32_t dirty_ring_bytes;
 	bool uart_line;	     /* the UART's IRQ line inside KVM as vmm last set it */
 	uint64_t run_deadline_ns; /* fuzz mode: machine_step() runs nothing from then on */
 	uint32_t port_exits[65536]; /* userspace I/O exits by port */
