@@ -130,17 +130,17 @@ check fuzz-reset-restores-dirty-pages $? "pages restored per run: $(cat "$work/c
 if grep -q "dirty pages from KVM's dirty bitmap (no dirty ring on this host)" "$work/check.err"; then
     skip fuzz-dirty-ring-small-ring-bit-exact "this host's KVM has no KVM_CAP_DIRTY_LOG_RING"
 else
-    VMM_TEST_DIRTY_RING_BYTES=4096 fuzz ring --seed 21 --runs 16 --fuzz-mode wild --run-ms 100 --check-reset
+    VMM_TEST_DIRTY_RING_BYTES=4096 fuzz ring --seed 21 --runs 8 --fuzz-mode wild --run-ms 100 --check-reset
     full=$(sed -n 's/^vmm fuzz: worker 0 dirty ring: \([0-9]*\) full-ring exits$/\1/p' "$work/ring.err")
     [ "$rc" -eq 0 ] && grep -q "dirty pages from KVM's dirty ring (256 entries)" "$work/ring.err" &&
-        [ "$(field "$work/ring.jsonl" reset_diff | grep -c '^0$')" -eq 16 ] &&
+        [ "$(field "$work/ring.jsonl" reset_diff | grep -c '^0$')" -eq 8 ] &&
         grep -q "reset after the last run: reset_diff 0 (bit-exact)" "$work/ring.err" &&
         [ "${full:-0}" -gt 0 ] && grep -q "dirty pages from KVM's dirty ring (65536 entries)" "$work/check.err"
     check fuzz-dirty-ring-small-ring-bit-exact $? "status $rc, full-ring exits ${full:-none}, reset_diff: $(field "$work/ring.jsonl" reset_diff | sort | uniq -c | tr '\n' ' '); dirty: $(field "$work/ring.jsonl" dirty | tr '\n' ' '); $(grep 'dirty pages from' "$work/check.err")"
 fi
-VMM_TEST_DIRTY_RING_BYTES=0 fuzz bitmap --seed 21 --runs 16 --fuzz-mode wild --run-ms 100 --check-reset
+VMM_TEST_DIRTY_RING_BYTES=0 fuzz bitmap --seed 21 --runs 8 --fuzz-mode wild --run-ms 100 --check-reset
 [ "$rc" -eq 0 ] && grep -q "dirty pages from KVM's dirty bitmap (asked for)" "$work/bitmap.err" &&
-    [ "$(field "$work/bitmap.jsonl" reset_diff | grep -c '^0$')" -eq 16 ] &&
+    [ "$(field "$work/bitmap.jsonl" reset_diff | grep -c '^0$')" -eq 8 ] &&
     grep -q "reset after the last run: reset_diff 0 (bit-exact)" "$work/bitmap.err"
 check fuzz-dirty-bitmap-bit-exact $? "status $rc, reset_diff: $(field "$work/bitmap.jsonl" reset_diff | sort | uniq -c | tr '\n' ' '); $(grep 'dirty pages from' "$work/bitmap.err")"
 

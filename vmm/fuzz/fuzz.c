@@ -407,7 +407,7 @@ static void print_reset_figures(struct worker *w, unsigned id)
 		PRIu64 ", p99 %" PRIu64 " (%" PRIu64 " runs)\n", id,
 		(double)percentile(w->reset_ns, n, 50) / 1000, (double)percentile(w->reset_ns, n, 99) / 1000,
 		percentile(w->reset_pages, n, 50), percentile(w->reset_pages, n, 99), n);
-	if (w->m->dirty_ring_bytes)
+	if (vm_dirty_ring_entries(w->m->vm))
 		fprintf(stderr, "vmm fuzz: worker %u dirty ring: %" PRIu64 " full-ring exits\n", id,
 			vm_dirty_ring_full_exits(w->m->vm));
 }
@@ -517,9 +517,9 @@ int fuzz_worker_open(const struct config *cfg, struct timing *timeline, unsigned
 		fprintf(stderr, "vmm fuzz: the reset puts back %u MSRs; left out, as the guest "
 			"cannot reach them: %u Hyper-V (no Hyper-V interface in its CPUID), %u PMU "
 			"(no virtual PMU)\n", n, hyperv, pmu);
-		if (w->m->dirty_ring_bytes)
+		if (vm_dirty_ring_entries(w->m->vm))
 			fprintf(stderr, "vmm fuzz: dirty pages from KVM's dirty ring (%u entries)\n",
-				w->m->dirty_ring_bytes / 16);
+				vm_dirty_ring_entries(w->m->vm));
 		else
 			fprintf(stderr, "vmm fuzz: dirty pages from KVM's dirty bitmap (%s)\n",
 				dirty_ring_bytes() ? "no dirty ring on this host" : "asked for");

@@ -12,7 +12,7 @@
 
 #define PAGE_SHIFT 12
 
-long vm_dirty_ring_enable(struct vm *vm, unsigned ncpus, uint32_t max_bytes)
+int vm_dirty_ring_enable(struct vm *vm, unsigned ncpus, uint32_t max_bytes)
 {
 	int most = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_DIRTY_LOG_RING);
 	struct kvm_enable_cap cap = { .cap = KVM_CAP_DIRTY_LOG_RING };
@@ -29,7 +29,7 @@ long vm_dirty_ring_enable(struct vm *vm, unsigned ncpus, uint32_t max_bytes)
 	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) < 0)
 		return kvm_sys_fail("KVM_ENABLE_CAP(KVM_CAP_DIRTY_LOG_RING)");
 	vm->ring_bytes = bytes;
-	return bytes;
+	return 0;
 }
 
 int vcpu_map_dirty_ring(struct vcpu *c)
@@ -131,6 +131,11 @@ int vm_dirty_pages(struct vm *vm, unsigned slot, const uint64_t **pages, uint64_
 	*pages = vm->dirty.pages[slot];
 	*n = vm->dirty.n[slot];
 	return 0;
+}
+
+uint32_t vm_dirty_ring_entries(const struct vm *vm)
+{
+	return vm->ring_bytes / (uint32_t)sizeof(struct kvm_dirty_gfn);
 }
 
 uint64_t vm_dirty_ring_full_exits(const struct vm *vm)

@@ -145,14 +145,16 @@ unsigned vm_snapshot_msrs(const struct vm_snapshot *s, unsigned *hyperv_out, uns
 unsigned vm_snapshot_compare(struct vcpu *c, const struct vm_snapshot *ref, char *diff, size_t len);
 /* Before any vCPU exists: KVM's dirty ring of at most `max_bytes` per vCPU for the dirty log
  * where KVM has one (KVM_CAP_DIRTY_LOG_RING) and the machine has 1 vCPU; else, or with 0, its
- * bitmap. Returns the ring's size in bytes, 0 for the bitmap. */
-long vm_dirty_ring_enable(struct vm *vm, unsigned ncpus, uint32_t max_bytes);
+ * bitmap (vm_dirty_ring_entries() says which). */
+int vm_dirty_ring_enable(struct vm *vm, unsigned ncpus, uint32_t max_bytes);
 /* Log the guest's writes to RAM (slot 0: RAM below the hole, 1: above 4 GiB) from now on. */
 int vm_dirty_log_start(struct vm *vm, const struct guest_mem *gm);
 /* The pages of `slot` written since the last call for it (page indexes within the slot, each
  * once) in (*pages)[0..*n), valid until the next call (for any slot) or KVM_RUN. With a ring it costs what was written;
  * with the bitmap a scan of the slot's (KVM_GET_DIRTY_LOG, which also clears it). */
 int vm_dirty_pages(struct vm *vm, unsigned slot, const uint64_t **pages, uint64_t *n);
+/* Entries of each vCPU's dirty ring; 0: the dirty log is KVM's bitmap. */
+uint32_t vm_dirty_ring_entries(const struct vm *vm);
 /* KVM_EXIT_DIRTY_RING_FULL exits so far (KVM's, handled inside vcpu_run()). */
 uint64_t vm_dirty_ring_full_exits(const struct vm *vm);
 /* 1 if the vCPU is halted (*irqs_off: RFLAGS.IF clear), 0 if not, -errno. */

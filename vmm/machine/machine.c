@@ -319,12 +319,8 @@ int machine_start(struct machine *m)
 
 	if (r == 0 && m->no_pmu)
 		r = vm_pmu_off(m->vm);
-	if (r == 0 && m->dirty_ring_bytes) {
-		long bytes = vm_dirty_ring_enable(m->vm, m->ncpus, m->dirty_ring_bytes);
-
-		r = bytes < 0 ? (int)bytes : 0;
-		m->dirty_ring_bytes = bytes > 0 ? (uint32_t)bytes : 0;
-	}
+	if (r == 0 && m->dirty_ring_bytes)
+		r = vm_dirty_ring_enable(m->vm, m->ncpus, m->dirty_ring_bytes);
 	if (r == 0)
 		r = vm_check_vcpus(m->vm, m->ncpus);
 	if (r == 0 && m->acpi)

@@ -48,7 +48,7 @@ struct machine {
 	 * host's making. */
 	bool no_pmu;
 	/* Fuzz mode: the dirty log as KVM's dirty ring of at most this many bytes where it has
-	 * one (vm_dirty_ring_enable()); 0: its bitmap. machine_start() leaves what it got. */
+	 * one (vm_dirty_ring_enable()); 0: its bitmap. */
 	uint32_t dirty_ring_bytes;
 	bool uart_line;	     /* the UART's IRQ line inside KVM as vmm last set it */
 	uint64_t run_deadline_ns; /* fuzz mode: machine_step() runs nothing from then on */
