@@ -522,7 +522,7 @@ int fuzz_worker_open(const struct config *cfg, struct timing *timeline, unsigned
 				vm_dirty_ring_entries(w->m->vm));
 		else
 			fprintf(stderr, "vmm fuzz: dirty pages from KVM's dirty bitmap (%s)\n",
-				dirty_ring_bytes() ? "no dirty ring on this host" : "asked for");
+				w->m->dirty_ring_bytes ? "no dirty ring on this host" : "asked for");
 		points_print(&w->pts.plan);
 	}
 	if (r < 0)
