@@ -193,7 +193,7 @@ static bool write_state(struct worker *w, const struct entry_state *st, struct f
 		r = entry_poke(&m->mem, st);
 	if (r == 0 && unsafe) /* vmm-refused, before KVM sees it */
 		r = errf(-EPERM, "%s", unsafe);
-	if (r == 0 && (r = vcpu_load_state(m->vcpu, &st->cpu)) < 0)
+	if (r == 0 && (r = vm_snapshot_load_state(m->vcpu, w->cpu, &st->cpu)) < 0)
 		o->cls = OUT_KVM_REFUSED;
 	else if (r < 0)
 		o->cls = OUT_VMM_REFUSED;
@@ -262,10 +262,16 @@ static void check_reset(struct worker *w, struct fuzz_record *rec, char *diff, s
 {
 	/* Whatever KVM still held pending would change the state at the next KVM_RUN. */
 	bool stuck = vcpu_finish_pending_io(w->m->vcpu) < 0;
-	uint64_t first;
-	uint64_t pages = mem_snapshot_diff(&w->mem, &w->m->mem, &first);
-	unsigned blocks = vm_snapshot_compare(w->m->vcpu, w->cpu, diff, len);
-	size_t used = strlen(diff);
+	uint64_t first, pages;
+	unsigned blocks;
+	size_t used;
+
+	/* The two blocks the next load writes whole, as the valid state's load writes them (if
+	 * that fails, the comparison names them). */
+	(void)vm_snapshot_restore_loaded(w->m->vcpu, w->cpu);
+	pages = mem_snapshot_diff(&w->mem, &w->m->mem, &first);
+	blocks = vm_snapshot_compare(w->m->vcpu, w->cpu, diff, len);
+	used = strlen(diff);
 
 	rec->reset_diff = (int)(blocks + pages + stuck);
 	if (pages)

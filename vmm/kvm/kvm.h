@@ -130,11 +130,17 @@ void vcpu_stats_fds(struct vcpu *const *c, unsigned n, int *lo, int *hi);
  * XCRs, MSRs, LAPIC, events, debug registers, mp_state, PIC, IOAPIC, PIT). */
 struct vm_snapshot;
 int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out);
-/* Every block back (the FPU's through XSAVE's); where the vCPU was not entered since the last
- * restore, only the two that vcpu_load_state() writes (sregs, regs): nothing else can have
- * changed. `skip`: the name of one block to leave as the run left it (a test hook, so
- * --check-reset must name it), or NULL. */
+/* Every block back (the FPU's through XSAVE's) but the two that vcpu_load_state() writes
+ * whole (sregs, regs), which the next run's vm_snapshot_load_state() writes; nothing where
+ * the vCPU was not entered since the last restore (then only that load changed it), and not
+ * the PIT where a run left it as saved without a timer. `skip`: the name of one block to
+ * leave as the run left it (a test hook, so --check-reset must name it), or NULL. */
 int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char *skip);
+/* vcpu_load_state() after vm_snapshot_restore(): over the saved sregs (as KVM holds them
+ * after a load of the valid state) instead of reading them back. */
+int vm_snapshot_load_state(struct vcpu *c, const struct vm_snapshot *s, const struct boot_cpu *st);
+/* For --check-reset: sregs and regs back as saved, i.e. as the valid state's load writes them. */
+int vm_snapshot_restore_loaded(struct vcpu *c, const struct vm_snapshot *s);
 /* How many MSRs the snapshot holds (and the reset puts back); in *hyperv_out and *pmu_out
  * how many of KVM's it leaves out because the guest cannot reach them (msr_class.h). */
 unsigned vm_snapshot_msrs(const struct vm_snapshot *s, unsigned *hyperv_out, unsigned *pmu_out);

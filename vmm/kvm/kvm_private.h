@@ -49,6 +49,9 @@ struct vcpu {
 	uint64_t tsc_written_ns;
 };
 
+/* vcpu_load_state() over `base` (apic_base and the interrupt bitmap come from there, every
+ * other field from `s`), or over what KVM_GET_SREGS reads where `base` is NULL. */
+int vcpu_load_state_over(struct vcpu *c, const struct boot_cpu *s, const struct kvm_sregs *base);
 /* -errno with err_msg() naming the call, the error and its symbolic name. */
 int kvm_sys_fail(const char *what);
 /* A new vCPU's dirty ring mapped and listed with the VM's, where the VM has rings. */

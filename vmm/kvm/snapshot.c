@@ -16,6 +16,7 @@
 #define SNAP_MAX_MSRS 512
 #define APIC_TMCCT 0x390   /* timer current count: runs on its own (SDM Vol. 3A §11.5.4) */
 #define MSR_IA32_TSC 0x10  /* put back past KVM's heuristic (tsc.h), compared within a bound */
+#define MSR_IA32_APICBASE 0x1b /* SDM Vol. 3A §11.4.4: KVM lists it not, it is an sregs field */
 /* Hyper-V TLFS: HV_X64_MSR_VP_RUNTIME and HV_X64_MSR_TIME_REF_COUNT count 100 ns
  * units by themselves (KVM lists them even for a guest that never enabled Hyper-V). */
 #define MSR_HV_VP_RUNTIME 0x40000010
@@ -23,6 +24,7 @@
 #define PIC_MASTER 0       /* KVM_GET_IRQCHIP chip ids (api.rst) */
 #define PIC_SLAVE 1
 #define IOAPIC 2
+#define PIT_MODE_NONE 0xff /* KVM's channel mode until a guest programs one (kvm_pit_reset()) */
 
 /* KVM_GET_NESTED_STATE's data after its header, at most: VMX's vmcs12 and shadow vmcs12, or
  * SVM's vmcb12 (KVM_STATE_NESTED_VMX_VMCS_SIZE, KVM_STATE_NESTED_SVM_VMCB_SIZE: 4 KiB each). */
@@ -57,12 +59,22 @@ struct vm_snapshot {
 	struct kvm_irqchip chip[3];
 	struct kvm_pit_state2 pit;
 	struct kvm_clock_data clock; /* kvmclock's base: each run starts at the same guest time */
+	struct kvm_pit_state2 pit_now; /* the PIT as a run left it (read at each reset) */
 };
 
 /* The MSRs KVM lists that it both reads and takes back (some are read-only), less those the
  * guest can neither read nor write: Hyper-V's without the Hyper-V interface in its CPUID, the
  * PMU's without a virtual PMU. Nothing but KVM changes those (Hyper-V's two counters run by
- * themselves), and no guest sees them. */
+ * themselves), and no guest sees them. Plus the APIC base, which KVM's list leaves to sregs:
+ * the reset puts it back before the LAPIC (vm_snapshot_restore()). */
+static bool msr_listed(const uint32_t *idx, uint32_t n, uint32_t msr)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (idx[i] == msr)
+			return true;
+	return false;
+}
+
 static int snapshot_msr_list(struct vcpu *c, struct vm_snapshot *s)
 {
 	struct msr_reach reach = { .hyperv = c->hyperv_msrs, .pmu = !c->vm->pmu_off };
@@ -77,6 +89,8 @@ static int snapshot_msr_list(struct vcpu *c, struct vm_snapshot *s)
 
 	if (ioctl(c->vm->kvm_fd, KVM_GET_MSR_INDEX_LIST, &list) < 0)
 		return kvm_sys_fail("KVM_GET_MSR_INDEX_LIST");
+	if (list.hdr.nmsrs < SNAP_MAX_MSRS && !msr_listed(list.idx, list.hdr.nmsrs, MSR_IA32_APICBASE))
+		list.idx[list.hdr.nmsrs++] = MSR_IA32_APICBASE;
 	s->msrs.hdr.nmsrs = 0;
 	for (uint32_t i = 0; i < list.hdr.nmsrs && i < SNAP_MAX_MSRS; i++) {
 		if (!msr_guest_reachable(list.idx[i], reach)) {
@@ -115,7 +129,9 @@ struct state_block {
 	unsigned long get, set;
 	size_t off, size;
 	bool vm; /* a VM ioctl (else vCPU) */
-	bool loaded; /* vcpu_load_state() writes it: changed even where the vCPU never ran */
+	/* vcpu_load_state() writes all of it: the next run's load puts it back, not the reset
+	 * (--check-reset puts it back first, as the valid state's load would). */
+	bool loaded;
 	bool compare_only; /* another block puts it back */
 };
 
@@ -125,10 +141,14 @@ struct state_block {
 /* Put back in this order (as QEMU's kvm_arch_put_registers): the nested state first (leaving
  * a nested guest the run left running, else the blocks after it would go to that guest's
  * state: KVM_SET_NESTED_STATE of a vCPU in no guest mode calls svm_leave_nested() or
- * vmx_leave_nested(), arch/x86/kvm/svm/nested.c, vmx/nested.c), sregs before the LAPIC (APIC
- * base), MSRs after sregs (EFER), events and mp_state last. The FPU block is only compared:
- * KVM_SET_XSAVE puts all of it back (x87 and SSE state are XSAVE's legacy region, SDM Vol. 1
- * §13.4.1), as QEMU leaves KVM_SET_FPU out where KVM has XSAVE. */
+ * vmx_leave_nested(), arch/x86/kvm/svm/nested.c, vmx/nested.c), the MSRs (the APIC base among
+ * them) before the LAPIC, whose registers KVM_SET_LAPIC reads in the mode the APIC base sets
+ * (kvm_apic_state_fixup(), arch/x86/kvm/lapic.c), events and mp_state last. sregs and regs
+ * are left to the next run's load, which writes every field of them but the APIC base (put
+ * back here) and the interrupt bitmap (which the events block clears); nothing put back here
+ * depends on them. The FPU block is only compared: KVM_SET_XSAVE puts all of it back (x87 and
+ * SSE state are XSAVE's legacy region, SDM Vol. 1 §13.4.1), as QEMU leaves KVM_SET_FPU out
+ * where KVM has XSAVE. */
 static const struct state_block blocks[] = {
 	BLOCK("nested", KVM_GET_NESTED_STATE, KVM_SET_NESTED_STATE, nested, false),
 	BLOCK("sregs", KVM_GET_SREGS, KVM_SET_SREGS, sregs, false),
@@ -224,7 +244,10 @@ int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out)
  * in mode 2 with the longest count (65536 ticks, 55 ms) before the blocks go back; the PICs,
  * then the PIT's own block (which stops that timer again) follow within microseconds.
  * (KVM_REINJECT_CONTROL off and on resets it too, but waits for an SRCU grace period when it
- * unregisters the ack notifier: measured 545 -> 779 us median per reset, p99 16 ms.) */
+ * unregisters the ack notifier: measured 545 -> 779 us median per reset, p99 16 ms.)
+ * Where the run left the PIT as saved, and the saved channel 0 has no mode, no timer ran:
+ * a guest can only program modes 0-5 (8254 data sheet), so channel 0 never left mode 0xff,
+ * and neither that nor the PIT's block is needed (pit_unchanged()). */
 static int pit_reset_reinject(struct vcpu *c, const struct vm_snapshot *s)
 {
 	struct kvm_pit_state2 p = s->pit;
@@ -237,19 +260,36 @@ static int pit_reset_reinject(struct vcpu *c, const struct vm_snapshot *s)
 	return 0;
 }
 
+/* Whether the PIT (read into s->pit_now) is as saved, with a saved channel 0 that never ran a
+ * timer (pit_reset_reinject()). Its load times are left out: a mode 0xff channel has none. */
+static bool pit_unchanged(struct vcpu *c, struct vm_snapshot *s)
+{
+	if (s->pit.channels[0].mode != PIT_MODE_NONE ||
+	    ioctl(c->vm->vm_fd, KVM_GET_PIT2, &s->pit_now) < 0)
+		return false;
+	for (unsigned ch = 0; ch < 3; ch++)
+		s->pit_now.channels[ch].count_load_time = s->pit.channels[ch].count_load_time;
+	return !memcmp(&s->pit_now, &s->pit, sizeof(s->pit));
+}
+
 int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char *skip)
 {
 	static struct vm_snapshot scratch; /* the ioctls may write back into their argument */
+	bool pit_same;
 	int r = 0;
 
+	if (!c->entered) /* only the load changed the vCPU, and the next load writes the same */
+		return 0;
 	memcpy(&scratch, s, sizeof(scratch));
-	if (c->entered)
+	pit_same = pit_unchanged(c, &scratch);
+	if (!pit_same)
 		r = pit_reset_reinject(c, s);
 	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++) {
 		bool msrs = blocks[i].get == KVM_GET_MSRS;
 
-		if (!(c->entered || blocks[i].loaded) || !block_present(s, i) ||
-		    blocks[i].compare_only || (skip && !strcmp(skip, blocks[i].name)))
+		if (blocks[i].loaded || !block_present(s, i) || blocks[i].compare_only ||
+		    (pit_same && blocks[i].get == KVM_GET_PIT2) ||
+		    (skip && !strcmp(skip, blocks[i].name)))
 			continue;
 		if (msrs)
 			c->tsc_written_ns = timing_now();
@@ -258,6 +298,23 @@ int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char 
 	}
 	if (r == 0)
 		c->entered = false;
+	return r;
+}
+
+int vm_snapshot_load_state(struct vcpu *c, const struct vm_snapshot *s, const struct boot_cpu *st)
+{
+	return vcpu_load_state_over(c, st, &s->sregs);
+}
+
+int vm_snapshot_restore_loaded(struct vcpu *c, const struct vm_snapshot *s)
+{
+	static struct vm_snapshot scratch;
+	int r = 0;
+
+	memcpy(&scratch, s, sizeof(scratch));
+	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++)
+		if (blocks[i].loaded)
+			r = block_io(c, &blocks[i], (uint8_t *)&scratch + blocks[i].off, true);
 	return r;
 }
 

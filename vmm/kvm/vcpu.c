@@ -226,7 +226,7 @@ static void to_kvm_sregs(struct kvm_sregs *k, const struct boot_cpu *s)
 	k->efer = s->efer;
 }
 
-int vcpu_load_state(struct vcpu *c, const struct boot_cpu *s)
+int vcpu_load_state_over(struct vcpu *c, const struct boot_cpu *s, const struct kvm_sregs *base)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs = {
@@ -235,8 +235,9 @@ int vcpu_load_state(struct vcpu *c, const struct boot_cpu *s)
 		.rip = s->rip, .rflags = s->rflags,
 	};
 
-	/* Start from KVM's own sregs so apic_base and the interrupt bitmap stay. */
-	if (ioctl(c->fd, KVM_GET_SREGS, &sregs) < 0)
+	if (base)
+		sregs = *base;
+	else if (ioctl(c->fd, KVM_GET_SREGS, &sregs) < 0)
 		return kvm_sys_fail("KVM_GET_SREGS");
 	to_kvm_sregs(&sregs, s);
 	if (ioctl(c->fd, KVM_SET_SREGS, &sregs) < 0)
@@ -244,6 +245,11 @@ int vcpu_load_state(struct vcpu *c, const struct boot_cpu *s)
 	if (ioctl(c->fd, KVM_SET_REGS, &regs) < 0)
 		return kvm_sys_fail("KVM_SET_REGS");
 	return 0;
+}
+
+int vcpu_load_state(struct vcpu *c, const struct boot_cpu *s)
+{
+	return vcpu_load_state_over(c, s, NULL); /* KVM's own apic_base and interrupt bitmap */
 }
 
 static void decode_io(struct vm_exit *e, struct kvm_run *run)
