@@ -70,20 +70,33 @@ uint64_t mem_snapshot_restore_pages(struct mem_snapshot *s, struct guest_mem *gm
 	return covered;
 }
 
+/* Put back [off, off + len) of one page: read first, as restore_page() does. */
+static void restore_bytes(struct mem_snapshot *s, uint8_t *h, uint64_t off, uint64_t len)
+{
+	if (!memcmp(h, s->copy + off, len))
+		return;
+	memcpy(h, s->copy + off, len);
+	s->pages_rewritten++;
+}
+
 uint64_t mem_snapshot_restore_range(struct mem_snapshot *s, struct guest_mem *gm,
 				    gpa_t gpa, uint64_t len)
 {
 	uint64_t n = 0;
-	gpa_t first = gpa & ~(SNAP_PAGE - 1), end;
+	gpa_t end, next;
 
 	if (__builtin_add_overflow(gpa, len, &end))
 		end = UINT64_MAX;
-	for (gpa_t p = first; p < end && p >= first; p += SNAP_PAGE) {
-		uint8_t *h = gm_ptr(gm, p, SNAP_PAGE);
+	for (gpa_t p = gpa; p < end; p = next) {
+		uint8_t *h;
 
+		next = (p | (SNAP_PAGE - 1)) + 1; /* the next page, or 0 past the top */
+		if (next == 0 || next > end)
+			next = end;
+		h = gm_ptr(gm, p, next - p);
 		if (!h)
 			continue; /* not RAM: nothing was written there */
-		restore_page(s, gm, (uint64_t)(h - gm->hva));
+		restore_bytes(s, h, (uint64_t)(h - gm->hva), next - p);
 		n++;
 	}
 	return n;

@@ -29,8 +29,9 @@ void mem_snapshot_free(struct mem_snapshot *s);
 uint64_t mem_snapshot_restore_pages(struct mem_snapshot *s, struct guest_mem *gm,
 				    uint64_t hva_off, uint64_t bytes, const uint64_t *pages,
 				    uint64_t n);
-/* Put back every page that overlaps [gpa, gpa + len) (writes vmm made itself,
- * which the dirty log does not see); returns how many pages it covered. */
+/* Put back the bytes [gpa, gpa + len) that are RAM (writes vmm made itself, which the dirty
+ * log does not see): only those, so a GDT, a poke or a breakpoint costs its bytes, not its
+ * page; returns how many pages it covered (pages_rewritten counts those that differed). */
 uint64_t mem_snapshot_restore_range(struct mem_snapshot *s, struct guest_mem *gm,
 				    gpa_t gpa, uint64_t len);
 /* Pages of RAM that differ from the copy (0: bit-exact); *first (if not NULL) gets the host

@@ -78,6 +78,20 @@ Test(mem_snapshot, ranges_cover_partial_pages_and_skip_non_ram)
 	cr_assert_eq(mem_snapshot_restore_range(&snap, &gm, UINT64_MAX - 8, 100), 0, "no overflow");
 }
 
+Test(mem_snapshot, a_range_puts_back_its_bytes_only)
+{
+	gm.hva[0x3000] ^= 1;
+	gm.hva[0x3100] ^= 1;
+	cr_assert_eq(mem_snapshot_restore_range(&snap, &gm, 0x3000, 8), 1);
+	cr_assert_eq(snap.pages_rewritten, 1);
+	cr_assert_eq(gm.hva[0x3000], snap.copy[0x3000], "the range is back");
+	cr_assert_neq(gm.hva[0x3100], snap.copy[0x3100], "the byte past it is left");
+	cr_assert_eq(mem_snapshot_restore_range(&snap, &gm, 0x3000, 8), 1);
+	cr_assert_eq(snap.pages_rewritten, 1, "read, not written, when already back");
+	cr_assert_eq(mem_snapshot_restore_range(&snap, &gm, UINT64_MAX - 0xfff, 0x1000), 0,
+		     "the top page: no wrap");
+}
+
 Test(mem_snapshot, pages_of_a_slot_at_an_offset)
 {
 	uint64_t pages[] = { 0, MiB(4) / SNAP_PAGE };
