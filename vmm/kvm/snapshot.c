@@ -62,11 +62,6 @@ struct vm_snapshot {
 	struct kvm_pit_state2 pit_now; /* the PIT as a run left it (read at each reset) */
 };
 
-/* The MSRs KVM lists that it both reads and takes back (some are read-only), less those the
- * guest can neither read nor write: Hyper-V's without the Hyper-V interface in its CPUID, the
- * PMU's without a virtual PMU. Nothing but KVM changes those (Hyper-V's two counters run by
- * themselves), and no guest sees them. Plus the APIC base, which KVM's list leaves to sregs:
- * the reset puts it back before the LAPIC (vm_snapshot_restore()). */
 static bool msr_listed(const uint32_t *idx, uint32_t n, uint32_t msr)
 {
 	for (uint32_t i = 0; i < n; i++)
@@ -75,6 +70,11 @@ static bool msr_listed(const uint32_t *idx, uint32_t n, uint32_t msr)
 	return false;
 }
 
+/* The MSRs KVM lists that it both reads and takes back (some are read-only), less those the
+ * guest can neither read nor write: Hyper-V's without the Hyper-V interface in its CPUID, the
+ * PMU's without a virtual PMU. Nothing but KVM changes those (Hyper-V's two counters run by
+ * themselves), and no guest sees them. Plus the APIC base, which KVM's list leaves to sregs:
+ * the reset puts it back before the LAPIC (vm_snapshot_restore()). */
 static int snapshot_msr_list(struct vcpu *c, struct vm_snapshot *s)
 {
 	struct msr_reach reach = { .hyperv = c->hyperv_msrs, .pmu = !c->vm->pmu_off };
