@@ -133,11 +133,26 @@ struct state_block {
 	 * (--check-reset puts it back first, as the valid state's load would). */
 	bool loaded;
 	bool compare_only; /* another block puts it back */
+	/* Read back first and put back only where it differs: reading costs less than writing,
+	 * and few runs change it (measured nested: PIC master 10 against 14 us, IOAPIC 7 against
+	 * 11; the PIC slave's read costs what its write does). Writing back what is there already
+	 * changes nothing KVM keeps (arch/x86/kvm/i8259.c, ioapic.c): for a PIC KVM_SET_IRQCHIP
+	 * copies the registers and recomputes the output from them; for the IOAPIC it also
+	 * clears the pins' pending bits (read back as they are, but for an edge-triggered pin
+	 * whose interrupt was delivered while its line stays high: here every line is low, as
+	 * vmm lowers its devices' lines first and the PIT pulses its own) and their delivered
+	 * bits (which a pin's next edge clears before anything reads them), and recomputes the
+	 * routes from the redirection table. */
+	bool read_first;
 };
 
 #define BLOCK(n, g, st, field, isvm) { n, g, st, offsetof(struct vm_snapshot, field), \
 				       sizeof(((struct vm_snapshot *)0)->field), isvm, \
-				       g == KVM_GET_SREGS || g == KVM_GET_REGS, g == KVM_GET_FPU }
+				       g == KVM_GET_SREGS || g == KVM_GET_REGS, g == KVM_GET_FPU, \
+				       offsetof(struct vm_snapshot, field) == \
+				       offsetof(struct vm_snapshot, chip[PIC_MASTER]) || \
+				       offsetof(struct vm_snapshot, field) == \
+				       offsetof(struct vm_snapshot, chip[IOAPIC]) }
 /* Put back in this order (as QEMU's kvm_arch_put_registers): the nested state first (leaving
  * a nested guest the run left running, else the blocks after it would go to that guest's
  * state: KVM_SET_NESTED_STATE of a vCPU in no guest mode calls svm_leave_nested() or
@@ -272,6 +287,16 @@ static bool pit_unchanged(struct vcpu *c, struct vm_snapshot *s)
 	return !memcmp(&s->pit_now, &s->pit, sizeof(s->pit));
 }
 
+/* Block i read back equals the saved one (read_first blocks). */
+static bool block_unchanged(struct vcpu *c, const struct vm_snapshot *s, unsigned i)
+{
+	static struct vm_snapshot now;
+	const struct state_block *b = &blocks[i];
+
+	return read_block(c, s, i, (uint8_t *)&now + b->off) == 0 &&
+	       !memcmp((uint8_t *)&now + b->off, (const uint8_t *)s + b->off, b->size);
+}
+
 int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char *skip)
 {
 	static struct vm_snapshot scratch; /* the ioctls may write back into their argument */
@@ -289,7 +314,8 @@ int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char 
 
 		if (blocks[i].loaded || !block_present(s, i) || blocks[i].compare_only ||
 		    (pit_same && blocks[i].get == KVM_GET_PIT2) ||
-		    (skip && !strcmp(skip, blocks[i].name)))
+		    (skip && !strcmp(skip, blocks[i].name)) ||
+		    (blocks[i].read_first && block_unchanged(c, s, i)))
 			continue;
 		if (msrs)
 			c->tsc_written_ns = timing_now();
