@@ -132,8 +132,9 @@ struct vm_snapshot;
 int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out);
 /* Every block back (the FPU's through XSAVE's) but the two that vcpu_load_state() writes
  * whole (sregs, regs), which the next run's vm_snapshot_load_state() writes; nothing where
- * the vCPU was not entered since the last restore (then only that load changed it), and not
- * the PIT where a run left it as saved without a timer. `skip`: the name of one block to
+ * the vCPU was not entered since the last restore (then only that load changed it), not
+ * the PIT where a run left it as saved without a timer, nor the PIC master or the IOAPIC
+ * where they read back as saved. `skip`: the name of one block to
  * leave as the run left it (a test hook, so --check-reset must name it), or NULL. */
 int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char *skip);
 /* vcpu_load_state() after vm_snapshot_restore(): over the saved sregs (as KVM holds them
