@@ -59,7 +59,6 @@ struct vm_snapshot {
 	struct kvm_irqchip chip[3];
 	struct kvm_pit_state2 pit;
 	struct kvm_clock_data clock; /* kvmclock's base: each run starts at the same guest time */
-	struct kvm_pit_state2 pit_now; /* the PIT as a run left it (read at each reset) */
 };
 
 static bool msr_listed(const uint32_t *idx, uint32_t n, uint32_t msr)
@@ -251,106 +250,6 @@ int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out)
 	return 0;
 }
 
-/* The in-kernel PIT's reinject bookkeeping (ticks pending, IRQ 0 acknowledged), which
- * KVM_GET/SET_PIT2 do not carry. KVM_SET_PIT2 resets it only where it re-creates channel 0's
- * timer (modes 0-5: create_pit_timer() -> kvm_pit_reset_reinject() in arch/x86/kvm/i8254.c),
- * not for the fresh VM's mode 0xff, and a guest's specific EOI of IRQ 0 at the PIC would
- * deliver ticks the run before left pending (kvm_pit_ack_irq()). So channel 0 is loaded once
- * in mode 2 with the longest count (65536 ticks, 55 ms) before the blocks go back; the PICs,
- * then the PIT's own block (which stops that timer again) follow within microseconds.
- * (KVM_REINJECT_CONTROL off and on resets it too, but waits for an SRCU grace period when it
- * unregisters the ack notifier: measured 545 -> 779 us median per reset, p99 16 ms.)
- * Where the run left the PIT as saved, and the saved channel 0 has no mode, no timer ran:
- * a guest can only program modes 0-5 (8254 data sheet), so channel 0 never left mode 0xff,
- * and neither that nor the PIT's block is needed (pit_unchanged()). */
-static int pit_reset_reinject(struct vcpu *c, const struct vm_snapshot *s)
-{
-	struct kvm_pit_state2 p = s->pit;
-
-	p.channels[0].mode = 2;	     /* rate generator: a periodic timer (8254 data sheet) */
-	p.channels[0].count = 65536; /* a count of 0 means 65536 */
-	p.channels[0].gate = 1;
-	if (ioctl(c->vm->vm_fd, KVM_SET_PIT2, &p) < 0)
-		return kvm_sys_fail("KVM_SET_PIT2 (resetting reinjection)");
-	return 0;
-}
-
-/* Whether the PIT (read into s->pit_now) is as saved, with a saved channel 0 that never ran a
- * timer (pit_reset_reinject()). Its load times are left out: a mode 0xff channel has none. */
-static bool pit_unchanged(struct vcpu *c, struct vm_snapshot *s)
-{
-	if (s->pit.channels[0].mode != PIT_MODE_NONE ||
-	    ioctl(c->vm->vm_fd, KVM_GET_PIT2, &s->pit_now) < 0)
-		return false;
-	for (unsigned ch = 0; ch < 3; ch++)
-		s->pit_now.channels[ch].count_load_time = s->pit.channels[ch].count_load_time;
-	return !memcmp(&s->pit_now, &s->pit, sizeof(s->pit));
-}
-
-/* Block i read back equals the saved one (read_first blocks). */
-static bool block_unchanged(struct vcpu *c, const struct vm_snapshot *s, unsigned i)
-{
-	static struct vm_snapshot now;
-	const struct state_block *b = &blocks[i];
-
-	return read_block(c, s, i, (uint8_t *)&now + b->off) == 0 &&
-	       !memcmp((uint8_t *)&now + b->off, (const uint8_t *)s + b->off, b->size);
-}
-
-int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char *skip)
-{
-	static struct vm_snapshot scratch; /* the ioctls may write back into their argument */
-	bool pit_same;
-	int r = 0;
-
-	if (!c->entered) /* only the load changed the vCPU, and the next load writes the same */
-		return 0;
-	memcpy(&scratch, s, sizeof(scratch));
-	pit_same = pit_unchanged(c, &scratch);
-	if (!pit_same)
-		r = pit_reset_reinject(c, s);
-	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++) {
-		bool msrs = blocks[i].get == KVM_GET_MSRS;
-
-		if (blocks[i].loaded || !block_present(s, i) || blocks[i].compare_only ||
-		    (pit_same && blocks[i].get == KVM_GET_PIT2) ||
-		    (skip && !strcmp(skip, blocks[i].name)) ||
-		    (blocks[i].read_first && block_unchanged(c, s, i)))
-			continue;
-		if (msrs)
-			c->tsc_written_ns = timing_now();
-		r = block_io(c, &blocks[i], msrs ? (void *)&scratch.restore_msrs :
-			     (uint8_t *)&scratch + blocks[i].off, true);
-	}
-	if (r == 0)
-		c->entered = false;
-	return r;
-}
-
-int vm_snapshot_load_state(struct vcpu *c, const struct vm_snapshot *s, const struct boot_cpu *st)
-{
-	return vcpu_load_state_over(c, st, &s->sregs);
-}
-
-int vm_snapshot_restore_loaded(struct vcpu *c, const struct vm_snapshot *s)
-{
-	static struct vm_snapshot scratch;
-	int r = 0;
-
-	memcpy(&scratch, s, sizeof(scratch));
-	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++)
-		if (blocks[i].loaded)
-			r = block_io(c, &blocks[i], (uint8_t *)&scratch + blocks[i].off, true);
-	return r;
-}
-
-unsigned vm_snapshot_msrs(const struct vm_snapshot *s, unsigned *hyperv_out, unsigned *pmu_out)
-{
-	*hyperv_out = s->unreachable[MSR_CLASS_HYPERV];
-	*pmu_out = s->unreachable[MSR_CLASS_PMU];
-	return s->msrs.hdr.nmsrs;
-}
-
 /* Fields that run on by themselves whatever the guest did: left out of the comparison. */
 static void mask_running_fields(unsigned i, struct vm_snapshot *s)
 {
@@ -366,6 +265,109 @@ static void mask_running_fields(unsigned i, struct vm_snapshot *s)
 			if (s->msrs.e[k].index == MSR_HV_VP_RUNTIME ||
 			    s->msrs.e[k].index == MSR_HV_TIME_REF_COUNT)
 				s->msrs.e[k].data = 0;
+}
+
+/* The in-kernel PIT's reinject bookkeeping (ticks pending, IRQ 0 acknowledged), which
+ * KVM_GET/SET_PIT2 do not carry. KVM_SET_PIT2 resets it only where it re-creates channel 0's
+ * timer (modes 0-5: create_pit_timer() -> kvm_pit_reset_reinject() in arch/x86/kvm/i8254.c),
+ * not for the fresh VM's mode 0xff, and a guest's specific EOI of IRQ 0 at the PIC would
+ * deliver ticks the run before left pending (kvm_pit_ack_irq()). So channel 0 is loaded once
+ * in mode 2 with the longest count (65536 ticks, 55 ms) before the blocks go back; the PICs,
+ * then the PIT's own block (which stops that timer again) follow within microseconds.
+ * (KVM_REINJECT_CONTROL off and on resets it too, but waits for an SRCU grace period when it
+ * unregisters the ack notifier: measured 545 -> 779 us median per reset, p99 16 ms.)
+ * Where the run left the PIT as saved, and the saved channel 0 has no mode, no timer ran:
+ * a guest can only program modes 0-5 (8254 data sheet), so channel 0 never left mode 0xff,
+ * and neither that nor the PIT's block is needed (block_unchanged()). */
+static int pit_reset_reinject(struct vcpu *c, const struct vm_snapshot *s)
+{
+	struct kvm_pit_state2 p = s->pit;
+
+	p.channels[0].mode = 2;	     /* rate generator: a periodic timer (8254 data sheet) */
+	p.channels[0].count = 65536; /* a count of 0 means 65536 */
+	p.channels[0].gate = 1;
+	if (ioctl(c->vm->vm_fd, KVM_SET_PIT2, &p) < 0)
+		return kvm_sys_fail("KVM_SET_PIT2 (resetting reinjection)");
+	return 0;
+}
+
+/* Block i read back equals the saved one, leaving out what runs on by itself (read_first
+ * blocks, and the PIT). */
+static bool block_unchanged(struct vcpu *c, const struct vm_snapshot *s, unsigned i)
+{
+	static struct vm_snapshot now, want;
+	const struct state_block *b = &blocks[i];
+
+	if (read_block(c, s, i, (uint8_t *)&now + b->off) < 0)
+		return false;
+	memcpy((uint8_t *)&want + b->off, (const uint8_t *)s + b->off, b->size);
+	mask_running_fields(i, &now);
+	mask_running_fields(i, &want);
+	return !memcmp((uint8_t *)&now + b->off, (uint8_t *)&want + b->off, b->size);
+}
+
+/* Block i back as saved (the MSRs as the reset writes them, TSC first: tsc.h). Only the
+ * block is copied: the ioctls may write back into their argument. */
+static int put_block(struct vcpu *c, const struct vm_snapshot *s, unsigned i)
+{
+	static struct vm_snapshot scratch;
+	const struct state_block *b = &blocks[i];
+
+	if (b->get == KVM_GET_MSRS) {
+		memcpy(&scratch.restore_msrs, &s->restore_msrs, sizeof(s->restore_msrs.hdr) +
+		       s->restore_msrs.hdr.nmsrs * sizeof(s->restore_msrs.e[0]));
+		c->tsc_written_ns = timing_now();
+		return block_io(c, b, &scratch.restore_msrs, true);
+	}
+	memcpy((uint8_t *)&scratch + b->off, (const uint8_t *)s + b->off, b->size);
+	return block_io(c, b, (uint8_t *)&scratch + b->off, true);
+}
+
+int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char *skip)
+{
+	bool pit_same = false;
+	int r = 0;
+
+	if (!c->entered) /* only the load changed the vCPU, and the next load writes the same */
+		return 0;
+	for (unsigned i = 0; i < NBLOCKS; i++) /* the saved channel 0 never ran a timer */
+		if (blocks[i].get == KVM_GET_PIT2 && s->pit.channels[0].mode == PIT_MODE_NONE)
+			pit_same = block_unchanged(c, s, i);
+	if (!pit_same)
+		r = pit_reset_reinject(c, s);
+	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++) {
+		if (blocks[i].loaded || !block_present(s, i) || blocks[i].compare_only ||
+		    (pit_same && blocks[i].get == KVM_GET_PIT2) ||
+		    (skip && !strcmp(skip, blocks[i].name)) ||
+		    (blocks[i].read_first && block_unchanged(c, s, i)))
+			continue;
+		r = put_block(c, s, i);
+	}
+	if (r == 0)
+		c->entered = false;
+	return r;
+}
+
+int vm_snapshot_load_state(struct vcpu *c, const struct vm_snapshot *s, const struct boot_cpu *st)
+{
+	return vcpu_load_state_over(c, st, &s->sregs);
+}
+
+int vm_snapshot_restore_loaded(struct vcpu *c, const struct vm_snapshot *s)
+{
+	int r = 0;
+
+	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++)
+		if (blocks[i].loaded)
+			r = put_block(c, s, i);
+	return r;
+}
+
+unsigned vm_snapshot_msrs(const struct vm_snapshot *s, unsigned *hyperv_out, unsigned *pmu_out)
+{
+	*hyperv_out = s->unreachable[MSR_CLASS_HYPERV];
+	*pmu_out = s->unreachable[MSR_CLASS_PMU];
+	return s->msrs.hdr.nmsrs;
 }
 
 /* The TSC read back in `now` held since the last reset (tsc.h): then it is left out of the
