@@ -22,7 +22,7 @@ can_strace() {
 kvm_refused() {
     local log=$1 err=$2
     shift 2
-    ASAN_OPTIONS=detect_leaks=0 strace -f -qq -o "$log" -e trace=open,openat \
+    ASAN_OPTIONS=detect_leaks=0 strace -f -qq --seccomp-bpf -o "$log" -e trace=open,openat \
         -e inject=open,openat:error="$err" -P /dev/kvm -e signal=none -- "$@"
 }
 

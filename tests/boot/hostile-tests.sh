@@ -3,6 +3,8 @@
 # and the UART and floods the console; vmm must neither crash nor hang, must end with status 0
 # when the guest finally resets, must keep its memory bounded and must restore the terminal.
 # Usage: tests/boot/hostile-tests.sh VMM KERNEL INITRD HOSTILE
+# (scripts/run-tests gives Debian's kernel as its extracted vmlinux: the guest's abuse, not its
+# boot path, is the subject)
 set -u
 VMM=$1
 KERNEL=$2
