@@ -12,9 +12,10 @@ TAG=${VMM_TEST_TOKEN:+ #$VMM_TEST_TOKEN}
 # (or since the suite began), to see where a suite's time goes.
 last_result=$SECONDS
 
-# can_strace: strace is installed and may trace here (a container can forbid ptrace).
+# can_strace: strace is installed and may trace here as kvm_refused does (a container can
+# forbid ptrace).
 can_strace() {
-    command -v strace >/dev/null 2>&1 && strace -f -qq -o /dev/null true 2>/dev/null
+    command -v strace >/dev/null 2>&1 && strace -f -qq --seccomp-bpf -o /dev/null true 2>/dev/null
 }
 
 # kvm_refused LOG ERRNO CMD...: CMD with every open of /dev/kvm failed with ERRNO by strace's
