@@ -69,4 +69,12 @@ check test-times-lines $? "with: $(tr '\n' '/' <"$work/timed.log"); without: $(t
 expect test-times-never-count "2 0 0" "$work/timed.log" timed 0
 
 VMM_TEST_TOKEN=$own_token
+# Debian's tools come first: a python3 shim earlier in the caller's PATH (pyenv's, say) is not
+# the one the test command runs.
+mkdir -p "$work/shims"
+printf '#!/bin/sh\necho shim\n' >"$work/shims/python3"
+chmod +x "$work/shims/python3"
+got=$(PATH="$work/shims:$PATH" bash -c '. "$1" --source-only; command -v python3' _ "$RUN_TESTS")
+case $got in /usr/bin/python3 | /bin/python3) true ;; *) false ;; esac
+check debian-tools-first-in-path $? "python3 resolves to '$got'"
 summary harness
