@@ -145,13 +145,10 @@ struct state_block {
 	bool read_first;
 };
 
-#define BLOCK(n, g, st, field, isvm) { n, g, st, offsetof(struct vm_snapshot, field), \
-				       sizeof(((struct vm_snapshot *)0)->field), isvm, \
-				       g == KVM_GET_SREGS || g == KVM_GET_REGS, g == KVM_GET_FPU, \
-				       offsetof(struct vm_snapshot, field) == \
-				       offsetof(struct vm_snapshot, chip[PIC_MASTER]) || \
-				       offsetof(struct vm_snapshot, field) == \
-				       offsetof(struct vm_snapshot, chip[IOAPIC]) }
+/* BLOCK(name, get, set, field, a VM ioctl, read back first) */
+#define BLOCK(n, g, st, field, isvm, rf) { n, g, st, offsetof(struct vm_snapshot, field), \
+					   sizeof(((struct vm_snapshot *)0)->field), isvm, \
+					   g == KVM_GET_SREGS || g == KVM_GET_REGS, g == KVM_GET_FPU, rf }
 /* Put back in this order (as QEMU's kvm_arch_put_registers): the nested state first (leaving
  * a nested guest the run left running, else the blocks after it would go to that guest's
  * state: KVM_SET_NESTED_STATE of a vCPU in no guest mode calls svm_leave_nested() or
@@ -164,22 +161,22 @@ struct state_block {
  * SSE state are XSAVE's legacy region, SDM Vol. 1 §13.4.1), as QEMU leaves KVM_SET_FPU out
  * where KVM has XSAVE. */
 static const struct state_block blocks[] = {
-	BLOCK("nested", KVM_GET_NESTED_STATE, KVM_SET_NESTED_STATE, nested, false),
-	BLOCK("sregs", KVM_GET_SREGS, KVM_SET_SREGS, sregs, false),
-	BLOCK("regs", KVM_GET_REGS, KVM_SET_REGS, regs, false),
-	BLOCK("fpu", KVM_GET_FPU, KVM_SET_FPU, fpu, false),
-	BLOCK("xsave", KVM_GET_XSAVE, KVM_SET_XSAVE, xsave, false),
-	BLOCK("xcrs", KVM_GET_XCRS, KVM_SET_XCRS, xcrs, false),
-	BLOCK("msrs", KVM_GET_MSRS, KVM_SET_MSRS, msrs, false),
-	BLOCK("lapic", KVM_GET_LAPIC, KVM_SET_LAPIC, lapic, false),
-	BLOCK("vcpu_events", KVM_GET_VCPU_EVENTS, KVM_SET_VCPU_EVENTS, events, false),
-	BLOCK("debugregs", KVM_GET_DEBUGREGS, KVM_SET_DEBUGREGS, debugregs, false),
-	BLOCK("mp_state", KVM_GET_MP_STATE, KVM_SET_MP_STATE, mp, false),
-	BLOCK("pic_master", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[PIC_MASTER], true),
-	BLOCK("pic_slave", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[PIC_SLAVE], true),
-	BLOCK("ioapic", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[IOAPIC], true),
-	BLOCK("pit", KVM_GET_PIT2, KVM_SET_PIT2, pit, true),
-	BLOCK("clock", KVM_GET_CLOCK, KVM_SET_CLOCK, clock, true),
+	BLOCK("nested", KVM_GET_NESTED_STATE, KVM_SET_NESTED_STATE, nested, false, false),
+	BLOCK("sregs", KVM_GET_SREGS, KVM_SET_SREGS, sregs, false, false),
+	BLOCK("regs", KVM_GET_REGS, KVM_SET_REGS, regs, false, false),
+	BLOCK("fpu", KVM_GET_FPU, KVM_SET_FPU, fpu, false, false),
+	BLOCK("xsave", KVM_GET_XSAVE, KVM_SET_XSAVE, xsave, false, false),
+	BLOCK("xcrs", KVM_GET_XCRS, KVM_SET_XCRS, xcrs, false, false),
+	BLOCK("msrs", KVM_GET_MSRS, KVM_SET_MSRS, msrs, false, false),
+	BLOCK("lapic", KVM_GET_LAPIC, KVM_SET_LAPIC, lapic, false, false),
+	BLOCK("vcpu_events", KVM_GET_VCPU_EVENTS, KVM_SET_VCPU_EVENTS, events, false, false),
+	BLOCK("debugregs", KVM_GET_DEBUGREGS, KVM_SET_DEBUGREGS, debugregs, false, false),
+	BLOCK("mp_state", KVM_GET_MP_STATE, KVM_SET_MP_STATE, mp, false, false),
+	BLOCK("pic_master", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[PIC_MASTER], true, true),
+	BLOCK("pic_slave", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[PIC_SLAVE], true, false),
+	BLOCK("ioapic", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[IOAPIC], true, true),
+	BLOCK("pit", KVM_GET_PIT2, KVM_SET_PIT2, pit, true, false),
+	BLOCK("clock", KVM_GET_CLOCK, KVM_SET_CLOCK, clock, true, false),
 };
 #define NBLOCKS (sizeof(blocks) / sizeof(blocks[0]))
 
