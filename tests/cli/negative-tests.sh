@@ -94,6 +94,13 @@ expect_error afl-refuses-jobs "--afl: afl-fuzz chooses the states" fuzz --kernel
 expect_error afl-refuses-guided "--afl: afl-fuzz chooses the states" fuzz --kernel "$KERNEL" --afl --guided
 expect_error afl-empty-file "--afl=: empty test-case file name" fuzz --kernel "$KERNEL" --afl=
 expect_error afl-only-in-fuzz "option '--afl' is only for 'vmm fuzz'" --kernel "$KERNEL" --afl
+# --symbols: Debian's placeholder System.map is named as such, in fuzz mode too (read before
+# /dev/kvm is opened, where before a host without KVM said only that).
+echo "ffffffffffffffff B The real System.map is in the linux-image-<version>-dbg package" >"$work/System.map"
+expect_error fuzz-placeholder-system-map "System.map line 1 is a placeholder.*guest-symbols" \
+    fuzz --kernel "$KERNEL" --symbols "$work/System.map" --runs 1 --out "$work/fzs"
+expect_error profile-placeholder-system-map "System.map line 1 is a placeholder" \
+    --kernel "$KERNEL" --symbols "$work/System.map" --profile
 "$VMM" --kernel "$KERNEL" --cpus 4 --dump-entry-state </dev/null >"$work/out" 2>"$work/err"
 rc=$?
 [ "$rc" -eq 0 ] && [ "$(head -n 1 "$work/out")" = "# vcpus 4: this is vCPU 0's entry state; vCPUs 1-3 wait for INIT/SIPI" ]

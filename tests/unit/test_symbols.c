@@ -142,6 +142,11 @@ Test(symbols, map_rejects_bad_fields)
 	expect_text_reject("ffffffff81000000 T\n", "line 1: 2 fields");
 	expect_text_reject("ffffffff81000000\n", "1 fields");
 	expect_text_reject("1 T a [m] extra\n", "5 or more fields");
+	/* Debian's linux-image: the whole file (the map is in the -dbg package). */
+	expect_text_reject("ffffffffffffffff B The real System.map is in the linux-image-<version>-dbg package\n",
+			   "line 1 is a placeholder");
+	expect_text_reject("ffffffffffffffff B The real System.map is in the linux-image-<version>-dbg package\n",
+			   "scripts/guest-symbols");
 	expect_text_reject("1 TT a\n", "type 'TT'");
 	expect_text_reject("1 1 a\n", "type '1'");
 	expect_text_reject("1 T a b\n", "fourth field 'b'");

@@ -25,6 +25,7 @@
 #include "vmm/sandbox.h"
 #include "vmm/state.h"
 #include "vmm/machine/stop.h"
+#include "vmm/profile/symbols.h"
 
 static void ignore_violation(void *ctx, const char *name, const char *detail)
 {
@@ -646,11 +647,26 @@ static int run_jobs(const struct config *cfg, struct timing *timeline, struct fu
 	return r;
 }
 
+/* --symbols read once before /dev/kvm is opened, so a bad file is a usage error (exit 1)
+ * whatever the host; each worker loads its own copy for its points. */
+static int check_symbols(const struct config *cfg)
+{
+	struct symtab st;
+	int r = cfg->symbols ? symtab_load_file(&st, cfg->symbols) : 0;
+
+	if (cfg->symbols && r == 0)
+		symtab_free(&st);
+	return r;
+}
+
 int fuzz_main(const struct config *cfg, struct timing *timeline)
 {
 	static struct fuzz_summary sum;
 	uint64_t t0 = timing_now();
-	int r = cfg->fuzz.afl ? 0 : findings_open_dirs(cfg); /* --afl: afl-fuzz keeps the findings */
+	int r = check_symbols(cfg);
+
+	if (r == 0 && !cfg->fuzz.afl) /* --afl: afl-fuzz keeps the findings */
+		r = findings_open_dirs(cfg);
 
 	if (r < 0) {
 		fprintf(stderr, "vmm fuzz: %s\n", err_msg());

@@ -1,5 +1,5 @@
 /* symbols.c: symbol tables from System.map text or an ELF64 .symtab (hostile input), sorted for lookups. */
-#define _GNU_SOURCE /* qsort_r() */
+#define _GNU_SOURCE /* qsort_r(), memmem() */
 #include "vmm/profile/symbols.h"
 
 #include <elf.h> /* ELFMAG */
@@ -201,6 +201,8 @@ static int map_name(const char *f, size_t len, size_t line)
 	return 0;
 }
 
+#define PLACEHOLDER_MAP "The real System.map is in"
+
 static int map_line(struct symtab *st, const char *p, size_t n, size_t line)
 {
 	const char *f[5];
@@ -214,6 +216,12 @@ static int map_line(struct symtab *st, const char *p, size_t n, size_t line)
 		return 0; /* a blank line */
 	if (nf == 2 && len[0] == 1 && strchr("Uwv", *f[0]))
 		return 0; /* nm's undefined symbols have no address */
+	/* Debian's linux-image ships one line, "ffffffffffffffff B The real System.map is in the
+	 * linux-image-<version>-dbg package", in place of the map. */
+	if (nf > 4 && memmem(p, n, PLACEHOLDER_MAP, strlen(PLACEHOLDER_MAP)))
+		return errf(-EINVAL, "symbols: System.map line %zu is a placeholder (\"%s ...\"): give "
+			    "the full System.map (Debian's -dbg package) or the symbols "
+			    "scripts/guest-symbols reads from the guest", line, PLACEHOLDER_MAP);
 	if (nf < 3 || nf > 4)
 		return errf(-EINVAL, "symbols: System.map line %zu: %zu%s fields, not 'ADDRESS TYPE NAME'",
 			    line, nf, nf > 4 ? " or more" : "");
