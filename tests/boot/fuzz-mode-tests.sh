@@ -302,6 +302,34 @@ else
     [ "$rc" -eq 0 ] && grep -q '"outcome":"reached","detail":"kernel"' "$work/until.jsonl"
 fi
 check fuzz-run-until-kernel $? "status $rc: $(grep 'progress points\|breakpoints\|runs in' "$work/until.err" | tr '\n' ' ') $(field "$work/until.jsonl" outcome)"
+fires=yes
+grep -q 'breakpoints do not fire on this host' "$work/until.err" && fires=no
+# 11b. The ELF entry is the kernel's own first instruction: --run-until kernel there would end
+#      every run before it began, so it is refused (exit 1) before anything runs.
+fuzz untilstart --boot=elf --runs 1 --run-until kernel
+[ "$rc" -eq 1 ] && grep -q 'run-until kernel: the valid state starts at it' "$work/untilstart.err"
+check fuzz-run-until-refuses-the-start-point $? "status $rc: $(grep -v '^vmm fuzz: 1 vCPU' "$work/untilstart.err" | head -n 1)"
+# 11c. Symbol points by INT3 (an ELF boot: vmm wrote the image): where breakpoints fire, wild
+#      runs until start_kernel, with the kernel's own symbols (scripts/guest-symbols), end as
+#      reached after passing `kernel`, and every reset, INT3 bytes included, is bit-exact; where
+#      they do not (nested under QEMU's TCG), vmm refuses the point instead of running blind.
+if [ "$fires" = yes ]; then
+    "$DIR/../../scripts/guest-symbols" "$VMM" "$KERNEL" "$INITRD" "$work/syms" 2>"$work/syms.err"
+else
+    echo "ffffffff83079e46 T start_kernel" >"$work/syms" # any address: the probe refuses first
+fi
+fuzz int3 --boot=elf --symbols "$work/syms" --run-until start_kernel --fuzz-mode wild --seed 21 \
+    --runs 24 --run-ms 2000 --check-reset
+if [ "$fires" = yes ]; then
+    reached=$(grep -c '"outcome":"reached","detail":"start_kernel".*"progress":"kernel,start_kernel"' "$work/int3.jsonl")
+    [ "$rc" -eq 0 ] && [ "$reached" -ge 1 ] && ! grep -q '"reset_diff":[1-9]' "$work/int3.jsonl" &&
+        grep -q 'start_kernel(until)@0x[0-9a-f]*(int3)' "$work/int3.err" &&
+        grep -q 'reset after the last run: reset_diff 0' "$work/int3.err"
+    check fuzz-run-until-symbol-by-int3 $? "status $rc, $reached of 24 reached start_kernel; $(grep -c '"reset_diff":0' "$work/int3.jsonl") resets bit-exact; $(grep 'progress points' "$work/int3.err")"
+else
+    [ "$rc" -eq 1 ] && grep -q 'breakpoints do not fire on this host' "$work/int3.err"
+    check fuzz-run-until-symbol-by-int3 $? "status $rc (breakpoints do not fire here: refused): $(grep -v '^vmm fuzz: 1 vCPU' "$work/int3.err" | head -n 1)"
+fi
 
 # 12. Near mode judges a candidate as it will run: with its own tables, memory map and pokes.
 #     The validator's count in each line equals what `vmm --entry-state` finds in the saved

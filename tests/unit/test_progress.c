@@ -115,3 +115,21 @@ Test(progress, decompressor_start_is_skipped_elf_start_is_passed)
 	progress_start(&pl, &r, 0x1000000, false); /* ELF: vmm enters the kernel itself */
 	cr_assert_eq(r.passed, 1u);
 }
+
+Test(progress, until_point_where_the_run_starts_is_refused)
+{
+	struct progress_in in = { .link_addresses = true, .kernel_entry = 0x1000000,
+				  .image_loaded = true, .syms = &syms, .until = "kernel",
+				  .start_rip = 0x1000000, .start_in_kernel = true };
+
+	cr_assert_eq(progress_plan(&pl, &in), -EINVAL, "ELF: a run would end before it began");
+	cr_assert_not_null(strstr(err_msg(), "start_kernel"), "%s", err_msg());
+	in.until = "start_kernel";
+	cr_assert_eq(progress_plan(&pl, &in), 0, "a later point is fine");
+	in.until = "kernel";
+	in.start_in_kernel = false; /* the 32-bit entry: the decompressor starts there */
+	cr_assert_eq(progress_plan(&pl, &in), 0);
+	in.start_in_kernel = true;
+	in.start_rip = 0x1000200; /* PVH: pvh_start_xen, before the kernel's entry */
+	cr_assert_eq(progress_plan(&pl, &in), 0);
+}

@@ -63,6 +63,8 @@ int points_setup(struct fuzz_points *pts)
 		.kernel_entry = pts->m->load.kernel_entry,
 		.image_loaded = p == BOOT_ELF || p == BOOT_PVH,
 		.syms = cfg->symbols ? &pts->syms : NULL,
+		.start_rip = pts->m->entry.cpu.rip,
+		.start_in_kernel = p != BOOT_LINUX32 && p != BOOT_LINUX64,
 	};
 	int r = cfg->symbols ? symtab_load_file(&pts->syms, cfg->symbols) : 0;
 

@@ -62,6 +62,19 @@ static void add_defaults(struct progress_plan *pl, const struct progress_in *in)
 	add_symbol(pl, in, "userspace", PROGRESS_USERSPACE_SYMBOL);
 }
 
+/* The --run-until point may not be where the valid state enters the kernel proper: that
+ * point counts as passed at the start (progress_start()), so it would never end a run. */
+static int check_until(const struct progress_plan *pl, const struct progress_in *in)
+{
+	const char *u = in->until;
+
+	if (!in->start_in_kernel || pl->p[pl->until].addr != in->start_rip)
+		return 0;
+	return errf(-EINVAL, "--run-until %s: the valid state starts at it (0x%llx), so a run "
+		    "would end before its first instruction: choose a later point, e.g. "
+		    "start_kernel with --symbols", u, (unsigned long long)in->start_rip);
+}
+
 /* The --run-until point: one of the defaults, or a symbol added last. */
 static int add_until(struct progress_plan *pl, const struct progress_in *in)
 {
@@ -73,7 +86,7 @@ static int add_until(struct progress_plan *pl, const struct progress_in *in)
 		return 0;
 	pl->until = find(pl, u);
 	if (pl->until >= 0)
-		return 0;
+		return check_until(pl, in);
 	snprintf(why, sizeof(why), "--run-until %s", u);
 	if (!in->link_addresses && (!strcmp(u, "kernel") || in->syms))
 		return kaslr_refuse(why);
@@ -87,7 +100,7 @@ static int add_until(struct progress_plan *pl, const struct progress_in *in)
 		return errf(-ENOENT, "--run-until %s: no such symbol in --symbols", u);
 	add(pl, in, u, addr);
 	pl->until = (int)pl->n - 1;
-	return 0;
+	return check_until(pl, in);
 }
 
 int progress_plan(struct progress_plan *pl, const struct progress_in *in)

@@ -31,6 +31,8 @@ struct progress_in {
 	uint64_t kernel_entry;	   /* the kernel proper's entry (physical = linear there); 0: none */
 	bool image_loaded;	   /* vmm wrote the kernel image (ELF/PVH): INT3s can go in at start */
 	const struct symtab *syms; /* NULL: no --symbols */
+	uint64_t start_rip;	   /* the valid state's first instruction */
+	bool start_in_kernel;	   /* ... is the kernel proper's (ELF), not a decompressor's */
 };
 
 /*
@@ -38,7 +40,8 @@ struct progress_in {
  * `start_kernel` and `userspace`, and the --run-until point if it is another. Without
  * link addresses (a bzImage under KASLR) a default point is left out (pl->missing says
  * why) and asking for it in --run-until is refused with a message naming nokaslr.
- * -ENOENT if the --run-until symbol is not in the table.
+ * -ENOENT if the --run-until symbol is not in the table; -EINVAL if the --run-until point is
+ * the kernel's first instruction the valid state starts at (a run would end before it began).
  */
 int progress_plan(struct progress_plan *pl, const struct progress_in *in);
 
