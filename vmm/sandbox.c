@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcov.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <string.h>
@@ -223,6 +224,10 @@ static int build(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 		r = allow_parent(ctx, p);
 	if (r == 0 && p->afl)
 		r = sandbox_allow_afl(ctx, p->afl);
+	if (r == 0) /* --kcov's thread trace, turned off and closed as the worker ends */
+		r = sandbox_allow_fds(ctx, SCMP_SYS(ioctl), p->kcov_fd, p->kcov_fd, KCOV_DISABLE);
+	if (r == 0)
+		r = sandbox_allow_fds(ctx, SCMP_SYS(close), p->kcov_fd, p->kcov_fd, SANDBOX_ANY_A1);
 	return r;
 }
 
@@ -268,7 +273,7 @@ static void on_sigsys(int sig, siginfo_t *info, void *ctx)
 struct sandbox_policy sandbox_policy_none(void)
 {
 	return (struct sandbox_policy){ .stats_lo = -1, .stats_hi = -1, .file_fd = -1,
-					.pipe_lo = -1, .pipe_hi = -1 };
+					.pipe_lo = -1, .pipe_hi = -1, .kcov_fd = -1 };
 }
 
 void sandbox_on_death(void (*fn)(void))

@@ -57,6 +57,7 @@ struct sandbox_policy {
 	const pid_t *workers;
 	unsigned nworkers;
 	const struct sandbox_afl *afl;	/* NULL: not --afl */
+	int kcov_fd; /* vmm fuzz --kcov: KCOV_DISABLE and close() on it at the end; -1: none */
 };
 
 /* A policy that allows only the common part (every descriptor field -1). */

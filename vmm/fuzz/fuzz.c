@@ -468,6 +468,8 @@ int fuzz_worker_sandbox(struct worker *w, FILE *out, const struct sandbox_afl *a
 		return 0;
 	p.ioctls = ioctls;
 	p.nioctls = vcpu_fuzz_ioctls(w->m->vcpu, ioctls, 64);
+	if (w->fb && w->fb->kcov_ok) /* --kcov: kcov_close() at the end */
+		p.kcov_fd = w->fb->kcov.fd;
 	p.write_fds[p.nwrite_fds++] = fileno(out);
 	machine_sandbox_common(w->m, &p);
 	if (flush_timer_id(&w->deadline) >= 0)

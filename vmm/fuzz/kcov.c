@@ -5,15 +5,28 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kcov.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mmu/err.h"
 
-#define KCOV_PATH "/sys/kernel/debug/kcov"
+#define DEBUGFS_DIR "/sys/kernel/debug"
+#define KCOV_PATH DEBUGFS_DIR "/kcov"
 #define KCOV_TRACE_PC 0 /* kcov.rst: the mode KCOV_ENABLE takes for PC tracing */
+
+/* Whether debugfs is mounted where KCOV lives: a mount point's device differs from its
+ * parent's (kcov.rst: "mount -t debugfs none /sys/kernel/debug"). */
+static bool debugfs_mounted(void)
+{
+	struct stat dir, parent;
+
+	return stat(DEBUGFS_DIR, &dir) == 0 && stat(DEBUGFS_DIR "/..", &parent) == 0 &&
+	       dir.st_dev != parent.st_dev;
+}
 
 int kcov_open(struct kcov *k)
 {
@@ -21,6 +34,10 @@ int kcov_open(struct kcov *k)
 
 	k->area = NULL;
 	k->fd = open(KCOV_PATH, O_RDWR | O_CLOEXEC);
+	if (k->fd < 0 && errno == ENOENT && !debugfs_mounted())
+		return errf(-ENOENT, "%s: %s; debugfs is not mounted there: if the kernel has "
+			    "KCOV, mount -t debugfs none %s", KCOV_PATH, strerror(ENOENT),
+			    DEBUGFS_DIR);
 	if (k->fd < 0)
 		return errf(-errno, "%s: %s", KCOV_PATH, strerror(errno));
 	if (ioctl(k->fd, KCOV_INIT_TRACE, (unsigned long)KCOV_WORDS) < 0)
