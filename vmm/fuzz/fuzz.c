@@ -81,6 +81,24 @@ static unsigned count_violations(void *ctx, const struct entry_state *st)
 	return v;
 }
 
+
+/* --symbols, read once per process: fuzz_main() reads them before /dev/kvm is opened (a bad
+ * file is a usage error, exit 1, whatever the host), and --jobs workers inherit the table.
+ * *out (unless `out` is NULL) is the table, NULL without --symbols. */
+static int fuzz_symbols(const struct config *cfg, const struct symtab **out)
+{
+	static struct symtab syms;
+	static bool loaded;
+	int r = 0;
+
+	if (cfg->symbols && !loaded) {
+		r = symtab_load_file(&syms, cfg->symbols);
+		loaded = r == 0;
+	}
+	if (out)
+		*out = loaded ? &syms : NULL;
+	return r;
+}
 /* KVM's dirty ring per vCPU: 1 MiB, 65,536 entries (a run that writes fewer pages makes no
  * full-ring exit). The test hook VMM_TEST_DIRTY_RING_BYTES sets another size (0: KVM's bitmap). */
 static uint32_t dirty_ring_bytes(void)
@@ -114,6 +132,8 @@ static int setup(struct worker *w)
 	w->last = m->entry;
 	w->last_table_bytes = m->pt.bytes;
 	w->pts = (struct fuzz_points){ .cfg = w->cfg, .m = m, .deadline = &w->deadline };
+	if (r == 0)
+		r = fuzz_symbols(w->cfg, &w->pts.syms);
 	return r == 0 ? points_setup(&w->pts) : r;
 }
 
@@ -649,23 +669,11 @@ static int run_jobs(const struct config *cfg, struct timing *timeline, struct fu
 	return r;
 }
 
-/* --symbols read once before /dev/kvm is opened, so a bad file is a usage error (exit 1)
- * whatever the host; each worker loads its own copy for its points. */
-static int check_symbols(const struct config *cfg)
-{
-	struct symtab st;
-	int r = cfg->symbols ? symtab_load_file(&st, cfg->symbols) : 0;
-
-	if (cfg->symbols && r == 0)
-		symtab_free(&st);
-	return r;
-}
-
 int fuzz_main(const struct config *cfg, struct timing *timeline)
 {
 	static struct fuzz_summary sum;
 	uint64_t t0 = timing_now();
-	int r = check_symbols(cfg);
+	int r = fuzz_symbols(cfg, NULL);
 
 	if (r == 0 && !cfg->fuzz.afl) /* --afl: afl-fuzz keeps the findings */
 		r = findings_open_dirs(cfg);

@@ -61,7 +61,7 @@ static void print_fault_site(FILE *f, const struct symtab *syms, const struct fu
 	if (o->cls != OUT_TRIPLE_FAULT || !o->seen)
 		return;
 	fprintf(f, " at 0x%" PRIx64, o->seen_rip);
-	sym = symtab_symbolize(syms, o->seen_rip, &off);
+	sym = syms ? symtab_symbolize(syms, o->seen_rip, &off) : NULL;
 	if (sym)
 		fprintf(f, " (%s+0x%" PRIx64 ")", sym, off);
 }
@@ -89,7 +89,7 @@ static int minimize(struct worker *w, const struct entry_state *st, uint64_t sig
 	fields_print(f, &l, keep);
 	fprintf(f, " -> %s%s%s", fuzz_outcome_name(q.last.cls), *q.last.detail ? " " : "",
 		q.last.detail);
-	print_fault_site(f, &w->pts.syms, &q.last);
+	print_fault_site(f, w->pts.syms, &q.last);
 	fprintf(f, " (from %u changed fields, %u runs)\n", l.n, q.runs);
 	return 0;
 }

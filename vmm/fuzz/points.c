@@ -51,6 +51,13 @@ static bool breakpoints_fire(struct fuzz_points *pts, bool soft)
 	return r == 0 && e.kind == EXIT_DEBUG && e.addr >= rip && e.addr <= rip + 1;
 }
 
+/* A bzImage's 32- and 64-bit entries start in its decompressor; ELF and PVH boots in the
+ * kernel proper (vmm wrote it). */
+static bool starts_in_decompressor(enum boot_proto p)
+{
+	return p == BOOT_LINUX32 || p == BOOT_LINUX64;
+}
+
 /* The progress points (README "Progress points"): a bzImage's decompressor moves the
  * kernel unless its command line says nokaslr; vmm places an ELF's itself. */
 int points_setup(struct fuzz_points *pts)
@@ -62,14 +69,12 @@ int points_setup(struct fuzz_points *pts)
 		.link_addresses = p == BOOT_ELF || p == BOOT_PVH || kaslr_disabled(cfg->append),
 		.kernel_entry = pts->m->load.kernel_entry,
 		.image_loaded = p == BOOT_ELF || p == BOOT_PVH,
-		.syms = cfg->symbols ? &pts->syms : NULL,
+		.syms = pts->syms,
 		.start_rip = pts->m->entry.cpu.rip,
-		.start_in_kernel = p != BOOT_LINUX32 && p != BOOT_LINUX64,
+		.start_in_kernel = !starts_in_decompressor(p),
 	};
-	int r = cfg->symbols ? symtab_load_file(&pts->syms, cfg->symbols) : 0;
+	int r = progress_plan(&pts->plan, &in);
 
-	if (r == 0)
-		r = progress_plan(&pts->plan, &in);
 	if (r < 0 || !pts->plan.n || breakpoints_fire(pts, any_soft(&pts->plan)))
 		return r;
 	pts->plan.n = 0;
@@ -181,8 +186,7 @@ void points_note(const struct fuzz_points *pts, struct fuzz_outcome *o)
 
 int points_start(struct fuzz_points *pts, const struct entry_state *st)
 {
-	progress_start(&pts->plan, &pts->passage, st->cpu.rip,
-		       st->proto == BOOT_LINUX32 || st->proto == BOOT_LINUX64);
+	progress_start(&pts->plan, &pts->passage, st->cpu.rip, starts_in_decompressor(st->proto));
 	patch(pts);
 	return arm(pts, 0);
 }

@@ -12,7 +12,7 @@ struct fuzz_points {
 	const struct config *cfg;
 	struct machine *m;
 	struct flush_timer *deadline;	/* the worker's run deadline, for the probe */
-	struct symtab syms;		/* --symbols */
+	const struct symtab *syms;	/* --symbols; NULL: none */
 	struct progress_plan plan;	/* the points every run watches */
 	struct progress_run passage;	/* the current run's */
 	uint8_t saved_byte[PROGRESS_MAX]; /* under each software point's INT3 */
@@ -20,8 +20,8 @@ struct fuzz_points {
 	bool debug_on;			/* guest debugging was last set to something */
 };
 
-/* Plan the points (README "Progress points") and check with a probe run that breakpoints
- * fire here: where they do not, --run-until is refused and runs watch no point. */
+/* Plan the points (README "Progress points") from pts->syms and check with a probe run that
+ * breakpoints fire here: where they do not, --run-until is refused and runs watch no point. */
 int points_setup(struct fuzz_points *pts);
 void points_print(const struct progress_plan *pl);
 /* A run starts in `st`: its INT3s written, its debug registers armed. */
