@@ -43,9 +43,15 @@ static void word_put(struct entry_state *st, uint64_t gpa, uint64_t v)
 /* `len` (1-8) little-endian bytes at gpa, which may straddle two 8-byte words. */
 bool fz_mem_read(const struct fz *f, uint64_t gpa, unsigned len, uint64_t *v)
 {
-	uint64_t w;
+	uint64_t w, shift = 8 * (gpa & 7);
 
 	*v = 0;
+	if (shift / 8 + len <= 8) { /* within one word (a page-table entry): one lookup */
+		if (!word_get(f, gpa & ~7ULL, &w))
+			return false;
+		*v = (w >> shift) & (len == 8 ? ~0ULL : (1ULL << (8 * len)) - 1);
+		return true;
+	}
 	for (unsigned b = 0; b < len; b++) {
 		if (!word_get(f, (gpa + b) & ~7ULL, &w))
 			return false;
