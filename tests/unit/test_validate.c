@@ -1,5 +1,6 @@
 /* test_validate.c: each boot-protocol violation is found and named; the default state has none. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mmu/bits.h"
@@ -9,7 +10,7 @@
 
 static struct guest_mem gm;
 static struct entry_state st;
-static char names[1024];
+static char names[1024], last_detail[256];
 
 static void setup(void)
 {
@@ -27,7 +28,7 @@ TestSuite(validate, .init = setup, .fini = teardown);
 static void collect(void *ctx, const char *name, const char *detail)
 {
 	(void)ctx;
-	(void)detail;
+	snprintf(last_detail, sizeof(last_detail), "%s", detail);
 	strncat(names, name, sizeof(names) - strlen(names) - 2);
 	strcat(names, " ");
 }
@@ -202,4 +203,28 @@ Test(validate, tables_over_the_decompressor_trampoline)
 	names[0] = 0;
 	cr_assert_geq(entry_validate(&gm, &st, &r, 1, collect, NULL), 1);
 	cr_assert_not_null(strstr(names, "tables-overlap:trampoline"), "%s", names);
+}
+
+/* The walk goes on after a large page found 1:1 and writable, never past a page that is not:
+ * the first bad page is named, whether 2 MiB or 4 KiB pages map the region. */
+Test(validate, the_first_bad_page_is_named_with_large_and_small_pages)
+{
+	uint64_t e;
+	uint32_t pde, pte;
+
+	build(BOOT_LINUX64, PAGING_LONG, false);
+	/* PD entry 9 (18-20 MiB; the PD follows the PML4 and the PDPT): 2 MiB further on. */
+	memcpy(&e, gm.hva + 0x32000 + 9 * 8, 8);
+	e += MiB(2);
+	memcpy(gm.hva + 0x32000 + 9 * 8, &e, 8);
+	expect("region-not-mapped:kernel");
+	cr_assert_str_eq(last_detail, "kernel page 0x1200000 is not identity-mapped");
+
+	build(BOOT_LINUX32, PAGING_NONPAE, false);
+	memcpy(&pde, gm.hva + (st.cpu.cr3 & ~0xfffULL) + (0x1003000 >> 22) * 4, 4);
+	memcpy(&pte, gm.hva + (pde & ~0xfffU) + ((0x1003000 >> 12) & 0x3ff) * 4, 4);
+	pte &= ~(uint32_t)PTE_RW;
+	memcpy(gm.hva + (pde & ~0xfffU) + ((0x1003000 >> 12) & 0x3ff) * 4, &pte, 4);
+	expect("region-not-mapped:kernel");
+	cr_assert_str_eq(last_detail, "kernel page 0x1003000 is read-only");
 }
