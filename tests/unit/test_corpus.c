@@ -127,3 +127,32 @@ Test(corpus, full_corpus_says_so)
 	cr_assert_eq(admit(&e, 1, e), -ENOSPC);
 	cr_assert_eq(c.n, CORPUS_MAX);
 }
+
+/* The draw's weights are kept between picks and worked out again after each admission: a
+ * new entry is drawn, and entries whose edges it shares weigh less from then on. */
+Test(corpus, picks_follow_each_admission)
+{
+	unsigned own[31], count[3] = { 0 };
+
+	for (unsigned i = 0; i < 31; i++)
+		own[i] = 10 + i;
+	admit((unsigned[]){ 1, 2, 3 }, 3, 1);
+	for (unsigned i = 0; i < 1000; i++)
+		cr_assert_eq(corpus_pick(&c, 3, i), 0, "one entry");
+	admit(own, 31, 2); /* 31 edges of its own */
+	for (unsigned i = 0; i < 4000; i++)
+		count[corpus_pick(&c, 3, i)]++;
+	cr_assert_gt(count[1], 2 * count[0], "the new entry is drawn: %u against %u", count[1], count[0]);
+	uint64_t before = corpus_weight(&c, 1);
+	memset(bits, 0, sizeof(bits));
+	for (unsigned i = 0; i < 31; i++)
+		bits[own[i]] = 1;
+	bits[50] = 1;
+	cr_assert_eq(corpus_admit(&c, virgin, &st, bits, 3), 1);
+	cr_assert_lt(corpus_weight(&c, 1), before, "its edges are shared now");
+	memset(count, 0, sizeof(count));
+	for (unsigned i = 0; i < 4000; i++)
+		count[corpus_pick(&c, 3, i)]++;
+	cr_assert_gt(count[2], 800, "the third entry is drawn: %u of 4000", count[2]);
+	cr_assert_gt(count[2], count[1], "and more than the one whose edges it shares");
+}

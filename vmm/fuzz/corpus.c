@@ -14,7 +14,12 @@ int corpus_init(struct corpus *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->hits = calloc(COVMAP_SIZE, sizeof(*c->hits));
-	return c->hits ? 0 : errf(-ENOMEM, "out of memory");
+	c->by_sum = calloc(CORPUS_MAX, sizeof(*c->by_sum));
+	c->by_mean = calloc(CORPUS_MAX, sizeof(*c->by_mean));
+	if (c->hits && c->by_sum && c->by_mean)
+		return 0;
+	corpus_free(c);
+	return errf(-ENOMEM, "out of memory");
 }
 
 void corpus_free(struct corpus *c)
@@ -23,6 +28,8 @@ void corpus_free(struct corpus *c)
 		free(c->e[i].edges);
 	free(c->e);
 	free(c->hits);
+	free(c->by_sum);
+	free(c->by_mean);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -72,6 +79,7 @@ int corpus_add(struct corpus *c, const struct entry_state *st, const uint8_t *bi
 			c->hits[i]++;
 		}
 	c->n++;
+	c->stale = true; /* the new entry's edges change the weights of all that share them */
 	return 0;
 }
 
@@ -106,16 +114,27 @@ bool corpus_pick_by_mean(uint64_t seed, uint64_t index)
 	return draw(seed, index, 4) % 2 == 0;
 }
 
-unsigned corpus_pick(const struct corpus *c, uint64_t seed, uint64_t index)
+static void refresh_weights(struct corpus *c)
 {
-	uint64_t (*weight)(const struct corpus *, unsigned) =
-		corpus_pick_by_mean(seed, index) ? corpus_weight_mean : corpus_weight;
-	uint64_t w[CORPUS_MAX], total = 0, r;
+	c->total_sum = c->total_mean = 0;
+	for (unsigned i = 0; i < c->n; i++) {
+		c->total_sum += c->by_sum[i] = corpus_weight(c, i);
+		c->total_mean += c->by_mean[i] = corpus_weight_mean(c, i);
+	}
+	c->stale = false;
+}
+
+unsigned corpus_pick(struct corpus *c, uint64_t seed, uint64_t index)
+{
+	bool mean = corpus_pick_by_mean(seed, index);
+	const uint64_t *w;
+	uint64_t r;
 	unsigned i;
 
-	for (i = 0; i < c->n; i++)
-		total += w[i] = weight(c, i);
-	r = draw(seed, index, 1) % total;
+	if (c->stale)
+		refresh_weights(c);
+	w = mean ? c->by_mean : c->by_sum;
+	r = draw(seed, index, 1) % (mean ? c->total_mean : c->total_sum);
 	for (i = 0; i + 1 < c->n && r >= w[i]; i++)
 		r -= w[i];
 	return i;

@@ -22,6 +22,10 @@ struct corpus {
 	struct corpus_entry *e;
 	unsigned n, cap;
 	uint32_t *hits;		/* per map byte: how many entries cover it (COVMAP_SIZE) */
+	/* corpus_pick()'s weights of every entry (CORPUS_MAX each) and their totals, worked
+	 * out again only after an entry was added (a weight reads every edge of its entry). */
+	uint64_t *by_sum, *by_mean, total_sum, total_mean;
+	bool stale;
 };
 
 int corpus_init(struct corpus *c);
@@ -50,7 +54,7 @@ bool corpus_pick_by_mean(uint64_t seed, uint64_t index);
 /* The parent for run `index` of `seed`: drawn in proportion to the weight above that
  * corpus_pick_by_mean() names, from a SplitMix64 stream of (seed, index) only, so the same
  * corpus, seed and index always give the same entry. c->n must be > 0. */
-unsigned corpus_pick(const struct corpus *c, uint64_t seed, uint64_t index);
+unsigned corpus_pick(struct corpus *c, uint64_t seed, uint64_t index);
 /* Whether run `index` of `seed` explores instead: a state drawn from the valid one as blind
  * mode draws it at that index, one run in CORPUS_EXPLORE_ONE_IN (from the same stream of
  * (seed, index) only). */
