@@ -45,26 +45,33 @@ void mem_snapshot_free(struct mem_snapshot *s)
 
 /* Reading first: measured nested (QEMU TCG), comparing a page cost about a third of writing
  * it back, and most pages a reset covers (vmm's GDT, boot_params, tables) come back unchanged. */
-static void restore_page(struct mem_snapshot *s, struct guest_mem *gm, uint64_t off)
+static bool restore_page(struct mem_snapshot *s, struct guest_mem *gm, uint64_t off)
 {
 	if (!memcmp(gm->hva + off, s->copy + off, SNAP_PAGE))
-		return;
+		return false;
 	memcpy(gm->hva + off, s->copy + off, SNAP_PAGE);
 	s->pages_rewritten++;
+	return true;
 }
 
 uint64_t mem_snapshot_restore_pages(struct mem_snapshot *s, struct guest_mem *gm,
 				    uint64_t hva_off, uint64_t bytes, const uint64_t *pages,
-				    uint64_t n)
+				    uint64_t n, bool *changed)
 {
 	uint64_t in_slot = bytes / SNAP_PAGE, covered = 0;
 
+	if (changed)
+		memset(changed, 0, n * sizeof(*changed));
 	if (hva_off > s->size || bytes > s->size - hva_off)
 		return 0;
 	for (uint64_t i = 0; i < n; i++) {
+		bool c;
+
 		if (pages[i] >= in_slot)
 			continue;
-		restore_page(s, gm, hva_off + pages[i] * SNAP_PAGE);
+		c = restore_page(s, gm, hva_off + pages[i] * SNAP_PAGE);
+		if (changed)
+			changed[i] = c;
 		covered++;
 	}
 	return covered;

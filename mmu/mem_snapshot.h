@@ -25,10 +25,11 @@ void mem_snapshot_free(struct mem_snapshot *s);
  * bytes costs a read, not a write. */
 
 /* Put back pages pages[0..n) (page i = the i-th page of the slot that starts at host offset
- * `hva_off`, `bytes` long; one past its end is skipped); returns how many it covered. */
+ * `hva_off`, `bytes` long; one past its end is skipped); returns how many it covered.
+ * changed[i] (unless `changed` is NULL) says whether pages[i] differed and was written. */
 uint64_t mem_snapshot_restore_pages(struct mem_snapshot *s, struct guest_mem *gm,
 				    uint64_t hva_off, uint64_t bytes, const uint64_t *pages,
-				    uint64_t n);
+				    uint64_t n, bool *changed);
 /* Put back the bytes [gpa, gpa + len) that are RAM (writes vmm made itself, which the dirty
  * log does not see): only those, so a GDT, a poke or a breakpoint costs its bytes, not its
  * page; returns how many pages it covered (pages_rewritten counts those that differed). */

@@ -16,7 +16,7 @@ enum long_only {
 	OPT_NO_ACPI, OPT_SYMBOLS, OPT_PROFILE, OPT_PROFILE_OUT, OPT_TRACE,
 	/* fuzz mode only: */
 	OPT_SEED = 0x200, OPT_RUNS, OPT_FUZZ_MODE, OPT_JOBS, OPT_OUT, OPT_RUN_MS, OPT_RUN_EXITS,
-	OPT_CHECK_RESET, OPT_SAVE_STATES, OPT_RUN_UNTIL, OPT_STABILITY, OPT_GUIDED, OPT_BLIND,
+	OPT_CHECK_RESET, OPT_HOT_PAGES, OPT_SAVE_STATES, OPT_RUN_UNTIL, OPT_STABILITY, OPT_GUIDED, OPT_BLIND,
 	OPT_CORPUS, OPT_TRACE_STEPS, OPT_MINIMIZE, OPT_MINIMIZE_REPROS, OPT_AFL, OPT_KCOV,
 };
 
@@ -60,6 +60,7 @@ static const struct option options[] = {
 	{ "run-ms", required_argument, NULL, OPT_RUN_MS },
 	{ "run-exits", required_argument, NULL, OPT_RUN_EXITS },
 	{ "check-reset", no_argument, NULL, OPT_CHECK_RESET },
+	{ "hot-pages", no_argument, NULL, OPT_HOT_PAGES },
 	{ "save-states", no_argument, NULL, OPT_SAVE_STATES },
 	{ "run-until", required_argument, NULL, OPT_RUN_UNTIL },
 	{ "stability", required_argument, NULL, OPT_STABILITY },
@@ -424,6 +425,7 @@ static int parse_fuzz_option(int opt, struct config *cfg)
 		return r == 0 && f->run_ms == 0 ? errf(-EINVAL, "--run-ms: 0 ms") : r;
 	case OPT_RUN_EXITS: return parse_u64("--run-exits", optarg, 1, &f->run_exits);
 	case OPT_CHECK_RESET: f->check_reset = true; return 0;
+	case OPT_HOT_PAGES: f->hot_pages = true; return 0;
 	case OPT_SAVE_STATES: f->save_states = true; return 0;
 	case OPT_RUN_UNTIL: return parse_run_until(optarg, f);
 	case OPT_STABILITY:

@@ -143,6 +143,19 @@ VMM_TEST_DIRTY_RING_BYTES=0 fuzz bitmap --seed 21 --runs 8 --fuzz-mode wild --ru
     [ "$(field "$work/bitmap.jsonl" reset_diff | grep -c '^0$')" -eq 8 ] &&
     grep -q "reset after the last run: reset_diff 0 (bit-exact)" "$work/bitmap.err"
 check fuzz-dirty-bitmap-bit-exact $? "status $rc, reset_diff: $(field "$work/bitmap.jsonl" reset_diff | sort | uniq -c | tr '\n' ' '); $(grep 'dirty pages from' "$work/bitmap.err")"
+# 3c. --hot-pages: pages that runs keep writing stay writable (KVM's bitmap with manual
+#     protection) and are compared at every reset: every reset still bit-exact, and pages
+#     were kept writable (near runs go on writing the same decompressor pages).
+fuzz hot --seed 21 --runs 8 --fuzz-mode near --run-ms 100 --check-reset --hot-pages
+hot=$(sed -n 's/^vmm fuzz: worker 0 hot pages: \([0-9]*\) kept writable at the end$/\1/p' "$work/hot.err")
+if grep -q -- "--hot-pages: this KVM has no KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2" "$work/hot.err"; then
+    skip fuzz-hot-pages-bit-exact "this host's KVM has no KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2"
+else
+    [ "$rc" -eq 0 ] && grep -q "dirty pages from KVM's dirty bitmap (--hot-pages: pages most runs write stay writable)" "$work/hot.err" &&
+        [ "$(field "$work/hot.jsonl" reset_diff | grep -c '^0$')" -eq 8 ] &&
+        grep -q "reset after the last run: reset_diff 0 (bit-exact)" "$work/hot.err" && [ "${hot:-0}" -gt 0 ]
+    check fuzz-hot-pages-bit-exact $? "status $rc, hot pages ${hot:-none}, reset_diff: $(field "$work/hot.jsonl" reset_diff | sort | uniq -c | tr '\n' ' '); $(grep 'dirty pages from\|vmm fuzz: [^w]' "$work/hot.err" | head -3)"
+fi
 
 # 4. The same seed gives the same states in a new process (outcomes may differ in timing only).
 fuzz again --seed 3 --runs 12 --fuzz-mode wild --run-ms 800

@@ -41,7 +41,7 @@ Test(mem_snapshot, dirty_pages_come_back_bit_exact)
 	memset(gm.hva + MiB(7), 0x77, SNAP_PAGE);
 	cr_assert_eq(mem_snapshot_diff(&snap, &gm, &first), 3);
 	cr_assert_eq(first, 0x3000, "the first page that differs");
-	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, 0, gm.size, pages, 3), 3);
+	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, 0, gm.size, pages, 3, NULL), 3);
 	cr_assert_eq(snap.pages_rewritten, 3);
 	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 0, "bit-exact after restoring the dirty pages");
 }
@@ -52,8 +52,11 @@ Test(mem_snapshot, a_page_written_back_with_its_own_bytes_is_only_read)
 
 	gm.hva[0x4000] = gm.hva[0x4000]; /* the guest stored what was there: dirty, unchanged */
 	gm.hva[0x6040] ^= 0x10;
-	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, 0, gm.size, pages, 2), 2, "both covered");
+	bool changed[2] = { true, false };
+
+	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, 0, gm.size, pages, 2, changed), 2, "both covered");
 	cr_assert_eq(snap.pages_rewritten, 1, "only the changed one written back");
+	cr_assert(!changed[0] && changed[1], "which of them differed: %d %d", changed[0], changed[1]);
 	cr_assert_eq(mem_snapshot_restore_range(&snap, &gm, 0x4000, 0x3000), 3);
 	cr_assert_eq(snap.pages_rewritten, 1, "nothing left to write");
 	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 0);
@@ -64,7 +67,7 @@ Test(mem_snapshot, a_page_left_out_of_the_list_stays_changed)
 	uint64_t pages[] = { 4 };
 
 	gm.hva[0x5000] ^= 1;
-	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, 0, gm.size, pages, 1), 1);
+	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, 0, gm.size, pages, 1, NULL), 1);
 	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 1);
 }
 
@@ -97,9 +100,9 @@ Test(mem_snapshot, pages_of_a_slot_at_an_offset)
 	uint64_t pages[] = { 0, MiB(4) / SNAP_PAGE };
 
 	gm.hva[MiB(4)] = 9;
-	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, MiB(4), MiB(4), pages, 2), 1,
+	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, MiB(4), MiB(4), pages, 2, NULL), 1,
 		     "the page past the slot's end is skipped");
 	cr_assert_eq(gm.hva[MiB(4)], 0);
-	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, MiB(6), MiB(4), pages, 1), 0,
+	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, MiB(6), MiB(4), pages, 1, NULL), 0,
 		     "a slot past the copy is refused");
 }

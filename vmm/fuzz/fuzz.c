@@ -15,6 +15,7 @@
 #include "mmu/mem_snapshot.h"
 #include "vmm/exitcode.h"
 #include "vmm/fuzz/findings.h"
+#include "vmm/fuzz/hot_pages.h"
 #include "vmm/fuzz/jobs.h"
 #include "vmm/fuzz/outcome.h"
 #include "vmm/fuzz/points.h"
@@ -108,17 +109,65 @@ static uint32_t dirty_ring_bytes(void)
 	return env ? (uint32_t)strtoul(env, NULL, 0) : 1u << 20;
 }
 
+/* --hot-pages: KVM's bitmap read without clearing it, a count per page of each slot, and room
+ * for one slot's pages (allocated now: the sandbox comes before the first reset). */
+static struct {
+	bool *changed;
+	uint64_t *again;
+} hot_room;
+
+static int hot_pages_setup(struct worker *w)
+{
+	static struct hot_pages hot;
+	const uint64_t pages[HOT_PAGES_SLOTS] = { gm_low_size(&w->m->mem) / SNAP_PAGE,
+						  gm_high_size(&w->m->mem) / SNAP_PAGE };
+	uint64_t most = pages[0] > pages[1] ? pages[0] : pages[1];
+	int r = vm_dirty_log_manual(w->m->vm);
+
+	if (r == 0)
+		r = hot_pages_init(&hot, pages);
+	if (r < 0)
+		return r;
+	hot_room.changed = calloc(most + 1, sizeof(*hot_room.changed));
+	hot_room.again = calloc(most + 1, sizeof(*hot_room.again));
+	if (!hot_room.changed || !hot_room.again)
+		return errf(-ENOMEM, "out of memory");
+	w->hot = &hot;
+	return 0;
+}
+
+/* The dirty pages of `slot` back as in the snapshot; with --hot-pages, those not kept
+ * writable are write-protected again (the bitmap does not do it by itself then). */
+static int restore_slot(struct worker *w, unsigned slot, uint64_t *n)
+{
+	struct machine *m = w->m;
+	uint64_t low = gm_low_size(&m->mem), high = gm_high_size(&m->mem), np, k;
+	const uint64_t *pages;
+	int r = vm_dirty_pages(m->vm, slot, &pages, &np);
+
+	if (r < 0)
+		return r;
+	*n += mem_snapshot_restore_pages(&w->mem, &m->mem, slot ? low : 0, slot ? high : low,
+					 pages, np, w->hot ? hot_room.changed : NULL);
+	if (!w->hot || !np)
+		return 0;
+	k = hot_pages_after_run(w->hot, slot, pages, hot_room.changed, np, hot_room.again);
+	return vm_dirty_reprotect(m->vm, slot, hot_room.again, k);
+}
+
 static int setup(struct worker *w)
 {
 	struct machine *m = w->m;
 	int r;
 
 	m->no_pmu = true;
-	m->dirty_ring_bytes = dirty_ring_bytes();
+	m->dirty_ring_bytes = w->cfg->fuzz.hot_pages ? 0 : dirty_ring_bytes();
 	r = machine_start(m);
 	m->discard_output = true;
 	if (r == 0)
 		r = flush_timer_init(&w->deadline, m->vcpu);
+	if (r == 0 && w->cfg->fuzz.hot_pages)
+		r = hot_pages_setup(w);
 	if (r == 0)
 		r = vm_dirty_log_start(m->vm, &m->mem);
 	if (r == 0)
@@ -144,19 +193,15 @@ static int setup(struct worker *w)
 static int reset_memory(struct worker *w, struct fuzz_record *rec, bool entered)
 {
 	struct machine *m = w->m;
-	uint64_t low = gm_low_size(&m->mem), high = gm_high_size(&m->mem), n = 0;
+	uint64_t n = 0;
 	uint64_t rewritten = w->mem.pages_rewritten;
 	const char *skip = w->reset_skip;
 
 	for (unsigned slot = 0; entered && !(skip && !strcmp(skip, "pages")) && slot < 2; slot++) {
-		const uint64_t *pages;
-		uint64_t np;
-		int r = vm_dirty_pages(m->vm, slot, &pages, &np);
+		int r = restore_slot(w, slot, &n);
 
 		if (r < 0)
 			return r;
-		n += mem_snapshot_restore_pages(&w->mem, &m->mem, slot ? low : 0, slot ? high : low,
-						pages, np);
 	}
 	rec->pages_dirty = n; /* what the guest (and KVM) wrote */
 	n += undo_state_writes(w, &w->last, w->last_table_bytes);
@@ -437,6 +482,9 @@ static void print_reset_figures(struct worker *w, unsigned id)
 	if (vm_dirty_ring_entries(w->m->vm))
 		fprintf(stderr, "vmm fuzz: worker %u dirty ring: %" PRIu64 " full-ring exits\n", id,
 			vm_dirty_ring_full_exits(w->m->vm));
+	if (w->hot)
+		fprintf(stderr, "vmm fuzz: worker %u hot pages: %" PRIu64 " kept writable at the end\n",
+			id, w->hot->hot);
 }
 
 /* A repeat of run `index` (no line, no repro): does it do what its first run did? */
@@ -551,6 +599,7 @@ int fuzz_worker_open(const struct config *cfg, struct timing *timeline, unsigned
 				vm_dirty_ring_entries(w->m->vm));
 		else
 			fprintf(stderr, "vmm fuzz: dirty pages from KVM's dirty bitmap (%s)\n",
+				w->hot ? "--hot-pages: pages most runs write stay writable" :
 				w->m->dirty_ring_bytes ? "no dirty ring on this host" : "asked for");
 		points_print(&w->pts.plan);
 	}

@@ -63,6 +63,7 @@ struct worker {
 	/* Test hook VMM_TEST_RESET_SKIP, read once: a state block's name, or "pages", that the
 	 * reset leaves as the run left it, so --check-reset must name it; NULL: none. */
 	const char *reset_skip;
+	struct hot_pages *hot;		/* --hot-pages; NULL: every written page is protected again */
 };
 
 /* fuzz.c: make worker `id`'s VM, snapshots and map (and corpus, --guided), its JSON lines to

@@ -1,8 +1,9 @@
-/* dirty_log.c: fuzz mode's log of the guest's writes to RAM: KVM's dirty ring per vCPU where it has one, else its bitmap per slot. */
+/* dirty_log.c: fuzz mode's log of the guest's writes to RAM: KVM's dirty ring per vCPU where it has one, else its bitmap per slot (cleared by vmm, page by page, with --hot-pages). */
 #include "vmm/kvm/kvm_private.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -29,6 +30,43 @@ int vm_dirty_ring_enable(struct vm *vm, unsigned ncpus, uint32_t max_bytes)
 	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) < 0)
 		return kvm_sys_fail("KVM_ENABLE_CAP(KVM_CAP_DIRTY_LOG_RING)");
 	vm->ring_bytes = bytes;
+	return 0;
+}
+
+int vm_dirty_log_manual(struct vm *vm)
+{
+	int have = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2);
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
+				      .args = { KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE } };
+
+	if (vm->ring_bytes)
+		return errf(-EINVAL, "--hot-pages needs KVM's dirty bitmap, not its ring");
+	if (have <= 0 || !(have & KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE))
+		return errf(-ENOTSUP, "--hot-pages: this KVM has no KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2");
+	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) < 0)
+		return kvm_sys_fail("KVM_ENABLE_CAP(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)");
+	vm->manual_protect = true;
+	return 0;
+}
+
+int vm_dirty_reprotect(struct vm *vm, unsigned slot, const uint64_t *pages, uint64_t n)
+{
+	uint64_t *bits = slot < DIRTY_SLOTS ? vm->log_bitmap[slot] : NULL;
+	uint64_t size = slot < DIRTY_SLOTS ? vm->dirty.size[slot] : 0;
+	struct kvm_clear_dirty_log d = { .slot = slot, .num_pages = (uint32_t)size,
+					 .first_page = 0, .dirty_bitmap = bits };
+
+	if (!vm->manual_protect || !bits || size > UINT32_MAX)
+		return errf(-EINVAL, "no manual dirty log for slot %u", slot);
+	if (n == 0)
+		return 0;
+	memset(bits, 0, (size / 64 + 1) * sizeof(*bits));
+	for (uint64_t i = 0; i < n; i++)
+		if (pages[i] < size)
+			bits[pages[i] / 64] |= 1ULL << (pages[i] % 64);
+	/* The whole slot: first_page 0 and num_pages its size satisfy KVM's 64-page alignment. */
+	if (ioctl(vm->vm_fd, KVM_CLEAR_DIRTY_LOG, &d) < 0)
+		return kvm_sys_fail("KVM_CLEAR_DIRTY_LOG");
 	return 0;
 }
 
@@ -99,7 +137,7 @@ int vm_dirty_ring_harvest(struct vm *vm)
 	return 0;
 }
 
-/* KVM's bitmap of the slot (which it clears) into vm->dirty. */
+/* KVM's bitmap of the slot (which it clears, unless vm_dirty_log_manual()) into vm->dirty. */
 static int read_bitmap(struct vm *vm, unsigned slot)
 {
 	uint64_t *bits = vm->log_bitmap[slot];

@@ -154,11 +154,19 @@ unsigned vm_snapshot_compare(struct vcpu *c, const struct vm_snapshot *ref, char
  * where KVM has one (KVM_CAP_DIRTY_LOG_RING) and the machine has 1 vCPU; else, or with 0, its
  * bitmap (vm_dirty_ring_entries() says which). */
 int vm_dirty_ring_enable(struct vm *vm, unsigned ncpus, uint32_t max_bytes);
+/* --hot-pages, before vm_dirty_log_start() and with the bitmap: reading the bitmap neither
+ * clears nor write-protects (KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2), so a page whose bit is
+ * never cleared stays writable and is named by every vm_dirty_pages(); -ENOTSUP without. */
+int vm_dirty_log_manual(struct vm *vm);
+/* With vm_dirty_log_manual(): clear the bits of pages[0..n) of `slot` and write-protect those
+ * pages again (KVM_CLEAR_DIRTY_LOG), so their next write is logged. */
+int vm_dirty_reprotect(struct vm *vm, unsigned slot, const uint64_t *pages, uint64_t n);
 /* Log the guest's writes to RAM (slot 0: RAM below the hole, 1: above 4 GiB) from now on. */
 int vm_dirty_log_start(struct vm *vm, const struct guest_mem *gm);
 /* The pages of `slot` written since the last call for it (page indexes within the slot, each
  * once) in (*pages)[0..*n), valid until the next call (for any slot) or KVM_RUN. With a ring it costs what was written;
- * with the bitmap a scan of the slot's (KVM_GET_DIRTY_LOG, which also clears it). */
+ * with the bitmap a scan of the slot's (KVM_GET_DIRTY_LOG, which also clears it, but with
+ * vm_dirty_log_manual(): then vm_dirty_reprotect() does). */
 int vm_dirty_pages(struct vm *vm, unsigned slot, const uint64_t **pages, uint64_t *n);
 /* Entries of each vCPU's dirty ring; 0: the dirty log is KVM's bitmap. */
 uint32_t vm_dirty_ring_entries(const struct vm *vm);

@@ -23,6 +23,7 @@ struct vm {
 	uint64_t *log_bitmap[DIRTY_SLOTS];
 	struct dirty_set dirty;
 	bool handed[DIRTY_SLOTS]; /* vm_dirty_pages() handed out the slot's pages */
+	bool manual_protect; /* vm_dirty_log_manual(): reading the bitmap protects nothing */
 };
 
 struct vcpu {

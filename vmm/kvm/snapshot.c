@@ -440,7 +440,7 @@ unsigned vcpu_fuzz_ioctls(struct vcpu *c, struct sandbox_ioctl *out, unsigned ma
 						 KVM_SET_GUEST_DEBUG, KVM_GET_MP_STATE };
 	/* Device interrupts, the reset's dirty pages (from the bitmap, or the ring). */
 	static const unsigned long on_vm[] = { KVM_IRQ_LINE, KVM_GET_DIRTY_LOG,
-					       KVM_RESET_DIRTY_RINGS };
+					       KVM_RESET_DIRTY_RINGS, KVM_CLEAR_DIRTY_LOG };
 	unsigned n = 0;
 
 	for (size_t i = 0; i < sizeof(on_vcpu) / sizeof(on_vcpu[0]); i++)
