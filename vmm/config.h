@@ -37,7 +37,7 @@ struct config_fuzz {
 	uint32_t run_ms;	/* per-run time limit */
 	uint64_t run_exits;	/* per-run exit limit */
 	bool check_reset;	/* compare every block and page after each reset */
-	bool hot_pages;		/* --hot-pages: pages most runs write stay writable */
+	bool hot_pages;		/* --hot-pages: pages written in 2 runs stay writable */
 	bool save_states;	/* write every run's state file */
 	const char *run_until;	/* --run-until POINT: NULL, kernel, start_kernel, marker,
 				   userspace or a symbol (README "Progress points") */

@@ -68,7 +68,7 @@ const char config_usage[] =
 	"                       (default 1000000)\n"
 	"      --check-reset    after each reset compare every state block and every\n"
 	"                       page with the fresh VM's (slow; for testing the reset)\n"
-	"      --hot-pages      keep pages most runs write writable and compare them at\n"
+	"      --hot-pages      keep pages written in 2 runs writable and compare them at\n"
 	"                       every reset (faster long runs; dirty bitmap, not ring)\n"
 	"      --save-states    also write every run's state file to DIR/states/\n"
 	"      --run-until POINT  end a run as reached at POINT: kernel, start_kernel,\n"

@@ -151,7 +151,7 @@ hot=$(sed -n 's/^vmm fuzz: worker 0 hot pages: \([0-9]*\) kept writable at the e
 if grep -q -- "--hot-pages: this KVM has no KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2" "$work/hot.err"; then
     skip fuzz-hot-pages-bit-exact "this host's KVM has no KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2"
 else
-    [ "$rc" -eq 0 ] && grep -q "dirty pages from KVM's dirty bitmap (--hot-pages: pages most runs write stay writable)" "$work/hot.err" &&
+    [ "$rc" -eq 0 ] && grep -q "dirty pages from KVM's dirty bitmap (--hot-pages: pages written in 2 runs stay writable)" "$work/hot.err" &&
         [ "$(field "$work/hot.jsonl" reset_diff | grep -c '^0$')" -eq 8 ] &&
         grep -q "reset after the last run: reset_diff 0 (bit-exact)" "$work/hot.err" && [ "${hot:-0}" -gt 0 ]
     check fuzz-hot-pages-bit-exact $? "status $rc, hot pages ${hot:-none}, reset_diff: $(field "$work/hot.jsonl" reset_diff | sort | uniq -c | tr '\n' ' '); $(grep 'dirty pages from\|vmm fuzz: [^w]' "$work/hot.err" | head -3)"

@@ -130,8 +130,10 @@ static int hot_pages_setup(struct worker *w)
 		return r;
 	hot_room.changed = calloc(most + 1, sizeof(*hot_room.changed));
 	hot_room.again = calloc(most + 1, sizeof(*hot_room.again));
-	if (!hot_room.changed || !hot_room.again)
+	if (!hot_room.changed || !hot_room.again) {
+		hot_pages_free(&hot);
 		return errf(-ENOMEM, "out of memory");
+	}
 	w->hot = &hot;
 	return 0;
 }
@@ -203,7 +205,8 @@ static int reset_memory(struct worker *w, struct fuzz_record *rec, bool entered)
 		if (r < 0)
 			return r;
 	}
-	rec->pages_dirty = n; /* what the guest (and KVM) wrote */
+	/* What the log named: the guest's (and KVM's) writes; with --hot-pages every kept page. */
+	rec->pages_dirty = n;
 	n += undo_state_writes(w, &w->last, w->last_table_bytes);
 	n += points_restore(&w->pts, &w->mem, &m->mem); /* the INT3s */
 	rec->pages_restored = n;
@@ -599,7 +602,7 @@ int fuzz_worker_open(const struct config *cfg, struct timing *timeline, unsigned
 				vm_dirty_ring_entries(w->m->vm));
 		else
 			fprintf(stderr, "vmm fuzz: dirty pages from KVM's dirty bitmap (%s)\n",
-				w->hot ? "--hot-pages: pages most runs write stay writable" :
+				w->hot ? "--hot-pages: pages written in 2 runs stay writable" :
 				w->m->dirty_ring_bytes ? "no dirty ring on this host" : "asked for");
 		points_print(&w->pts.plan);
 	}

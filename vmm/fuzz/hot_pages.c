@@ -9,6 +9,8 @@
 
 #define HOT 0x80u
 #define COUNT 0x7fu
+_Static_assert(HOT_AFTER >= 1 && HOT_AFTER <= COUNT && COOL_AFTER >= 1 && COOL_AFTER <= COUNT,
+	       "the counts fit in bits 0-6");
 
 int hot_pages_init(struct hot_pages *h, const uint64_t size[HOT_PAGES_SLOTS])
 {

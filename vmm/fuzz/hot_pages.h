@@ -1,4 +1,4 @@
-/* hot_pages.h: --hot-pages: which guest pages the dirty log leaves writable (pages most runs write, compared at every reset) and which it write-protects again. Pure. */
+/* hot_pages.h: --hot-pages: which guest pages the dirty log leaves writable (pages the guest wrote in HOT_AFTER runs, compared at every reset) and which it write-protects again. Pure. */
 #ifndef VMM_FUZZ_HOT_PAGES_H
 #define VMM_FUZZ_HOT_PAGES_H
 
