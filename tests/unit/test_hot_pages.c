@@ -11,6 +11,7 @@ static void setup(void)
 	const uint64_t size[HOT_PAGES_SLOTS] = { 16, 4 };
 
 	cr_assert_eq(hot_pages_init(&h, size), 0);
+	cr_assert(h.changed && h.again, "room for the larger slot's pages");
 }
 
 static void teardown(void)

@@ -109,33 +109,20 @@ static uint32_t dirty_ring_bytes(void)
 	return env ? (uint32_t)strtoul(env, NULL, 0) : 1u << 20;
 }
 
-/* --hot-pages: KVM's bitmap read without clearing it, a count per page of each slot, and room
- * for one slot's pages (allocated now: the sandbox comes before the first reset). */
-static struct {
-	bool *changed;
-	uint64_t *again;
-} hot_room;
-
+/* --hot-pages: KVM's bitmap read without clearing it, and a count per page of each slot
+ * (with its room: allocated now, as the sandbox comes before the first reset). */
 static int hot_pages_setup(struct worker *w)
 {
 	static struct hot_pages hot;
 	const uint64_t pages[HOT_PAGES_SLOTS] = { gm_low_size(&w->m->mem) / SNAP_PAGE,
 						  gm_high_size(&w->m->mem) / SNAP_PAGE };
-	uint64_t most = pages[0] > pages[1] ? pages[0] : pages[1];
 	int r = vm_dirty_log_manual(w->m->vm);
 
 	if (r == 0)
 		r = hot_pages_init(&hot, pages);
-	if (r < 0)
-		return r;
-	hot_room.changed = calloc(most + 1, sizeof(*hot_room.changed));
-	hot_room.again = calloc(most + 1, sizeof(*hot_room.again));
-	if (!hot_room.changed || !hot_room.again) {
-		hot_pages_free(&hot);
-		return errf(-ENOMEM, "out of memory");
-	}
-	w->hot = &hot;
-	return 0;
+	if (r == 0)
+		w->hot = &hot;
+	return r;
 }
 
 /* The dirty pages of `slot` back as in the snapshot; with --hot-pages, those not kept
@@ -150,11 +137,11 @@ static int restore_slot(struct worker *w, unsigned slot, uint64_t *n)
 	if (r < 0)
 		return r;
 	*n += mem_snapshot_restore_pages(&w->mem, &m->mem, slot ? low : 0, slot ? high : low,
-					 pages, np, w->hot ? hot_room.changed : NULL);
+					 pages, np, w->hot ? w->hot->changed : NULL);
 	if (!w->hot || !np)
 		return 0;
-	k = hot_pages_after_run(w->hot, slot, pages, hot_room.changed, np, hot_room.again);
-	return vm_dirty_reprotect(m->vm, slot, hot_room.again, k);
+	k = hot_pages_after_run(w->hot, slot, pages, w->hot->changed, np, w->hot->again);
+	return vm_dirty_reprotect(m->vm, slot, w->hot->again, k);
 }
 
 static int setup(struct worker *w)

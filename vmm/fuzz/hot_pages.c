@@ -14,22 +14,30 @@ _Static_assert(HOT_AFTER >= 1 && HOT_AFTER <= COUNT && COOL_AFTER >= 1 && COOL_A
 
 int hot_pages_init(struct hot_pages *h, const uint64_t size[HOT_PAGES_SLOTS])
 {
+	uint64_t most = 1;
+	bool ok = true;
+
 	memset(h, 0, sizeof(*h));
 	for (unsigned s = 0; s < HOT_PAGES_SLOTS; s++) {
 		h->size[s] = size[s];
 		h->page[s] = calloc(size[s] ? size[s] : 1, 1);
-		if (!h->page[s]) {
-			hot_pages_free(h);
-			return errf(-ENOMEM, "out of memory");
-		}
+		ok = ok && h->page[s];
+		most = size[s] > most ? size[s] : most;
 	}
-	return 0;
+	h->changed = calloc(most, sizeof(*h->changed));
+	h->again = calloc(most, sizeof(*h->again));
+	if (ok && h->changed && h->again)
+		return 0;
+	hot_pages_free(h);
+	return errf(-ENOMEM, "out of memory");
 }
 
 void hot_pages_free(struct hot_pages *h)
 {
 	for (unsigned s = 0; s < HOT_PAGES_SLOTS; s++)
 		free(h->page[s]);
+	free(h->changed);
+	free(h->again);
 	memset(h, 0, sizeof(*h));
 }
 

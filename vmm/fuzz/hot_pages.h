@@ -16,8 +16,13 @@ struct hot_pages {
 	uint8_t *page[HOT_PAGES_SLOTS];
 	uint64_t size[HOT_PAGES_SLOTS];
 	uint64_t hot; /* pages kept writable now */
+	/* Room for one slot's pages, for the caller: which of them changed (its restore fills
+	 * it) and those hot_pages_after_run() returns to write-protect. */
+	bool *changed;
+	uint64_t *again;
 };
 
+/* Counts for slots of size[s] pages, all cold, and the room above. */
 int hot_pages_init(struct hot_pages *h, const uint64_t size[HOT_PAGES_SLOTS]);
 void hot_pages_free(struct hot_pages *h);
 /*
