@@ -117,7 +117,14 @@ timeout -s KILL 120 "$LIBFUZZER" "${LF_TARGET[@]}" --run-ms=300 -fork=1 -ignore_
 rc=$?
 last=$(grep -a '^#[0-9]*: cov: ' "$work/lf.log" | tail -n 1)
 echo "    | vmm-libfuzzer -fork=1: status $rc; $last"
-[ "$rc" -eq 0 ] && grep -q "INFO: 65536 Extra Counters" "$work/lf.log" &&
+# In fork mode libFuzzer exits with the status of the job that ended last (FuzzerFork.cpp,
+# "INFO: exiting: N"): 0, or 77 (-error_exitcode) when that job was an ignored crash, whose
+# "deadly signal" line the parent repeats. A sanitizer report in any job is a failure.
+exiting=$(grep -a -o 'INFO: exiting: [0-9]*' "$work/lf.log" | grep -o '[0-9]*$')
+{ [ "$rc" -eq 0 ] || { [ "$rc" -eq 77 ] && grep -q "ERROR: libFuzzer: deadly signal" "$work/lf.log"; }; } &&
+    [ "$exiting" = "$rc" ] && grep -q "wrapping up soon" "$work/lf.log" &&
+    ! grep -q "Sanitizer\|runtime error:" "$work/lf.log" &&
+    grep -q "INFO: 65536 Extra Counters" "$work/lf.log" &&
     [[ $last =~ job:\ ([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 1 ] && [ -n "$(ls "$work/lfcorpus")" ]
 check libfuzzer-runs $? "status $rc; $(grep -a 'ERROR\|INFO: -fork\|vmm-libfuzzer' "$work/lf.log" | head -n 3 | tr '\n' ' ')"
 timeout -s KILL 120 "$LIBFUZZER" "${LF_TARGET[@]}" --run-ms=2000 "$work/crash.state" \
