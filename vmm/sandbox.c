@@ -127,8 +127,8 @@ static int allow_console(scmp_filter_ctx ctx)
 /* The flush and run-deadline timers (by kernel id) and --timing's figures at the end. */
 static int allow_timers_and_timing(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 {
-	struct scmp_arg_cmp self = SCMP_A0(SCMP_CMP_EQ, RUSAGE_SELF);
-	struct scmp_arg_cmp vec = SCMP_A2(SCMP_CMP_EQ, (uintptr_t)p->mincore_vec);
+	struct scmp_arg_cmp self = SCMP_A0(SCMP_CMP_EQ, RUSAGE_SELF, 0);
+	struct scmp_arg_cmp vec = SCMP_A2(SCMP_CMP_EQ, (uintptr_t)p->mincore_vec, 0);
 	int r = 0;
 
 	for (unsigned i = 0; r == 0 && i < p->ntimers; i++) {
@@ -149,12 +149,12 @@ static int allow_timers_and_timing(scmp_filter_ctx ctx, const struct sandbox_pol
  * filter, written through one known descriptor, then linked or renamed there. */
 static int allow_dir(scmp_filter_ctx ctx, int dir)
 {
-	struct scmp_arg_cmp create[] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)dir),
+	struct scmp_arg_cmp create[] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)dir, 0),
 					 SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, SANDBOX_CREATE_FLAGS) };
-	struct scmp_arg_cmp link[] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)dir),
-				       SCMP_A2(SCMP_CMP_EQ, (uint64_t)dir),
+	struct scmp_arg_cmp link[] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)dir, 0),
+				       SCMP_A2(SCMP_CMP_EQ, (uint64_t)dir, 0),
 				       SCMP_A4(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, 0) };
-	struct scmp_arg_cmp unlink[] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)dir),
+	struct scmp_arg_cmp unlink[] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)dir, 0),
 					 SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, 0) };
 	int r = sandbox_allow(ctx, SCMP_SYS(openat), 2, create);
 
@@ -167,7 +167,7 @@ static int allow_dir(scmp_filter_ctx ctx, int dir)
 
 static int allow_files(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 {
-	struct scmp_arg_cmp mode[] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)p->file_fd),
+	struct scmp_arg_cmp mode[] = { SCMP_A0(SCMP_CMP_EQ, (uint64_t)p->file_fd, 0),
 				       SCMP_A1(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, SANDBOX_FILE_MODE) };
 	int r = 0;
 
@@ -198,7 +198,7 @@ static int allow_parent(scmp_filter_ctx ctx, const struct sandbox_policy *p)
 	if (r == 0) /* malloc()'s first use in this process seeds its tcache key */
 		r = sandbox_allow(ctx, SCMP_SYS(getrandom), 1, &nonblock);
 	for (unsigned i = 0; r == 0 && i < p->nworkers; i++) {
-		struct scmp_arg_cmp pid = SCMP_A0(SCMP_CMP_EQ, (uint64_t)p->workers[i]);
+		struct scmp_arg_cmp pid = SCMP_A0(SCMP_CMP_EQ, (uint64_t)p->workers[i], 0);
 
 		r = sandbox_allow(ctx, SCMP_SYS(kill), 1, &pid);
 	}

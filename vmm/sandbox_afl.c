@@ -32,7 +32,7 @@ static int allow_test_cases(scmp_filter_ctx ctx, const struct sandbox_afl *a)
 /* The keeper: made, reaped without blocking; in it, the death signal, a parent check, pause. */
 static int allow_keeper(scmp_filter_ctx ctx)
 {
-	struct scmp_arg_cmp flags = SCMP_A0(SCMP_CMP_EQ, KEEPER_CLONE_FLAGS);
+	struct scmp_arg_cmp flags = SCMP_A0(SCMP_CMP_EQ, KEEPER_CLONE_FLAGS, 0);
 	struct scmp_arg_cmp nohang = SCMP_A2(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, WNOHANG);
 	struct scmp_arg_cmp deathsig = SCMP_A0(SCMP_CMP_MASKED_EQ, SANDBOX_LOW32, PR_SET_PDEATHSIG);
 	int r = sandbox_allow(ctx, SCMP_SYS(clone), 1, &flags);

@@ -29,7 +29,7 @@ static bool is_gzip;
 static uint8_t *gen_data(size_t len)
 {
 	static const char *words[] = { "kernel ", "vmlinux ", "payload ",
-				       "\x7f" "ELF", "startup_64 ", "\0\0\0\0" };
+				       "\177ELF", "startup_64 ", "\0\0\0\0" };
 	uint8_t *p = malloc(len);
 	uint32_t x = 12345;
 	size_t i = 0;
