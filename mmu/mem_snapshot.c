@@ -2,23 +2,33 @@
 #include "mmu/mem_snapshot.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "mmu/err.h"
 
-static bool page_is_zero(const uint8_t *p)
-{
-	static const uint8_t zero[SNAP_PAGE];
+#define ZERO_BITS 64 /* pages per word of the zero map */
 
-	return !memcmp(p, zero, SNAP_PAGE);
+static bool snap_page_zero(const struct mem_snapshot *s, uint64_t off)
+{
+	uint64_t page = off / SNAP_PAGE;
+
+	return s->zero[page / ZERO_BITS] >> (page % ZERO_BITS) & 1;
 }
 
+/* RAM's page at host offset `off` holds what the snapshot has there. */
+static bool page_unchanged(const struct mem_snapshot *s, const struct guest_mem *gm, uint64_t off)
+{
+	return snap_page_zero(s, off) ? page_words_zero(gm->hva + off)
+				      : page_words_same(gm->hva + off, s->copy + off);
+}
 
 int mem_snapshot_take(struct mem_snapshot *s, const struct guest_mem *gm)
 {
 	void *p = mmap(NULL, gm->size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uint64_t pages = gm->size / SNAP_PAGE;
 
 	if (p == MAP_FAILED)
 		return errf(-ENOMEM, "snapshot of %llu MiB of guest RAM: %s",
@@ -27,9 +37,19 @@ int mem_snapshot_take(struct mem_snapshot *s, const struct guest_mem *gm)
 	s->size = gm->size;
 	s->pages_copied = 0;
 	s->pages_rewritten = 0;
+	s->zero = calloc(pages / ZERO_BITS + 1, sizeof(*s->zero));
+	if (!s->zero) {
+		mem_snapshot_free(s);
+		return errf(-ENOMEM, "snapshot of %llu MiB of guest RAM: out of memory",
+			    (unsigned long long)(gm->size >> 20));
+	}
 	for (uint64_t off = 0; off + SNAP_PAGE <= gm->size; off += SNAP_PAGE) {
-		if (page_is_zero(gm->hva + off))
+		uint64_t page = off / SNAP_PAGE;
+
+		if (page_words_zero(gm->hva + off)) {
+			s->zero[page / ZERO_BITS] |= 1ULL << (page % ZERO_BITS);
 			continue;
+		}
 		memcpy(s->copy + off, gm->hva + off, SNAP_PAGE);
 		s->pages_copied++;
 	}
@@ -41,15 +61,20 @@ void mem_snapshot_free(struct mem_snapshot *s)
 	if (s->copy)
 		munmap(s->copy, s->size);
 	s->copy = NULL;
+	free(s->zero);
+	s->zero = NULL;
 }
 
 /* Reading first: measured nested (QEMU TCG), comparing a page cost about a third of writing
  * it back, and most pages a reset covers (vmm's GDT, boot_params, tables) come back unchanged. */
 static bool restore_page(struct mem_snapshot *s, struct guest_mem *gm, uint64_t off)
 {
-	if (!memcmp(gm->hva + off, s->copy + off, SNAP_PAGE))
+	if (page_unchanged(s, gm, off))
 		return false;
-	memcpy(gm->hva + off, s->copy + off, SNAP_PAGE);
+	if (snap_page_zero(s, off))
+		memset(gm->hva + off, 0, SNAP_PAGE);
+	else
+		memcpy(gm->hva + off, s->copy + off, SNAP_PAGE);
 	s->pages_rewritten++;
 	return true;
 }
@@ -117,7 +142,7 @@ uint64_t mem_snapshot_diff(const struct mem_snapshot *s, const struct guest_mem 
 	if (first)
 		*first = s->size;
 	for (uint64_t off = 0; off + SNAP_PAGE <= s->size && off < gm->size; off += SNAP_PAGE) {
-		if (!memcmp(gm->hva + off, s->copy + off, SNAP_PAGE))
+		if (page_unchanged(s, gm, off))
 			continue;
 		if (first && !n)
 			*first = off;

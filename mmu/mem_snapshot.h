@@ -6,14 +6,17 @@
 #include <stdint.h>
 
 #include "mmu/guest_mem.h"
+#include "mmu/page_words.h"
 
-#define SNAP_PAGE 4096ULL /* the dirty log's granule: one bit per 4 KiB page (api.rst) */
+#define SNAP_PAGE ((uint64_t)PAGE_WORDS_BYTES) /* the dirty log's granule */
 
 /* The copy lives in anonymous memory of the RAM's size; only the pages that
  * are not all zeroes in RAM are written, the rest stay the kernel's zero page. */
 struct mem_snapshot {
 	uint8_t *copy;
 	uint64_t size;
+	uint64_t *zero; /* a bit per page: all zero at take time (checked against zero, reading
+			   one page instead of two, and put back with memset) */
 	uint64_t pages_copied; /* non-zero pages at take time */
 	uint64_t pages_rewritten; /* pages the restores found changed and wrote back, ever */
 };

@@ -62,6 +62,45 @@ Test(mem_snapshot, a_page_written_back_with_its_own_bytes_is_only_read)
 	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 0);
 }
 
+/* A page that was all zero is checked against zero and put back zeroed, its last byte too. */
+Test(mem_snapshot, a_zero_page_changed_at_its_last_byte_comes_back_zero)
+{
+	uint64_t pages[] = { MiB(6) / SNAP_PAGE, MiB(6) / SNAP_PAGE + 1 };
+	bool changed[2];
+
+	gm.hva[MiB(6) + SNAP_PAGE - 1] = 0x80;
+	gm.hva[MiB(6) + SNAP_PAGE] = 0; /* stored zero over zero: unchanged */
+	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 1);
+	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, 0, gm.size, pages, 2, changed), 2);
+	cr_assert(changed[0] && !changed[1], "%d %d", changed[0], changed[1]);
+	cr_assert_eq(snap.pages_rewritten, 1);
+	cr_assert_eq(gm.hva[MiB(6) + SNAP_PAGE - 1], 0);
+	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 0);
+}
+
+/* Each page checked as what it was at take time: a zero page inside the image against zero,
+ * an image page among zero pages against its copy, their neighbours as theirs. */
+Test(mem_snapshot, each_page_is_checked_as_what_it_was)
+{
+	uint64_t pages[] = { 299, 300, 301, 699, 700, 701 };
+	bool changed[6];
+
+	mem_snapshot_free(&snap);
+	memset(gm.hva + 300 * SNAP_PAGE, 0, SNAP_PAGE);
+	memset(gm.hva + 700 * SNAP_PAGE, 0x42, SNAP_PAGE);
+	cr_assert_eq(mem_snapshot_take(&snap, &gm), 0);
+	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, 0, gm.size, pages, 6, changed), 6);
+	cr_assert_eq(snap.pages_rewritten, 0, "nothing changed, nothing written");
+	gm.hva[300 * SNAP_PAGE + 7] = 1;
+	gm.hva[700 * SNAP_PAGE + SNAP_PAGE - 1] = 0;
+	cr_assert_eq(mem_snapshot_restore_pages(&snap, &gm, 0, gm.size, pages, 6, changed), 6);
+	for (unsigned i = 0; i < 6; i++)
+		cr_assert_eq(changed[i], pages[i] == 300 || pages[i] == 700, "page %llu",
+			     (unsigned long long)pages[i]);
+	cr_assert_eq(gm.hva[700 * SNAP_PAGE + SNAP_PAGE - 1], 0x42);
+	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 0);
+}
+
 Test(mem_snapshot, a_page_left_out_of_the_list_stays_changed)
 {
 	uint64_t pages[] = { 4 };
