@@ -28,12 +28,29 @@ static const struct msr_range pmu_msrs[] = {
 	{ 0xc0010200, 0xc001020b }, /* PerfEvtSel0-5 / PerfCtr0-5 pairs (PerfCtrExtCore) */
 };
 
+/* Written by the host only (KVM 6.1, kvm_set_msr_common() in arch/x86/kvm/x86.c and
+ * vmx_set_msr() in vmx/vmx.c: "if (!msr_info->host_initiated) return 1", or the write is
+ * dropped), and left alone by INIT (svm_vcpu_reset()/vmx_vcpu_reset() reset the microcode
+ * revision only at creation). */
+static const struct msr_range read_only_msrs[] = {
+	{ 0x8b, 0x8b },	  /* IA32_BIOS_SIGN_ID (KVM's MSR_IA32_UCODE_REV): a guest write is dropped */
+	{ 0xce, 0xce },	  /* MSR_PLATFORM_INFO */
+	{ 0x10a, 0x10a }, /* IA32_ARCH_CAPABILITIES */
+	{ 0x345, 0x345 }, /* IA32_PERF_CAPABILITIES */
+	{ 0x480, 0x491 }, /* IA32_VMX_BASIC .. IA32_VMX_VMFUNC, read-only (Intel SDM Vol. 4, Table 2-2) */
+};
+
 static bool in(const struct msr_range *r, size_t n, uint32_t index)
 {
 	for (size_t i = 0; i < n; i++)
 		if (index >= r[i].first && index <= r[i].last)
 			return true;
 	return false;
+}
+
+bool msr_guest_read_only(uint32_t index)
+{
+	return in(read_only_msrs, sizeof(read_only_msrs) / sizeof(read_only_msrs[0]), index);
 }
 
 enum msr_class msr_class_of(uint32_t index)

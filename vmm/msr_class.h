@@ -23,4 +23,8 @@ struct msr_reach {
  * ignores the write and reads 0, as for AMD's legacy counters without a virtual PMU). */
 bool msr_guest_reachable(uint32_t index, struct msr_reach reach);
 
+/* Whether the guest can read MSR `index` but never change it: KVM refuses its writes (#GP) or
+ * ignores them, takes the value from the host only, and keeps it over INIT. */
+bool msr_guest_read_only(uint32_t index);
+
 #endif

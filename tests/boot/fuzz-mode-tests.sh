@@ -219,6 +219,21 @@ for pair in gsbase:0xc0000102 hyperv:0x40000000 k7ctr0:0xc0010004 f15hctl0:0xc00
     [ -n "$left" ] || msr_ok=1
 done
 check fuzz-reset-leaves-out-only-unreachable-msrs $msr_ok "left out (Hyper-V PMU): ${left:-none}; rip/outcome per MSR:$msr_rips; $(grep 'reset puts back' "$work/msr-gsbase.err")"
+# MSRs only the host writes (msr_class.c): the reset compares them and does not write them, so
+# a guest's write must fault (#GP, with no IDT a triple fault) and the reset stay bit-exact.
+ro_ok=0
+ro_seen=""
+for pair in archcap:0x10a platinfo:0xce; do
+    name=${pair%%:*}
+    msr_state "${pair#*:}" "$work/msr-$name.state"
+    fuzz "msr-$name" --seed 5 --runs 1 --run-exits 1 --run-ms 3000 --check-reset --boot=linux32 \
+        --paging=off --entry-state "$work/msr-$name.state"
+    ro_seen="$ro_seen $name:$(field "$work/msr-$name.jsonl" outcome)/$(field "$work/msr-$name.jsonl" reset_diff)"
+    ro=$(sed -n 's/.*as it cannot change them: \([0-9]*\) (compared only)$/\1/p' "$work/msr-$name.err")
+    [ "$rc" -eq 0 ] && [ "$(field "$work/msr-$name.jsonl" outcome)" = triple-fault ] &&
+        [ "$(field "$work/msr-$name.jsonl" reset_diff)" = 0 ] && [ "${ro:-0}" -ge 2 ] || ro_ok=1
+done
+check fuzz-reset-compares-read-only-msrs $ro_ok "outcome/reset_diff:$ro_seen; read-only MSRs: ${ro:-none}"
 # The check names the MSRs where the test hook leaves them (not the registers: the next run's
 # load writes those whole, and the check first writes them as the valid state's load does).
 # Seed 5 leaves the program alone in runs 0-2, so each writes MSR_KERNEL_GS_BASE (and then

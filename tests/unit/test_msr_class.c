@@ -42,3 +42,15 @@ Test(msr_class, reach_follows_what_the_vcpu_offers)
 	cr_assert(msr_guest_reachable(0x40000001, (struct msr_reach){ .hyperv = true }));
 	cr_assert_not(msr_guest_reachable(0xc0010004, (struct msr_reach){ .hyperv = true }));
 }
+
+Test(msr_class, only_host_written_msrs_are_read_only)
+{
+	static const uint32_t ro[] = { 0x8b, 0xce, 0x10a, 0x345, 0x480, 0x48c, 0x491 };
+	static const uint32_t rw[] = { 0x10, 0x1b, 0x3a, 0x8a, 0x8c, 0xcf, 0x109, 0x10b, 0x344,
+				       0x47f, 0x492, 0xc0000080, 0xc0000102, 0x4b564d01, 0x40000001 };
+
+	for (unsigned i = 0; i < sizeof(ro) / sizeof(ro[0]); i++)
+		cr_assert(msr_guest_read_only(ro[i]), "0x%x", ro[i]);
+	for (unsigned i = 0; i < sizeof(rw) / sizeof(rw[0]); i++)
+		cr_assert_not(msr_guest_read_only(rw[i]), "0x%x", rw[i]);
+}

@@ -579,11 +579,12 @@ int fuzz_worker_open(const struct config *cfg, struct timing *timeline, unsigned
 			" non-zero pages in the RAM snapshot)\n", id,
 			(double)(timing_now() - timeline->start_ns) / 1e6, w->mem.pages_copied);
 	if (r == 0 && id == 0) {
-		unsigned hyperv, pmu, n = vm_snapshot_msrs(w->cpu, &hyperv, &pmu);
+		unsigned hyperv, pmu, ro, n = vm_snapshot_msrs(w->cpu, &hyperv, &pmu, &ro);
 
 		fprintf(stderr, "vmm fuzz: the reset puts back %u MSRs; left out, as the guest "
 			"cannot reach them: %u Hyper-V (no Hyper-V interface in its CPUID), %u PMU "
-			"(no virtual PMU)\n", n, hyperv, pmu);
+			"(no virtual PMU); as it cannot change them: %u (compared only)\n",
+			n, hyperv, pmu, ro);
 		if (vm_dirty_ring_entries(w->m->vm))
 			fprintf(stderr, "vmm fuzz: dirty pages from KVM's dirty ring (%u entries)\n",
 				vm_dirty_ring_entries(w->m->vm));

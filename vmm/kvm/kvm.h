@@ -142,9 +142,12 @@ int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char 
 int vm_snapshot_load_state(struct vcpu *c, const struct vm_snapshot *s, const struct boot_cpu *st);
 /* For --check-reset: sregs and regs back as saved, i.e. as the valid state's load writes them. */
 int vm_snapshot_restore_loaded(struct vcpu *c, const struct vm_snapshot *s);
-/* How many MSRs the snapshot holds (and the reset puts back); in *hyperv_out and *pmu_out
- * how many of KVM's it leaves out because the guest cannot reach them (msr_class.h). */
-unsigned vm_snapshot_msrs(const struct vm_snapshot *s, unsigned *hyperv_out, unsigned *pmu_out);
+/* How many MSRs the reset puts back; in *hyperv_out and *pmu_out how many of KVM's the
+ * snapshot leaves out because the guest cannot reach them, in *read_only_out how many it
+ * holds (and --check-reset compares) but does not write, as the guest cannot change them
+ * (msr_class.h). */
+unsigned vm_snapshot_msrs(const struct vm_snapshot *s, unsigned *hyperv_out, unsigned *pmu_out,
+			  unsigned *read_only_out);
 /* Read every block back and compare with `ref` (leaving out what runs on by itself: the
  * LAPIC timer count, Hyper-V's runtime and reference counters, the PIT's load times; the TSC
  * must lie between its saved value and that plus the time since the reset wrote it, tsc.h);

@@ -55,6 +55,7 @@ struct vm_snapshot {
 	} restore_msrs;
 	int tsc; /* MSR_IA32_TSC's entry in msrs, or -1 */
 	unsigned unreachable[MSR_CLASS_PMU + 1]; /* per class, KVM's MSRs the guest cannot reach */
+	unsigned read_only; /* saved and compared, not written back: the guest cannot change them */
 	uint32_t tsc_khz; /* the vCPU's TSC rate (KVM_GET_TSC_KHZ), 0 if unknown */
 	struct kvm_irqchip chip[3];
 	struct kvm_pit_state2 pit;
@@ -104,15 +105,21 @@ static int snapshot_msr_list(struct vcpu *c, struct vm_snapshot *s)
 	return 0;
 }
 
-/* The MSRs the reset writes: the saved ones, with the TSC preceded by a value far from it
- * (in one KVM_SET_MSRS, whose entries KVM writes in order), so that KVM takes the saved TSC as
- * it is instead of keeping the TSC running (tsc.h). */
+/* The MSRs the reset writes: the saved ones but those the guest can only read (compared by
+ * --check-reset, as saved), with the TSC preceded by a value far from it (in one KVM_SET_MSRS,
+ * whose entries KVM writes in order), so that KVM takes the saved TSC as it is instead of
+ * keeping the TSC running (tsc.h). */
 static void snapshot_restore_msrs(struct vm_snapshot *s)
 {
 	uint32_t n = 0;
 
 	s->tsc = -1;
+	s->read_only = 0;
 	for (uint32_t k = 0; k < s->msrs.hdr.nmsrs; k++) {
+		if (msr_guest_read_only(s->msrs.e[k].index)) {
+			s->read_only++;
+			continue;
+		}
 		if (s->msrs.e[k].index == MSR_IA32_TSC) {
 			s->tsc = (int)k;
 			s->restore_msrs.e[n] = s->msrs.e[k];
@@ -360,11 +367,13 @@ int vm_snapshot_restore_loaded(struct vcpu *c, const struct vm_snapshot *s)
 	return r;
 }
 
-unsigned vm_snapshot_msrs(const struct vm_snapshot *s, unsigned *hyperv_out, unsigned *pmu_out)
+unsigned vm_snapshot_msrs(const struct vm_snapshot *s, unsigned *hyperv_out, unsigned *pmu_out,
+			  unsigned *read_only_out)
 {
 	*hyperv_out = s->unreachable[MSR_CLASS_HYPERV];
 	*pmu_out = s->unreachable[MSR_CLASS_PMU];
-	return s->msrs.hdr.nmsrs;
+	*read_only_out = s->read_only;
+	return s->msrs.hdr.nmsrs - s->read_only;
 }
 
 /* The TSC read back in `now` held since the last reset (tsc.h): then it is left out of the
