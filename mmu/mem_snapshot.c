@@ -128,7 +128,10 @@ uint64_t mem_snapshot_restore_range(struct mem_snapshot *s, struct guest_mem *gm
 		h = gm_ptr(gm, p, next - p);
 		if (!h)
 			continue; /* not RAM: nothing was written there */
-		restore_bytes(s, h, (uint64_t)(h - gm->hva), next - p);
+		if (next - p == SNAP_PAGE) /* a whole page (vmm's tables): the page checks */
+			restore_page(s, gm, (uint64_t)(h - gm->hva));
+		else
+			restore_bytes(s, h, (uint64_t)(h - gm->hva), next - p);
 		n++;
 	}
 	return n;

@@ -134,6 +134,20 @@ Test(mem_snapshot, a_range_puts_back_its_bytes_only)
 		     "the top page: no wrap");
 }
 
+/* Whole pages in a range take the page path: a zero page comes back zero, an image page as
+ * its copy, and neither is written where it is already back. */
+Test(mem_snapshot, whole_pages_of_a_range_come_back_as_they_were)
+{
+	memset(gm.hva + MiB(3), 0x33, 2 * SNAP_PAGE); /* two zero pages */
+	gm.hva[0x5000 + SNAP_PAGE - 1] ^= 0xff;	       /* an image page */
+	cr_assert_eq(mem_snapshot_restore_range(&snap, &gm, MiB(3), 2 * SNAP_PAGE), 2);
+	cr_assert_eq(mem_snapshot_restore_range(&snap, &gm, 0x5000, SNAP_PAGE), 1);
+	cr_assert_eq(snap.pages_rewritten, 3);
+	cr_assert_eq(mem_snapshot_diff(&snap, &gm, NULL), 0);
+	cr_assert_eq(mem_snapshot_restore_range(&snap, &gm, MiB(3), 2 * SNAP_PAGE), 2);
+	cr_assert_eq(snap.pages_rewritten, 3, "read, not written, when already back");
+}
+
 Test(mem_snapshot, pages_of_a_slot_at_an_offset)
 {
 	uint64_t pages[] = { 0, MiB(4) / SNAP_PAGE };
