@@ -200,13 +200,16 @@ msr_state() { # msr_state MSR FILE
     printf 'rip 0x8000\npoke.0x8000 0x%016x\npoke.0x8008 0x320f300fd2310000\npoke.0x8010 0x000000a10575c085\npoke.0x8018 0x0000000000feebe0\n' \
         $(((0x0001b8 << 40) | ($1 << 8) | 0xb9)) >"$2"
 }
+msr_run() { # msr_run NAME MSR: one run of msr_state's program, its reset checked
+    msr_state "$2" "$work/msr-$1.state"
+    fuzz "msr-$1" --seed 5 --runs 1 --run-exits 1 --run-ms 3000 --check-reset --boot=linux32 \
+        --paging=off --entry-state "$work/msr-$1.state"
+}
 msr_rips=""
 msr_ok=0
 for pair in gsbase:0xc0000102 hyperv:0x40000000 k7ctr0:0xc0010004 f15hctl0:0xc0010200; do
     name=${pair%%:*}
-    msr_state "${pair#*:}" "$work/msr-$name.state"
-    fuzz "msr-$name" --seed 5 --runs 1 --run-exits 1 --run-ms 3000 --check-reset --boot=linux32 \
-        --paging=off --entry-state "$work/msr-$name.state"
+    msr_run "$name" "${pair#*:}"
     rip=$(field "$work/msr-$name.jsonl" rip)
     msr_rips="$msr_rips $name:$rip/$(field "$work/msr-$name.jsonl" outcome)"
     [ "$rc" -eq 0 ] && [ "$(field "$work/msr-$name.jsonl" reset_diff)" = 0 ] || msr_ok=1
@@ -225,9 +228,7 @@ ro_ok=0
 ro_seen=""
 for pair in archcap:0x10a platinfo:0xce; do
     name=${pair%%:*}
-    msr_state "${pair#*:}" "$work/msr-$name.state"
-    fuzz "msr-$name" --seed 5 --runs 1 --run-exits 1 --run-ms 3000 --check-reset --boot=linux32 \
-        --paging=off --entry-state "$work/msr-$name.state"
+    msr_run "$name" "${pair#*:}"
     ro_seen="$ro_seen $name:$(field "$work/msr-$name.jsonl" outcome)/$(field "$work/msr-$name.jsonl" reset_diff)"
     ro=$(sed -n 's/.*as it cannot change them: \([0-9]*\) (compared only)$/\1/p' "$work/msr-$name.err")
     [ "$rc" -eq 0 ] && [ "$(field "$work/msr-$name.jsonl" outcome)" = triple-fault ] &&
