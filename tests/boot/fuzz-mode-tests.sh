@@ -258,6 +258,31 @@ fuzz x2apic --seed 5 --runs 1 --run-exits 1 --run-ms 3000 --check-reset --boot=l
     grep -q 'reset after the last run: reset_diff 0 (bit-exact)' "$work/x2apic.err"
 check fuzz-reset-apic-base-before-lapic $? "status $rc, rip $(field "$work/x2apic.jsonl" rip) ($(field "$work/x2apic.jsonl" outcome)); $(grep 'last run' "$work/x2apic.err")"
 
+# 6d. A run that changes the LAPIC, XSAVE and the debug registers (mov dword [0xfee000f0],
+#     0x1ff: the LAPIC on by its SVR; fld1; mov eax, 0x12345678; mov dr0, eax; mov eax,
+#     [0xe0000000]; jmp $: each of the three differs where the reset leaves its block out, as
+#     VMM_TEST_RESET_SKIP shows), and one that changes an MSR (6b's gsbase), must each leave a
+#     bit-exact reset behind; a reset that skipped a block it takes for unchanged would not.
+printf 'rip 0x8000\npoke.0x8000 0x01fffee000f005c7\npoke.0x8008 0x345678b8e8d90000\npoke.0x8010 0x000000a1c0230f12\npoke.0x8018 0x0000000000feebe0\n' \
+    >"$work/written.state"
+fuzz written --seed 5 --runs 1 --run-exits 1 --run-ms 3000 --check-reset --boot=linux32 \
+    --paging=off --entry-state "$work/written.state"
+[ "$rc" -eq 0 ] && [ "$(field "$work/written.jsonl" rip)" = 0x8014 ] &&
+    [ "$(field "$work/written.jsonl" reset_diff)" = 0 ] &&
+    grep -q 'reset after the last run: reset_diff 0 (bit-exact)' "$work/written.err" &&
+    grep -q 'reset after the last run: reset_diff 0 (bit-exact)' "$work/msr-gsbase.err"
+check fuzz-reset-writes-back-what-a-run-changed $? "status $rc, rip $(field "$work/written.jsonl" rip) ($(field "$work/written.jsonl" outcome)), reset_diff $(field "$work/written.jsonl" reset_diff) $(field "$work/written.jsonl" reset_diff_blocks); $(grep 'last run' "$work/written.err")"
+skipped_ok=0
+skipped_seen=""
+for block in lapic xsave debugregs; do
+    VMM_TEST_RESET_SKIP=$block fuzz "written-$block" --seed 5 --runs 1 --run-exits 1 --run-ms 3000 \
+        --check-reset --boot=linux32 --paging=off --entry-state "$work/written.state"
+    line=$(grep 'reset after the last run' "$work/written-$block.err")
+    skipped_seen="$skipped_seen $block:${line##*reset_diff }"
+    [ "$rc" -eq 0 ] && echo "$line" | grep -q "reset_diff [1-9][0-9]* .*$block" || skipped_ok=1
+done
+check fuzz-reset-check-sees-each-block-the-run-changed $skipped_ok "with the block left out:$skipped_seen"
+
 # 7. A paging-off state wrote no tables: the next reset restores what the run dirtied, not all
 #    of low RAM (65,498 pages at 256 MiB before).
 fuzz pagingoff --seed 5 --runs 2 --run-exits 2 --run-ms 5000 --check-reset --boot=linux32 --paging=off
