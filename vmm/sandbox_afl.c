@@ -1,4 +1,4 @@
-/* sandbox_afl.c: the calls `vmm fuzz --afl` adds to a fuzz worker's allow-list: fork-server pipes, test cases, the keeper pid, a crash as SIGABRT. */
+/* sandbox_afl.c: the calls `vmm fuzz --afl` adds to a fuzz worker's allow-list: fork-server pipes (and a wait on them), test cases, the keeper pid, a crash as SIGABRT. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <sched.h>
@@ -56,6 +56,8 @@ int sandbox_allow_afl(scmp_filter_ctx ctx, const struct sandbox_afl *a)
 		r = allow_test_cases(ctx, a);
 	if (r == 0 && a->ctl_fd >= 0)
 		r = allow_keeper(ctx);
+	if (r == 0 && a->ctl_fd >= 0) /* wait for a request or a stop signal (afl.c next_request()) */
+		r = sandbox_allow(ctx, SCMP_SYS(ppoll), 0, NULL);
 	if (r == 0) /* raise(SIGABRT): a crash, where an AFL++ tool runs vmm without a fork server */
 		r = sandbox_allow_own_signal(ctx, SIGABRT);
 	return r;

@@ -3,7 +3,7 @@
 # (status as a replay, crash said), afl-showmap reads its map, and afl-fuzz drives it as a
 # persistent target: a -M instance on stdin with the dictionary and a -S instance with @@ in one
 # sync directory, the -S one with runs longer than its -t (afl-fuzz kills the child pid it was
-# given; vmm names a new one and goes on).
+# given; vmm names a new one and goes on), and one whose AFL_KILL_SIGNAL=15 ends vmm.
 # Also vmm-libfuzzer (a libFuzzer build's target over the same run): 12 s in fork mode from the
 # seeds with the dictionary, its map as 65536 extra counters, and a triple fault as a crash.
 # Run it where /dev/kvm works (normally inside one scripts/with-kvm guest).
@@ -25,7 +25,7 @@ TARGET=(fuzz --kernel "$KERNEL" --initrd "$INITRD" --append "console=ttyS0 reboo
 
 if ! command -v afl-fuzz >/dev/null || ! command -v afl-showmap >/dev/null; then
     for t in standalone-valid standalone-crash standalone-malformed sandboxed showmap-map showmap-crash \
-             afl-fuzz-main afl-fuzz-secondary afl-fuzz-timeouts; do
+             afl-fuzz-main afl-fuzz-secondary afl-fuzz-timeouts afl-fuzz-stop-signal-ends-vmm; do
         skip "afl-$t" "afl-fuzz/afl-showmap not installed (Debian package afl++; scripts/setup-deps)"
     done
     summary afl
@@ -98,6 +98,16 @@ check afl-fuzz-secondary $? "status $second_rc; $(grep -a -m3 'PROGRAM ABORT\|Lo
 # The valid seed runs 2 s against -t 1000: afl-fuzz kills the child pid; vmm goes on.
 grep -aq "results in a timeout" "$work/second.log" && [ "$(stat_of second execs_done)" -ge 5 ]
 check afl-fuzz-timeouts $? "$(grep -a -m2 -i 'timeout' "$work/second.log" | tr '\n' ' ')"
+
+# afl-fuzz ends the fork server with AFL_KILL_SIGNAL and waits for it: with a stop signal vmm
+# must end (printing its summary, which AFL_DEBUG_CHILD=1 shows), not wait on for a request.
+AFL_KILL_SIGNAL=15 AFL_DEBUG_CHILD=1 timeout -s KILL 150 afl-fuzz -i "$work/seeds" \
+    -o "$work/sync-term" -M term -t 5000 -V 5 -- "$VMM" "${TARGET[@]}" --afl --run-ms 300 \
+    >"$work/term.log" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && grep -aq "vmm fuzz: stopped by signal 15" "$work/term.log" &&
+    grep -aq "^vmm fuzz: [0-9]* runs in .* signatures" "$work/term.log"
+check afl-fuzz-stop-signal-ends-vmm $? "status $rc (137: afl-fuzz still waited for vmm at the hang guard); $(grep -a 'vmm fuzz: stopped\|vmm fuzz: [0-9]* runs in\|PROGRAM ABORT' "$work/term.log" | head -n 3 | tr '\n' ' ')"
 
 # 4. vmm-libfuzzer: vmm's options as --name=value (libFuzzer ignores them), its own as -name=value.
 if [ -z "$LIBFUZZER" ] || [ ! -x "$LIBFUZZER" ]; then

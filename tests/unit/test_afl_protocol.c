@@ -3,8 +3,10 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "vmm/fuzz/afl_protocol.h"
@@ -119,4 +121,40 @@ Test(afl_protocol, input_from_a_pipe_once)
 	cr_expect_eq(len, 9);
 	cr_expect_eq(memcmp(buf, "boot pvh\n", 9), 0);
 	close(p[0]);
+}
+
+/* The signal's handler sends a request, as afl-fuzz could right after it: a read that went on
+ * after the signal would take it (and not hang the test where the change is undone). */
+static int alarm_ctl_fd = -1;
+
+static void on_alarm(int sig)
+{
+	uint32_t one = 1;
+
+	(void)sig;
+	if (write(alarm_ctl_fd, &one, 4) != 4)
+		abort();
+}
+
+Test(afl_protocol, a_signal_before_a_request_returns_eintr_for_the_caller_to_decide)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART, as vmm's stop handler */
+	struct itimerval t = { .it_value = { .tv_usec = 20000 } };
+	int ctl[2];
+	uint32_t prev = 7, zero = 0;
+
+	cr_assert_eq(pipe(ctl), 0);
+	alarm_ctl_fd = ctl[1];
+	cr_assert_eq(sigaction(SIGALRM, &sa, NULL), 0);
+	cr_assert_eq(setitimer(ITIMER_REAL, &t, NULL), 0);
+	/* Nothing has come when the signal does: the read stops there and says so. */
+	cr_expect_eq(afl_next_request(ctl[0], &prev), -EINTR);
+	cr_expect_eq(prev, 7, "no request read");
+	/* The pipe is as it was: the request the handler sent is read whole (and a later one is
+	 * there, so that a read that took the first one above does not wait for ever here). */
+	cr_assert_eq(write(ctl[1], &zero, 4), 4);
+	cr_expect_eq(afl_next_request(ctl[0], &prev), 1);
+	cr_expect_eq(prev, 1);
+	close(ctl[0]);
+	close(ctl[1]);
 }

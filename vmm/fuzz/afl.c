@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
  * with vmm (PR_SET_PDEATHSIG), so the sandbox needs no kill() and no blocking wait.
  */
 #define KEEPER_STACK (64 * 1024)
+#define STOP_CHECK_MS 100 /* next_request(): how soon a stop signal missed by ppoll() counts */
 static char keeper_stack[KEEPER_STACK] __attribute__((aligned(64)));
 
 /* The keeper runs on vmm's thread-local storage: raw system calls only (no errno writes). */
@@ -87,6 +89,27 @@ static bool run_test_case(struct worker *w, char *buf, struct fuzz_outcome *o)
 	return fuzz_run_test_case(w, buf, len, o);
 }
 
+/* The next request: 1, 0 at the end, or a negative errno (-EINTR: a stop signal came). A stop
+ * signal (vmm/machine/stop.h) ends the wait, as afl-fuzz with AFL_KILL_SIGNAL set sends one at
+ * its end and then waits for vmm: one that comes during the wait interrupts it, and one that
+ * came between the check and the wait is seen within STOP_CHECK_MS. */
+static int next_request(uint32_t *timed_out)
+{
+	struct pollfd p = { .fd = AFL_CTL_FD, .events = POLLIN };
+	const struct timespec wait = { .tv_nsec = STOP_CHECK_MS * 1000000L };
+	int r = -EINTR;
+
+	while (r == -EINTR && stop_pending(NULL) == STOP_NONE) {
+		int n = ppoll(&p, 1, &wait, NULL);
+
+		if (n < 0 && errno != EINTR)
+			return errf(-errno, "afl: waiting for afl-fuzz: %s", strerror(errno));
+		if (n > 0) /* a request, or the end (the pipe closed) */
+			r = afl_next_request(AFL_CTL_FD, timed_out);
+	}
+	return r;
+}
+
 /* Serve afl-fuzz's requests until it closes the pipe or a stop signal comes. */
 static int serve(struct worker *w, char *buf)
 {
@@ -95,7 +118,7 @@ static int serve(struct worker *w, char *buf)
 	struct fuzz_outcome o;
 	int r = keeper < 0 ? keeper : afl_hello(AFL_ST_FD, COVMAP_SIZE);
 
-	while (r == 0 && (r = afl_next_request(AFL_CTL_FD, &timed_out)) == 1) {
+	while (r == 0 && (r = next_request(&timed_out)) == 1) {
 		int st;
 
 		if (waitpid(keeper, &st, WNOHANG) == keeper) /* afl-fuzz killed it (-t) */

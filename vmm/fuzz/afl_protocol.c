@@ -40,6 +40,8 @@ int afl_next_request(int ctl_fd, uint32_t *prev_timed_out)
 	while (got < sizeof(*prev_timed_out)) {
 		ssize_t n = read(ctl_fd, p + got, sizeof(*prev_timed_out) - got);
 
+		if (n < 0 && errno == EINTR && got == 0)
+			return -EINTR; /* nothing of a request read yet: the caller's choice */
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)

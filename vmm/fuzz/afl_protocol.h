@@ -23,7 +23,11 @@ int afl_forkserver_present(int st_fd);
  * word announcing a map of `map_size` bytes (2..8 MiB). 0 or a negative errno. */
 int afl_hello(int st_fd, uint32_t map_size);
 /* Wait for the next request (4 bytes: whether the last run timed out). 1: a request, 0: the
- * fuzzer closed the pipe (the end), negative errno: a broken pipe or short message. */
+ * fuzzer closed the pipe (the end), -EINTR: a signal came before any byte of a request (the
+ * caller decides whether to wait on: a stop signal must end the wait, afl-fuzz sends one at its
+ * end with AFL_KILL_SIGNAL and waits for vmm), other negative errno: a broken pipe or short
+ * message. A signal in the middle of a request does not stop the read (the next bytes belong to
+ * it). */
 int afl_next_request(int ctl_fd, uint32_t *prev_timed_out);
 /* Answer a request: the child pid, then after the run its wait status. */
 int afl_send_u32(int st_fd, uint32_t v);
