@@ -429,3 +429,20 @@ Test(fuzz_outcome, state_header_names_the_outcome)
 	cr_expect_not(fuzz_state_header_outcome("# vmm fuzz: x outcome marker", 26, &cls),
 		      "len bounds the text: 'mark' is no class");
 }
+
+Test(fuzz_outcome, test_cases_that_did_not_parse_share_one_signature)
+{
+	struct fuzz_outcome a = { .cls = OUT_VMM_REFUSED, .unparsed = true };
+	struct fuzz_outcome b = a, refused = { .cls = OUT_VMM_REFUSED };
+
+	snprintf(a.detail, sizeof(a.detail), "entry-state: line 1: rip: bad number '0xzz'");
+	snprintf(b.detail, sizeof(b.detail), "entry-state: line 22: unknown field 'cs.presCnt'");
+	cr_assert_eq(fuzz_signature(&a), fuzz_signature(&b), "syntax errors are one finding");
+	/* A state that parsed and that vmm refused is told apart by its detail, as before. */
+	snprintf(refused.detail, sizeof(refused.detail), "%s", a.detail);
+	cr_assert_neq(fuzz_signature(&refused), fuzz_signature(&a));
+	snprintf(b.detail, sizeof(b.detail), "EFER.LME with CR0.PG clear");
+	refused = b;
+	refused.unparsed = false;
+	cr_assert_neq(fuzz_signature(&refused), fuzz_signature(&a));
+}

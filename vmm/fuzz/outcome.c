@@ -190,7 +190,7 @@ uint64_t fuzz_signature(const struct fuzz_outcome *o)
 
 	h = fnv(h, &cls, sizeof(cls));
 	h = fnv(h, &o->passed, sizeof(o->passed));
-	if (fuzz_outcome_ended_by_limit(o->cls))
+	if (fuzz_outcome_ended_by_limit(o->cls) || o->unparsed)
 		return h;
 	h = fnv(h, o->detail, strlen(o->detail));
 	h = fnv(h, &page, sizeof(page));

@@ -43,6 +43,10 @@ struct fuzz_outcome {
 	uint64_t exits;			   /* exits to vmm */
 	uint32_t passed;		   /* progress points passed (bit i: point i) */
 	char progress[160];		   /* their names, comma-separated, in order */
+	/* A test case (afl-fuzz's, libFuzzer's) that did not parse: its detail (the parser's
+	 * message) stays out of the signature, so all of them share one, as they share one map
+	 * edge; else each syntax error would count as a finding and fill the summary's table. */
+	bool unparsed;
 };
 
 /* What the run loop knows after one exit. */
