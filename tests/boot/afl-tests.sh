@@ -26,7 +26,7 @@ TARGET=(fuzz --kernel "$KERNEL" --initrd "$INITRD" --append "console=ttyS0 reboo
 if ! command -v afl-fuzz >/dev/null || ! command -v afl-showmap >/dev/null; then
     for t in standalone-valid standalone-crash standalone-malformed sandboxed showmap-map showmap-crash \
              afl-fuzz-main afl-fuzz-secondary afl-fuzz-timeouts afl-fuzz-stop-signal-ends-vmm \
-             afl-fuzz-syntax-errors-one-signature; do
+             afl-fuzz-syntax-errors-one-signature afl-fuzz-custom-mutator; do
         skip "afl-$t" "afl-fuzz/afl-showmap not installed (Debian package afl++; scripts/setup-deps)"
     done
     summary afl
@@ -78,7 +78,7 @@ rc=$?
 check afl-showmap-crash $? "status $rc (afl-showmap says 2 for a crash): $(grep -a 'crash\|forbidden' "$work/showmap-crash.out" | head -n 3 | tr '\n' ' ')"
 
 # 3. afl-fuzz: -M on stdin with the dictionary, -S with @@ and runs (2 s) longer than its -t.
-stat_of() { sed -n "s/^$2 *: //p" "$work/sync/$1/fuzzer_stats" 2>/dev/null; }
+stat_of() { sed -n "s/^$2 *: //p" "$work/${3:-sync}/$1/fuzzer_stats" 2>/dev/null; }
 timeout -s KILL 150 afl-fuzz -i "$work/seeds" -o "$work/sync" -M main -x "$DICT" -t 5000 -V 10 \
     -- "$VMM" "${TARGET[@]}" --afl --run-ms 300 >"$work/main.log" 2>&1 &
 main_pid=$!
@@ -111,9 +111,27 @@ rc=$?
 check afl-fuzz-stop-signal-ends-vmm $? "status $rc (137: afl-fuzz still waited for vmm at the hang guard); $(grep -a 'vmm fuzz: stopped\|vmm fuzz: [0-9]* runs in\|PROGRAM ABORT' "$work/term.log" | head -n 3 | tr '\n' ' ')"
 # Its summary: the test cases that did not parse (most of afl-fuzz's) are one signature, not one
 # per syntax error (which filled the table's 4,096 rows in 2 minutes).
-unparsed=$(grep -ac "^[0-9a-f]\{16\} *vmm-refused *entry-state: " "$work/term.log")
+unparsed=$(grep -ac "^[0-9a-f]\{16\} *vmm-refused *entry-state: line " "$work/term.log")
 [ "$rc" -eq 0 ] && [ "$unparsed" -eq 1 ]
 check afl-fuzz-syntax-errors-one-signature $? "$unparsed rows of syntax errors in vmm's summary: $(grep -a "vmm-refused *entry-state: " "$work/term.log" | head -n 3 | tr '\n' ' ')"
+
+# vmm's custom mutator alone (AFL_CUSTOM_MUTATOR_ONLY): every test case afl-fuzz makes is a state
+# file that parses, so every execution runs in the VM (with byte-level havoc almost none does).
+MUTATOR=$(cd "$(dirname "$VMM")" && pwd)/vmm-afl-mutator.so
+if [ ! -f "$MUTATOR" ]; then
+    skip afl-fuzz-custom-mutator "$MUTATOR not built (meson builds it beside vmm)"
+else
+    AFL_CUSTOM_MUTATOR_LIBRARY=$MUTATOR AFL_CUSTOM_MUTATOR_ONLY=1 AFL_KILL_SIGNAL=15 AFL_DEBUG_CHILD=1 \
+        timeout -s KILL 150 afl-fuzz -i "$work/seeds" -o "$work/sync-mut" -M mut -t 5000 -V 10 \
+        -- "$VMM" "${TARGET[@]}" --afl --run-ms 300 >"$work/mut.log" 2>&1
+    rc=$?
+    runs=$(sed -n 's/^vmm fuzz: \([0-9]*\) runs in.*/\1/p' "$work/mut.log")
+    unparsed=$(grep -ac "^[0-9a-f]\{16\} *vmm-refused *entry-state: line " "$work/mut.log")
+    echo "    | custom mutator: status $rc, $(stat_of mut execs_done sync-mut) execs, vmm: ${runs:-no} runs, $unparsed of them unparsed"
+    [ "$rc" -eq 0 ] && [ "${runs:-0}" -ge 5 ] && [ "$unparsed" -eq 0 ] &&
+        [ "$(stat_of mut execs_done sync-mut)" -ge 5 ]
+    check afl-fuzz-custom-mutator $? "status $rc; $(grep -a -i -m3 'custom mutator\|PROGRAM ABORT\|runs in' "$work/mut.log" | tr '\n' ' ')"
+fi
 
 # 4. vmm-libfuzzer: vmm's options as --name=value (libFuzzer ignores them), its own as -name=value.
 if [ -z "$LIBFUZZER" ] || [ ! -x "$LIBFUZZER" ]; then

@@ -446,3 +446,42 @@ Test(fuzz_outcome, test_cases_that_did_not_parse_share_one_signature)
 	refused.unparsed = false;
 	cr_assert_neq(fuzz_signature(&refused), fuzz_signature(&a));
 }
+
+Test(fuzz_outcome, vmm_refusals_are_signed_by_their_rule_not_their_numbers)
+{
+	struct fuzz_outcome a = { .cls = OUT_VMM_REFUSED }, b = a, other = a, fail = { .cls = OUT_ENTRY_FAILURE };
+	uint64_t f;
+
+	snprintf(a.detail, sizeof(a.detail), "pagetable: base 0x30001 is not page-aligned");
+	snprintf(b.detail, sizeof(b.detail), "pagetable: base 0x2fff1 is not page-aligned");
+	cr_assert_eq(fuzz_signature(&a), fuzz_signature(&b), "one rule, two states");
+	snprintf(b.detail, sizeof(b.detail), "pagetable: tables at 0x4000000000030000+0x3000 are not RAM");
+	snprintf(other.detail, sizeof(other.detail), "pagetable: tables at 0x30000+0x1000 are not RAM");
+	cr_assert_eq(fuzz_signature(&b), fuzz_signature(&other));
+	cr_assert_neq(fuzz_signature(&a), fuzz_signature(&b), "two rules");
+	/* An entry failure's detail is the hardware's reason: every number counts. */
+	snprintf(fail.detail, sizeof(fail.detail), "0xffffffff");
+	f = fuzz_signature(&fail);
+	snprintf(fail.detail, sizeof(fail.detail), "0x80000021");
+	cr_assert_neq(fuzz_signature(&fail), f);
+}
+
+/* The detail as the classifier leaves it: cut to its room. */
+static void set_detail(struct fuzz_outcome *out, const char *s)
+{
+	size_t n = strlen(s) < sizeof(out->detail) ? strlen(s) : sizeof(out->detail) - 1;
+
+	memcpy(out->detail, s, n);
+	out->detail[n] = '\0';
+}
+
+Test(fuzz_outcome, a_refusal_cut_at_its_room_keeps_its_rule)
+{
+	struct fuzz_outcome a = { .cls = OUT_VMM_REFUSED }, b = a;
+
+	/* As a summary showed them: one rule, the details cut at 63 characters in other places. */
+	set_detail(&a, "entry-state: 5 GDT entries at gdt.base 0x1000000500 leave the GDT area [0x500, 0x1000)");
+	set_detail(&b, "entry-state: 5 GDT entries at gdt.base 0xff leave the GDT area [0x500, 0x1000)");
+	cr_assert_neq(strcmp(a.detail + 50, b.detail + 50), 0, "cut in other places");
+	cr_assert_eq(fuzz_signature(&a), fuzz_signature(&b));
+}

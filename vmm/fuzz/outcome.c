@@ -180,6 +180,35 @@ bool fuzz_state_header_outcome(const char *text, size_t len, enum fuzz_outcome_c
 	return false;
 }
 
+#define RULE_CHARS 32 /* fnv_rule(): a 63-character detail keeps this many beside 2 long numbers */
+
+static bool is_number_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+	       c == 'x' || c == 'X';
+}
+
+/* A refusal's detail as the rule it names: every number (a run that starts with a digit and
+ * goes on in hex digits and x) left out, so "base 0x30001 is not page-aligned" and "base
+ * 0x2fff1 ..." are one finding (the numbers are the state's, and its file keeps them), and
+ * only the first RULE_CHARS other characters: the detail is cut at its room, earlier where
+ * its numbers are longer, so what comes late differs between states of one rule. */
+static uint64_t fnv_rule(uint64_t h, const char *detail)
+{
+	unsigned n = 0;
+
+	for (const char *p = detail; *p && n < RULE_CHARS;) {
+		if (*p >= '0' && *p <= '9') {
+			while (is_number_char(*p))
+				p++;
+			continue;
+		}
+		h = fnv(h, p++, 1);
+		n++;
+	}
+	return h;
+}
+
 uint64_t fuzz_signature(const struct fuzz_outcome *o)
 {
 	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64-bit offset basis */
@@ -192,7 +221,8 @@ uint64_t fuzz_signature(const struct fuzz_outcome *o)
 	h = fnv(h, &o->passed, sizeof(o->passed));
 	if (fuzz_outcome_ended_by_limit(o->cls) || o->unparsed)
 		return h;
-	h = fnv(h, o->detail, strlen(o->detail));
+	/* vmm's refusals by their rule; other details (an entry failure's hardware reason) whole */
+	h = o->cls == OUT_VMM_REFUSED ? fnv_rule(h, o->detail) : fnv(h, o->detail, strlen(o->detail));
 	h = fnv(h, &page, sizeof(page));
 	return fnv(h, o->last, sizeof(o->last[0]) * o->nlast);
 }
