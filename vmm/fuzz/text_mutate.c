@@ -74,21 +74,25 @@ static unsigned find_numbers(const char *t, size_t len, struct number *out, unsi
 	return k;
 }
 
-/* `key`'s number in `other`, if it has the key with a number. */
-static bool value_in(const char *key, size_t key_len, const char *other, size_t olen, uint64_t *v)
-{
-	static struct number theirs[MAX_NUMBERS];
-	unsigned n = other ? find_numbers(other, olen, theirs, MAX_NUMBERS) : 0;
+/* The second test case and its numbered lines, found once per call. */
+struct other_text {
+	const char *text;
+	const struct number *nums;
+	unsigned n;
+};
 
-	for (unsigned i = 0; i < n; i++)
-		if (theirs[i].key_len == key_len && !memcmp(other + theirs[i].key, key, key_len)) {
-			*v = theirs[i].value;
+/* `key`'s number in the other text, if it has the key with a number. */
+static bool value_in(const char *key, size_t key_len, const struct other_text *o, uint64_t *v)
+{
+	for (unsigned i = 0; i < o->n; i++)
+		if (o->nums[i].key_len == key_len && !memcmp(o->text + o->nums[i].key, key, key_len)) {
+			*v = o->nums[i].value;
 			return true;
 		}
 	return false;
 }
 
-static uint64_t new_value(const char *in, const struct number *n, const char *other, size_t olen,
+static uint64_t new_value(const char *in, const struct number *n, const struct other_text *o,
 			  uint64_t *rng)
 {
 	uint64_t r = fuzz_splitmix64(rng), v;
@@ -101,22 +105,23 @@ static uint64_t new_value(const char *in, const struct number *n, const char *ot
 	case 2:
 		return edges[(r >> 8) % (sizeof(edges) / sizeof(edges[0]))];
 	default:
-		return value_in(in + n->key, n->key_len, other, olen, &v) ? v : ~n->value;
+		return value_in(in + n->key, n->key_len, o, &v) ? v : ~n->value;
 	}
 }
 
 /* One draw: the text with up to TEXT_MUTATE_MAX_EDITS numbers replaced; its length, or 0 if
  * it does not fit. */
 static size_t draw(const char *in, size_t len, const struct number *nums, unsigned n,
-		   const char *other, size_t olen, uint64_t *rng, char *out, size_t max)
+		   const struct other_text *o, uint64_t *rng, char *out, size_t max)
 {
-	unsigned edits = 1 + (unsigned)(fuzz_splitmix64(rng) % TEXT_MUTATE_MAX_EDITS), which[TEXT_MUTATE_MAX_EDITS];
+	unsigned edits = 1 + (unsigned)(fuzz_splitmix64(rng) % TEXT_MUTATE_MAX_EDITS);
+	unsigned which[TEXT_MUTATE_MAX_EDITS];
 	uint64_t value[TEXT_MUTATE_MAX_EDITS];
 	size_t from = 0, used = 0;
 
 	for (unsigned i = 0; i < edits; i++) {
 		which[i] = (unsigned)(fuzz_splitmix64(rng) % n);
-		value[i] = new_value(in, &nums[which[i]], other, olen, rng);
+		value[i] = new_value(in, &nums[which[i]], o, rng);
 	}
 	for (unsigned k = 0; k < n; k++) { /* in text order; a line drawn twice: the last draw */
 		char num[24];
@@ -144,11 +149,12 @@ static size_t draw(const char *in, size_t len, const struct number *nums, unsign
 size_t text_mutate(const char *in, size_t len, const char *other, size_t olen, uint64_t *rng,
 		   struct entry_state *scratch, char *out, size_t max)
 {
-	static struct number nums[MAX_NUMBERS];
+	static struct number nums[MAX_NUMBERS], theirs[MAX_NUMBERS];
 	unsigned n = find_numbers(in, len, nums, MAX_NUMBERS);
+	struct other_text o = { other, theirs, other ? find_numbers(other, olen, theirs, MAX_NUMBERS) : 0 };
 
 	for (unsigned t = 0; n && t < TEXT_MUTATE_TRIES; t++) {
-		size_t got = draw(in, len, nums, n, other, olen, rng, out, max);
+		size_t got = draw(in, len, nums, n, &o, rng, out, max);
 
 		memset(scratch, 0, sizeof(*scratch));
 		if (got && state_parse(out, got, scratch) == 0)
