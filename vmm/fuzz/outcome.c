@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "vmm/fuzz/outcome.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -184,8 +185,7 @@ bool fuzz_state_header_outcome(const char *text, size_t len, enum fuzz_outcome_c
 
 static bool is_number_char(char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-	       c == 'x' || c == 'X';
+	return isxdigit((unsigned char)c) || c == 'x' || c == 'X';
 }
 
 /* A refusal's detail as the rule it names: every number (a run that starts with a digit and
