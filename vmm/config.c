@@ -17,7 +17,7 @@ enum long_only {
 	/* fuzz mode only: */
 	OPT_SEED = 0x200, OPT_RUNS, OPT_FUZZ_MODE, OPT_JOBS, OPT_OUT, OPT_RUN_MS, OPT_RUN_EXITS,
 	OPT_CHECK_RESET, OPT_HOT_PAGES, OPT_SAVE_STATES, OPT_RUN_UNTIL, OPT_STABILITY, OPT_GUIDED, OPT_BLIND,
-	OPT_CORPUS, OPT_TRACE_STEPS, OPT_MINIMIZE, OPT_MINIMIZE_REPROS, OPT_AFL, OPT_KCOV,
+	OPT_CORPUS, OPT_TRACE_STEPS, OPT_MINIMIZE, OPT_MINIMIZE_REPROS, OPT_AFL, OPT_KCOV, OPT_MUTATOR_IMAGE,
 };
 
 static const struct option options[] = {
@@ -72,6 +72,7 @@ static const struct option options[] = {
 	{ "minimize-repros", no_argument, NULL, OPT_MINIMIZE_REPROS },
 	{ "afl", optional_argument, NULL, OPT_AFL },
 	{ "kcov", no_argument, NULL, OPT_KCOV },
+	{ "mutator-image", required_argument, NULL, OPT_MUTATOR_IMAGE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -375,9 +376,10 @@ static int parse_guided_option(int opt, struct config_fuzz *f)
 		return parse_u32("--trace-steps", optarg, CONFIG_MAX_TRACE_STEPS, &f->trace_steps);
 	case OPT_CORPUS:
 	case OPT_MINIMIZE:
+	case OPT_MUTATOR_IMAGE:
 		if (!*optarg)
 			return errf(-EINVAL, "--%s: empty name", option_name(opt));
-		*(opt == OPT_CORPUS ? &f->corpus : &f->minimize) = optarg;
+		*(opt == OPT_CORPUS ? &f->corpus : opt == OPT_MINIMIZE ? &f->minimize : &f->mutator_image) = optarg;
 		return 0;
 	default: return -EINVAL;
 	}
@@ -398,6 +400,8 @@ static int check_guided(const struct config_fuzz *f)
 		       f->save_states))
 		return errf(-EINVAL, "--afl: afl-fuzz chooses the states and keeps the findings: drop "
 			    "--jobs, --stability, --guided, --minimize, --minimize-repros and --save-states");
+	if (f->mutator_image && (f->afl || f->minimize))
+		return errf(-EINVAL, "--mutator-image: writes the file and exits: run --afl or --minimize apart");
 	return 0;
 }
 

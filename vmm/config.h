@@ -50,6 +50,7 @@ struct config_fuzz {
 	bool kcov;		/* --kcov: the host's KVM code into the map, where KCOV is */
 	bool afl;		/* --afl[=FILE]: a target for afl-fuzz (README "AFL++") */
 	const char *afl_input;	/* its test case: FILE (afl-fuzz's @@), or NULL: stdin */
+	const char *mutator_image; /* --mutator-image FILE: write it for vmm-afl-mutator.so, exit */
 };
 #define CONFIG_MAX_TRACE_STEPS 100000
 #define CONFIG_MAX_STABILITY 100

@@ -91,6 +91,8 @@ const char config_usage[] =
 	"                       where the host kernel has it; said so where not)\n"
 	"      --afl[=FILE]     a persistent target for afl-fuzz: each test case (stdin,\n"
 	"                       or FILE: give @@) is a state file run in one VM\n"
+	"      --mutator-image FILE  write what vmm's mutator reads of the loaded image\n"
+	"                       (for vmm-afl-mutator.so's VMM_MUTATOR_IMAGE) and exit\n"
 	"  -h, --help           show this help and exit\n"
 	"  -V, --version        show the version and exit\n"
 	"\n"

@@ -26,7 +26,8 @@ TARGET=(fuzz --kernel "$KERNEL" --initrd "$INITRD" --append "console=ttyS0 reboo
 if ! command -v afl-fuzz >/dev/null || ! command -v afl-showmap >/dev/null; then
     for t in standalone-valid standalone-crash standalone-malformed sandboxed showmap-map showmap-crash \
              afl-fuzz-main afl-fuzz-secondary afl-fuzz-timeouts afl-fuzz-stop-signal-ends-vmm \
-             afl-fuzz-syntax-errors-one-signature afl-fuzz-custom-mutator; do
+             afl-fuzz-syntax-errors-one-signature afl-fuzz-custom-mutator afl-fuzz-mutator-image \
+             afl-fuzz-mutator-image-refused; do
         skip "afl-$t" "afl-fuzz/afl-showmap not installed (Debian package afl++; scripts/setup-deps)"
     done
     summary afl
@@ -131,6 +132,36 @@ else
     [ "$rc" -eq 0 ] && [ "${runs:-0}" -ge 5 ] && [ "$unparsed" -eq 0 ] &&
         [ "$(stat_of mut execs_done sync-mut)" -ge 5 ]
     check afl-fuzz-custom-mutator $? "status $rc; $(grep -a -i -m3 'custom mutator\|PROGRAM ABORT\|runs in' "$work/mut.log" | tr '\n' ' ')"
+fi
+
+# The mutator with vmm's image (VMM_MUTATOR_IMAGE from vmm fuzz --mutator-image): vmm fuzz's
+# own field classes, page-table and boot-info pokes included; and an image file that is not
+# one stops afl-fuzz before it runs anything, naming the variable.
+if [ ! -f "$MUTATOR" ]; then
+    skip afl-fuzz-mutator-image "$MUTATOR not built (meson builds it beside vmm)"
+    skip afl-fuzz-mutator-image-refused "$MUTATOR not built (meson builds it beside vmm)"
+else
+    "$VMM" "${TARGET[@]}" --fuzz-mode wild --mutator-image "$work/vmm.image" 2>"$work/image.err"
+    rc=$?
+    VMM_MUTATOR_IMAGE=$work/vmm.image AFL_CUSTOM_MUTATOR_LIBRARY=$MUTATOR AFL_CUSTOM_MUTATOR_ONLY=1 \
+        AFL_KILL_SIGNAL=15 AFL_DEBUG_CHILD=1 timeout -s KILL 150 afl-fuzz -i "$work/seeds" \
+        -o "$work/sync-img" -M img -t 5000 -V 10 -- "$VMM" "${TARGET[@]}" --afl --run-ms 300 \
+        >"$work/img.log" 2>&1
+    rc2=$?
+    runs=$(sed -n 's/^vmm fuzz: \([0-9]*\) runs in.*/\1/p' "$work/img.log")
+    unparsed=$(grep -ac "^[0-9a-f]\{16\} *vmm-refused *entry-state: line " "$work/img.log")
+    echo "    | mutator image: $(cat "$work/image.err"); afl-fuzz status $rc2, $(stat_of img execs_done sync-img) execs, vmm: ${runs:-no} runs, $unparsed of them unparsed"
+    [ "$rc" -eq 0 ] && [ "$rc2" -eq 0 ] && grep -aq "vmm-afl-mutator: vmm fuzz's field mutations" "$work/img.log" &&
+        [ "${runs:-0}" -ge 5 ] && [ "$unparsed" -eq 0 ] && [ "$(stat_of img execs_done sync-img)" -ge 5 ]
+    check afl-fuzz-mutator-image $? "status $rc/$rc2; $(grep -a -i -m3 'vmm-afl-mutator\|PROGRAM ABORT\|runs in' "$work/img.log" | tr '\n' ' ')"
+    head -c 100 "$work/vmm.image" >"$work/cut.image"
+    VMM_MUTATOR_IMAGE=$work/cut.image AFL_CUSTOM_MUTATOR_LIBRARY=$MUTATOR AFL_NO_UI=1 \
+        timeout -s KILL 60 afl-fuzz -i "$work/seeds" -o "$work/sync-cut" -M cut -t 5000 -V 5 \
+        -- "$VMM" "${TARGET[@]}" --afl --run-ms 300 >"$work/cut.log" 2>&1
+    rc=$?
+    [ "$rc" -ne 0 ] && [ "$rc" -ne 137 ] &&
+        grep -aq "vmm-afl-mutator: VMM_MUTATOR_IMAGE=$work/cut.image: mutator image: region 0" "$work/cut.log"
+    check afl-fuzz-mutator-image-refused $? "status $rc; $(grep -a -m2 'vmm-afl-mutator\|PROGRAM ABORT' "$work/cut.log" | tr '\n' ' ')"
 fi
 
 # 4. vmm-libfuzzer: vmm's options as --name=value (libFuzzer ignores them), its own as -name=value.

@@ -162,6 +162,27 @@ def state_seeds(args):
         write("state", name, out)
 
 
+def mutator_image_seeds(args):
+    """`vmm fuzz --mutator-image` files (no KVM needed) small enough for a seed: page tables
+    of 32-bit paging (the 4-level ones and the zero page are over 16 KiB together)."""
+    if not (args.vmm and args.kernel):
+        return
+    shutil.rmtree(os.path.join(CORPUS, "mutator_image"), ignore_errors=True)
+    runs = {
+        "linux32-pae": ["--boot=linux32", "--paging=pae"],
+        "linux32-nonpae-large-wild": ["--boot=linux32", "--paging=nonpae", "--large-pages",
+                                      "--fuzz-mode", "wild"],
+        "pvh": ["--boot=pvh"],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, opts in runs.items():
+            path = os.path.join(tmp, name)
+            subprocess.run([args.vmm, "fuzz", "--kernel", args.kernel, *opts, "--mutator-image", path],
+                           check=True, stderr=subprocess.DEVNULL)
+            with open(path, "rb") as f:
+                write("mutator_image", name, f.read())
+
+
 def pagetable_seeds():
     def spec(flags, base, limit, map_end):
         return struct.pack("<B", flags) + (base // 4096).to_bytes(3, "little") + \
@@ -309,6 +330,7 @@ def main():
     elf_seeds()
     decompress_seeds()
     state_seeds(args)
+    mutator_image_seeds(args)
     pagetable_seeds()
     uart_bus_seeds()
     cli_seeds()

@@ -352,3 +352,16 @@ Test(config, guided_corpus_trace_steps_minimize)
 	cr_assert_eq(FUZZ(&c, "--minimize", "s", "--jobs", "2"), -EINVAL);
 	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--guided"), -EINVAL, "fuzz mode only");
 }
+
+Test(config, mutator_image_is_a_step_of_its_own)
+{
+	struct config c;
+
+	cr_assert_eq(FUZZ(&c, "--fuzz-mode", "wild", "--mutator-image", "v.image"), 0, "%s", err_msg());
+	cr_assert_str_eq(c.fuzz.mutator_image, "v.image");
+	cr_assert_eq(FUZZ(&c, "--mutator-image", ""), -EINVAL);
+	cr_assert_eq(FUZZ(&c, "--mutator-image", "v.image", "--afl"), -EINVAL, "it exits: no --afl with it");
+	cr_assert_not_null(strstr(err_msg(), "--mutator-image"), "%s", err_msg());
+	cr_assert_eq(FUZZ(&c, "--mutator-image", "v.image", "--minimize", "s"), -EINVAL);
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--mutator-image", "v"), -EINVAL, "fuzz mode only");
+}

@@ -360,14 +360,12 @@ bool fuzz_attempt(struct worker *w, uint64_t index, struct entry_state *st,
 		    char *diff, size_t len)
 {
 	const struct config *cfg = w->cfg;
-	struct fuzz_target t = { .mem = &w->m->mem, .info = w->m->entry.cpu.rsi,
+	struct fuzz_target t = { .mem = &w->m->mem, .info = fuzz_boot_info(&w->m->entry),
 				 .table_bytes = w->m->pt.bytes, .violations = count_violations,
 				 .ctx = w };
 	uint64_t t1;
 
 	*st = w->m->entry;
-	if (st->proto == BOOT_PVH)
-		t.info = st->cpu.rbx;
 	mut->n = 0;
 	feedback_start(w); /* every run gets a map, also one KVM or vmm refuses */
 	if (reset(w, rec) < 0) {
@@ -713,8 +711,11 @@ int fuzz_main(const struct config *cfg, struct timing *timeline)
 {
 	static struct fuzz_summary sum;
 	uint64_t t0 = timing_now();
-	int r = fuzz_symbols(cfg, NULL);
+	int r;
 
+	if (cfg->fuzz.mutator_image)
+		return fuzz_save_mutator_image(cfg, timeline);
+	r = fuzz_symbols(cfg, NULL);
 	if (r == 0 && !cfg->fuzz.afl) /* --afl: afl-fuzz keeps the findings */
 		r = findings_open_dirs(cfg);
 

@@ -9,4 +9,7 @@
  * summary on stderr, repro files in cfg->fuzz.out_dir. Returns a VMM_EXIT_*. */
 int fuzz_main(const struct config *cfg, struct timing *timeline);
 
+/* --mutator-image FILE (image_save.c): load the image, write FILE, no runs. A VMM_EXIT_*. */
+int fuzz_save_mutator_image(const struct config *cfg, struct timing *timeline);
+
 #endif

@@ -23,6 +23,11 @@ const char *fuzz_class_name(enum fuzz_class c)
 }
 
 
+gpa_t fuzz_boot_info(const struct entry_state *valid)
+{
+	return valid->proto == BOOT_PVH ? valid->cpu.rbx : valid->cpu.rsi;
+}
+
 /* SplitMix64 (Steele, Lea, Flood, OOPSLA 2014; constants from Vigna's splitmix64.c). */
 uint64_t fuzz_splitmix64(uint64_t *s)
 {

@@ -44,6 +44,10 @@ struct fuzz_mutation {
 	char field[FUZZ_MAX_MUTATIONS][48]; /* e.g. "cr4.bit5", "gdt.2.dpl", "pte.0x31008.nx" */
 };
 
+/* The boot info the mutator edits: a valid state's zero page (RSI, boot protocol) or its
+ * hvm_start_info (EBX, PVH). */
+gpa_t fuzz_boot_info(const struct entry_state *valid);
+
 /* The class weights, out of FUZZ_WEIGHT_TOTAL. */
 extern const unsigned fuzz_class_weight[FUZZ_CLASSES];
 #define FUZZ_WEIGHT_TOTAL 100
