@@ -5,7 +5,9 @@
 # sync directory, the -S one with runs longer than its -t (afl-fuzz kills the child pid it was
 # given; vmm names a new one and goes on), and one whose AFL_KILL_SIGNAL=15 ends vmm.
 # Also vmm-libfuzzer (a libFuzzer build's target over the same run): 12 s in fork mode from the
-# seeds with the dictionary, its map as 65536 extra counters, and a triple fault as a crash.
+# seeds, its map as 65536 extra counters, inputs from vmm's mutator (every corpus file parses),
+# and a triple fault as a crash. And vmm's custom mutator for afl-fuzz, without and with the
+# image of --mutator-image.
 # Run it where /dev/kvm works (normally inside one scripts/with-kvm guest).
 # Usage: tests/boot/afl-tests.sh VMM KERNEL INITRD DICT [VMM_LIBFUZZER]
 set -u
@@ -168,6 +170,7 @@ fi
 if [ -z "$LIBFUZZER" ] || [ ! -x "$LIBFUZZER" ]; then
     skip libfuzzer-runs "vmm-libfuzzer not built (scripts/fuzz --build-only builds it)"
     skip libfuzzer-crash "vmm-libfuzzer not built (scripts/fuzz --build-only builds it)"
+    skip libfuzzer-vmm-mutator "vmm-libfuzzer not built (scripts/fuzz --build-only builds it)"
     summary afl
     exit
 fi
@@ -178,7 +181,7 @@ mkdir -p "$work/lfcorpus"
 # Mutated states triple-fault often and a crash ends a plain libFuzzer run, so the run is in
 # fork mode with -ignore_crashes=1, as services run it: each job a fresh process and VM.
 timeout -s KILL 120 "$LIBFUZZER" "${LF_TARGET[@]}" --run-ms=300 -fork=1 -ignore_crashes=1 \
-    -max_total_time=12 -dict="$DICT" "$work/lfcorpus" "$work/seeds" >"$work/lf.log" 2>&1
+    -max_total_time=12 "$work/lfcorpus" "$work/seeds" >"$work/lf.log" 2>&1
 rc=$?
 last=$(grep -a '^#[0-9]*: cov: ' "$work/lf.log" | tail -n 1)
 echo "    | vmm-libfuzzer -fork=1: status $rc; $last"
@@ -192,6 +195,17 @@ exiting=$(grep -a -o 'INFO: exiting: [0-9]*' "$work/lf.log" | grep -o '[0-9]*$')
     grep -q "INFO: 65536 Extra Counters" "$work/lf.log" &&
     [[ $last =~ job:\ ([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge 1 ] && [ -n "$(ls "$work/lfcorpus")" ]
 check libfuzzer-runs $? "status $rc; $(grep -a 'ERROR\|INFO: -fork\|vmm-libfuzzer' "$work/lf.log" | head -n 3 | tr '\n' ' ')"
+# Its inputs come from vmm's mutator: every corpus file the campaign kept is a state file that
+# parses (libFuzzer's byte mutations would have kept one that does not: its edge is new once).
+bad=0
+for f in "$work"/lfcorpus/*; do
+    "$VMM" --kernel "$KERNEL" --entry-state "$f" --no-validate --dump-entry-state 2>&1 >/dev/null |
+        grep -q "entry-state: line" && bad=$((bad + 1))
+done
+echo "    | vmm-libfuzzer corpus: $(ls "$work/lfcorpus" | wc -l) files, $bad that do not parse"
+grep -q "vmm-libfuzzer: new inputs from vmm's mutator (near mode" "$work/lf.log" && [ "$bad" -eq 0 ] &&
+    [ -n "$(ls "$work/lfcorpus")" ]
+check libfuzzer-vmm-mutator $? "$bad corpus files do not parse; $(grep -a -m1 'vmm-libfuzzer:' "$work/lf.log")"
 timeout -s KILL 120 "$LIBFUZZER" "${LF_TARGET[@]}" --run-ms=2000 "$work/crash.state" \
     >"$work/lfcrash.log" 2>&1
 rc=$?
