@@ -60,12 +60,12 @@ static int add_boot_info(struct mutator_image *ti, const struct guest_mem *mem)
 }
 
 int mutator_image_make(struct mutator_image *ti, const struct guest_mem *mem,
-		      const struct entry_state *valid, gpa_t info, uint64_t table_bytes, bool wild)
+		       const struct entry_state *valid, gpa_t info, uint64_t table_bytes, bool wild)
 {
 	int r;
 
 	*ti = (struct mutator_image){ .mem_size = mem->size, .info = info, .table_bytes = table_bytes,
-				     .wild = wild, .valid = *valid };
+				      .wild = wild, .valid = *valid };
 	if (table_bytes > TABLES_MAX)
 		return errf(-EINVAL, "mutator image: 0x%" PRIx64 " bytes of page tables, more than 0x%llx",
 			    table_bytes, TABLES_MAX);
@@ -159,8 +159,8 @@ static int parse_header(const uint8_t *buf, size_t len, struct mutator_image *ti
 	if (flags & ~FLAG_WILD)
 		return errf(-EINVAL, "mutator image: flags 0x%x: unknown bits", flags);
 	*ti = (struct mutator_image){ .mem_size = get64(buf + 24), .info = get64(buf + 32),
-				     .table_bytes = get64(buf + 40), .wild = flags & FLAG_WILD,
-				     .nregions = get32(buf + 56) };
+				      .table_bytes = get64(buf + 40), .wild = flags & FLAG_WILD,
+				      .nregions = get32(buf + 56) };
 	*limit = get64(buf + 48);
 	*state_len = get32(buf + 60);
 	if (ti->mem_size < CONFIG_MIN_MEM || ti->mem_size > CONFIG_MAX_MEM)

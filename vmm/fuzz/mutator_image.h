@@ -38,7 +38,7 @@ struct mutator_image {
  * is not RAM.
  */
 int mutator_image_make(struct mutator_image *ti, const struct guest_mem *mem,
-		      const struct entry_state *valid, gpa_t info, uint64_t table_bytes, bool wild);
+		       const struct entry_state *valid, gpa_t info, uint64_t table_bytes, bool wild);
 
 /* The file's bytes in a new buffer *out (free() it), *len long: 0 or -ENOMEM. */
 int mutator_image_encode(const struct mutator_image *ti, uint8_t **out, size_t *len);
