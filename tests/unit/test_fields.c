@@ -101,3 +101,24 @@ Test(fields, register_bits_apply_one_by_one)
 	cr_assert_eq(fields_apply(&valid, &l, NULL, &out), 0);
 	cr_assert_eq(out.cpu.cr0, st.cpu.cr0);
 }
+
+/* A list is reused (the minimizer's and the splice's are static): a slot that held a flag bit
+ * ("cr0.pg") and now holds a whole key ("cr3") must be applied as that key. Before, the slot
+ * kept its register and mask, so "cr3 0x2f000" cleared CR0.PG and left CR3 alone: in a
+ * campaign, --minimize-repros found most repros "do not give their signature again". */
+Test(fields, a_reused_list_applies_a_key_where_a_flag_bit_was)
+{
+	struct entry_state first = valid;
+
+	first.cpu.cr0 &= ~(1ULL << 31);
+	cr_assert_eq(fields_diff(&valid, &first, &l), 0, "%s", err_msg());
+	cr_assert_str_eq(l.c[0].key, "cr0.pg");
+	st.cpu.cr3 = 0x2f000;
+	cr_assert_eq(fields_diff(&valid, &st, &l), 0, "%s", err_msg());
+	cr_assert_eq(l.n, 1);
+	cr_assert_str_eq(l.c[0].key, "cr3");
+	cr_assert_eq(fields_apply(&valid, &l, NULL, &out), 0, "%s", err_msg());
+	cr_assert_eq(out.cpu.cr3, 0x2f000, "cr3 0x%llx", (unsigned long long)out.cpu.cr3);
+	cr_assert_eq(out.cpu.cr0, valid.cpu.cr0, "cr0 0x%llx", (unsigned long long)out.cpu.cr0);
+	cr_assert_eq(memcmp(&out, &st, sizeof(out)), 0, "the state itself again");
+}

@@ -107,6 +107,8 @@ static int add_change(struct field_list *out, const char *key, const char *from,
 	if (out->n == FIELDS_MAX)
 		return errf(-E2BIG, "fields: more than %d changed fields", FIELDS_MAX);
 	c = &out->c[out->n++];
+	c->reg = NULL; /* a whole key, whatever this slot held in a list used before */
+	c->mask = 0;
 	snprintf(c->key, sizeof(c->key), "%s", key);
 	snprintf(c->from, sizeof(c->from), "%s", from ? from : "-");
 	snprintf(c->to, sizeof(c->to), "%s", to);
