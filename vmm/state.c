@@ -115,6 +115,21 @@ static void print_mapping(FILE *f, const struct entry_state *st)
 			p->map_end, pt_page_size(p), p->base);
 }
 
+char *state_text(const struct entry_state *st, size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+
+	if (!f)
+		return NULL;
+	state_print(f, st);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 void state_print(FILE *f, const struct entry_state *st)
 {
 	fprintf(f, "# vmm entry state v1\n");

@@ -14,6 +14,9 @@
  */
 void state_print(FILE *f, const struct entry_state *st);
 
+/* state_print()'s text in a new buffer (free() it), *len bytes long; NULL if out of memory. */
+char *state_text(const struct entry_state *st, size_t *len);
+
 /*
  * Apply the "KEY VALUE" lines of `text` (length `len`) to `st`: every key
  * present replaces the value in `st`, absent keys keep theirs. Blank lines

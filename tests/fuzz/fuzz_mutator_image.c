@@ -1,4 +1,5 @@
 /* fuzz_mutator_image.c: libFuzzer target: mutator_image_parse() on any bytes, and for an image that parses, its memory mapped and afl_mutate() drawing from it: every draw parses. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tests/fuzz/fuzz_util.h"
@@ -11,23 +12,20 @@
 static struct mutator_image ti;
 static struct afl_mutate m;
 static struct entry_state check;
-static char text[1 << 16], out[1 << 16];
+static char out[1 << 16];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct guest_mem mem;
-	FILE *f;
-	size_t len;
+	size_t len = 0;
+	char *text;
 
 	if (mutator_image_parse(data, size, &ti) < 0 || ti.mem_size > MEM_CAP ||
 	    mutator_image_map(&ti, &mem) < 0)
 		return 0;
-	f = fmemopen(text, sizeof(text), "w");
-	if (!f)
-		fuzz_fail("fmemopen");
-	state_print(f, &ti.valid);
-	len = (size_t)ftell(f);
-	fclose(f);
+	text = state_text(&ti.valid, &len);
+	if (!text)
+		fuzz_fail("state_text: out of memory");
 	m = (struct afl_mutate){ .ti = &ti, .mem = &mem };
 	for (uint64_t seed = 1; seed <= DRAWS; seed++) {
 		uint64_t rng = seed ^ size;
@@ -39,6 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n && state_parse(out, n, &check) < 0)
 			fuzz_fail("afl_mutate: a test case that does not parse");
 	}
+	free(text);
 	mutator_image_unmap(&mem);
 	return 0;
 }

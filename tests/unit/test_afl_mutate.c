@@ -27,7 +27,6 @@ static void setup(void)
 	struct entry_options o = { .proto = BOOT_LINUX64, .paging = PAGING_LONG };
 	struct pt_result pt;
 	struct boot_params *bp;
-	FILE *f;
 
 	gm = fixture_ram(MiB(64));
 	cr_assert_eq(fixture_entry(&base, &o, MiB(64)), 0, "%s", err_msg());
@@ -36,11 +35,10 @@ static void setup(void)
 	bp->e820_entries = 1;
 	bp->e820_table[0] = (struct boot_e820_entry){ 0x100000, MiB(63), 1 };
 	base.paging.limit = 0x6d000;
-	cr_assert_eq(mutator_image_make(&ti, &gm, &base, ZP, pt.bytes, true), 0, "%s", err_msg());
+	cr_assert_eq(mutator_image_make(&ti, &gm, &base, pt.bytes, true), 0, "%s", err_msg());
 	m = (struct afl_mutate){ .ti = &ti, .mem = &gm };
-	f = open_memstream(&valid, &valid_len);
-	state_print(f, &base);
-	fclose(f);
+	valid = state_text(&base, &valid_len);
+	cr_assert_not_null(valid);
 }
 
 static void teardown(void)

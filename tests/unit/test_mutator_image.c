@@ -46,7 +46,6 @@ static void load(enum boot_proto proto)
 {
 	struct entry_options o = { .proto = proto, .paging = proto == BOOT_PVH ? PAGING_OFF : PAGING_LONG };
 	struct pt_result pt;
-	gpa_t info = ZP;
 
 	cr_assert_eq(fixture_entry(&base, &o, MiB(64)), 0, "%s", err_msg());
 	cr_assert_eq(entry_write(&gm, &base, 0x500, 0x6000, &pt), 0, "%s", err_msg());
@@ -58,7 +57,6 @@ static void load(enum boot_proto proto)
 					       .memmap_entries = 2 };
 		map[0] = (struct hvm_memmap_table_entry){ 0, 0x9fc00, 1, 0 };
 		map[1] = (struct hvm_memmap_table_entry){ 0x100000, MiB(63), 1, 0 };
-		info = PVH_SI;
 		base.cpu.rbx = PVH_SI;
 	} else {
 		struct boot_params *bp = gm_ptr(&gm, ZP, sizeof(*bp));
@@ -67,19 +65,9 @@ static void load(enum boot_proto proto)
 		bp->hdr.cmd_line_ptr = 0x20000;
 	}
 	base.paging.limit = 0x6d000;
-	cr_assert_eq(mutator_image_make(&ti, &gm, &base, info, pt.bytes, true), 0, "%s", err_msg());
+	cr_assert(proto == BOOT_PVH || base.cpu.rsi == ZP, "fixture_entry()'s zero page");
+	cr_assert_eq(mutator_image_make(&ti, &gm, &base, pt.bytes, true), 0, "%s", err_msg());
 	cr_assert_eq(mutator_image_encode(&ti, &buf, &len), 0);
-}
-
-static char *dump(const struct entry_state *st)
-{
-	char *text = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&text, &n);
-
-	state_print(f, st);
-	fclose(f);
-	return text;
 }
 
 Test(mutator_image, a_zero_page_image_round_trips)
@@ -94,8 +82,8 @@ Test(mutator_image, a_zero_page_image_round_trips)
 	cr_assert_eq(back.table_bytes, ti.table_bytes);
 	cr_assert(back.wild);
 	cr_assert_eq(back.valid.paging.limit, 0x6d000, "paging.limit is carried (no state file has it)");
-	a = dump(&base);
-	b = dump(&back.valid);
+	a = state_text(&base, &(size_t){ 0 });
+	b = state_text(&back.valid, &(size_t){ 0 });
 	cr_assert_str_eq(a, b);
 	free(a);
 	free(b);
@@ -126,7 +114,8 @@ Test(mutator_image, boot_info_outside_ram_is_refused_by_name)
 	struct entry_options o = { .proto = BOOT_LINUX64, .paging = PAGING_LONG };
 
 	cr_assert_eq(fixture_entry(&base, &o, MiB(64)), 0);
-	cr_assert_eq(mutator_image_make(&ti, &gm, &base, MiB(64) - 8, 0, false), -EINVAL);
+	base.cpu.rsi = MiB(64) - 8;
+	cr_assert_eq(mutator_image_make(&ti, &gm, &base, 0, false), -EINVAL);
 	cr_assert_not_null(strstr(err_msg(), "zero page"), "%s", err_msg());
 }
 

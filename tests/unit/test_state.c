@@ -22,11 +22,10 @@ TestSuite(state, .init = setup);
 
 static char *print(const struct entry_state *s, size_t *len)
 {
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, len);
+	char *buf = state_text(s, len);
 
-	state_print(f, s);
-	fclose(f);
+	cr_assert_not_null(buf);
+	cr_assert_eq(strlen(buf), *len, "state_text()'s length is its text's");
 	return buf;
 }
 

@@ -18,12 +18,10 @@ static char out[1 << 16];
 static void setup(void)
 {
 	struct entry_options o = { .proto = BOOT_LINUX64, .paging = PAGING_LONG };
-	FILE *f;
 
 	cr_assert_eq(fixture_entry(&st, &o, MiB(256)), 0);
-	f = open_memstream(&valid, &valid_len);
-	state_print(f, &st);
-	fclose(f);
+	valid = state_text(&st, &valid_len);
+	cr_assert_not_null(valid);
 }
 
 static void teardown(void)

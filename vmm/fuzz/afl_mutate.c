@@ -15,14 +15,10 @@ enum draw { DRAW_TEXT, DRAW_SPLICE, DRAW_FIELDS, DRAWS = 4 }; /* DRAW_FIELDS: 2 
 /* st as a state file in out; its length, or 0 if it does not fit. */
 static size_t print_state(const struct entry_state *st, char *out, size_t max)
 {
-	char *text = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	char *text = state_text(st, &len);
 
-	if (!f)
-		return 0;
-	state_print(f, st);
-	if (fclose(f) != 0 || len > max)
+	if (!text || len > max)
 		len = 0;
 	if (len)
 		memcpy(out, text, len);
@@ -47,9 +43,11 @@ size_t afl_mutate(struct afl_mutate *m, const char *in, size_t len, const char *
 	if (d == DRAW_TEXT)
 		return text_mutate(in, len, other, olen, rng, &m->st, out, max);
 	memset(&mut, 0, sizeof(mut));
-	m->other = ti->valid;
-	if (d == DRAW_SPLICE && other && state_parse(other, olen, &m->other) == 0)
-		fuzz_splice(&m->st, &ti->valid, &m->other, rng, &mut);
+	if (d == DRAW_SPLICE && other) {
+		m->other = ti->valid;
+		if (state_parse(other, olen, &m->other) == 0)
+			fuzz_splice(&m->st, &ti->valid, &m->other, rng, &mut);
+	}
 	t = (struct fuzz_target){ .mem = m->mem, .info = ti->info, .table_bytes = ti->table_bytes };
 	fuzz_mutate_from(&m->st, &ti->valid, &t, fuzz_splitmix64(rng), 1,
 			 ti->wild ? FUZZ_WILD : FUZZ_NEAR, &mut);

@@ -67,14 +67,11 @@ struct dump {
 static int dump_of(const struct entry_state *st, struct dump *d)
 {
 	size_t len = 0;
-	FILE *f = open_memstream(&d->text, &len);
 	char *save = NULL, *line;
 
 	d->n = 0;
-	if (!f)
-		return errf(-ENOMEM, "out of memory");
-	state_print(f, st);
-	if (fclose(f) != 0 || !d->text)
+	d->text = state_text(st, &len);
+	if (!d->text)
 		return errf(-ENOMEM, "out of memory");
 	for (line = strtok_r(d->text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *hash = strchr(line, '#'), *sp, *v;

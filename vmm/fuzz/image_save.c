@@ -7,7 +7,6 @@
 #include "vmm/exitcode.h"
 #include "vmm/file.h"
 #include "vmm/fuzz/fuzz.h"
-#include "vmm/fuzz/mutate.h"
 #include "vmm/fuzz/mutator_image.h"
 #include "vmm/machine/machine.h"
 
@@ -20,8 +19,7 @@ int fuzz_save_mutator_image(const struct config *cfg, struct timing *timeline)
 	int r = machine_prepare(&m, cfg, timeline);
 
 	if (r == 0)
-		r = mutator_image_make(&ti, &m.mem, &m.entry, fuzz_boot_info(&m.entry), m.pt.bytes,
-				       cfg->fuzz.wild);
+		r = mutator_image_make(&ti, &m.mem, &m.entry, m.pt.bytes, cfg->fuzz.wild);
 	if (r == 0 && mutator_image_encode(&ti, &buf, &len) < 0)
 		r = errf(-ENOMEM, "no memory for the image's bytes");
 	if (r == 0)

@@ -10,7 +10,6 @@
 #include "vmm/config.h"
 #include "vmm/exitcode.h"
 #include "vmm/fuzz/afl_mutate.h"
-#include "vmm/fuzz/mutate.h"
 #include "vmm/fuzz/worker.h"
 #include "vmm/timing.h"
 
@@ -40,8 +39,7 @@ static char mutated[1 << 16];
 
 static int mutator_setup(void)
 {
-	int r = mutator_image_make(&image, &w.m->mem, &w.m->entry, fuzz_boot_info(&w.m->entry),
-				   w.m->pt.bytes, cfg.fuzz.wild);
+	int r = mutator_image_make(&image, &w.m->mem, &w.m->entry, w.m->pt.bytes, cfg.fuzz.wild);
 
 	if (r == 0)
 		r = mutator_image_map(&image, &image_mem);

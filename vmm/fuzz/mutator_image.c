@@ -14,6 +14,7 @@
 #include "loader/pvh.h"
 #include "mmu/err.h"
 #include "vmm/config.h"
+#include "vmm/fuzz/mutate.h"
 #include "vmm/state.h"
 
 /* The header: magic, version, flags, mem_size, info, table_bytes, table_limit (paging.limit:
@@ -60,11 +61,12 @@ static int add_boot_info(struct mutator_image *ti, const struct guest_mem *mem)
 }
 
 int mutator_image_make(struct mutator_image *ti, const struct guest_mem *mem,
-		       const struct entry_state *valid, gpa_t info, uint64_t table_bytes, bool wild)
+		       const struct entry_state *valid, uint64_t table_bytes, bool wild)
 {
 	int r;
 
-	*ti = (struct mutator_image){ .mem_size = mem->size, .info = info, .table_bytes = table_bytes,
+	*ti = (struct mutator_image){ .mem_size = mem->size, .info = fuzz_boot_info(valid),
+				      .table_bytes = table_bytes,
 				      .wild = wild, .valid = *valid };
 	if (table_bytes > TABLES_MAX)
 		return errf(-EINVAL, "mutator image: 0x%" PRIx64 " bytes of page tables, more than 0x%llx",
@@ -87,15 +89,11 @@ static void put64(uint8_t *p, uint64_t v)
 
 int mutator_image_encode(const struct mutator_image *ti, uint8_t **out, size_t *len)
 {
-	char *text = NULL;
 	size_t tlen = 0, n = HEADER_BYTES, at;
-	FILE *f = open_memstream(&text, &tlen);
+	char *text = state_text(&ti->valid, &tlen);
 	uint8_t *b;
 
-	if (!f)
-		return -ENOMEM;
-	state_print(f, &ti->valid);
-	if (fclose(f) != 0 || tlen > MUTATOR_IMAGE_STATE_MAX) {
+	if (!text || tlen > MUTATOR_IMAGE_STATE_MAX) {
 		free(text);
 		return -ENOMEM;
 	}

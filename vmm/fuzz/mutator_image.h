@@ -32,13 +32,13 @@ struct mutator_image {
 };
 
 /*
- * Describe the image in `mem` (a valid state `valid`, loaded): the boot info at `info`
- * (the zero page, or hvm_start_info and the memory map it names) and `table_bytes` of page
- * tables. The regions point into `mem`. 0, or -EINVAL (err_msg() names the region) if one
- * is not RAM.
+ * Describe the image in `mem` (a valid state `valid`, loaded): its boot info
+ * (fuzz_boot_info(): the zero page, or hvm_start_info and the memory map it names) and
+ * `table_bytes` of page tables. The regions point into `mem`. 0, or -EINVAL (err_msg() names
+ * the region) if one is not RAM.
  */
 int mutator_image_make(struct mutator_image *ti, const struct guest_mem *mem,
-		       const struct entry_state *valid, gpa_t info, uint64_t table_bytes, bool wild);
+		       const struct entry_state *valid, uint64_t table_bytes, bool wild);
 
 /* The file's bytes in a new buffer *out (free() it), *len long: 0 or -ENOMEM. */
 int mutator_image_encode(const struct mutator_image *ti, uint8_t **out, size_t *len);
