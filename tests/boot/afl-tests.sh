@@ -29,7 +29,7 @@ if ! command -v afl-fuzz >/dev/null || ! command -v afl-showmap >/dev/null; then
     for t in standalone-valid standalone-crash standalone-malformed sandboxed showmap-map showmap-crash \
              afl-fuzz-main afl-fuzz-secondary afl-fuzz-timeouts afl-fuzz-stop-signal-ends-vmm \
              afl-fuzz-syntax-errors-one-signature afl-fuzz-custom-mutator afl-fuzz-mutator-image \
-             afl-fuzz-mutator-image-refused; do
+             afl-fuzz-mutator-image-refused afl-target-refuses-another-image; do
         skip "afl-$t" "afl-fuzz/afl-showmap not installed (Debian package afl++; scripts/setup-deps)"
     done
     summary afl
@@ -154,8 +154,9 @@ else
     unparsed=$(grep -ac "^[0-9a-f]\{16\} *vmm-refused *entry-state: line " "$work/img.log")
     echo "    | mutator image: $(cat "$work/image.err"); afl-fuzz status $rc2, $(stat_of img execs_done sync-img) execs, vmm: ${runs:-no} runs, $unparsed of them unparsed"
     [ "$rc" -eq 0 ] && [ "$rc2" -eq 0 ] && grep -aq "vmm-afl-mutator: vmm fuzz's field mutations" "$work/img.log" &&
-        [ "${runs:-0}" -ge 5 ] && [ "$unparsed" -eq 0 ] && [ "$(stat_of img execs_done sync-img)" -ge 5 ]
-    check afl-fuzz-mutator-image $? "status $rc/$rc2; $(grep -a -i -m3 'vmm-afl-mutator\|PROGRAM ABORT\|runs in' "$work/img.log" | tr '\n' ' ')"
+        [ "${runs:-0}" -ge 5 ] && [ "$unparsed" -eq 0 ] && [ "$(stat_of img execs_done sync-img)" -ge 5 ] &&
+        grep -aq "^vmm fuzz --afl: $runs test cases in [0-9.]* s: vmm's runs [0-9.]* s ([0-9.]* ms each), waiting for afl-fuzz [0-9.]* s ([0-9.]* ms each)$" "$work/img.log"
+    check afl-fuzz-mutator-image $? "status $rc/$rc2; $(grep -a -i -m4 'vmm-afl-mutator\|PROGRAM ABORT\|runs in\|test cases in' "$work/img.log" | tr '\n' ' ')"
     head -c 100 "$work/vmm.image" >"$work/cut.image"
     VMM_MUTATOR_IMAGE=$work/cut.image AFL_CUSTOM_MUTATOR_LIBRARY=$MUTATOR AFL_NO_UI=1 \
         timeout -s KILL 60 afl-fuzz -i "$work/seeds" -o "$work/sync-cut" -M cut -t 5000 -V 5 \
@@ -165,6 +166,16 @@ else
         grep -aq "vmm-afl-mutator: VMM_MUTATOR_IMAGE=$work/cut.image: mutator image: region 0" "$work/cut.log"
     check afl-fuzz-mutator-image-refused $? "status $rc; $(grep -a -m2 'vmm-afl-mutator\|PROGRAM ABORT' "$work/cut.log" | tr '\n' ' ')"
 fi
+
+# afl-fuzz hands VMM_MUTATOR_IMAGE to the target too: vmm fuzz --afl refuses an image made with
+# other options (here another --mem) before any run, naming what differs (the matching one of
+# afl-fuzz-mutator-image above ran). The image is vmm's own work: no mutator library needed.
+"$VMM" "${TARGET[@]}" --mem 512M --mutator-image "$work/other.image" 2>"$work/other-image.err"
+VMM_MUTATOR_IMAGE=$work/other.image timeout -s KILL 120 "$VMM" "${TARGET[@]}" --afl --run-ms 300 \
+    <"$work/seeds/valid.state" >"$work/other.out" 2>"$work/other.err"
+rc=$?
+[ "$rc" -eq 1 ] && [ ! -s "$work/other.out" ] && grep -q "^vmm fuzz --afl: VMM_MUTATOR_IMAGE=$work/other.image was not made with this command's options .*: mutator image: mem_size 0x20000000, here 0x10000000$" "$work/other.err"
+check afl-target-refuses-another-image $? "status $rc; $(tail -c 400 "$work/other.err")"
 
 # 4. vmm-libfuzzer: vmm's options as --name=value (libFuzzer ignores them), its own as -name=value.
 if [ -z "$LIBFUZZER" ] || [ ! -x "$LIBFUZZER" ]; then

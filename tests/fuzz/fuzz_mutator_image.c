@@ -1,4 +1,4 @@
-/* fuzz_mutator_image.c: libFuzzer target: mutator_image_parse() on any bytes, and for an image that parses, its memory mapped and afl_mutate() drawing from it: every draw parses. */
+/* fuzz_mutator_image.c: libFuzzer target: mutator_image_parse() on any bytes, and for an image that parses, compared with itself (vmm fuzz --afl's check), its memory mapped and afl_mutate() drawing from it: every draw parses. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,8 +20,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len = 0;
 	char *text;
 
-	if (mutator_image_parse(data, size, &ti) < 0 || ti.mem_size > MEM_CAP ||
-	    mutator_image_map(&ti, &mem) < 0)
+	if (mutator_image_parse(data, size, &ti) < 0)
+		return 0;
+	if (mutator_image_compare(&ti, &ti) != 0)
+		fuzz_fail("an image that parses differs from itself");
+	if (ti.mem_size > MEM_CAP || mutator_image_map(&ti, &mem) < 0)
 		return 0;
 	text = state_text(&ti.valid, &len);
 	if (!text)

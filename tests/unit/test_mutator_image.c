@@ -196,3 +196,54 @@ Test(mutator_image, a_region_outside_ram_is_refused_when_mapped)
 	cr_assert_not_null(strstr(err_msg(), "region 1"), "%s", err_msg());
 	cr_assert_null(mapped.hva, "nothing left mapped");
 }
+
+/* vmm fuzz --afl's check of VMM_MUTATOR_IMAGE: the file parsed against the image made here. */
+static void expect_apart(const char *what)
+{
+	cr_assert_eq(mutator_image_compare(&back, &ti), -EINVAL, "%s: no difference found", what);
+	cr_assert_not_null(strstr(err_msg(), what), "'%s' not in: %s", what, err_msg());
+}
+
+Test(mutator_image, the_same_image_compares_equal_whatever_its_mode)
+{
+	load(BOOT_LINUX64);
+	cr_assert_eq(mutator_image_parse(buf, len, &back), 0, "%s", err_msg());
+	back.wild = false;
+	cr_assert_eq(mutator_image_compare(&back, &ti), 0, "%s", err_msg());
+}
+
+Test(mutator_image, each_difference_from_this_image_is_named)
+{
+	uint8_t *bytes;
+
+	load(BOOT_LINUX64);
+	cr_assert_eq(mutator_image_parse(buf, len, &back), 0, "%s", err_msg());
+	back.mem_size = MiB(128);
+	expect_apart("mem_size 0x8000000, here 0x4000000");
+	back.mem_size = ti.mem_size;
+	back.info = ZP + 0x1000;
+	expect_apart("boot info at");
+	back.info = ti.info;
+	back.table_bytes += 0x1000;
+	expect_apart("table_bytes");
+	back.table_bytes = ti.table_bytes;
+	back.valid.paging.limit = 0x7d000;
+	expect_apart("paging.limit 0x7d000, here 0x6d000");
+	back.valid.paging.limit = ti.valid.paging.limit;
+	back.nregions = 1;
+	expect_apart("1 regions, here 2");
+	back.nregions = 2;
+	back.region[1].gpa += 0x1000;
+	expect_apart("region 1 [");
+	back.region[1].gpa = ti.region[1].gpa;
+	bytes = buf + HEADER + 16 + 0x210; /* the zero page's byte 0x210 in the file's buffer */
+	cr_assert_eq(back.region[0].bytes + 0x210, bytes);
+	*bytes ^= 1;
+	expect_apart("region 0: byte 0x210 (at 0x7210)");
+	*bytes ^= 1;
+	back.valid.cpu.rip ^= 0x10;
+	expect_apart("valid state 'rip ");
+	cr_assert_not_null(strstr(err_msg(), "here 'rip "), "%s", err_msg());
+	back.valid.cpu.rip ^= 0x10;
+	cr_assert_eq(mutator_image_compare(&back, &ti), 0, "all put back: %s", err_msg());
+}

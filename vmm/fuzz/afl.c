@@ -16,10 +16,13 @@
 
 #include "mmu/err.h"
 #include "vmm/exitcode.h"
+#include "vmm/file.h"
 #include "vmm/fuzz/afl_protocol.h"
+#include "vmm/fuzz/mutator_image.h"
 #include "vmm/fuzz/worker.h"
 #include "vmm/machine/stop.h"
 #include "vmm/sandbox.h"
+#include "vmm/timing.h"
 
 /*
  * afl-fuzz kills the child pid the fork server names when a run takes longer than -t. vmm
@@ -110,16 +113,32 @@ static int next_request(uint32_t *timed_out)
 	return r;
 }
 
+/* Where a campaign's time went: vmm's runs, or waiting for afl-fuzz's next request (its
+ * mutation, map analysis, test case file and the pipe), from the first request on. */
+static void print_time_split(uint64_t cases, uint64_t first_ns, uint64_t busy_ns)
+{
+	double all = cases ? (double)(timing_now() - first_ns) / 1e9 : 0, busy = (double)busy_ns / 1e9;
+
+	if (cases)
+		fprintf(stderr, "vmm fuzz --afl: %" PRIu64 " test cases in %.1f s: vmm's runs %.1f s "
+			"(%.2f ms each), waiting for afl-fuzz %.1f s (%.2f ms each)\n", cases, all, busy,
+			busy * 1e3 / (double)cases, all - busy, (all - busy) * 1e3 / (double)cases);
+}
+
 /* Serve afl-fuzz's requests until it closes the pipe or a stop signal comes. */
 static int serve(struct worker *w, char *buf)
 {
 	uint32_t timed_out, status;
 	pid_t keeper = keeper_start();
 	struct fuzz_outcome o;
+	uint64_t cases = 0, first_ns = 0, busy_ns = 0, t;
 	int r = keeper < 0 ? keeper : afl_hello(AFL_ST_FD, COVMAP_SIZE);
 
 	while (r == 0 && (r = next_request(&timed_out)) == 1) {
 		int st;
+
+		t = timing_now();
+		first_ns = cases++ ? first_ns : t;
 
 		if (waitpid(keeper, &st, WNOHANG) == keeper) /* afl-fuzz killed it (-t) */
 			keeper = keeper_start();
@@ -135,7 +154,9 @@ static int serve(struct worker *w, char *buf)
 		r = afl_send_u32(AFL_ST_FD, status);
 		if (r == 0 && keeper < 0)
 			keeper = keeper_start();
+		busy_ns += timing_now() - t;
 	}
+	print_time_split(cases, first_ns, busy_ns);
 	if (r < 0 && stop_pending(NULL) == STOP_NONE)
 		fprintf(stderr, "vmm fuzz --afl: %s\n", err_msg());
 	return r < 0 && stop_pending(NULL) == STOP_NONE ? VMM_EXIT_HOST : VMM_EXIT_OK;
@@ -160,6 +181,33 @@ static int run_once(struct worker *w, char *buf)
 	return fuzz_outcome_replay_status(&o);
 }
 
+/* afl-fuzz hands its environment to the target, so a VMM_MUTATOR_IMAGE set for the mutator
+ * is seen here too: an image made with other options (kernel, --boot, --mem, --append,
+ * --initrd, paging) would make every mutation poke the wrong bytes, so it is refused. */
+static int check_mutator_image(struct worker *w)
+{
+	const char *path = getenv(MUTATOR_IMAGE_ENV);
+	struct mutator_image file, mine;
+	struct file_map f;
+	int r;
+
+	if (!path)
+		return 0;
+	r = file_map(path, MUTATOR_IMAGE_ENV, &f);
+	if (r < 0)
+		return r;
+	r = mutator_image_parse(f.data, f.len, &file);
+	if (r == 0)
+		r = mutator_image_make(&mine, &w->m->mem, &w->m->entry, w->m->pt.bytes, file.wild);
+	if (r == 0)
+		r = mutator_image_compare(&file, &mine);
+	file_unmap(&f);
+	if (r < 0)
+		return errf(r, "%s=%s was not made with this command's options (make it again with them "
+			    "and --mutator-image): %s", MUTATOR_IMAGE_ENV, path, err_msg());
+	return 0;
+}
+
 /* The worker's allow-list plus --afl's (vmm/sandbox_afl.c): the pipes where there is a fork
  * server, the test case's descriptor (the lowest free one: each is closed before the next). */
 static int afl_sandbox(struct worker *w, bool forkserver)
@@ -180,6 +228,8 @@ int afl_main(struct worker *w)
 	char *buf = malloc(AFL_MAX_INPUT);
 	int r = buf ? attach_map(w->fb) : errf(-ENOMEM, "out of memory");
 
+	if (r == 0)
+		r = check_mutator_image(w);
 	if (r == 0)
 		r = afl_sandbox(w, forkserver);
 	if (r < 0) {

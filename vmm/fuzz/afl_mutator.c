@@ -8,8 +8,6 @@
 #include "vmm/fuzz/afl_mutate.h"
 #include "vmm/fuzz/afl_protocol.h"
 
-#define IMAGE_ENV "VMM_MUTATOR_IMAGE" /* a file from vmm fuzz --mutator-image FILE */
-
 struct mutator {
 	uint64_t rng;
 	struct afl_mutate m;
@@ -31,7 +29,7 @@ int32_t afl_custom_post_trim(void *data, unsigned char success);
 /* The image named by VMM_MUTATOR_IMAGE, read and mapped: 0, or an error in err_msg(). */
 static int load_image(struct mutator *m, const char *path)
 {
-	int r = file_map(path, IMAGE_ENV, &m->file);
+	int r = file_map(path, MUTATOR_IMAGE_ENV, &m->file);
 
 	if (r == 0)
 		r = mutator_image_parse(m->file.data, m->file.len, &m->ti);
@@ -65,7 +63,7 @@ __attribute__((noreturn)) static void give_up(const char *why)
 void *afl_custom_init(void *afl, unsigned int seed)
 {
 	struct mutator *m = calloc(1, sizeof(*m));
-	const char *path = getenv(IMAGE_ENV);
+	const char *path = getenv(MUTATOR_IMAGE_ENV);
 	char why[512];
 
 	(void)afl;
@@ -73,11 +71,11 @@ void *afl_custom_init(void *afl, unsigned int seed)
 		give_up("no memory for the mutator");
 	m->rng = seed;
 	if (path && load_image(m, path) < 0) {
-		snprintf(why, sizeof(why), "%s=%s: %s", IMAGE_ENV, path, err_msg());
+		snprintf(why, sizeof(why), "%s=%s: %s", MUTATOR_IMAGE_ENV, path, err_msg());
 		give_up(why);
 	}
 	fprintf(stderr, "vmm-afl-mutator: %s\n", path ? "vmm fuzz's field mutations over the image in "
-		"VMM_MUTATOR_IMAGE, text edits one time in 4" : "text edits (no VMM_MUTATOR_IMAGE)");
+		MUTATOR_IMAGE_ENV ", text edits one time in 4" : "text edits (no VMM_MUTATOR_IMAGE)");
 	return m;
 }
 

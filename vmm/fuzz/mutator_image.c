@@ -229,6 +229,72 @@ int mutator_image_parse(const uint8_t *buf, size_t len, struct mutator_image *ti
 	return check_regions(ti);
 }
 
+/* The first line in which two state dumps differ, each cut at its newline, into a and b. */
+static void first_line_apart(const char *x, const char *y, char *a, char *b, size_t size)
+{
+	const char *lx = x, *ly = y;
+
+	for (; *x && *x == *y; x++, y++)
+		if (*x == '\n') {
+			lx = x + 1;
+			ly = y + 1;
+		}
+	snprintf(a, size, "%.*s", (int)strcspn(lx, "\n"), lx);
+	snprintf(b, size, "%.*s", (int)strcspn(ly, "\n"), ly);
+}
+
+static int compare_states(const struct entry_state *file, const struct entry_state *mine)
+{
+	size_t nx = 0, ny = 0;
+	char *x = state_text(file, &nx), *y = state_text(mine, &ny), a[96], b[96];
+	int r = 0;
+
+	if (!x || !y)
+		r = errf(-ENOMEM, "mutator image: no memory to compare its valid state");
+	else if (strcmp(x, y)) {
+		first_line_apart(x, y, a, b, sizeof(a));
+		r = errf(-EINVAL, "mutator image: valid state '%s', here '%s'", a, b);
+	}
+	free(x);
+	free(y);
+	return r;
+}
+
+static int compare_regions(const struct mutator_image *file, const struct mutator_image *mine)
+{
+	if (file->nregions != mine->nregions)
+		return errf(-EINVAL, "mutator image: %u regions, here %u", file->nregions, mine->nregions);
+	for (unsigned i = 0; i < file->nregions; i++) {
+		const struct mutator_region *f = &file->region[i], *m = &mine->region[i];
+		uint64_t at = 0;
+
+		if (f->gpa != m->gpa || f->len != m->len)
+			return errf(-EINVAL, "mutator image: region %u [0x%" PRIx64 ", +0x%" PRIx64
+				    "), here [0x%" PRIx64 ", +0x%" PRIx64 ")", i, f->gpa, f->len, m->gpa, m->len);
+		while (at < f->len && f->bytes[at] == m->bytes[at])
+			at++;
+		if (at < f->len)
+			return errf(-EINVAL, "mutator image: region %u: byte 0x%" PRIx64 " (at 0x%" PRIx64
+				    ") is 0x%02x, here 0x%02x", i, at, f->gpa + at, f->bytes[at], m->bytes[at]);
+	}
+	return 0;
+}
+
+int mutator_image_compare(const struct mutator_image *file, const struct mutator_image *mine)
+{
+	static const char *const what[] = { "mem_size", "boot info at", "table_bytes", "paging.limit" };
+	const uint64_t f[] = { file->mem_size, file->info, file->table_bytes, file->valid.paging.limit };
+	const uint64_t m[] = { mine->mem_size, mine->info, mine->table_bytes, mine->valid.paging.limit };
+
+	for (unsigned i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i] != m[i])
+			return errf(-EINVAL, "mutator image: %s 0x%" PRIx64 ", here 0x%" PRIx64, what[i],
+				    f[i], m[i]);
+	if (compare_regions(file, mine) < 0)
+		return -EINVAL;
+	return compare_states(&file->valid, &mine->valid);
+}
+
 int mutator_image_map(const struct mutator_image *ti, struct guest_mem *mem)
 {
 	void *p = mmap(NULL, ti->mem_size, PROT_READ | PROT_WRITE,

@@ -10,6 +10,7 @@
 #include "vmm/boot.h"
 
 #define MUTATOR_IMAGE_MAGIC "vmm mutator img\n" /* 16 bytes, the file's first */
+#define MUTATOR_IMAGE_ENV "VMM_MUTATOR_IMAGE" /* names the file, for the mutator and vmm fuzz --afl */
 #define MUTATOR_IMAGE_VERSION 1
 #define MUTATOR_IMAGE_REGIONS 3	/* boot info, PVH memory map, page tables */
 #define MUTATOR_IMAGE_STATE_MAX (64u << 10) /* a valid dump is about 3 KiB */
@@ -48,6 +49,14 @@ int mutator_image_encode(const struct mutator_image *ti, uint8_t **out, size_t *
  * regions point into `buf`, which must outlive `ti`.
  */
 int mutator_image_parse(const uint8_t *buf, size_t len, struct mutator_image *ti);
+
+/*
+ * Whether `file` (parsed) describes the image `mine` describes, for the mutator: the same RAM
+ * size, boot info address, page-table size and limit, regions and bytes, and valid state; the
+ * mode is left out (the mutator takes it from the file). 0, or -EINVAL with err_msg() naming
+ * the first difference, the file's value first.
+ */
+int mutator_image_compare(const struct mutator_image *file, const struct mutator_image *mine);
 
 /*
  * Guest memory as the mutator sees it: `ti->mem_size` bytes of zeros (anonymous, never
