@@ -3,16 +3,21 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char err_buf[512];
 
+/* The message goes through a copy, so that it may quote the one before it (err_msg()):
+ * vsnprintf() into the buffer it reads from is undefined (C11 7.21.6.12). */
 int errf(int code, const char *fmt, ...)
 {
+	char msg[sizeof(err_buf)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(err_buf, msg, sizeof(err_buf));
 	return code;
 }
 
