@@ -19,6 +19,7 @@ enum covmap_kind {
 	COVMAP_POINT,	/* a progress point passed: its index */
 	COVMAP_END,	/* how the run ended: outcome class */
 	COVMAP_HOST_PC,	/* --kcov: a host kernel PC that KVM's ioctls ran */
+	COVMAP_RUN,	/* the site every run visits first: all a state vmm refused has */
 };
 
 /* An empty map, as at the start of a run. */

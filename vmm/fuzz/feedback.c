@@ -73,6 +73,7 @@ void feedback_start(struct worker *w)
 	struct feedback *fb = w->fb;
 
 	covmap_reset(&fb->map);
+	covmap_visit(&fb->map, covmap_loc(COVMAP_RUN, 0, 0));
 	fb->rip_seen = false;
 	fb->seen_rip = 0;
 	fb->tracing = false; /* a run a stop signal cut short left its trace behind */
@@ -145,9 +146,17 @@ void feedback_end(struct worker *w, const struct fuzz_outcome *o)
 		if (o->passed & (1u << i))
 			covmap_visit(&fb->map, covmap_loc(COVMAP_POINT, i, 0));
 	/* How it ended; for a run that ended by itself its signature (detail, where), so a
-	 * state that faults somewhere new sets a new bit. */
-	covmap_visit(&fb->map, covmap_loc(COVMAP_END, o->cls,
-					  limit ? 0 : fuzz_signature(o)));
+	 * state that faults somewhere new sets a new bit. A state vmm refused (it did not parse,
+	 * or vmm's own checks) reached neither KVM nor the guest: it has only the site every run
+	 * has, so it is never news, and neither the corpus nor afl-fuzz's queue keeps it (they
+	 * kept one per rule, and afl-fuzz, which favours fast entries, then spent most of its
+	 * executions on their refused mutants). Not an empty map: afl-fuzz stops at a seed
+	 * without one ("No instrumentation detected"). */
+	if (o->cls == OUT_VMM_REFUSED) {
+		covmap_reset(&fb->map);
+		covmap_visit(&fb->map, covmap_loc(COVMAP_RUN, 0, 0));
+	} else
+		covmap_visit(&fb->map, covmap_loc(COVMAP_END, o->cls, limit ? 0 : fuzz_signature(o)));
 	if (fb->export) /* afl-fuzz buckets the counts itself */
 		memcpy(fb->export, fb->map.bits, fb->export_len);
 	covmap_classify(fb->map.bits);

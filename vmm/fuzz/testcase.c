@@ -10,7 +10,7 @@
 void fuzz_refuse_test_case(struct worker *w, struct fuzz_outcome *o)
 {
 	*o = (struct fuzz_outcome){ .cls = OUT_VMM_REFUSED, .unparsed = true };
-	feedback_start(w); /* the map's end site hashes no detail: one edge for all of them */
+	feedback_start(w); /* one edge, the one every run has: a refused state is never news */
 	feedback_end(w, o);
 	snprintf(o->detail, sizeof(o->detail), "%s", err_msg());
 }
