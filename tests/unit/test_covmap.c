@@ -135,3 +135,24 @@ Test(covmap, word_passes_match_a_byte_reference)
 		cr_assert_eq(covmap_seen(virgin), seen, "seen, map %u", t);
 	}
 }
+
+Test(covmap, add_sums_counts_edge_by_edge_up_to_255)
+{
+	static struct covmap a, b;
+
+	covmap_reset(&a);
+	covmap_reset(&b);
+	a.bits[3] = 2;
+	a.bits[70] = 250;
+	b.bits[3] = 5;
+	b.bits[70] = 10;
+	b.bits[COVMAP_SIZE - 1] = 1;
+	a.prev = 77;
+	covmap_add(&a, &b);
+	cr_assert_eq(a.bits[3], 7);
+	cr_assert_eq(a.bits[70], 255, "counts stop at 255");
+	cr_assert_eq(a.bits[COVMAP_SIZE - 1], 1, "the last word too");
+	cr_assert_eq(covmap_count(a.bits), 3, "nothing else set");
+	cr_assert_eq(a.prev, 77, "the destination's previous site is kept");
+	cr_assert_eq(b.bits[3], 5, "the source is unchanged");
+}

@@ -121,3 +121,16 @@ unsigned covmap_seen(const uint8_t virgin[COVMAP_SIZE])
 		n += nonzero_bytes(~word_at(&virgin[i]));
 	return n;
 }
+
+void covmap_add(struct covmap *dst, const struct covmap *src)
+{
+	for (unsigned i = 0; i < COVMAP_SIZE; i += 8) {
+		if (word_at(&src->bits[i]) == 0)
+			continue;
+		for (unsigned j = i; j < i + 8; j++) {
+			unsigned sum = dst->bits[j] + src->bits[j];
+
+			dst->bits[j] = (uint8_t)(sum < 255 ? sum : 255);
+		}
+	}
+}

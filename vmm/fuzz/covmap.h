@@ -29,6 +29,8 @@ uint32_t covmap_loc(enum covmap_kind kind, uint64_t a, uint64_t b);
 /* Visit a site: the edge from the previous one is counted (AFL: bits[cur ^ prev]++, then
  * prev = cur >> 1, so A->B and B->A differ and A->A is not 0); counts stop at 255. */
 void covmap_visit(struct covmap *m, uint32_t loc);
+/* Add `src`'s counts to `dst`'s (each stops at 255), edge by edge; `dst`'s prev is kept. */
+void covmap_add(struct covmap *dst, const struct covmap *src);
 /* A host KCOV trace (`n` PCs in the order the kernel ran them) as sites, each edge from the
  * PC before: the host KVM code a run made the kernel execute. */
 void covmap_visit_pcs(struct covmap *m, const uint64_t *pcs, uint64_t n);

@@ -74,6 +74,9 @@ void feedback_start(struct worker *w)
 
 	covmap_reset(&fb->map);
 	covmap_visit(&fb->map, covmap_loc(COVMAP_RUN, 0, 0));
+	if (fb->exits_used)
+		covmap_reset(&fb->exits);
+	fb->exits_used = false;
 	fb->rip_seen = false;
 	fb->seen_rip = 0;
 	fb->tracing = false; /* a run a stop signal cut short left its trace behind */
@@ -122,8 +125,10 @@ bool feedback_exit(struct worker *w, const struct vm_exit *e)
 		}
 		return true;
 	}
-	if (exit_site(e, &loc))
-		covmap_visit(&fb->map, loc);
+	if (exit_site(e, &loc)) {
+		covmap_visit(&fb->exits, loc);
+		fb->exits_used = true;
+	}
 	if (e->has_rip && e->kind != EXIT_INTR && e->kind != EXIT_SHUTDOWN)
 		see(fb, e->rip); /* a shutdown's RIP is the reset state on AMD */
 	return false;
@@ -142,6 +147,13 @@ void feedback_end(struct worker *w, const struct fuzz_outcome *o)
 		fb->tracing = false;
 	}
 
+	/* A run a limit stopped is mapped as it is signed, by how far it got (its progress
+	 * points, and its first --trace-steps instructions, which come before any timer): its
+	 * exits went on until wherever the timer or the count stopped it, so they differ from
+	 * one run of the state to the next, and afl-fuzz called the target unstable (0.00% on
+	 * Debian's cloud kernel, wild, where such runs made thousands of exits). */
+	if (fb->exits_used && !limit)
+		covmap_add(&fb->map, &fb->exits);
 	for (unsigned i = 0; i < 32; i++)
 		if (o->passed & (1u << i))
 			covmap_visit(&fb->map, covmap_loc(COVMAP_POINT, i, 0));

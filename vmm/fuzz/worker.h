@@ -17,6 +17,9 @@
 /* Coverage of the current run and of the campaign (README "Feedback"). */
 struct feedback {
 	struct covmap map;		/* this run's */
+	/* this run's VM exits, added to the map unless a limit stopped the run (feedback_end()) */
+	struct covmap exits;
+	bool exits_used;		/* any: exits needs a reset before the next run */
 	uint8_t virgin[COVMAP_SIZE];	/* the campaign's: 0xff where nothing was seen */
 	unsigned steps_left;		/* --trace-steps: single steps this run still takes */
 	bool can_step;			/* the probe saw a single step exit */
