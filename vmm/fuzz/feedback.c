@@ -68,12 +68,18 @@ void feedback_free(struct worker *w)
 	w->fb = NULL;
 }
 
+/* An empty map but for the site every run visits first (a refused state's whole map). */
+static void map_begin(struct covmap *m)
+{
+	covmap_reset(m);
+	covmap_visit(m, covmap_loc(COVMAP_RUN, 0, 0));
+}
+
 void feedback_start(struct worker *w)
 {
 	struct feedback *fb = w->fb;
 
-	covmap_reset(&fb->map);
-	covmap_visit(&fb->map, covmap_loc(COVMAP_RUN, 0, 0));
+	map_begin(&fb->map);
 	if (fb->exits_used)
 		covmap_reset(&fb->exits);
 	fb->exits_used = false;
@@ -166,10 +172,9 @@ void feedback_end(struct worker *w, const struct fuzz_outcome *o)
 	 * kept one per rule, and afl-fuzz, which favours fast entries, then spent most of its
 	 * executions on their refused mutants). Not an empty map: afl-fuzz stops at a seed
 	 * without one ("No instrumentation detected"). */
-	if (o->cls == OUT_VMM_REFUSED) {
-		covmap_reset(&fb->map);
-		covmap_visit(&fb->map, covmap_loc(COVMAP_RUN, 0, 0));
-	} else
+	if (o->cls == OUT_VMM_REFUSED)
+		map_begin(&fb->map);
+	else
 		covmap_visit(&fb->map, covmap_loc(COVMAP_END, o->cls, at_limit ? 0 : fuzz_signature(o)));
 	if (fb->export) /* afl-fuzz buckets the counts itself */
 		memcpy(fb->export, fb->map.bits, fb->export_len);
