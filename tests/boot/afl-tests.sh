@@ -66,9 +66,16 @@ check afl-standalone-malformed $? "status $rc, '$(head -c 300 "$work/malformed.o
 # paging), so the campaigns below check that afl-fuzz accepts such a seed.
 printf 'gdt.base 0x30001\n' >"$work/unplaced.state"
 run1 unplaced 300
+# Both maps (afl-showmap's tuples) are that one edge: the same for every refusal, so no
+# refusal rule is news (before, each rule had an edge of its own).
+for s in unplaced malformed; do
+    timeout -s KILL 120 afl-showmap -q -o "$work/$s.map" -t 20000 -- "$VMM" "${TARGET[@]}" \
+        --afl --run-ms 300 <"$work/$s.state" >/dev/null 2>&1
+done
 [ "$rc" -eq 1 ] && grep -q "^vmm-refused .*gdt.base .*, 1 edges$" "$work/unplaced.out" &&
-    grep -q ", 1 edges$" "$work/malformed.out" && ! grep -q ", [01] edges$" "$work/valid.out"
-check afl-refused-state-covers-nothing $? "status $rc, '$(head -c 300 "$work/unplaced.out")' '$(head -c 300 "$work/malformed.out")'"
+    grep -q ", 1 edges$" "$work/malformed.out" && ! grep -q ", [01] edges$" "$work/valid.out" &&
+    [ "$(wc -l <"$work/unplaced.map")" -eq 1 ] && cmp -s "$work/unplaced.map" "$work/malformed.map"
+check afl-refused-state-covers-nothing $? "status $rc, '$(head -c 300 "$work/unplaced.out")' '$(head -c 300 "$work/malformed.out")', maps: $(cat "$work/unplaced.map" "$work/malformed.map" 2>&1 | tr '\n' ' ')"
 # Under the worker's seccomp filter plus --afl's: a call on no list ends vmm with 159.
 VMM_SECCOMP_SELFTEST=socket run1 valid 300 seeds/
 [ "$rc" -eq 159 ] && grep -q "seccomp: forbidden system call" "$work/valid.err"
