@@ -100,6 +100,7 @@ Test(afl_protocol, input_limits)
 	cr_expect_eq(len, 8);
 	cr_expect_eq(afl_read_input(NULL, fd, buf, 7, &len), -EFBIG, "one byte over");
 	close(fd);
+	unlink(path);
 	fd = temp_with("", 0, path);
 	cr_expect_eq(afl_read_input(NULL, fd, buf, 8, &len), 0, "empty");
 	cr_expect_eq(len, 0);

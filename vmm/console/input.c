@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "lib/thread_start.h"
 #include "mmu/err.h"
 
 static struct termios saved_tio;
@@ -86,7 +87,7 @@ int console_start(const struct console_sink *s)
 
 	sink = *s;
 	enter_raw_mode();
-	r = pthread_create(&t, NULL, input_thread, NULL);
+	r = thread_start(&t, input_thread, NULL);
 	if (r != 0)
 		return errf(-r, "pthread_create: %s", strerror(r));
 	pthread_detach(t);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/thread_start.h"
 #include "mmu/err.h"
 #include "vmm/layout.h"
 #include "vmm/machine/kick.h"
@@ -69,7 +70,7 @@ int machine_coalesce_serial(struct machine *m)
 	/* Stop signals stay with the boot CPU's thread: the watcher inherits the block. */
 	pthread_sigmask(SIG_BLOCK, NULL, &old);
 	stop_block_in_this_thread();
-	r = pthread_create(&m->ring_watcher, NULL, watch_ring, m);
+	r = thread_start(&m->ring_watcher, watch_ring, m);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r != 0)
 		return errf(-r, "pthread_create (serial ring watcher): %s", strerror(r));

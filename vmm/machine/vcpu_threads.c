@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/thread_start.h"
 #include "mmu/err.h"
 #include "vmm/exitcode.h"
 #include "vmm/machine/kick.h"
@@ -82,7 +83,7 @@ int machine_start_aps(struct machine *m)
 	stop_block_in_this_thread();
 	for (unsigned i = 1; r == 0 && i < m->ncpus; i++) {
 		starts[i] = (struct ap_start){ .m = m, .cpu = i };
-		r = pthread_create(&m->threads[i], NULL, ap_thread, &starts[i]);
+		r = thread_start(&m->threads[i], ap_thread, &starts[i]);
 		if (r == 0)
 			m->aps_started = i;
 	}
