@@ -29,9 +29,9 @@ if ! command -v afl-fuzz >/dev/null || ! command -v afl-showmap >/dev/null; then
     for t in standalone-valid standalone-crash standalone-malformed refused-state-covers-nothing \
              limit-run-maps-no-exits \
              sandboxed showmap-map showmap-crash \
-             afl-fuzz-main afl-fuzz-secondary afl-fuzz-timeouts afl-fuzz-stop-signal-ends-vmm \
-             afl-fuzz-syntax-errors-one-signature afl-fuzz-custom-mutator afl-fuzz-mutator-image \
-             afl-fuzz-mutator-image-refused afl-target-refuses-another-image; do
+             fuzz-main fuzz-secondary fuzz-timeouts fuzz-stop-signal-ends-vmm \
+             fuzz-syntax-errors-one-signature fuzz-custom-mutator log-each-test-case fuzz-mutator-image \
+             fuzz-mutator-image-refused target-refuses-another-image; do
         skip "afl-$t" "afl-fuzz/afl-showmap not installed (Debian package afl++; scripts/setup-deps)"
     done
     summary afl
@@ -159,8 +159,9 @@ check afl-fuzz-syntax-errors-one-signature $? "$unparsed rows of syntax errors i
 MUTATOR=$(cd "$(dirname "$VMM")" && pwd)/vmm-afl-mutator.so
 if [ ! -f "$MUTATOR" ]; then
     skip afl-fuzz-custom-mutator "$MUTATOR not built (meson builds it beside vmm)"
+    skip afl-log-each-test-case "$MUTATOR not built (meson builds it beside vmm)"
 else
-    AFL_CUSTOM_MUTATOR_LIBRARY=$MUTATOR AFL_CUSTOM_MUTATOR_ONLY=1 AFL_KILL_SIGNAL=15 AFL_DEBUG_CHILD=1 \
+    VMM_AFL_LOG=1 AFL_CUSTOM_MUTATOR_LIBRARY=$MUTATOR AFL_CUSTOM_MUTATOR_ONLY=1 AFL_KILL_SIGNAL=15 AFL_DEBUG_CHILD=1 \
         timeout -s KILL 150 afl-fuzz -i "$work/seeds" -o "$work/sync-mut" -M mut -t 5000 -V 10 \
         -- "$VMM" "${TARGET[@]}" --afl --run-ms 300 >"$work/mut.log" 2>&1
     rc=$?
@@ -170,6 +171,12 @@ else
     [ "$rc" -eq 0 ] && [ "${runs:-0}" -ge 5 ] && [ "$unparsed" -eq 0 ] &&
         [ "$(stat_of mut execs_done sync-mut)" -ge 5 ]
     check afl-fuzz-custom-mutator $? "status $rc; $(grep -a -i -m3 'custom mutator\|PROGRAM ABORT\|runs in' "$work/mut.log" | tr '\n' ' ')"
+    # VMM_AFL_LOG: one numbered outcome line per test case vmm ran, the last one numbered as
+    # many as its summary counts.
+    logged=$(grep -ac "^vmm fuzz --afl: test case [0-9]*: [a-z-]*.*, signature [0-9a-f]\{16\}, [0-9]* edges" "$work/mut.log")
+    [ "$rc" -eq 0 ] && [ "${runs:-0}" -ge 5 ] && [ "$logged" -eq "$runs" ] &&
+        grep -aq "^vmm fuzz --afl: test case $runs: " "$work/mut.log"
+    check afl-log-each-test-case $? "$logged lines logged, $runs runs: $(grep -a -m2 '^vmm fuzz --afl: test case ' "$work/mut.log" | tr '\n' ' ')"
 fi
 
 # The mutator with vmm's image (VMM_MUTATOR_IMAGE from vmm fuzz --mutator-image): vmm fuzz's

@@ -125,9 +125,19 @@ static void print_time_split(uint64_t cases, uint64_t first_ns, uint64_t busy_ns
 			busy * 1e3 / (double)cases, all - busy, (all - busy) * 1e3 / (double)cases);
 }
 
+/* With VMM_AFL_LOG set, each test case's outcome line, numbered, on stderr (afl-fuzz shows a
+ * target's stderr with AFL_DEBUG_CHILD=1): what a test case afl-fuzz calls unstable did in
+ * each of its runs. */
+static void log_test_case(const struct worker *w, uint64_t n, const struct fuzz_outcome *o)
+{
+	fprintf(stderr, "vmm fuzz --afl: test case %" PRIu64 ": ", n);
+	fuzz_print_test_case(stderr, w, o);
+}
+
 /* Serve afl-fuzz's requests until it closes the pipe or a stop signal comes. */
 static int serve(struct worker *w, char *buf)
 {
+	const bool log_each = getenv(AFL_LOG_ENV) != NULL;
 	uint32_t timed_out, status;
 	pid_t keeper = keeper_start();
 	struct fuzz_outcome o;
@@ -151,6 +161,8 @@ static int serve(struct worker *w, char *buf)
 			keeper = -1;
 		}
 		fuzz_summary_add(&w->sum, &o, fuzz_signature(&o), w->sum.runs);
+		if (log_each)
+			log_test_case(w, cases, &o);
 		r = afl_send_u32(AFL_ST_FD, status);
 		if (r == 0 && keeper < 0)
 			keeper = keeper_start();

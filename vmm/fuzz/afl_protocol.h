@@ -14,6 +14,8 @@
 #define AFL_OPT_SET_MAPSIZE(x) (((uint32_t)(x) - 1) << 1)
 /* AFL++ include/config.h: SHM_ENV_VAR, the SysV shared-memory id of the coverage map. */
 #define AFL_SHM_ENV "__AFL_SHM_ID"
+/* vmm's own: set, `vmm fuzz --afl` logs each test case's outcome on stderr (vmm/fuzz/afl.c). */
+#define AFL_LOG_ENV "VMM_AFL_LOG"
 /* The largest test case read (AFL++'s MAX_FILE is 1 MiB; state files are a few KiB). */
 #define AFL_MAX_INPUT (1U << 20)
 
