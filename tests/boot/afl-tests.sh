@@ -52,6 +52,12 @@ run1() {
         >"$work/$1.out" 2>"$work/$1.err"
     rc=$?
 }
+# showmap1 NAME [DIR/]: afl-showmap's map of one test case, 300 ms, in NAME.map (tuples
+# "EDGE:BUCKET"); returns afl-showmap's status and leaves $rc as it was.
+showmap1() {
+    timeout -s KILL 120 afl-showmap -q -o "$work/$1.map" -t 20000 -- "$VMM" "${TARGET[@]}" \
+        --afl --run-ms 300 <"$work/${2:-}$1.state" >/dev/null 2>&1
+}
 run1 valid 300 seeds/
 [ "$rc" -eq 8 ] && grep -q "^time-limit running, signature [0-9a-f]\{16\}, [0-9]* edges$" "$work/valid.out"
 check afl-standalone-valid $? "status $rc, '$(head -c 300 "$work/valid.out")' $(tail -c 300 "$work/valid.err")"
@@ -69,10 +75,8 @@ printf 'gdt.base 0x30001\n' >"$work/unplaced.state"
 run1 unplaced 300
 # Both maps (afl-showmap's tuples) are that one edge: the same for every refusal, so no
 # refusal rule is news (before, each rule had an edge of its own).
-for s in unplaced malformed; do
-    timeout -s KILL 120 afl-showmap -q -o "$work/$s.map" -t 20000 -- "$VMM" "${TARGET[@]}" \
-        --afl --run-ms 300 <"$work/$s.state" >/dev/null 2>&1
-done
+showmap1 unplaced
+showmap1 malformed
 [ "$rc" -eq 1 ] && grep -q "^vmm-refused .*gdt.base .*, 1 edges$" "$work/unplaced.out" &&
     grep -q ", 1 edges$" "$work/malformed.out" && ! grep -q ", [01] edges$" "$work/valid.out" &&
     [ "$(wc -l <"$work/unplaced.map")" -eq 1 ] && cmp -s "$work/unplaced.map" "$work/malformed.map"
@@ -88,8 +92,7 @@ printf 'poke.%s 0xfceb99e6\n' "$rip" >"$work/outloop.state" # 1: out 0x99, al; j
 printf 'poke.%s 0xf499e6fa\n' "$rip" >"$work/hlt.state"     # cli; out 0x99, al; hlt
 for s in spin outloop hlt; do
     run1 "$s" 300
-    timeout -s KILL 120 afl-showmap -q -o "$work/$s.map" -t 20000 -- "$VMM" "${TARGET[@]}" \
-        --afl --run-ms 300 <"$work/$s.state" >/dev/null 2>&1
+    showmap1 "$s"
 done
 grep -q "^time-limit " "$work/outloop.out" && grep -q "^hlt-irqs-off, " "$work/hlt.out" &&
     [ -s "$work/spin.map" ] && cmp -s "$work/spin.map" "$work/outloop.map" &&
@@ -102,8 +105,7 @@ check afl-sandboxed $? "status $rc, $(tail -c 300 "$work/valid.err")"
 
 # 2. afl-showmap: the map of one run (tuples "EDGE:BUCKET"), and a crash said as one (status 2:
 #    run without a fork server, vmm dies by SIGABRT where an AFL tool gave it a map).
-timeout -s KILL 120 afl-showmap -q -o "$work/valid.map" -t 20000 -- "$VMM" "${TARGET[@]}" \
-    --afl --run-ms 300 <"$work/seeds/valid.state" >/dev/null 2>&1
+showmap1 valid seeds/
 rc=$?
 [ "$rc" -eq 0 ] && [ "$(grep -c '^[0-9]*:[0-9]*$' "$work/valid.map")" -ge 1 ]
 check afl-showmap-map $? "status $rc, $(wc -l <"$work/valid.map" 2>/dev/null) tuples"
