@@ -485,3 +485,24 @@ Test(fuzz_outcome, a_refusal_cut_at_its_room_keeps_its_rule)
 	cr_assert_neq(strcmp(a.detail + 50, b.detail + 50), 0, "cut in other places");
 	cr_assert_eq(fuzz_signature(&a), fuzz_signature(&b));
 }
+
+/* Which of the classes judged at the limit a state gets can depend on where the limit fell, so
+ * they share one end bit in the map; every other class has its own. */
+Test(fuzz_outcome, classes_judged_at_the_limit_share_one_map_class)
+{
+	enum fuzz_outcome_class at_limit[] = { OUT_TIME_LIMIT, OUT_EXIT_LIMIT, OUT_HLT_IRQS_OFF };
+
+	for (unsigned i = 0; i < sizeof(at_limit) / sizeof(at_limit[0]); i++) {
+		cr_expect(fuzz_outcome_judged_at_limit(at_limit[i]), "%s",
+			  fuzz_outcome_name(at_limit[i]));
+		cr_expect_eq(fuzz_outcome_map_class(at_limit[i]), OUT_TIME_LIMIT, "%s",
+			     fuzz_outcome_name(at_limit[i]));
+	}
+	for (enum fuzz_outcome_class c = 0; c < OUT_CLASSES; c++) {
+		bool limit = c == OUT_TIME_LIMIT || c == OUT_EXIT_LIMIT || c == OUT_HLT_IRQS_OFF;
+
+		cr_expect_eq(fuzz_outcome_judged_at_limit(c), limit, "%s", fuzz_outcome_name(c));
+		if (!limit)
+			cr_expect_eq(fuzz_outcome_map_class(c), c, "%s keeps its own", fuzz_outcome_name(c));
+	}
+}

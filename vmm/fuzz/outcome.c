@@ -146,6 +146,16 @@ bool fuzz_outcome_ended_by_limit(enum fuzz_outcome_class c)
 	return c == OUT_TIME_LIMIT || c == OUT_EXIT_LIMIT;
 }
 
+bool fuzz_outcome_judged_at_limit(enum fuzz_outcome_class c)
+{
+	return fuzz_outcome_ended_by_limit(c) || c == OUT_HLT_IRQS_OFF;
+}
+
+enum fuzz_outcome_class fuzz_outcome_map_class(enum fuzz_outcome_class c)
+{
+	return fuzz_outcome_judged_at_limit(c) ? OUT_TIME_LIMIT : c;
+}
+
 /* The class named by the n bytes at `name`; OUT_CLASSES if none. */
 static enum fuzz_outcome_class class_named(const char *name, size_t n)
 {

@@ -64,6 +64,14 @@ struct fuzz_step {
 const char *fuzz_outcome_name(enum fuzz_outcome_class c);
 /* Stopped by a limit (--run-ms, --run-exits), not ended by itself. */
 bool fuzz_outcome_ended_by_limit(enum fuzz_outcome_class c);
+/* Judged when a limit came: stopped by one, or halted with RFLAGS.IF clear, which vmm sees only
+ * when the time runs out (with an in-kernel LAPIC, HLT makes no exit to vmm). */
+bool fuzz_outcome_judged_at_limit(enum fuzz_outcome_class c);
+/* The class a run's end bit in the coverage map names: its own, but one for every class judged
+ * at the limit (OUT_TIME_LIMIT), since which of those a state gets can depend on where the
+ * limit fell: a state that halts near its time limit is halted in one run and still running
+ * in the next. */
+enum fuzz_outcome_class fuzz_outcome_map_class(enum fuzz_outcome_class c);
 /* A state file's first line as findings.c writes it: FUZZ_STATE_HEADER "seed S index I (MODE)"
  * FUZZ_STATE_HEADER_OUTCOME "NAME DETAIL". */
 #define FUZZ_STATE_HEADER "# vmm fuzz: "
