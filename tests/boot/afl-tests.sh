@@ -28,7 +28,7 @@ TARGET=(fuzz --kernel "$KERNEL" --initrd "$INITRD" --append "console=ttyS0 reboo
 if ! command -v afl-fuzz >/dev/null || ! command -v afl-showmap >/dev/null; then
     for t in standalone-valid standalone-crash standalone-malformed refused-state-covers-nothing \
              limit-run-maps-no-exits \
-             sandboxed showmap-map showmap-crash \
+             sandboxed showmap-map showmap-crash tmin-keeps-the-crash cmin-keeps-one-per-map \
              fuzz-main fuzz-secondary fuzz-timeouts fuzz-stop-signal-ends-vmm \
              fuzz-syntax-errors-one-signature fuzz-custom-mutator log-each-test-case fuzz-mutator-image \
              fuzz-mutator-image-refused target-refuses-another-image; do
@@ -119,6 +119,28 @@ rc=$?
 [ "$rc" -eq 2 ] && grep -aq "^triple-fault.*(a crash)" "$work/showmap-crash.out" &&
     ! grep -aq "seccomp: forbidden system call" "$work/showmap-crash.out"
 check afl-showmap-crash $? "status $rc (afl-showmap says 2 for a crash): $(grep -a 'crash\|forbidden' "$work/showmap-crash.out" | head -n 3 | tr '\n' ' ')"
+
+# 2b. AFL++'s other tools over the fork server. afl-tmin cuts a crashing state file and keeps a
+#     crash (a partial file changes only the keys it has, so most cuts still parse); afl-cmin
+#     keeps the smallest input for each map tuple among the valid state, a copy with another
+#     RBX (the same map, a longer file) and a crash (dropped unless -C), i.e. the valid state
+#     alone. Both refuse directories under /tmp without AFL_ALLOW_TMP.
+printf 'rip 0x0\ncs.l 0x1\nrbx 0x1234\n' >"$work/crash3.state"
+AFL_ALLOW_TMP=1 timeout -s KILL 300 afl-tmin -i "$work/crash3.state" -o "$work/tmin.state" \
+    -t 20000 -- "$VMM" "${TARGET[@]}" --afl --run-ms 300 >"$work/tmin.log" 2>&1
+tmin_rc=$?
+run1 tmin 300
+[ "$tmin_rc" -eq 0 ] && [ "$rc" -eq 3 ] && grep -q "^triple-fault.*(a crash)" "$work/tmin.out" &&
+    [ "$(wc -c <"$work/tmin.state")" -le "$(wc -c <"$work/crash3.state")" ]
+check afl-tmin-keeps-the-crash $? "afl-tmin status $tmin_rc, $(wc -c <"$work/crash3.state") -> $(wc -c <"$work/tmin.state" 2>&1) bytes '$(tr '\n' ';' <"$work/tmin.state" 2>&1)', alone: status $rc '$(head -c 100 "$work/tmin.out")'; $(grep -a 'PROGRAM ABORT\|Error' "$work/tmin.log" | head -n 2 | tr '\n' ' ')"
+mkdir -p "$work/cmin-in"
+cp "$work/seeds/valid.state" "$work/crash.state" "$work/cmin-in/"
+sed 's/^rbx .*/rbx 0x12345678/' "$work/seeds/valid.state" >"$work/cmin-in/valid-rbx.state"
+AFL_ALLOW_TMP=1 timeout -s KILL 300 afl-cmin -i "$work/cmin-in" -o "$work/cmin-out" -t 20000 \
+    -- "$VMM" "${TARGET[@]}" --afl --run-ms 300 >"$work/cmin.log" 2>&1
+cmin_rc=$?
+[ "$cmin_rc" -eq 0 ] && [ "$(ls "$work/cmin-out" 2>/dev/null)" = valid.state ]
+check afl-cmin-keeps-one-per-map $? "afl-cmin status $cmin_rc, kept: $(ls "$work/cmin-out" 2>&1 | tr '\n' ' '); $(grep -a 'Error\|PROGRAM ABORT\|Narrowed' "$work/cmin.log" | head -n 2 | tr '\n' ' ')"
 
 # 3. afl-fuzz: -M on stdin with the dictionary, -S with @@ and runs (2 s) longer than its -t.
 stat_of() { sed -n "s/^$2 *: //p" "$work/${3:-sync}/$1/fuzzer_stats" 2>/dev/null; }
