@@ -1,9 +1,10 @@
 #!/bin/bash
 # afl-tests.sh: `vmm fuzz --afl` under Debian's AFL++: one test case without a fork server
-# (status as a replay, crash said), afl-showmap reads its map, and afl-fuzz drives it as a
-# persistent target: a -M instance on stdin with the dictionary and a -S instance with @@ in one
-# sync directory, the -S one with runs longer than its -t (afl-fuzz kills the child pid it was
-# given; vmm names a new one and goes on), and one whose AFL_KILL_SIGNAL=15 ends vmm.
+# (status as a replay, crash said), afl-showmap reads its map, afl-tmin and afl-cmin use its
+# fork server, and afl-fuzz drives it as a persistent target: a -M instance on stdin with the
+# dictionary and a -S instance with @@ in one sync directory, the -S one with runs longer than
+# its -t (afl-fuzz kills the child pid it was given; vmm names a new one and goes on), and one
+# whose AFL_KILL_SIGNAL=15 ends vmm.
 # Also vmm-libfuzzer (a libFuzzer build's target over the same run): 12 s in fork mode from the
 # seeds, its map as 65536 extra counters, inputs from vmm's mutator (every corpus file parses),
 # and a triple fault as a crash. And vmm's custom mutator for afl-fuzz, without and with the
@@ -125,7 +126,7 @@ check afl-showmap-crash $? "status $rc (afl-showmap says 2 for a crash): $(grep 
 #     keeps the smallest input for each map tuple among the valid state, a copy with another
 #     RBX (the same map, a longer file) and a crash (dropped unless -C), i.e. the valid state
 #     alone. Both refuse directories under /tmp without AFL_ALLOW_TMP.
-printf 'rip 0x0\ncs.l 0x1\nrbx 0x1234\n' >"$work/crash3.state"
+{ cat "$work/crash.state"; echo 'rbx 0x1234'; } >"$work/crash3.state"
 AFL_ALLOW_TMP=1 timeout -s KILL 300 afl-tmin -i "$work/crash3.state" -o "$work/tmin.state" \
     -t 20000 -- "$VMM" "${TARGET[@]}" --afl --run-ms 300 >"$work/tmin.log" 2>&1
 tmin_rc=$?

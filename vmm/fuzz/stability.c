@@ -23,7 +23,7 @@ bool fuzz_print_repeat(struct fuzz_print *p, const struct fuzz_print *again)
 
 static bool ended_by_itself(enum fuzz_outcome_class c)
 {
-	return c != OUT_TIME_LIMIT && c != OUT_EXIT_LIMIT && c != OUT_KVM_ERROR;
+	return !fuzz_outcome_ended_by_limit(c) && c != OUT_KVM_ERROR;
 }
 
 void fuzz_stability_add(struct fuzz_stability *s, const struct fuzz_print *p)
