@@ -1,11 +1,13 @@
 #!/bin/bash
 # boot-tests.sh: boots Debian's kernel with the test initramfs in vmm on real KVM and checks what comes back.
 # Run it where /dev/kvm works, normally through scripts/with-kvm (one nested L1 guest for all cases).
-# Usage: tests/boot/boot-tests.sh VMM KERNEL INITRD VMLINUX [MINIMAL MINIMAL_VMLINUX [CLOUD CLOUD_VMLINUX]]
+# Usage: tests/boot/boot-tests.sh VMM KERNEL INITRD VMLINUX [MINIMAL MINIMAL_VMLINUX [CLOUD CLOUD_VMLINUX [NEWER]]]
 # (VMLINUX: KERNEL's payload as written by `vmm --extract-vmlinux`; MINIMAL: the kernel
 # scripts/build-minimal-kernel built, and its vmlinux, empty where not built (those cases then
 # do not run); CLOUD: Debian's cloud-amd64 kernel and its vmlinux (run-tests always gives them;
-# without them their six cases are skips that say so))
+# without them their six cases are skips that say so); NEWER: a kernel of a newer series,
+# Debian's 6.12 (scripts/fetch-kernel amd64-6.12), empty where this machine's apt sources have
+# none (its four cases are then skips that say so))
 set -u
 VMM=$1
 KERNEL=$2
@@ -15,6 +17,7 @@ MINIMAL=${5:-}
 MINIMAL_VMLINUX=${6:-}
 CLOUD=${7:-}
 CLOUD_VMLINUX=${8:-}
+NEWER=${9:-}
 . "$(dirname "$0")/../lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -306,5 +309,16 @@ else
         skip "cloud-$path" "no cloud kernel given (scripts/fetch-kernel cloud-amd64; run-tests gives it)"
     done
 fi
+
+# 14. A kernel of a newer series than the one every other case boots (Debian's 6.12, where 6.1
+#     is bookworm's own), by the bzImage's two entries and its payload as ELF and PVH.
+for path in linux64 linux32 elf pvh; do
+    if [ -n "$NEWER" ] && [ -f "$NEWER" ]; then
+        KERNEL=$NEWER boot "newer-$path" "guest.action=reboot" --boot="$path"
+        boots_to_userspace "newer-$path"
+    else
+        skip "newer-$path" "no newer kernel given (scripts/fetch-kernel amd64-6.12 found none in this machine's apt sources)"
+    fi
+done
 
 summary boot
