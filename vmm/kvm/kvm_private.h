@@ -42,9 +42,6 @@ struct vcpu {
 	bool entered;
 	/* The last KVM_RUN may have left an instruction for the next one to finish. */
 	bool io_pending;
-	/* A KVM_RUN since the last vm_snapshot_restore() ended in a shutdown (triple fault),
-	 * which on AMD INITs the vCPU (its LAPIC included). */
-	bool shut_down;
 	/* Its guest can reach Hyper-V's MSRs: its CPUID shows the Hyper-V interface, or this KVM
 	 * may predate the rule that it must (KVM_CAP_HYPERV_ENFORCE_CPUID's api.rst entry). */
 	bool hyperv_msrs;

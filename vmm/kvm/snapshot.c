@@ -15,8 +15,6 @@
 
 #define SNAP_MAX_MSRS 512
 #define APIC_TMCCT 0x390   /* timer current count: runs on its own (SDM Vol. 3A §11.5.4) */
-#define APIC_LVTT 0x320    /* LVT timer entry (SDM Vol. 3A §11.5.1, Table 11-1) */
-#define APIC_LVT_MASKED (1u << 16)
 #define MSR_IA32_TSC 0x10  /* put back past KVM's heuristic (tsc.h), compared within a bound */
 #define MSR_IA32_APICBASE 0x1b /* SDM Vol. 3A §11.4.4: KVM lists it not, it is an sregs field */
 /* Hyper-V TLFS: HV_X64_MSR_VP_RUNTIME and HV_X64_MSR_TIME_REF_COUNT count 100 ns
@@ -152,23 +150,12 @@ struct state_block {
 	 * bits (which a pin's next edge clears before anything reads them), and recomputes the
 	 * routes from the redirection table. */
 	bool read_first;
-	/* Read back first but after a shutdown, which on AMD INITs the vCPU and so changes the
-	 * block (svm.c, shutdown_interception() -> kvm_vcpu_reset()): the LAPIC, whose write
-	 * costs 5 times its read (measured nested: 62 against 12 us). What KVM_SET_LAPIC does
-	 * beyond the registers: it recomputes what they imply (the APIC map, the ISR/IRR caches),
-	 * and it drops a timer tick KVM counted but has not delivered; registers as saved with
-	 * such a tick left mean a masked LVT timer (the guest got there by changing the timer's
-	 * mode), through which the next run's first entry delivers nothing (lapic.c,
-	 * kvm_inject_apic_timer_irqs()); so only while the saved LVT timer is masked
-	 * (lapic_timer_masked()). */
-	bool read_unless_shut_down;
 };
 
-/* BLOCK(name, get, set, field, a VM ioctl, read back first, ... unless after a shutdown) */
-#define BLOCK(n, g, st, field, isvm, rf, rs) { n, g, st, offsetof(struct vm_snapshot, field), \
-					       sizeof(((struct vm_snapshot *)0)->field), isvm, \
-					       g == KVM_GET_SREGS || g == KVM_GET_REGS, \
-					       g == KVM_GET_FPU, rf, rs }
+/* BLOCK(name, get, set, field, a VM ioctl, read back first) */
+#define BLOCK(n, g, st, field, isvm, rf) { n, g, st, offsetof(struct vm_snapshot, field), \
+					   sizeof(((struct vm_snapshot *)0)->field), isvm, \
+					   g == KVM_GET_SREGS || g == KVM_GET_REGS, g == KVM_GET_FPU, rf }
 /* Put back in this order (as QEMU's kvm_arch_put_registers): the nested state first (leaving
  * a nested guest the run left running, else the blocks after it would go to that guest's
  * state: KVM_SET_NESTED_STATE of a vCPU in no guest mode calls svm_leave_nested() or
@@ -181,22 +168,22 @@ struct state_block {
  * SSE state are XSAVE's legacy region, SDM Vol. 1 §13.4.1), as QEMU leaves KVM_SET_FPU out
  * where KVM has XSAVE. */
 static const struct state_block blocks[] = {
-	BLOCK("nested", KVM_GET_NESTED_STATE, KVM_SET_NESTED_STATE, nested, false, false, false),
-	BLOCK("sregs", KVM_GET_SREGS, KVM_SET_SREGS, sregs, false, false, false),
-	BLOCK("regs", KVM_GET_REGS, KVM_SET_REGS, regs, false, false, false),
-	BLOCK("fpu", KVM_GET_FPU, KVM_SET_FPU, fpu, false, false, false),
-	BLOCK("xsave", KVM_GET_XSAVE, KVM_SET_XSAVE, xsave, false, false, false),
-	BLOCK("xcrs", KVM_GET_XCRS, KVM_SET_XCRS, xcrs, false, false, false),
-	BLOCK("msrs", KVM_GET_MSRS, KVM_SET_MSRS, msrs, false, false, false),
-	BLOCK("lapic", KVM_GET_LAPIC, KVM_SET_LAPIC, lapic, false, false, true),
-	BLOCK("vcpu_events", KVM_GET_VCPU_EVENTS, KVM_SET_VCPU_EVENTS, events, false, false, false),
-	BLOCK("debugregs", KVM_GET_DEBUGREGS, KVM_SET_DEBUGREGS, debugregs, false, false, false),
-	BLOCK("mp_state", KVM_GET_MP_STATE, KVM_SET_MP_STATE, mp, false, false, false),
-	BLOCK("pic_master", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[PIC_MASTER], true, true, false),
-	BLOCK("pic_slave", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[PIC_SLAVE], true, false, false),
-	BLOCK("ioapic", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[IOAPIC], true, true, false),
-	BLOCK("pit", KVM_GET_PIT2, KVM_SET_PIT2, pit, true, false, false),
-	BLOCK("clock", KVM_GET_CLOCK, KVM_SET_CLOCK, clock, true, false, false),
+	BLOCK("nested", KVM_GET_NESTED_STATE, KVM_SET_NESTED_STATE, nested, false, false),
+	BLOCK("sregs", KVM_GET_SREGS, KVM_SET_SREGS, sregs, false, false),
+	BLOCK("regs", KVM_GET_REGS, KVM_SET_REGS, regs, false, false),
+	BLOCK("fpu", KVM_GET_FPU, KVM_SET_FPU, fpu, false, false),
+	BLOCK("xsave", KVM_GET_XSAVE, KVM_SET_XSAVE, xsave, false, false),
+	BLOCK("xcrs", KVM_GET_XCRS, KVM_SET_XCRS, xcrs, false, false),
+	BLOCK("msrs", KVM_GET_MSRS, KVM_SET_MSRS, msrs, false, false),
+	BLOCK("lapic", KVM_GET_LAPIC, KVM_SET_LAPIC, lapic, false, false),
+	BLOCK("vcpu_events", KVM_GET_VCPU_EVENTS, KVM_SET_VCPU_EVENTS, events, false, false),
+	BLOCK("debugregs", KVM_GET_DEBUGREGS, KVM_SET_DEBUGREGS, debugregs, false, false),
+	BLOCK("mp_state", KVM_GET_MP_STATE, KVM_SET_MP_STATE, mp, false, false),
+	BLOCK("pic_master", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[PIC_MASTER], true, true),
+	BLOCK("pic_slave", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[PIC_SLAVE], true, false),
+	BLOCK("ioapic", KVM_GET_IRQCHIP, KVM_SET_IRQCHIP, chip[IOAPIC], true, true),
+	BLOCK("pit", KVM_GET_PIT2, KVM_SET_PIT2, pit, true, false),
+	BLOCK("clock", KVM_GET_CLOCK, KVM_SET_CLOCK, clock, true, false),
 };
 #define NBLOCKS (sizeof(blocks) / sizeof(blocks[0]))
 
@@ -340,22 +327,6 @@ static int put_block(struct vcpu *c, const struct vm_snapshot *s, unsigned i)
 	return block_io(c, b, (uint8_t *)&scratch + b->off, true);
 }
 
-/* The saved LAPIC's LVT timer entry is masked (SDM Vol. 3A §11.5.1: bit 16; the reset value). */
-static bool lapic_timer_masked(const struct vm_snapshot *s)
-{
-	uint32_t lvtt;
-
-	memcpy(&lvtt, &s->lapic.regs[APIC_LVTT], sizeof(lvtt));
-	return lvtt & APIC_LVT_MASKED;
-}
-
-/* Block i is read back before it is put back, this time. */
-static bool read_first(const struct vcpu *c, const struct vm_snapshot *s, unsigned i)
-{
-	return blocks[i].read_first ||
-	       (blocks[i].read_unless_shut_down && !c->shut_down && lapic_timer_masked(s));
-}
-
 int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char *skip)
 {
 	bool pit_same = false;
@@ -372,12 +343,12 @@ int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char 
 		if (blocks[i].loaded || !block_present(s, i) || blocks[i].compare_only ||
 		    (pit_same && blocks[i].get == KVM_GET_PIT2) ||
 		    (skip && !strcmp(skip, blocks[i].name)) ||
-		    (read_first(c, s, i) && block_unchanged(c, s, i)))
+		    (blocks[i].read_first && block_unchanged(c, s, i)))
 			continue;
 		r = put_block(c, s, i);
 	}
 	if (r == 0)
-		c->entered = c->shut_down = false;
+		c->entered = false;
 	return r;
 }
 

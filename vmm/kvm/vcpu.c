@@ -425,7 +425,6 @@ int vcpu_run(struct vcpu *c, struct vm_exit *out)
 			return r;
 	}
 	c->io_pending = exit_leaves_io_pending(c->run->exit_reason);
-	c->shut_down |= c->run->exit_reason == KVM_EXIT_SHUTDOWN;
 	decode_exit(out, c->run);
 	if (c->run->kvm_valid_regs & KVM_SYNC_X86_REGS) {
 		out->has_rip = true;
