@@ -283,6 +283,19 @@ for block in lapic xsave debugregs; do
 done
 check fuzz-reset-check-sees-each-block-the-run-changed $skipped_ok "with the block left out:$skipped_seen"
 
+# 6e. A run that starts the PIT (mov al, 0x34; out 0x43, al; xor al, al; out 0x40, al twice:
+#     channel 0 in mode 2; jmp $) makes the reset re-arm channel 0 to clear KVM's reinjection
+#     bookkeeping, and that timer must be stopped again before the PICs and the IOAPIC are
+#     back: with the reset stalled there for 150 ms (VMM_TEST_RESET_STALL_MS, as a host that
+#     descheduled vmm would), a tick would leave IRQ 0 pending in the restored PIC master.
+printf 'rip 0x8000\npoke.0x8000 0x40e6c03043e634b0\npoke.0x8008 0x00000000feeb40e6\n' >"$work/pit.state"
+VMM_TEST_RESET_STALL_MS=150 fuzz pit-stall --seed 5 --runs 2 --run-ms 300 --check-reset \
+    --boot=linux32 --paging=off --entry-state "$work/pit.state"
+[ "$rc" -eq 0 ] && [ "$(field "$work/pit-stall.jsonl" rip | sort -u)" = 0x800a ] &&
+    [ "$(field "$work/pit-stall.jsonl" reset_diff | sort -u)" = 0 ] &&
+    grep -q 'reset after the last run: reset_diff 0 (bit-exact)' "$work/pit-stall.err"
+check fuzz-reset-pit-timer-stopped-first $? "status $rc, rips $(field "$work/pit-stall.jsonl" rip | tr '\n' ' '), reset_diff $(field "$work/pit-stall.jsonl" reset_diff | tr '\n' ' ')$(field "$work/pit-stall.jsonl" reset_diff_blocks | tr '\n' ' '); $(grep 'last run' "$work/pit-stall.err")"
+
 # 7. A paging-off state wrote no tables: the next reset restores what the run dirtied, not all
 #    of low RAM (65,498 pages at 256 MiB before).
 fuzz pagingoff --seed 5 --runs 2 --run-exits 2 --run-ms 5000 --check-reset --boot=linux32 --paging=off

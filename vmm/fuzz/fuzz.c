@@ -109,6 +109,15 @@ static uint32_t dirty_ring_bytes(void)
 	return env ? (uint32_t)strtoul(env, NULL, 0) : 1u << 20;
 }
 
+/* A test hook's milliseconds (VMM_TEST_RESET_STALL_MS), 0 where unset; at most a minute. */
+static unsigned env_ms(const char *name)
+{
+	const char *env = getenv(name);
+	unsigned long ms = env ? strtoul(env, NULL, 10) : 0;
+
+	return ms > 60000 ? 60000 : (unsigned)ms;
+}
+
 /* --hot-pages: KVM's bitmap read without clearing it, and a count per page of each slot
  * (with its room: allocated now, as the sandbox comes before the first reset). */
 static int hot_pages_setup(struct worker *w)
@@ -184,7 +193,7 @@ static int reset_memory(struct worker *w, struct fuzz_record *rec, bool entered)
 	struct machine *m = w->m;
 	uint64_t n = 0;
 	uint64_t rewritten = w->mem.pages_rewritten;
-	const char *skip = w->reset_skip;
+	const char *skip = w->reset_test.skip;
 
 	for (unsigned slot = 0; entered && !(skip && !strcmp(skip, "pages")) && slot < 2; slot++) {
 		int r = restore_slot(w, slot, &n);
@@ -219,7 +228,7 @@ static int reset(struct worker *w, struct fuzz_record *rec)
 	if (entered && r == 0)
 		r = machine_lower_device_irqs(m);
 	if (r == 0)
-		r = vm_snapshot_restore(m->vcpu, w->cpu, w->reset_skip);
+		r = vm_snapshot_restore(m->vcpu, w->cpu, &w->reset_test);
 	if (entered)
 		machine_reset_devices(m);
 	t1 = timing_now();
@@ -565,7 +574,8 @@ int fuzz_worker_open(const struct config *cfg, struct timing *timeline, unsigned
 
 	*w = (struct worker){ .cfg = cfg, .m = &m, .out = out, .host = host_quirks_detect(),
 			      .run_ms = cfg->fuzz.run_ms,
-			      .reset_skip = getenv("VMM_TEST_RESET_SKIP") };
+			      .reset_test = { getenv("VMM_TEST_RESET_SKIP"),
+					      env_ms("VMM_TEST_RESET_STALL_MS") } };
 	if (r == 0)
 		r = setup(w);
 	if (r == 0)

@@ -130,13 +130,18 @@ void vcpu_stats_fds(struct vcpu *const *c, unsigned n, int *lo, int *hi);
  * XCRs, MSRs, LAPIC, events, debug registers, mp_state, PIC, IOAPIC, PIT). */
 struct vm_snapshot;
 int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out);
+/* The reset's test hooks (the fuzz-mode suite's); zeros for none. */
+struct reset_hooks {
+	const char *skip;  /* one block to leave as the run left it, so --check-reset must name it */
+	unsigned stall_ms; /* wait this long once the PICs and the IOAPIC are back, as a host
+			    * that descheduled vmm there would */
+};
 /* Every block back (the FPU's through XSAVE's) but the two that vcpu_load_state() writes
  * whole (sregs, regs), which the next run's vm_snapshot_load_state() writes; nothing where
  * the vCPU was not entered since the last restore (then only that load changed it), not
  * the PIT where a run left it as saved without a timer, nor the PIC master or the IOAPIC
- * where they read back as saved. `skip`: the name of one block to
- * leave as the run left it (a test hook, so --check-reset must name it), or NULL. */
-int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const char *skip);
+ * where they read back as saved. */
+int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const struct reset_hooks *h);
 /* vcpu_load_state() after vm_snapshot_restore(): over the saved sregs (as KVM holds them
  * after a load of the valid state) instead of reading them back. */
 int vm_snapshot_load_state(struct vcpu *c, const struct vm_snapshot *s, const struct boot_cpu *st);
