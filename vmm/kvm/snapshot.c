@@ -156,7 +156,8 @@ struct state_block {
 #define BLOCK(n, g, st, field, isvm, rf) { n, g, st, offsetof(struct vm_snapshot, field), \
 					   sizeof(((struct vm_snapshot *)0)->field), isvm, \
 					   g == KVM_GET_SREGS || g == KVM_GET_REGS, g == KVM_GET_FPU, rf }
-/* Put back in this order (as QEMU's kvm_arch_put_registers): the nested state first (leaving
+/* Put back in this order (as QEMU's kvm_arch_put_registers), after the PIT's block, which
+ * goes back before all of them (restore_pit()): the nested state first (leaving
  * a nested guest the run left running, else the blocks after it would go to that guest's
  * state: KVM_SET_NESTED_STATE of a vCPU in no guest mode calls svm_leave_nested() or
  * vmx_leave_nested(), arch/x86/kvm/svm/nested.c, vmx/nested.c), the MSRs (the APIC base among
@@ -334,7 +335,7 @@ static int put_block(struct vcpu *c, const struct vm_snapshot *s, unsigned i)
 	return block_io(c, b, (uint8_t *)&scratch + b->off, true);
 }
 
-/* Busy (no system call: the sandbox allows no sleep) until `ms` have passed. */
+/* Busy until `ms` have passed (the test hook's stall: a vmm kept off the CPU there). */
 static void stall(unsigned ms)
 {
 	uint64_t end = timing_now() + (uint64_t)ms * 1000000u;
