@@ -63,10 +63,8 @@ struct worker {
 	const struct entry_state *forced; /* minimization: run this state, not a mutated one */
 	struct host_quirks host;	/* states this host cannot survive are refused (host_quirk.h) */
 	uint32_t run_ms;		/* a run's time limit: --run-ms, more for --minimize (minimize.c) */
-	/* Test hooks, read once: VMM_TEST_RESET_SKIP, a state block's name, or "pages", that the
-	 * reset leaves as the run left it, so --check-reset must name it (NULL: none);
-	 * VMM_TEST_RESET_STALL_MS, how long the reset waits once the PICs and the IOAPIC are
-	 * back (vmm/kvm/kvm.h). */
+	/* Test hooks VMM_TEST_RESET_SKIP (skip: a block's name as in struct reset_hooks, or
+	 * "pages") and VMM_TEST_RESET_STALL_MS (stall_ms), read once. */
 	struct reset_hooks reset_test;
 	struct hot_pages *hot;		/* --hot-pages; NULL: every written page is protected again */
 };

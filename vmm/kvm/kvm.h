@@ -130,7 +130,7 @@ void vcpu_stats_fds(struct vcpu *const *c, unsigned n, int *lo, int *hi);
  * XCRs, MSRs, LAPIC, events, debug registers, mp_state, PIC, IOAPIC, PIT). */
 struct vm_snapshot;
 int vm_snapshot_save(struct vcpu *c, struct vm_snapshot **out);
-/* The reset's test hooks (the fuzz-mode suite's); zeros for none. */
+/* The reset's test hooks (the fuzz-mode suite's); zeros for none, never NULL. */
 struct reset_hooks {
 	const char *skip;  /* one block to leave as the run left it, so --check-reset must name it */
 	unsigned stall_ms; /* wait this long once the PICs and the IOAPIC are back, as a host

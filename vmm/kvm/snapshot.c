@@ -344,24 +344,29 @@ static void stall(unsigned ms)
 		;
 }
 
+/* The test hook leaves block i as the run left it. */
+static bool hook_skips(const struct reset_hooks *h, unsigned i)
+{
+	return h->skip && !strcmp(h->skip, blocks[i].name);
+}
+
 /* The PIT's reinjection reset, and its block back at once (pit_reset_reinject()), unless the
  * run left the PIT as saved with channel 0 never timed. */
 static int restore_pit(struct vcpu *c, const struct vm_snapshot *s, unsigned pit,
-		       const char *skip)
+		       const struct reset_hooks *h)
 {
 	int r;
 
 	if (s->pit.channels[0].mode == PIT_MODE_NONE && block_unchanged(c, s, pit))
 		return 0;
 	r = pit_reset_reinject(c, s);
-	if (r == 0 && !(skip && !strcmp(skip, blocks[pit].name)))
+	if (r == 0 && !hook_skips(h, pit))
 		r = put_block(c, s, pit);
 	return r;
 }
 
 int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const struct reset_hooks *h)
 {
-	const char *skip = h ? h->skip : NULL;
 	unsigned pit = 0;
 	int r;
 
@@ -369,14 +374,13 @@ int vm_snapshot_restore(struct vcpu *c, const struct vm_snapshot *s, const struc
 		return 0;
 	while (blocks[pit].get != KVM_GET_PIT2)
 		pit++;
-	r = restore_pit(c, s, pit, skip);
+	r = restore_pit(c, s, pit, h);
 	for (unsigned i = 0; r == 0 && i < NBLOCKS; i++) {
-		if (h && i > 0 && blocks[i - 1].get == KVM_GET_IRQCHIP &&
+		if (i > 0 && blocks[i - 1].get == KVM_GET_IRQCHIP &&
 		    blocks[i].get != KVM_GET_IRQCHIP) /* the PICs and the IOAPIC are back */
 			stall(h->stall_ms);
 		if (i == pit || blocks[i].loaded || !block_present(s, i) || blocks[i].compare_only ||
-		    (skip && !strcmp(skip, blocks[i].name)) ||
-		    (blocks[i].read_first && block_unchanged(c, s, i)))
+		    hook_skips(h, i) || (blocks[i].read_first && block_unchanged(c, s, i)))
 			continue;
 		r = put_block(c, s, i);
 	}
