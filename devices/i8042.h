@@ -22,9 +22,8 @@ void i8042_init(struct i8042 *k, const struct i8042_host *host);
  * (port numbers are the machine's: LAYOUT_I8042_* in vmm/layout.h):
  *   bus_add(pio, 0x60, 1, &i8042_data_ops, k);   data (Linux I8042_DATA_REG)
  *   bus_add(pio, 0x64, 1, &i8042_cmd_ops, k);    status read, command write
- * Not one range 0x60..0x64: 0x61 is the PC speaker/NMI port (KVM's in-kernel
- * PIT answers it only when created with KVM_PIT_SPEAKER_DUMMY, which vmm does
- * not ask for: unclaimed, it reads 0xff), and 0x62/0x63 are not the controller's.
+ * Not one range 0x60..0x64: 0x61 is the NMI status and control port
+ * (devices/nmi_sc.h), and 0x62/0x63 are not the controller's.
  * Reads: data port 0x00, status port OBF set and IBF clear (see i8042.c).
  * Writes: command 0xfe calls host.reset; everything else is dropped.
  * Non-byte accesses read all-ones and their writes are dropped.

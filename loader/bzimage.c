@@ -31,6 +31,28 @@ static int check_magic(const struct setup_header *h)
 	return 0;
 }
 
+/*
+ * boot.rst: syssize is "the size of the protected-mode code in units of
+ * 16-byte paragraphs", so it rounds the code up to a paragraph. Linux's
+ * build pads the file to match; other images do not (memtest86+ 6.10 ends
+ * 8 bytes short of its last paragraph, and GRUB and QEMU load the file as it
+ * is). A file that ends inside the last paragraph is whole: pm_size is then
+ * what the file holds. One paragraph or more missing is a truncated file.
+ */
+static int check_syssize(struct bzimage *bz)
+{
+	const struct setup_header *h = &bz->hdr;
+	uint64_t declared = (uint64_t)h->syssize * BZ_PARAGRAPH;
+	size_t in_file = bz->len - bz->pm_offset;
+
+	if (declared == 0 || declared >= in_file + BZ_PARAGRAPH)
+		return errf(-EINVAL,
+			    "bzimage: syssize 0x%x (%llu bytes) does not match the %zu bytes of protected-mode code in the file (truncated?)",
+			    h->syssize, (unsigned long long)declared, in_file);
+	bz->pm_size = declared < in_file ? declared : in_file;
+	return 0;
+}
+
 static int check_layout(struct bzimage *bz)
 {
 	const struct setup_header *h = &bz->hdr;
@@ -50,13 +72,7 @@ static int check_layout(struct bzimage *bz)
 		return errf(-EINVAL,
 			    "bzimage: setup_sects %u puts the protected-mode code at 0x%zx, past the end of the %zu-byte file",
 			    h->setup_sects, bz->pm_offset, bz->len);
-	bz->pm_size = (uint64_t)h->syssize * 16;
-	if (bz->pm_size == 0 || bz->pm_size > bz->len - bz->pm_offset)
-		return errf(-EINVAL,
-			    "bzimage: syssize 0x%x (%llu bytes) does not match the %zu bytes of protected-mode code in the file (truncated?)",
-			    h->syssize, (unsigned long long)bz->pm_size,
-			    bz->len - bz->pm_offset);
-	return 0;
+	return check_syssize(bz);
 }
 
 static int check_sizes(const struct bzimage *bz)

@@ -17,6 +17,7 @@
 #define BZ_HDRS_MAGIC 0x53726448 /* "HdrS" */
 #define BZ_MIN_VERSION 0x020a	/* 2.10: init_size and pref_address exist */
 #define BZ_SECTOR 512
+#define BZ_PARAGRAPH 16	/* syssize counts 16-byte paragraphs */
 #define BZ_DEFAULT_SETUP_SECTS 4 /* setup_sects == 0 means 4 */
 #define BZ_LOW_LOAD 0x100000ULL	/* where a non-relocatable bzImage is loaded */
 #define BZ_LOADER_UNDEFINED 0xff /* type_of_loader: "undefined" boot loader ID */
@@ -28,7 +29,7 @@ struct bzimage {
 	struct setup_header hdr; /* copy of the image's header */
 	size_t hdr_end;		 /* end of the header: 0x202 + jump offset */
 	size_t pm_offset;	 /* file offset of the protected-mode code */
-	uint64_t pm_size;	 /* syssize * 16: bytes of protected-mode code */
+	uint64_t pm_size;	 /* bytes of protected-mode code: syssize * 16, or the file's end inside the last paragraph */
 };
 
 /* Where the kernel goes in guest RAM (boot.rst, init_size and pref_address). */

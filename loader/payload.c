@@ -20,9 +20,12 @@ int payload_locate(const struct bzimage *bz, const uint8_t **p, size_t *len)
 		return errf(-EINVAL,
 			    "payload: boot protocol %u.%02u has no payload_offset (need 2.08)",
 			    h->version >> 8, h->version & 0xff);
+	if (h->payload_length == 0)
+		return errf(-EINVAL,
+			    "payload: payload_length 0x0: the image carries no ELF payload (not a Linux kernel?); boot it by --boot=linux64 or linux32");
 	/* Both operands are 32-bit: the 64-bit sum cannot wrap. */
 	end = off + h->payload_length;
-	if (h->payload_length == 0 || end > bz->pm_size)
+	if (end > bz->pm_size)
 		return errf(-EINVAL,
 			    "payload: payload_offset 0x%x + payload_length 0x%x is outside the 0x%llx bytes of protected-mode code",
 			    h->payload_offset, h->payload_length,

@@ -50,6 +50,8 @@
 #define LAYOUT_COM1_IRQ 4
 #define LAYOUT_I8042_DATA_PORT 0x60
 #define LAYOUT_I8042_CMD_PORT 0x64
+/* NMI status and control (PC/AT port B): counter 2's gate and output (devices/nmi_sc.h). */
+#define LAYOUT_NMI_SC_PORT 0x61
 /* MC146818 RTC/CMOS: index (and NMI mask) at 0x70, data at 0x71 (PC/AT). */
 #define LAYOUT_RTC_PORT 0x70
 #define LAYOUT_RTC_LEN 2

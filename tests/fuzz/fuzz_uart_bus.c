@@ -38,6 +38,14 @@ static void i8042_reset(void *ctx)
 	(void)ctx;
 }
 
+/* Counter 2's output: high, low, or unreadable, by the fake clock's second. */
+static int timer2_out(void *ctx)
+{
+	const struct machine *m = ctx;
+
+	return (int)(m->now.tv_sec % 3) - 1;
+}
+
 static void debug_exit(void *ctx, uint32_t value)
 {
 	(void)ctx;
@@ -76,6 +84,7 @@ static void machine_init(struct machine *m)
 	const struct board_host h = {
 		.uart = { .tx = uart_tx, .set_irq = uart_irq, .ctx = m },
 		.i8042 = { .reset = i8042_reset, .ctx = m },
+		.nmi_sc = { .timer2_out = timer2_out, .ctx = m },
 		.debug_exit = { .exit = debug_exit, .ctx = m },
 		.rtc = { .now = fake_clock, .ctx = m },
 		.boot_timer = { .booted = boot_timer_fired, .ctx = m },
@@ -101,6 +110,18 @@ static void check_acpi_pm(struct machine *m)
 		fuzz_fail("acpi_pm: PM1 control lost SCI_EN or kept SLP_EN");
 	if (rst & ACPI_RST_CNT_RST_CPU)
 		fuzz_fail("acpi_pm: RST_CPU reads back");
+}
+
+/* Port 0x61 never reports an NMI source (bits 6-7) and gives bit 5 only when counter 2 is high. */
+static void check_nmi_sc(struct machine *m)
+{
+	uint8_t v = 0;
+
+	bus_access(&m->pio, LAYOUT_NMI_SC_PORT, &v, 1, false);
+	if (v & 0xc0)
+		fuzz_fail("nmi_sc: an NMI status bit reads set");
+	if ((v & NMI_SC_TMR2_OUT_STS) && m->now.tv_sec % 3 != 2)
+		fuzz_fail("nmi_sc: bit 5 set while counter 2 is low or unreadable");
 }
 
 /* Access widths: KVM gives 1, 2 or 4 for port I/O and up to 8 for MMIO;
@@ -173,6 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		check_acpi_pm(&m);
+		check_nmi_sc(&m);
 	}
 	return 0;
 }

@@ -73,7 +73,7 @@ static int access8(struct bus *bus, uint64_t addr, uint8_t v, bool write)
 Test(board, every_device_claims_its_ports)
 {
 	const uint64_t ports[] = { LAYOUT_COM1_PORT, LAYOUT_COM1_PORT + 7, LAYOUT_I8042_DATA_PORT,
-				   LAYOUT_I8042_CMD_PORT, LAYOUT_RTC_PORT, LAYOUT_RTC_PORT + 1,
+				   LAYOUT_I8042_CMD_PORT, LAYOUT_NMI_SC_PORT, LAYOUT_RTC_PORT, LAYOUT_RTC_PORT + 1,
 				   LAYOUT_BOOT_TIMER_PORT, LAYOUT_DEBUG_EXIT_PORT };
 
 	setup(false);

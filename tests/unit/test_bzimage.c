@@ -96,7 +96,16 @@ Test(bzimage, rejects_setup_sects_past_eof)
 
 Test(bzimage, rejects_truncated_protected_mode_code)
 {
-	expect_reject(FIX_IMAGE_LEN - 1, "syssize");
+	expect_reject(FIX_IMAGE_LEN - 16, "syssize");
+}
+
+Test(bzimage, accepts_file_ending_inside_last_paragraph)
+{
+	/* memtest86+ 6.10: syssize rounds up, the file stops 8 bytes short. */
+	cr_assert_eq(bzimage_parse(img, FIX_IMAGE_LEN - 8, &bz), 0, "%s", err_msg());
+	cr_assert_eq(bz.pm_size, FIX_PM_SIZE - 8, "only the bytes the file holds");
+	cr_assert_eq(bzimage_parse(img, FIX_IMAGE_LEN - 15, &bz), 0, "%s", err_msg());
+	cr_assert_eq(bz.pm_size, FIX_PM_SIZE - 15);
 }
 
 Test(bzimage, rejects_zero_syssize)

@@ -51,6 +51,11 @@ int vm_pmu_off(struct vm *vm);
 /* Drive ISA interrupt line `irq` of the in-kernel PIC/IOAPIC. */
 int vm_irq_line(struct vm *vm, unsigned irq, bool level);
 
+/* PIT counter `ch` (0-2) as KVM_GET_PIT2 gives it: its mode, its count (0x10000 for a
+ * loaded 0) and when the count was loaded (CLOCK_MONOTONIC ns, KVM's ktime_get()). */
+int vm_pit_counter(struct vm *vm, unsigned ch, uint8_t *mode, uint32_t *count,
+		   int64_t *load_ns);
+
 /* Wire ISA IRQ 0 to IOAPIC pin 2, as on a PC (with the ACPI tables' MADT). */
 int vm_route_pc_irqs(struct vm *vm);
 /* -EINVAL (message naming --cpus) if KVM cannot run `n` vCPUs in one VM. */

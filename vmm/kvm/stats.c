@@ -102,6 +102,7 @@ unsigned vcpu_run_ioctls(struct vcpu *const *c, unsigned n, struct sandbox_ioctl
 		{ c[0]->vm->vm_fd, c[0]->vm->vm_fd, KVM_IRQ_LINE }, /* device interrupts */
 		{ lo, hi, KVM_GET_REGS },			/* register dumps */
 		{ lo, hi, KVM_GET_SREGS },
+		{ c[0]->vm->vm_fd, c[0]->vm->vm_fd, KVM_GET_PIT2 }, /* port 0x61's counter 2 */
 	};
 	unsigned k = sizeof(list) / sizeof(list[0]);
 

@@ -151,6 +151,21 @@ int vm_irq_line(struct vm *vm, unsigned irq, bool level)
 	return 0;
 }
 
+int vm_pit_counter(struct vm *vm, unsigned ch, uint8_t *mode, uint32_t *count,
+		   int64_t *load_ns)
+{
+	struct kvm_pit_state2 s;
+
+	if (ch >= sizeof(s.channels) / sizeof(s.channels[0]))
+		return errf(-EINVAL, "PIT counter %u: the 8254 has 3", ch);
+	if (ioctl(vm->vm_fd, KVM_GET_PIT2, &s) < 0)
+		return kvm_sys_fail("KVM_GET_PIT2");
+	*mode = s.channels[ch].mode;
+	*count = s.channels[ch].count;
+	*load_ns = s.channels[ch].count_load_time;
+	return 0;
+}
+
 /* The in-kernel irqchip (api.rst, KVM_CREATE_IRQCHIP): two cascaded 8259s
  * (ISA IRQs 0-15, IRQ 2 the cascade) and a 24-pin IOAPIC. */
 #define PIC_IRQS 16

@@ -10,6 +10,7 @@ void board_reset(struct board *b, const struct board_host *h)
 {
 	uart8250_init(&b->uart, &h->uart);
 	i8042_init(&b->i8042, &h->i8042);
+	nmi_sc_init(&b->nmi_sc, &h->nmi_sc);
 	debug_exit_init(&b->debug_exit, &h->debug_exit);
 	rtc_cmos_init(&b->rtc, &h->rtc);
 	boot_timer_init(&b->boot_timer, &h->boot_timer);
@@ -30,6 +31,7 @@ static const struct board_slot slots[] = {
 	SLOT(false, false, LAYOUT_COM1_PORT, 8, uart8250_ops, uart),
 	SLOT(false, false, LAYOUT_I8042_DATA_PORT, 1, i8042_data_ops, i8042),
 	SLOT(false, false, LAYOUT_I8042_CMD_PORT, 1, i8042_cmd_ops, i8042),
+	SLOT(false, false, LAYOUT_NMI_SC_PORT, 1, nmi_sc_ops, nmi_sc),
 	SLOT(false, false, LAYOUT_DEBUG_EXIT_PORT, LAYOUT_DEBUG_EXIT_LEN, debug_exit_ops, debug_exit),
 	SLOT(false, false, LAYOUT_RTC_PORT, LAYOUT_RTC_LEN, rtc_cmos_ops, rtc),
 	SLOT(false, false, LAYOUT_BOOT_TIMER_PORT, 1, boot_timer_port_ops, boot_timer),

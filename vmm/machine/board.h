@@ -10,12 +10,14 @@
 #include "devices/debug_exit.h"
 #include "devices/debug_port.h"
 #include "devices/i8042.h"
+#include "devices/nmi_sc.h"
 #include "devices/rtc_cmos.h"
 #include "devices/uart8250.h"
 
 struct board {
 	struct uart8250 uart;
 	struct i8042 i8042;
+	struct nmi_sc nmi_sc;
 	struct debug_exit debug_exit;
 	struct rtc_cmos rtc;
 	struct boot_timer boot_timer;
@@ -27,6 +29,7 @@ struct board {
 struct board_host {
 	struct uart8250_host uart;
 	struct i8042_host i8042;
+	struct nmi_sc_host nmi_sc;
 	struct debug_exit_host debug_exit;
 	struct rtc_cmos_host rtc;
 	struct boot_timer_host boot_timer;

@@ -266,6 +266,22 @@ static void debug_port_code(void *ctx, uint8_t code)
 	timing_debug_code(m->timing, code, timing_now());
 }
 
+/* Port 0x61's bit 5: KVM's counter 2 read now, its output worked out as KVM does. */
+static int timer2_out(void *ctx)
+{
+	struct machine *m = ctx;
+	uint8_t mode;
+	uint32_t count;
+	int64_t load_ns;
+	uint64_t now_ns;
+
+	if (vm_pit_counter(m->vm, 2, &mode, &count, &load_ns) < 0)
+		return -1;
+	now_ns = timing_now(); /* CLOCK_MONOTONIC, as KVM's load time */
+	return nmi_sc_pit_out(mode, count,
+			      load_ns > 0 && now_ns > (uint64_t)load_ns ? now_ns - (uint64_t)load_ns : 0);
+}
+
 static void wall_clock(void *ctx, struct timespec *ts)
 {
 	(void)ctx;
@@ -278,6 +294,7 @@ void machine_reset_devices(struct machine *m)
 	const struct board_host h = {
 		.uart = { .tx = uart_tx, .set_irq = uart_irq, .ctx = m },
 		.i8042 = { .reset = i8042_reset, .ctx = m },
+		.nmi_sc = { .timer2_out = timer2_out, .ctx = m },
 		.debug_exit = { .exit = debug_exit, .ctx = m },
 		.rtc = { .now = wall_clock },
 		.boot_timer = { .booted = boot_timer_fired, .ctx = m },
