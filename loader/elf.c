@@ -1,4 +1,4 @@
-/* elf.c: vmlinux ELF64 validation (libelf plus our own checks, Solo5's list), then a two-pass PT_LOAD load. */
+/* elf.c: vmlinux validation, ELF64 x86-64 or ELF32 i386 (libelf plus our own checks, Solo5's list), then a two-pass PT_LOAD load. */
 #include "loader/elf.h"
 
 #include <errno.h>
@@ -9,18 +9,40 @@
 #include "mmu/bits.h"
 #include "mmu/err.h"
 
+bool elf_is_class32(const void *img, size_t len)
+{
+	const uint8_t *b = img;
+
+	return len > EI_CLASS && !memcmp(b, ELFMAG, SELFMAG) && b[EI_CLASS] == ELFCLASS32;
+}
+
+/* The header sizes and machine of a class: x86-64 vmlinux or i386 vmlinux. */
+struct elf_class {
+	size_t ehsize, phentsize;
+	unsigned machine;
+	const char *name, *machine_name;
+};
+
+static const struct elf_class class64 = { sizeof(Elf64_Ehdr), sizeof(Elf64_Phdr), EM_X86_64,
+					  "ELF64", "EM_X86_64 (62)" };
+static const struct elf_class class32 = { sizeof(Elf32_Ehdr), sizeof(Elf32_Phdr), EM_386,
+					  "ELF32", "EM_386 (3)" };
+
 /* Checks that need only e_ident: run before libelf sees the image. */
-static int elf_check_ident(const uint8_t *img, size_t len)
+static int elf_check_ident(const uint8_t *img, size_t len, const struct elf_class **cls)
 {
 	if (len < SELFMAG || memcmp(img, ELFMAG, SELFMAG) != 0)
 		return errf(-ENOEXEC, "elf: no ELF magic (\\x7fELF)");
-	if (len < sizeof(Elf64_Ehdr))
-		return errf(-EINVAL,
-			    "elf: file is %zu bytes, too short for an ELF64 header (%zu)",
-			    len, sizeof(Elf64_Ehdr));
-	if (img[EI_CLASS] != ELFCLASS64)
-		return errf(-EINVAL, "elf: EI_CLASS %u is not ELFCLASS64",
+	if (len < EI_NIDENT)
+		return errf(-EINVAL, "elf: file is %zu bytes, too short for an ELF header", len);
+	if (img[EI_CLASS] != ELFCLASS64 && img[EI_CLASS] != ELFCLASS32)
+		return errf(-EINVAL, "elf: EI_CLASS %u is neither ELFCLASS64 nor ELFCLASS32",
 			    img[EI_CLASS]);
+	*cls = img[EI_CLASS] == ELFCLASS64 ? &class64 : &class32;
+	if (len < (*cls)->ehsize)
+		return errf(-EINVAL,
+			    "elf: file is %zu bytes, too short for an %s header (%zu)",
+			    len, (*cls)->name, (*cls)->ehsize);
 	if (img[EI_DATA] != ELFDATA2LSB)
 		return errf(-EINVAL, "elf: EI_DATA %u is not ELFDATA2LSB",
 			    img[EI_DATA]);
@@ -30,29 +52,29 @@ static int elf_check_ident(const uint8_t *img, size_t len)
 	return 0;
 }
 
-static int elf_check_ehdr(const GElf_Ehdr *eh, size_t len)
+static int elf_check_ehdr(const GElf_Ehdr *eh, size_t len, const struct elf_class *cls)
 {
-	if (eh->e_machine != EM_X86_64)
-		return errf(-EINVAL, "elf: e_machine %u is not EM_X86_64 (62)",
-			    eh->e_machine);
+	if (eh->e_machine != cls->machine)
+		return errf(-EINVAL, "elf: e_machine %u is not %s (an %s vmlinux)",
+			    eh->e_machine, cls->machine_name, cls->name);
 	if (eh->e_type != ET_EXEC)
 		return errf(-EINVAL, "elf: e_type %u is not ET_EXEC (2)",
 			    eh->e_type);
 	if (eh->e_version != EV_CURRENT)
 		return errf(-EINVAL, "elf: e_version %u is not EV_CURRENT",
 			    eh->e_version);
-	if (eh->e_ehsize != sizeof(Elf64_Ehdr))
+	if (eh->e_ehsize != cls->ehsize)
 		return errf(-EINVAL, "elf: e_ehsize %u is not %zu",
-			    eh->e_ehsize, sizeof(Elf64_Ehdr));
-	if (eh->e_phentsize != sizeof(Elf64_Phdr))
+			    eh->e_ehsize, cls->ehsize);
+	if (eh->e_phentsize != cls->phentsize)
 		return errf(-EINVAL, "elf: e_phentsize %u is not %zu",
-			    eh->e_phentsize, sizeof(Elf64_Phdr));
+			    eh->e_phentsize, cls->phentsize);
 	if (eh->e_phnum < 1 || eh->e_phnum > ELF_MAX_PHDR)
 		return errf(-EINVAL, "elf: e_phnum %u is not in [1, %d]",
 			    eh->e_phnum, ELF_MAX_PHDR);
 	/* e_phnum * e_phentsize <= 64 * 56: only the sum can overflow. */
 	if (eh->e_phoff > len ||
-	    len - eh->e_phoff < (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr))
+	    len - eh->e_phoff < (uint64_t)eh->e_phnum * cls->phentsize)
 		return errf(-EINVAL,
 			    "elf: e_phoff 0x%llx + %u program headers run past the %zu-byte file",
 			    (unsigned long long)eh->e_phoff, eh->e_phnum, len);
@@ -203,7 +225,7 @@ static int elf_check_entries(const struct elf_kernel *k)
 	return 0;
 }
 
-static int elf_parse_with(Elf *e, struct elf_kernel *k)
+static int elf_parse_with(Elf *e, struct elf_kernel *k, const struct elf_class *cls)
 {
 	GElf_Ehdr eh;
 	int r;
@@ -211,7 +233,7 @@ static int elf_parse_with(Elf *e, struct elf_kernel *k)
 	if (elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh))
 		return errf(-EINVAL, "elf: libelf rejects the header: %s",
 			    elf_errmsg(-1));
-	r = elf_check_ehdr(&eh, k->len);
+	r = elf_check_ehdr(&eh, k->len, cls);
 	if (r < 0)
 		return r;
 	k->entry = eh.e_entry;
@@ -225,22 +247,24 @@ static int elf_parse_with(Elf *e, struct elf_kernel *k)
 
 int elf_parse(const void *img, size_t len, struct elf_kernel *out)
 {
+	const struct elf_class *cls = NULL;
 	Elf *e;
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	out->img = img;
 	out->len = len;
-	r = elf_check_ident(img, len);
+	r = elf_check_ident(img, len, &cls);
 	if (r < 0)
 		return r;
+	out->is32 = cls == &class32;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return errf(-EINVAL, "elf: libelf: %s", elf_errmsg(-1));
 	/* libelf only reads an ELFDATA2LSB image on this host (no conversion). */
 	e = elf_memory((char *)(uintptr_t)img, len);
 	if (!e)
 		return errf(-EINVAL, "elf: libelf: %s", elf_errmsg(-1));
-	r = elf_parse_with(e, out);
+	r = elf_parse_with(e, out, cls);
 	elf_end(e);
 	return r;
 }

@@ -1,4 +1,4 @@
-/* elf.h: ELF64 x86-64 vmlinux (ET_EXEC) parsing, RAM fit check and PT_LOAD loading at p_paddr. */
+/* elf.h: vmlinux (ET_EXEC, ELF64 x86-64 or ELF32 i386) parsing, RAM fit check and PT_LOAD loading at p_paddr. */
 #ifndef VMM_ELF_H
 #define VMM_ELF_H
 
@@ -21,7 +21,8 @@ struct elf_load_seg {
 struct elf_kernel {
 	const uint8_t *img;
 	size_t len;
-	uint64_t entry; /* e_entry: physical (phys_startup_64) for vmlinux */
+	uint64_t entry; /* e_entry: physical (phys_startup_64, or startup_32's for i386) */
+	bool is32;	/* ELFCLASS32 (EM_386): a 32-bit kernel, entered in protected mode */
 	unsigned nload; /* PT_LOADs with memsz > 0, sorted by paddr */
 	struct elf_load_seg load[ELF_MAX_LOAD];
 	uint64_t lo, hi;    /* lowest paddr, highest paddr + memsz */
@@ -29,8 +30,11 @@ struct elf_kernel {
 	uint32_t pvh_entry; /* its 32-bit entry, inside an executable segment */
 };
 
+/* True if `img` starts with the ELF magic and says ELFCLASS32 (nothing else checked). */
+bool elf_is_class32(const void *img, size_t len);
+
 /*
- * Validate `img` (`len` bytes) as an x86-64 ET_EXEC ELF64 through libelf and
+ * Validate `img` (`len` bytes) as an ET_EXEC ELF64 x86-64 or ELF32 i386 image through libelf and
  * by our own checks: header fields, program headers inside the file, every
  * PT_LOAD inside the file with p_filesz <= p_memsz, no wrap, no overlap, and
  * e_entry (and the PVH entry, if any) inside an executable segment's file

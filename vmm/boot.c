@@ -38,16 +38,17 @@ static int build_gdt(struct entry_state *st, uint16_t cs, uint16_t ds, bool code
 	return 0;
 }
 
-static const char *const proto_names[] = { "linux32", "linux64", "elf", "pvh" };
+static const char *const proto_names[] = { "linux32", "linux64", "elf", "pvh", "elf32" };
+#define NPROTOS (sizeof(proto_names) / sizeof(proto_names[0]))
 
 const char *boot_proto_name(enum boot_proto p)
 {
-	return (unsigned)p < 4 ? proto_names[p] : NULL;
+	return (unsigned)p < NPROTOS ? proto_names[p] : NULL;
 }
 
 int boot_proto_parse(const char *s, enum boot_proto *p)
 {
-	for (unsigned i = 0; i < 4; i++) {
+	for (unsigned i = 0; i < NPROTOS; i++) {
 		if (!strcmp(s, proto_names[i])) {
 			*p = (enum boot_proto)i;
 			return 0;
@@ -59,6 +60,11 @@ int boot_proto_parse(const char *s, enum boot_proto *p)
 bool boot_proto_is64(enum boot_proto p)
 {
 	return p == BOOT_LINUX64 || p == BOOT_ELF;
+}
+
+bool boot_proto_loads_elf(enum boot_proto p)
+{
+	return p == BOOT_ELF || p == BOOT_ELF32 || p == BOOT_PVH;
 }
 
 void entry_resolve_paging(struct entry_options *o)

@@ -62,15 +62,18 @@ struct boot_cpu {
  * mode with a zero page, or the PVH entry (Xen's pvh ABI) with EBX =
  * hvm_start_info.
  */
-enum boot_proto { BOOT_LINUX32, BOOT_LINUX64, BOOT_ELF, BOOT_PVH };
+/* BOOT_ELF32: an ELF32 (i386) vmlinux at e_entry by the 32-bit protocol; `elf` of such a file. */
+enum boot_proto { BOOT_LINUX32, BOOT_LINUX64, BOOT_ELF, BOOT_PVH, BOOT_ELF32 };
 #define BOOT_LINUX64_OFFSET 0x200 /* 64-bit entry = load address + 0x200 */
 
-/* "linux32", "linux64", "elf", "pvh"; NULL if out of range. */
+/* "linux32", "linux64", "elf", "pvh", "elf32"; NULL if out of range. */
 const char *boot_proto_name(enum boot_proto p);
 /* The protocol named `s`; -EINVAL if none. */
 int boot_proto_parse(const char *s, enum boot_proto *p);
 /* True if the protocol enters in 64-bit long mode. */
 bool boot_proto_is64(enum boot_proto p);
+/* True if vmm loads an ELF image for it (elf, elf32, pvh): no decompressor runs in the guest. */
+bool boot_proto_loads_elf(enum boot_proto p);
 
 /* GDT entries the VMM writes: enough for any selector below hvm_start_info. */
 #define ENTRY_GDT_MAX 2912

@@ -213,7 +213,7 @@ static int parse_boot(const char *s, struct config *cfg)
 	cfg->entry.proto_auto = !strcmp(s, "auto");
 	if (cfg->entry.proto_auto || boot_proto_parse(s, &cfg->entry.proto) == 0)
 		return 0;
-	return errf(-EINVAL, "--boot: '%s' is not auto, linux32, linux64, elf or pvh", s);
+	return errf(-EINVAL, "--boot: '%s' is not auto, linux32, linux64, elf, pvh or elf32", s);
 }
 
 static int parse_paging(const char *s, struct config *cfg)

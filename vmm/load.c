@@ -153,7 +153,17 @@ static int load_bzimage(struct loading *l)
 	return r;
 }
 
-/* --- ELF vmlinux: 64-bit entry at e_entry, or the PVH entry --------------- */
+/* --- ELF vmlinux: e_entry (64-bit, or 32-bit for i386), or the PVH entry -- */
+
+/* `elf` names the file's own entry: an ELF32 (i386) vmlinux's is the 32-bit one, elf32. */
+static int settle_elf_class(struct loading *l, const struct elf_kernel *k)
+{
+	if (k->is32 && l->o.proto == BOOT_ELF)
+		l->o.proto = BOOT_ELF32;
+	if (!k->is32 && l->o.proto == BOOT_ELF32)
+		return errf(-EINVAL, "elf: --boot=elf32 needs a 32-bit (ELFCLASS32) vmlinux; this one is ELFCLASS64: use --boot=elf");
+	return 0;
+}
 
 static int place_elf(struct loading *l, const struct elf_kernel *k)
 {
@@ -215,6 +225,8 @@ static int load_elf(struct loading *l, const uint8_t *img, size_t len)
 	bool pvh = l->o.proto == BOOT_PVH;
 	int r = elf_parse(img, len, &k);
 
+	if (r == 0)
+		r = settle_elf_class(l, &k);
 	if (r == 0)
 		r = place_elf(l, &k);
 	l->res->kernel_entry = k.entry;
@@ -286,14 +298,17 @@ static bool is_elf(const struct load_request *req)
 }
 
 /* auto: the 64-bit entry (no mode switch in the guest) when the image has
- * one and paging allows it; bzImages keep their own decompressor. */
+ * one and paging allows it; bzImages keep their own decompressor. An ELF32
+ * (i386) vmlinux has only 32-bit entries: its own (elf32), whatever the paging. */
 static void resolve_proto(struct loading *l, bool elf_file)
 {
 	bool want64 = l->o.paging_auto || l->o.paging == PAGING_LONG;
 
 	if (!l->o.proto_auto)
 		return;
-	if (elf_file)
+	if (elf_file && elf_is_class32(l->req->kernel, l->req->kernel_len))
+		l->o.proto = BOOT_ELF32;
+	else if (elf_file)
 		l->o.proto = want64 ? BOOT_ELF : BOOT_PVH;
 	else
 		l->o.proto = want64 && has_64bit_entry(l->bz) ? BOOT_LINUX64 : BOOT_LINUX32;
@@ -327,7 +342,7 @@ int load_linux(struct guest_mem *gm, const struct load_request *req,
 	l.bz = &bz;
 	res->protocol = bz.hdr.version;
 	resolve_proto(&l, false);
-	if (l.o.proto == BOOT_ELF || l.o.proto == BOOT_PVH)
+	if (boot_proto_loads_elf(l.o.proto))
 		return load_payload(&l);
 	return load_bzimage(&l);
 }

@@ -234,7 +234,7 @@ static int parse_boot(unsigned line, const char *val, struct entry_state *st)
 {
 	if (boot_proto_parse(val, &st->proto) == 0)
 		return 0;
-	return errf(-EINVAL, "entry-state: line %u: boot: '%s' is not linux32, linux64, elf or pvh",
+	return errf(-EINVAL, "entry-state: line %u: boot: '%s' is not linux32, linux64, elf, pvh or elf32",
 		    line, val);
 }
 

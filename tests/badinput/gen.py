@@ -595,9 +595,11 @@ def elf_cases(c, vimg):
         c.case(name, regex, '--kernel', c.write(name, data), *extra)
 
     # Truncations.
-    for cut in (4, 63):
-        elf_case('elf-truncated-%d' % cut,
-                 ere('elf: file is %d bytes, too short for an ELF64 header (64)' % cut), vimg[:cut])
+    elf_case('elf-truncated-4', ere('elf: file is 4 bytes, too short for an ELF header'), vimg[:4])
+    elf_case('elf-truncated-63', ere('elf: file is 63 bytes, too short for an ELF64 header (64)'),
+             vimg[:63])
+    elf_case('elf32-truncated-40', ere('elf: file is 40 bytes, too short for an ELF32 header (52)'),
+             bytes(vimg[:4]) + b'\x01' + bytes(vimg[5:40]))
     for cut in (64, e.phoff + 56 * nph - 1):
         elf_case('elf-truncated-%d' % cut,
                  ere('elf: e_phoff 0x%x + %d program headers run past the %d-byte file'
@@ -617,8 +619,14 @@ def elf_cases(c, vimg):
     def ident(i, v):
         return Patched(vimg).with_patch(i, bytes([v]))
 
-    elf_case('elf-class-32', ere('elf: EI_CLASS 1 is not ELFCLASS64'), ident(4, 1))
-    elf_case('elf-class-none', ere('elf: EI_CLASS 0 is not ELFCLASS64'), ident(4, 0))
+    # An ELF64 image labelled ELFCLASS32 is read as an i386 one: its e_machine says otherwise.
+    elf_case('elf-class-32', ere('elf: e_machine 62 is not EM_386 (3) (an ELF32 vmlinux)'),
+             ident(4, 1))
+    elf_case('elf-class-none', ere('elf: EI_CLASS 0 is neither ELFCLASS64 nor ELFCLASS32'),
+             ident(4, 0))
+    elf_case('elf32-entry-of-elf64', ere('elf: --boot=elf32 needs a 32-bit (ELFCLASS32) vmlinux; '
+                                         'this one is ELFCLASS64: use --boot=elf'),
+             vimg, '--boot=elf32')
     elf_case('elf-data-msb', ere('elf: EI_DATA 2 is not ELFDATA2LSB'), ident(5, 2))
     elf_case('elf-ident-version', ere('elf: EI_VERSION 0 is not EV_CURRENT'), ident(6, 0))
     elf_case('elf-e-version', ere('elf: e_version 2 is not EV_CURRENT'), e.eh(e_version=2))
@@ -845,7 +853,7 @@ def state_cases(c):
     st('st-page-size-pae', 'paging.mode pae\npaging.page_size 0x400000\n',
        line(2, 'paging.page_size: 0x400000 is not possible for pae paging'))
     st('st-page-size-bad', 'paging.page_size 2M\n', line(1, "paging.page_size: bad number '2M'"))
-    st('st-boot', 'boot efi\n', line(1, "boot: 'efi' is not linux32, linux64, elf or pvh"))
+    st('st-boot', 'boot efi\n', line(1, "boot: 'efi' is not linux32, linux64, elf, pvh or elf32"))
     st('st-gdt-index', 'gdt.2912 0x0\n', line(1, 'gdt.2912: 0xb60 is out of range (max 0xb5f)'))
     st('st-gdt-index-huge', 'gdt.99999999999999999999 0\n',
        line(1, "gdt.99999999999999999999: bad number '99999999999999999999'"))
@@ -906,7 +914,7 @@ def option_cases(c):
         opt('opt-mem-' + name, ere("--mem: '%s' %s" % (val, why)), '--mem', val)
     opt('opt-mem-no-value', ere("option '--mem' needs a value"), '--mem')
     for name, val in (('efi', 'efi'), ('empty', ''), ('case', 'LINUX64'), ('space', 'elf ')):
-        opt('opt-boot-' + name, ere("--boot: '%s' is not auto, linux32, linux64, elf or pvh" % val),
+        opt('opt-boot-' + name, ere("--boot: '%s' is not auto, linux32, linux64, elf, pvh or elf32" % val),
             '--boot=' + val)
     for name, val in (('huge', 'huge'), ('empty', ''), ('case', 'PAE'), ('4level', '4level')):
         opt('opt-paging-' + name, ere("--paging: '%s' is not auto, off, nonpae, pae or long" % val),

@@ -33,7 +33,7 @@ REGIONS="zero-page cmdline initrd kernel gdt stack"
 run_case() {
     local name=$1 mode=$2 drc prc key value want reasons=() line region
     shift 2
-    local args=(--kernel "$PROBE" --initrd "$INITRD" --append "$APPEND" "$@")
+    local args=(--kernel "${PROBE_KERNEL:-$PROBE}" --initrd "$INITRD" --append "$APPEND" "$@")
     timeout "$LIMIT" "$VMM" "${args[@]}" --dump-entry-state \
         </dev/null >"$work/$name.dump" 2>"$work/$name.dump.err"
     drc=$?
@@ -115,6 +115,16 @@ for mem in 512M 1G 3G; do
     run_case "probe-pae-$mem" pae --paging=pae --mem "$mem"
 done
 run_case probe-long-8G long --paging=long --mem 8G
+# The 32-bit body alone as an ELF32 (i386) vmlinux: vmm loads its PT_LOADs and enters e_entry by
+# the 32-bit protocol (elf32, boot_params in ESI), in each 32-bit paging mode.
+ELF32=$(dirname "$PROBE")/probe32.elf
+for mode in off nonpae pae; do
+    if [ -f "$ELF32" ]; then
+        PROBE_KERNEL=$ELF32 run_case "probe-elf32-$mode" "$mode" --boot=elf --paging="$mode"
+    else
+        skip "probe-elf32-$mode" "no $ELF32 (built beside the probe)"
+    fi
+done
 
 # The planted hot spot (README "Profiling a boot"): the probe spins in probe_hot_spot(), called
 # from probe_hot_caller(); --profile with the probe's ELF symbols must name it in >= 90% of the

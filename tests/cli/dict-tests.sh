@@ -29,7 +29,7 @@ done <"$work/keys"
 check dict-has-every-dumped-key $? "$(wc -l <"$work/keys") keys dumped; not in $DICT:$missing"
 # The words paging.mode and boot take: the parser's own error messages list them.
 missing=""
-for word in linux32 linux64 elf pvh off nonpae pae long; do
+for word in linux32 linux64 elf pvh elf32 off nonpae pae long; do
     grep -qF "=\"$word\"" "$DICT" || missing="$missing $word"
 done
 [ -z "$missing" ]

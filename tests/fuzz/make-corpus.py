@@ -92,6 +92,22 @@ def elf(pvh_desc=struct.pack("<Q", 0x100040)):
     return bytes(img)
 
 
+def elf32(pvh_desc=struct.pack("<I", 0x100040)):
+    """fixtures.c fixture_elf32(): the same image as an i386 ELF32 vmlinux (text p_vaddr 0xc0100000)."""
+    img = bytearray(elf(pvh_desc))
+    img[0:0x100] = bytes(0x100)
+    ident = b"\x7fELF" + bytes([1, 1, 1]) + bytes(9)
+    img[0:52] = ident + struct.pack("<HHIIIIIHHHHHH", 2, 3, 1, 0x100000, 0x40, 0, 0,
+                                    52, 32, 3, 0, 0, 0)
+    notes_len = struct.unpack_from("<Q", elf(pvh_desc), 0x40 + 56 * 2 + 32)[0]
+    phdr = lambda t, off, va, pa, fs, ms, fl, al: struct.pack(
+        "<IIIIIIII", t, off, va, pa, fs, ms, fl, al)
+    img[0x40:0x40 + 32 * 3] = (phdr(1, 0x200, 0xc0100000, 0x100000, 0x100, 0x100, 5, 0x1000) +
+                               phdr(1, 0x300, 0, 0x200000, 0x80, 0x1000, 6, 0x1000) +
+                               phdr(4, 0x100, 0, 0, notes_len, notes_len, 4, 4))
+    return bytes(img)
+
+
 def bzimage(payload=b"", version=0x020F, relocatable=1, xloadflags=XLF_KERNEL_64,
             init_size=0x100000, pm_extra=256):
     """A protocol 2.10+ bzImage: 1 setup sector, then the protected-mode code holding `payload`."""
@@ -126,12 +142,16 @@ def bzimage_seeds():
                                                                  xloadflags=0))
     write("bzimage", "elf-file", b"\x00" + elf())
     write("bzimage", "elf-file-pvh", b"\x07" + elf())
+    write("bzimage", "elf32-file", b"\x00" + elf32())
+    write("bzimage", "elf32-file-pvh", b"\x07" + elf32())
+    write("bzimage", "elf32-xz-payload-pae", b"\x1e" + bzimage(packed("xz", elf32())))
 
 
 def elf_seeds():
     write("elf_pvh", "vmlinux-pvh8", elf())
     write("elf_pvh", "vmlinux-pvh4", elf(struct.pack("<I", 0x100040)))
     write("elf_pvh", "vmlinux-no-pvh", elf(None))
+    write("elf_pvh", "vmlinux32-pvh4", elf32())
     write("elf_pvh", "notes-only", note(b"GNU", 3, bytes(20)) +
           note(b"Xen", 18, struct.pack("<Q", 0x1000000)))
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # build.sh: builds the entry-state probe bzImage (run by tests/probe/meson.build).
-# Usage: build.sh OUT WORKDIR [CC [LD [OBJCOPY [PYTHON3 [ELF64_OUT]]]]]
-# ELF64_OUT: a copy of the 64-bit body's ELF with its symbols (--profile --symbols).
+# Usage: build.sh OUT WORKDIR [CC [LD [OBJCOPY [PYTHON3 [ELF64_OUT [ELF32_OUT]]]]]]
+# ELF64_OUT: a copy of the 64-bit body's ELF with its symbols (--profile --symbols);
+# ELF32_OUT: the 32-bit body's ELF32 (i386) file, which boots alone by --boot=elf32.
 # Each body is compiled freestanding, linked at its fixed address (probe.ld.S,
 # layout.h), flattened with objcopy and wrapped into a bzImage by mkbzimage.py.
 set -euo pipefail
@@ -12,6 +13,7 @@ LD=${4:-ld}
 OBJCOPY=${5:-objcopy}
 PYTHON=${6:-python3}
 ELF_OUT=${7:-}
+ELF32_OUT=${8:-}
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CFLAGS=(-std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -fno-builtin
         -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables
@@ -29,3 +31,4 @@ for bits in 32 64; do
 done
 "$PYTHON" "$SRC/mkbzimage.py" "$SRC/layout.h" "$WORK/probe32.bin" "$WORK/probe64.bin" "$OUT"
 [ -z "$ELF_OUT" ] || cp "$WORK/probe64.elf" "$ELF_OUT"
+[ -z "$ELF32_OUT" ] || cp "$WORK/probe32.elf" "$ELF32_OUT"

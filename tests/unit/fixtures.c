@@ -131,6 +131,41 @@ uint8_t *fixture_elf(void)
 	return img;
 }
 
+static Elf32_Phdr phdr32_of(const Elf64_Phdr *p, uint32_t vaddr)
+{
+	return (Elf32_Phdr){ .p_type = p->p_type, .p_offset = (uint32_t)p->p_offset,
+			     .p_vaddr = vaddr, .p_paddr = (uint32_t)p->p_paddr,
+			     .p_filesz = (uint32_t)p->p_filesz, .p_memsz = (uint32_t)p->p_memsz,
+			     .p_flags = p->p_flags, .p_align = (uint32_t)p->p_align };
+}
+
+uint8_t *fixture_elf32(void)
+{
+	uint8_t *img = fixture_elf();
+	Elf64_Ehdr eh64 = *fixture_ehdr(img);
+	Elf64_Phdr ph64[3];
+	Elf32_Ehdr *eh = (Elf32_Ehdr *)img;
+	Elf32_Phdr *ph = (Elf32_Phdr *)(img + FIX_ELF_PHOFF);
+
+	for (unsigned i = 0; i < 3; i++)
+		ph64[i] = *fixture_phdr(img, i);
+	memset(img, 0, FIX_ELF_NOTE_OFF);
+	memcpy(eh->e_ident, eh64.e_ident, EI_NIDENT);
+	eh->e_ident[EI_CLASS] = ELFCLASS32;
+	eh->e_type = ET_EXEC;
+	eh->e_machine = EM_386;
+	eh->e_version = EV_CURRENT;
+	eh->e_entry = (uint32_t)eh64.e_entry;
+	eh->e_phoff = FIX_ELF_PHOFF;
+	eh->e_ehsize = sizeof(Elf32_Ehdr);
+	eh->e_phentsize = sizeof(Elf32_Phdr);
+	eh->e_phnum = 3;
+	ph[0] = phdr32_of(&ph64[0], 0xc0000000u + FIX_ELF_TEXT_PADDR);
+	ph[1] = phdr32_of(&ph64[1], 0);
+	ph[2] = phdr32_of(&ph64[2], 0);
+	return img;
+}
+
 static int fixture_write(const char *path, const void *data, size_t len)
 {
 	FILE *f = fopen(path, "wb");

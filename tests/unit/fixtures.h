@@ -50,6 +50,9 @@ void fixture_ram_free(struct guest_mem *gm);
 #define FIX_ELF_PVH_ENTRY (FIX_ELF_TEXT_PADDR + 0x40)
 
 uint8_t *fixture_elf(void);
+/* The same image as an i386 ELF32 vmlinux (Elf32 header and program headers at
+ * FIX_ELF_PHOFF, the same segments and notes; text p_vaddr at 0xc0000000 + paddr). */
+uint8_t *fixture_elf32(void);
 Elf64_Ehdr *fixture_ehdr(uint8_t *img);
 Elf64_Phdr *fixture_phdr(uint8_t *img, unsigned i);
 /* Write one ELF note (name NUL included, name and desc padded to 4) at p;

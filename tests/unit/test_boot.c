@@ -171,6 +171,28 @@ Test(boot, proto_names)
 	cr_assert_eq(boot_proto_parse("linux16", &p), -EINVAL);
 	cr_assert(boot_proto_is64(BOOT_LINUX64));
 	cr_assert_not(boot_proto_is64(BOOT_PVH));
+	cr_assert_str_eq(boot_proto_name(BOOT_ELF32), "elf32");
+	cr_assert_eq(boot_proto_parse("elf32", &p), 0);
+	cr_assert_eq(p, BOOT_ELF32);
+	cr_assert_not(boot_proto_is64(BOOT_ELF32), "an i386 vmlinux enters in protected mode");
+	cr_assert_null(boot_proto_name((enum boot_proto)(BOOT_ELF32 + 1)));
+}
+
+Test(boot, which_protocols_load_an_elf_image)
+{
+	cr_assert(boot_proto_loads_elf(BOOT_ELF));
+	cr_assert(boot_proto_loads_elf(BOOT_ELF32));
+	cr_assert(boot_proto_loads_elf(BOOT_PVH));
+	cr_assert_not(boot_proto_loads_elf(BOOT_LINUX32));
+	cr_assert_not(boot_proto_loads_elf(BOOT_LINUX64));
+}
+
+Test(boot, elf32_entry_is_32bit_with_paging_off_by_default)
+{
+	struct entry_options o = { .proto = BOOT_ELF32, .paging_auto = true };
+
+	entry_resolve_paging(&o);
+	cr_assert_eq(o.paging, PAGING_OFF);
 }
 
 Test(boot, write_puts_gdt_and_tables_in_memory)

@@ -83,13 +83,77 @@ Test(elf, rejects_empty_file)
 
 Test(elf, rejects_truncated_header)
 {
-	expect_reject(40, -EINVAL, "too short");
+	expect_reject(40, -EINVAL, "too short for an ELF64 header (64)");
+}
+
+Test(elf, rejects_file_too_short_to_name_its_class)
+{
+	expect_reject(4, -EINVAL, "file is 4 bytes, too short for an ELF header");
 }
 
 Test(elf, rejects_wrong_class)
 {
-	img[EI_CLASS] = ELFCLASS32;
-	expect_reject(FIX_ELF_LEN, -EINVAL, "EI_CLASS 1");
+	img[EI_CLASS] = ELFCLASSNUM;
+	expect_reject(FIX_ELF_LEN, -EINVAL, "EI_CLASS 3 is neither");
+}
+
+Test(elf, rejects_elf64_headers_labelled_elf32)
+{
+	img[EI_CLASS] = ELFCLASS32; /* read as Elf32: e_machine (same offset) says x86-64 */
+	expect_reject(FIX_ELF_LEN, -EINVAL, "e_machine 62 is not EM_386 (3) (an ELF32 vmlinux)");
+}
+
+Test(elf, accepts_i386_elf32_image)
+{
+	uint8_t *img32 = fixture_elf32();
+
+	cr_assert_eq(elf_parse(img32, FIX_ELF_LEN, &k), 0, "%s", err_msg());
+	cr_assert(k.is32);
+	cr_assert_eq(k.entry, FIX_ELF_ENTRY);
+	cr_assert_eq(k.nload, 2);
+	cr_assert_eq(k.load[0].paddr, FIX_ELF_TEXT_PADDR, "p_paddr, not the 0xc... p_vaddr");
+	cr_assert_eq(k.load[1].memsz, FIX_ELF_DATA_MEMSZ);
+	cr_assert(k.has_pvh, "the note format is the same in ELF32");
+	cr_assert_eq(k.pvh_entry, FIX_ELF_PVH_ENTRY);
+	cr_assert(elf_is_class32(img32, FIX_ELF_LEN));
+	cr_assert_not(elf_is_class32(img, FIX_ELF_LEN));
+	cr_assert_not(elf_is_class32(img32, EI_CLASS), "too short to say");
+	free(img32);
+}
+
+Test(elf, accepts_elf64_image_as_64bit)
+{
+	cr_assert_eq(elf_parse(img, FIX_ELF_LEN, &k), 0, "%s", err_msg());
+	cr_assert_not(k.is32);
+}
+
+Test(elf, rejects_elf32_with_x86_64_machine)
+{
+	uint8_t *img32 = fixture_elf32();
+
+	((Elf32_Ehdr *)img32)->e_machine = EM_X86_64;
+	cr_assert_eq(elf_parse(img32, FIX_ELF_LEN, &k), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "e_machine 62 is not EM_386"), "%s", err_msg());
+	free(img32);
+}
+
+Test(elf, rejects_elf32_with_elf64_header_sizes)
+{
+	uint8_t *img32 = fixture_elf32();
+
+	((Elf32_Ehdr *)img32)->e_phentsize = sizeof(Elf64_Phdr);
+	cr_assert_eq(elf_parse(img32, FIX_ELF_LEN, &k), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "e_phentsize 56 is not 32"), "%s", err_msg());
+	free(img32);
+}
+
+Test(elf, rejects_elf32_too_short_for_its_header)
+{
+	uint8_t *img32 = fixture_elf32();
+
+	cr_assert_eq(elf_parse(img32, sizeof(Elf32_Ehdr) - 1, &k), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "too short for an ELF32 header (52)"), "%s", err_msg());
+	free(img32);
 }
 
 Test(elf, rejects_big_endian)

@@ -299,6 +299,62 @@ Test(load, plain_elf_pvh)
 	free(elf);
 }
 
+Test(load, plain_elf32_auto_enters_e_entry_in_protected_mode)
+{
+	uint8_t *elf = fixture_elf32();
+	struct load_request req = elf_request(elf, BOOT_LINUX32, true);
+	struct boot_params *bp = (void *)(gm.hva + LAYOUT_ZERO_PAGE);
+
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0, "%s", err_msg());
+	cr_assert_eq(st.proto, BOOT_ELF32);
+	cr_assert_eq(st.cpu.rip, FIX_ELF_ENTRY);
+	cr_assert_eq(st.cpu.rsi, LAYOUT_ZERO_PAGE, "the 32-bit protocol: boot_params in ESI");
+	cr_assert_eq(st.paging.mode, PAGING_OFF);
+	cr_assert_eq(st.cpu.cs.l, 0);
+	cr_assert_eq(st.cpu.cs.db, 1, "32-bit code");
+	cr_assert_eq(bp->hdr.header, 0x53726448, "synthesized header");
+	cr_assert_eq(memcmp(gm.hva + FIX_ELF_TEXT_PADDR, elf + FIX_ELF_TEXT_OFF,
+			    FIX_ELF_TEXT_SIZE), 0, "PT_LOAD at p_paddr");
+	free(elf);
+}
+
+Test(load, elf_of_an_elf32_file_is_elf32_with_the_paging_asked)
+{
+	uint8_t *elf = fixture_elf32();
+	struct load_request req = elf_request(elf, BOOT_ELF, false);
+
+	req.entry.paging_auto = false;
+	req.entry.paging = PAGING_PAE;
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0, "%s", err_msg());
+	cr_assert_eq(st.proto, BOOT_ELF32);
+	cr_assert_eq(st.paging.mode, PAGING_PAE);
+	cr_assert_eq(st.cpu.cr4 & 0x20, 0x20, "CR4.PAE");
+	free(elf);
+}
+
+Test(load, elf32_pvh_uses_the_note)
+{
+	uint8_t *elf = fixture_elf32();
+	struct load_request req = elf_request(elf, BOOT_PVH, false);
+
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0, "%s", err_msg());
+	cr_assert_eq(st.proto, BOOT_PVH);
+	cr_assert_eq(st.cpu.rip, FIX_ELF_PVH_ENTRY);
+	cr_assert_eq(st.cpu.rbx, LAYOUT_PVH_START_INFO);
+	free(elf);
+}
+
+Test(load, elf32_entry_refuses_an_elf64_file)
+{
+	uint8_t *elf = fixture_elf();
+	struct load_request req = elf_request(elf, BOOT_ELF32, false);
+
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "--boot=elf32 needs a 32-bit (ELFCLASS32) vmlinux"),
+			   "%s", err_msg());
+	free(elf);
+}
+
 Test(load, elf_file_refuses_bzimage_entries)
 {
 	uint8_t *elf = fixture_elf();

@@ -66,9 +66,9 @@ int points_setup(struct fuzz_points *pts)
 	enum boot_proto p = pts->m->entry.proto;
 	struct progress_in in = {
 		.until = cfg->fuzz.run_until,
-		.link_addresses = p == BOOT_ELF || p == BOOT_PVH || kaslr_disabled(cfg->append),
+		.link_addresses = boot_proto_loads_elf(p) || kaslr_disabled(cfg->append),
 		.kernel_entry = pts->m->load.kernel_entry,
-		.image_loaded = p == BOOT_ELF || p == BOOT_PVH,
+		.image_loaded = boot_proto_loads_elf(p),
 		.syms = pts->syms,
 		.start_rip = pts->m->entry.cpu.rip,
 		.start_in_kernel = !starts_in_decompressor(p),
