@@ -86,6 +86,16 @@ boot ap-triple "reboot=t guest.cmd=\"taskset -c 1 sh -c 'echo c >/proc/sysrq-tri
     grep -q "^vmm: vCPU 1 state:" "$work/ap-triple.err"
 check ap-triple-fault-dumps-vcpu-1 $? "exit status $rc, stderr: $(grep -E 'vmm:' "$work/ap-triple.err" | head -3 | tr '\n' ' ')"
 [ "$rc" -eq 3 ] || show ap-triple
+# ... and only that vCPU's: the boot CPU, which reports the end, is not the one that failed.
+! grep -q "^vmm: vCPU 0 state:" "$work/ap-triple.err"
+check ap-triple-fault-dumps-only-vcpu-1 $? "$(grep -c '^vmm: vCPU . state:' "$work/ap-triple.err") register dumps"
+
+# --timeout ends a run no vCPU caused: every vCPU's registers (where is each one?), here 3 s
+# into a boot with 2 vCPUs.
+boot timeout-2 "" --cpus 2 --timeout 3
+[ "$rc" -eq 8 ] && grep -q "^vmm: vCPU 0 state:" "$work/timeout-2.err" &&
+    grep -q "^vmm: vCPU 1 state:" "$work/timeout-2.err"
+check timeout-dumps-every-vcpu $? "exit status $rc, $(grep -c '^vmm: vCPU . state:' "$work/timeout-2.err") register dumps"
 
 # 4. A panic on CPU 1 with reboot=k: that CPU resets through the i8042 (a device, not a triple
 #    fault); the VM ends with status 7 and vCPU 1's registers, not those of the next vCPU to leave

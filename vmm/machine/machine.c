@@ -413,7 +413,8 @@ int machine_handle_exit(struct machine *m, const struct vm_exit *e, const char *
 }
 
 /* Every vCPU thread stopped, then the output, the figures and, for a
- * failure, the registers of vCPU `cpu` (the one that ended the VM). */
+ * failure, the registers of vCPU `cpu` (the one that ended the VM); for
+ * --timeout, which no vCPU caused, those of every vCPU. */
 static int report(struct machine *m, int status, const char *why, unsigned cpu)
 {
 	machine_stop_aps(m);
@@ -429,8 +430,12 @@ static int report(struct machine *m, int status, const char *why, unsigned cpu)
 	if (m->verbose)
 		machine_print_exit_counts(m);
 	if (dispatch_is_failure(status)) {
+		unsigned ender = cpu < m->ncpus ? cpu : 0;
+
 		fprintf(stderr, "\nvmm: %s\n", why);
-		vcpu_dump(m->vcpus[cpu < m->ncpus ? cpu : 0], stderr);
+		for (unsigned i = 0; i < m->ncpus; i++)
+			if (status == VMM_EXIT_TIMEOUT || i == ender)
+				vcpu_dump(m->vcpus[i], stderr);
 	} else if (m->verbose && why && *why) {
 		fprintf(stderr, "vmm: %s\n", why);
 	}
