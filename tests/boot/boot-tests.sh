@@ -324,19 +324,23 @@ for path in linux64 linux32 elf pvh; do
 done
 
 # 15. A guest that is not Linux: memtest86+ (its 64-bit image is a bzImage of protocol 2.12 with
-#     no ELF payload, syssize rounded up past the file's end), by the 64-bit entry, until
-#     --timeout. It must draw its screen with the RAM vmm gave it (from the e820 map) and a CPU
-#     clock, which it measures by polling port 0x61 for PIT counter 2's output (before vmm
-#     emulated that port, "CLK/Temp:   N/A"). About 5-8 s to that line nested.
+#     no ELF payload, syssize rounded up past the file's end), by the 64-bit entry, with 2 vCPUs,
+#     until --timeout. It must draw its screen with the RAM vmm gave it (from the e820 map) and a
+#     CPU clock, which it measures by polling port 0x61 for PIT counter 2's output (before vmm
+#     emulated that port, "CLK/Temp:   N/A"), then start its second CPU by INIT/SIPI without
+#     ever enabling its LAPIC and test (before vmm set the boot CPU's LAPIC after the last vCPU
+#     existed, "Status: Init." for ever). About 5-8 s to the screen nested, testing soon after.
 if [ -n "$MEMTEST" ] && [ -f "$MEMTEST" ]; then
     timeout "$LIMIT" "$VMM" --kernel "$MEMTEST" --append "console=ttyS0,115200" --mem 256M \
-        --timeout "${MEMTEST_SECONDS:-14}" </dev/null >"$work/memtest.out" 2>"$work/memtest.err"
+        --cpus 2 --timeout "${MEMTEST_SECONDS:-16}" </dev/null >"$work/memtest.out" 2>"$work/memtest.err"
     rc=$?
     clk=$(grep -ao 'CLK/Temp: *[0-9]*MH' "$work/memtest.out" | head -n 1)
     mem=$(grep -ao 'Memory  : *[0-9]*MB' "$work/memtest.out" | head -n 1)
+    smp=$(grep -ao 'SMP: 2T' "$work/memtest.out" | head -n 1)
+    testing=$(grep -ao 'Status: Testing' "$work/memtest.out" | head -n 1)
     [ "$rc" -eq 8 ] && grep -aq 'Memtest86+ v' "$work/memtest.out" && [ -n "$clk" ] &&
-        [ "$(grep -o '[0-9]*' <<<"$mem")" = 256 ]
-    check memtest86-x64 $? "exit status $rc (8: --timeout), '${clk:-no CPU clock}', '${mem:-no memory line}'"
+        [ "$(grep -o '[0-9]*' <<<"$mem")" = 256 ] && [ -n "$smp" ] && [ -n "$testing" ]
+    check memtest86-x64 $? "exit status $rc (8: --timeout), '${clk:-no CPU clock}', '${mem:-no memory line}', '${smp:-no SMP: 2T}', '${testing:-never Status: Testing}'"
     [ "$rc" -eq 8 ] && [ -n "$clk" ] || tail -c 600 "$work/memtest.err" | sed 's/^/    | /'
 else
     skip memtest86-x64 "no memtest86+ image given (Debian's memtest86+ package, which scripts/setup-deps installs)"

@@ -68,9 +68,21 @@ struct coalesced_ring;
 int vcpu_coalesced_ring(struct vcpu *c, struct coalesced_ring *out);
 
 /* Create vCPU `index` of `ncpus` (its APIC ID) with the host-supported CPUID
- * describing that vCPU; index 0, the boot CPU, also gets a virtual-wire
- * LAPIC, the others wait for INIT/SIPI. */
+ * describing that vCPU; the others than index 0 wait for INIT/SIPI. */
 int vcpu_create(struct vm *vm, unsigned index, unsigned ncpus, struct vcpu **out);
+/*
+ * As firmware does for the boot CPU once every vCPU exists: virtual-wire mode,
+ * PIC interrupts through LINT0 (ExtINT) and NMI through LINT1 (MP spec
+ * §3.6.2.2), by KVM_SET_LAPIC. Only after the last vCPU is created: KVM builds
+ * its map of APIC IDs (the one that delivers IPIs) when it resets a vCPU being
+ * created, before that vCPU counts as online, so the last one created is left
+ * out until the map is built again; KVM_SET_LAPIC builds it again
+ * (kvm_apic_set_state() in arch/x86/kvm/lapic.c). Before, the LAPIC was set
+ * while vCPU 0 was created: a guest that never touches its LAPIC's registers
+ * (memtest86+) could not start the last vCPU (its INIT was dropped: vCPU 1 of
+ * 2 stayed KVM_MP_STATE_UNINITIALIZED, nested on Debian's 6.1 KVM).
+ */
+int vcpu_virtual_wire(struct vcpu *c);
 /* The only place that sets registers: load `s` into the vCPU. */
 int vcpu_load_state(struct vcpu *c, const struct boot_cpu *s);
 /* Make the current or next KVM_RUN return at once (kvm_run->immediate_exit;

@@ -111,8 +111,7 @@ static void set_lvt_mode(struct kvm_lapic_state *l, unsigned reg, uint32_t mode)
 	memcpy(&l->regs[reg], &v, sizeof(v));
 }
 
-/* Virtual-wire mode: PIC interrupts reach the BSP through LINT0 (MP spec §3.6.2.2). */
-static int setup_lapic(struct vcpu *c)
+int vcpu_virtual_wire(struct vcpu *c)
 {
 	struct kvm_lapic_state l;
 
@@ -190,8 +189,6 @@ int vcpu_create(struct vm *vm, unsigned index, unsigned ncpus, struct vcpu **out
 		r = setup_cpuid(c, ncpus);
 	if (r == 0)
 		r = setup_msrs(c);
-	if (r == 0 && index == 0) /* as firmware: the other LAPICs keep their reset state */
-		r = setup_lapic(c);
 	if (r == 0)
 		r = setup_fpu(c);
 	*out = c; /* owned by the caller even on failure; the process exits */

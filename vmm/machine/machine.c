@@ -346,6 +346,8 @@ int machine_start(struct machine *m)
 		r = add_devices(m);
 	for (unsigned i = 0; r == 0 && i < m->ncpus; i++)
 		r = vcpu_create(m->vm, i, m->ncpus, &m->vcpus[i]);
+	if (r == 0) /* after the last vCPU: see kvm.h */
+		r = vcpu_virtual_wire(m->vcpus[0]);
 	m->vcpu = m->vcpus[0];
 	m->threads[0] = pthread_self();
 	if (r == 0)
