@@ -120,7 +120,7 @@ static void check_nmi_sc(struct machine *m)
 	bus_access(&m->pio, LAYOUT_NMI_SC_PORT, &v, 1, false);
 	if (v & 0xc0)
 		fuzz_fail("nmi_sc: an NMI status bit reads set");
-	if ((v & NMI_SC_TMR2_OUT_STS) && m->now.tv_sec % 3 != 2)
+	if ((v & NMI_SC_TMR2_OUT_STS) && timer2_out(m) <= 0)
 		fuzz_fail("nmi_sc: bit 5 set while counter 2 is low or unreadable");
 }
 

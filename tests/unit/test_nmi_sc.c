@@ -44,12 +44,10 @@ static void outb(uint8_t v)
 	cr_assert_eq(bus_access(&b, 0x61, &v, 1, true), 0);
 }
 
-#define NS_PER_TICK_X1000 838096ULL /* 1e12 / 1193182: 838.096 ns a tick */
-
-/* `ticks` input-clock ticks and a little, in ns (lands inside the tick). */
+/* `ticks` input-clock ticks and 100 ns, in ns: inside that tick (a tick is 838 ns). */
 static uint64_t ns_of(uint64_t ticks)
 {
-	return ticks * NS_PER_TICK_X1000 / 1000 + 100;
+	return ticks * 1000000000ULL / PIT_INPUT_HZ + 100;
 }
 
 Test(nmi_sc, power_on_reads_zero_but_the_toggle)

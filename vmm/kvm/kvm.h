@@ -68,7 +68,7 @@ struct coalesced_ring;
 int vcpu_coalesced_ring(struct vcpu *c, struct coalesced_ring *out);
 
 /* Create vCPU `index` of `ncpus` (its APIC ID) with the host-supported CPUID
- * describing that vCPU; the others than index 0 wait for INIT/SIPI. */
+ * describing that vCPU; every vCPU but index 0 waits for INIT/SIPI. */
 int vcpu_create(struct vm *vm, unsigned index, unsigned ncpus, struct vcpu **out);
 /*
  * As firmware does for the boot CPU once every vCPU exists: virtual-wire mode,
