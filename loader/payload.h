@@ -8,6 +8,7 @@
 #include "loader/bzimage.h"
 
 #define PAYLOAD_MIN_VERSION 0x0208 /* payload_offset/payload_length exist */
+#define PAYLOAD_EXTRACT_MAX (1ULL << 30) /* vmm refuses payloads that claim more than 1 GiB */
 
 /*
  * Point *p at the payload of a parsed bzImage: `payload_length` bytes at

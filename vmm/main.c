@@ -138,8 +138,6 @@ static int sandbox(struct machine *m, const struct config *cfg)
 	return VMM_EXIT_OK;
 }
 
-#define EXTRACT_MAX (1ULL << 30) /* refuse payloads that claim more than 1 GiB */
-
 /* --extract-vmlinux: the bzImage's payload, decompressed, byte for byte. */
 static int extract(const struct config *cfg)
 {
@@ -152,7 +150,7 @@ static int extract(const struct config *cfg)
 	if (r == 0) {
 		r = bzimage_parse(f.data, f.len, &bz);
 		if (r == 0)
-			r = payload_extract(&bz, EXTRACT_MAX, &elf, &len);
+			r = payload_extract(&bz, PAYLOAD_EXTRACT_MAX, &elf, &len);
 		if (r == 0)
 			r = file_write(cfg->extract_vmlinux, elf, len);
 		free(elf);

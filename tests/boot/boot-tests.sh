@@ -112,7 +112,8 @@ sees_cpus reboot 1
 #    not accessible"), and the RTC and the system clock it set agree with the host's clock.
 t0=$(date +%s)
 boot cmd 'guest.cmd="echo vmm-cmd-$((6*7)); grep -c ^processor /proc/cpuinfo; echo rtc-epoch=$(cat /sys/class/rtc/rtc0/since_epoch); echo sys-epoch=$(date +%s); dmesg | grep rtc_cmos"' \
-    --profile=100 --profile-out "$work/cmd.folded" --trace "$work/cmd.trace.json"
+    --profile=100 --profile-out "$work/cmd.folded" --trace "$work/cmd.trace.json" \
+    --symbols "$VMLINUX"
 t1=$(date +%s)
 # The same boot is profiled (README "Profiling a boot"; at 100 Hz: each sample is an exit of
 # the nested guest, and the check asserts samples, not a rate): samples in the kernel's phase, a
@@ -120,6 +121,12 @@ t1=$(date +%s)
 nsamples=$(sed -n 's/^vmm: profile: \([0-9][0-9]*\) samples at.*/\1/p' "$work/cmd.err")
 [ "${nsamples:-0}" -gt 0 ] && [ -s "$work/cmd.folded" ] && grep -q '^kernel;' "$work/cmd.folded"
 check profile-debian-kernel $? "samples ${nsamples:-none}, folded $(wc -l <"$work/cmd.folded" 2>/dev/null) lines"
+# Its symbols are the kernel's own kallsyms, read from the stripped vmlinux (no System.map, no
+# guest boot); with KASLR on, the slide comes from the guest's page tables: kernel samples are
+# named by function, not in hex.
+named=$(grep -cE '^kernel;[A-Za-z_][A-Za-z0-9_.]* [0-9]+$' "$work/cmd.folded")
+grep -q 'KASLR slide 0x[0-9a-f]* (from the guest' "$work/cmd.err" && [ "$named" -gt 0 ]
+check profile-names-kernel-functions-from-kallsyms $? "$named named kernel stacks; $(grep -m1 'KASLR\|nokaslr' "$work/cmd.err")"
 python3 - "$work/cmd.trace.json" >"$work/cmd.trace.check" 2>&1 <<'PY'
 import json, sys
 ev = json.load(open(sys.argv[1]))["traceEvents"]

@@ -377,15 +377,16 @@ fuzz untilstart --boot=elf --runs 1 --run-until kernel
 [ "$rc" -eq 1 ] && grep -q 'run-until kernel: the valid state starts at it' "$work/untilstart.err"
 check fuzz-run-until-refuses-the-start-point $? "status $rc: $(grep -v '^vmm fuzz: 1 vCPU' "$work/untilstart.err" | head -n 1)"
 # 11c. Symbol points by INT3 (an ELF boot: vmm wrote the image): where breakpoints fire, wild
-#      runs until start_kernel, with the kernel's own symbols (scripts/guest-symbols), end as
+#      runs until start_kernel, with the kernel's own symbols (its kallsyms), end as
 #      reached after passing `kernel`, and every reset, INT3 bytes included, is bit-exact; where
 #      they do not (nested under QEMU's TCG), vmm refuses the point instead of running blind.
 if [ "$fires" = yes ]; then
-    "$DIR/../../scripts/guest-symbols" "$VMM" "$KERNEL" "$INITRD" "$work/syms" 2>"$work/syms.err"
+    syms=$KERNEL # --symbols of the bzImage reads its payload's kallsyms
 else
-    echo "ffffffff83079e46 T start_kernel" >"$work/syms" # any address: the probe refuses first
+    syms=$work/syms
+    echo "ffffffff83079e46 T start_kernel" >"$syms" # any address: the probe refuses first
 fi
-fuzz int3 --boot=elf --symbols "$work/syms" --run-until start_kernel --fuzz-mode wild --seed 21 \
+fuzz int3 --boot=elf --symbols "$syms" --run-until start_kernel --fuzz-mode wild --seed 21 \
     --runs 24 --run-ms 2000 --check-reset
 if [ "$fires" = yes ]; then
     reached=$(grep -c '"outcome":"reached","detail":"start_kernel".*"progress":"kernel,start_kernel"' "$work/int3.jsonl")

@@ -1,4 +1,4 @@
-/* fuzz_symbols.c: libFuzzer target: symtab_load() over System.map text or an ELF64 .symtab, then lookups that must agree. */
+/* fuzz_symbols.c: libFuzzer target: symtab_load() over System.map text, an ELF64 .symtab or the kallsyms tables in a stripped ELF file, then lookups that must agree. */
 #include <string.h>
 
 #include "tests/fuzz/fuzz_util.h"

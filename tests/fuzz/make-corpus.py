@@ -313,6 +313,72 @@ def symtab_elf(syms):
     return ehdr + shdrs + symtab + strtab
 
 
+def kallsyms_tables(word, order, n=300, base=0xFFFFFFFF81000000, percpu=True):
+    """The kallsyms tables as Linux's scripts/kallsyms lays them out (symbols_kallsyms.c):
+    order "old" (up to 6.3, with seqs_of_names) or "new" (6.4 on); `word`: pointer size."""
+    syms = [("T", "_text", base)] + [("t" if i % 2 else "T", "fn_%d" % i, base + 16 * i)
+                                       for i in range(1, n)]
+    syms[n // 2] = ("T", "start_kernel", syms[n // 2][2])
+    out = bytearray(b"rodata before the tables\0")
+
+    def label():
+        while len(out) % word:
+            out.append(0)
+
+    def offsets():
+        label()
+        for _, _, a in syms:
+            out.extend(struct.pack("<i", base - a - 1) if percpu else struct.pack("<I", a - base))
+        label()
+        out.extend(struct.pack("<Q" if word == 8 else "<I", base))
+
+    def seqs():
+        label()
+        for i in range(n):
+            out.extend(struct.pack(">I", i)[1:])
+
+    if order == "old":
+        offsets()
+    label()
+    out.extend(struct.pack("<I", n))
+    label()
+    start, markers = len(out), []
+    for i, (t, name, _) in enumerate(syms):
+        if i % 256 == 0:
+            markers.append(len(out) - start)
+        enc = (t + name).encode()
+        out.append(len(enc))
+        out.extend(enc)
+    label()
+    for m in markers:
+        out.extend(struct.pack("<I", m))
+    if order == "old":
+        seqs()
+    label()
+    index, tstart = [], len(out)
+    for i in range(256):
+        index.append(len(out) - tstart)
+        out.extend((bytes([i]) if 32 < i < 127 else b"?") + b"\0")
+    label()
+    for x in index:
+        out.extend(struct.pack("<H", x))
+    if order == "new":
+        offsets()
+        seqs()
+    return bytes(out) + b"after"
+
+
+def stripped_elf(word, tables):
+    """An ELF file of `word`'s class with no sections but a null one (no .symtab), then
+    `tables` at offset 128 (aligned)."""
+    if word == 8:
+        hdr = (b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)
+               + struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, 0, 0, 64, 0, 64, 0, 0, 64, 1, 0))
+    else:
+        hdr = b"\x7fELF" + bytes([1, 1, 1]) + bytes(9) + struct.pack("<HHI", 2, 3, 1)
+    return hdr + bytes(128 - len(hdr)) + tables
+
+
 def symbols_seeds():
     text = 0xFFFFFFFF81000000
     write("symbols", "system-map", (
@@ -335,6 +401,10 @@ def symbols_seeds():
         ("jiffies", text + 0x1000000, 8, glob | 1, 2),    # STT_OBJECT in .data
         ("abs", 0x1000, 0, glob | 0, 0xFFF1),             # SHN_ABS
     ]))
+    write("symbols", "kallsyms-elf64-old", stripped_elf(8, kallsyms_tables(8, "old")))
+    write("symbols", "kallsyms-elf64-new", stripped_elf(8, kallsyms_tables(8, "new")))
+    write("symbols", "kallsyms-elf32-new", stripped_elf(4, kallsyms_tables(
+        4, "new", base=0xC1000000, percpu=False)))
 
 
 def main():

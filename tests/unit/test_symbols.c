@@ -286,7 +286,7 @@ Test(symbols, elf_rejects_header)
 {
 	make_elf();
 	expect_reject(elf, 40, "shorter than an ELF64 header");
-	elf[EI_CLASS] = ELFCLASS32;
+	elf[EI_CLASS] = ELFCLASS32; /* only a 32-bit kernel's kallsyms are read: there are none */
 	expect_reject(elf, ELF_LEN, "EI_CLASS 1");
 	make_elf();
 	((Elf64_Ehdr *)elf)->e_shentsize = 10;

@@ -1,4 +1,4 @@
-/* symbols.c: symbol tables from System.map text or an ELF64 .symtab (hostile input), sorted for lookups. */
+/* symbols.c: symbol tables from System.map text, an ELF64 .symtab or a kernel's own kallsyms (hostile input), sorted for lookups. */
 #define _GNU_SOURCE /* qsort_r(), memmem() */
 #include "vmm/profile/symbols.h"
 
@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader/bzimage.h"
+#include "loader/payload.h"
 #include "mmu/err.h"
 #include "vmm/file.h"
 #include "vmm/profile/symbols_parse.h"
@@ -220,8 +222,9 @@ static int map_line(struct symtab *st, const char *p, size_t n, size_t line)
 	 * linux-image-<version>-dbg package", in place of the map. */
 	if (nf > 4 && memmem(p, n, PLACEHOLDER_MAP, strlen(PLACEHOLDER_MAP)))
 		return errf(-EINVAL, "symbols: System.map line %zu is a placeholder (\"%s ...\"): give "
-			    "the full System.map (Debian's -dbg package) or the symbols "
-			    "scripts/guest-symbols reads from the guest", line, PLACEHOLDER_MAP);
+			    "the kernel image itself (--symbols vmlinuz: its kallsyms are read), the full "
+			    "System.map (Debian's -dbg package) or the symbols scripts/guest-symbols "
+			    "reads from the guest", line, PLACEHOLDER_MAP);
 	if (nf < 3 || nf > 4)
 		return errf(-EINVAL, "symbols: System.map line %zu: %zu%s fields, not 'ADDRESS TYPE NAME'",
 			    line, nf, nf > 4 ? " or more" : "");
@@ -259,13 +262,55 @@ static int map_load(struct symtab *st, const uint8_t *buf, size_t len)
 
 /* ---- The public interface. */
 
+/* An ELF file: its .symtab; else (stripped, or a 32-bit kernel) the kernel's kallsyms in it. */
+static int elf_load(struct symtab *st, const uint8_t *buf, size_t len)
+{
+	bool is32 = len > EI_CLASS && buf[EI_CLASS] == ELFCLASS32;
+	int r = is32 ? -ENOENT : symtab_load_elf(st, buf, len);
+
+	if (r == -ENOENT)
+		r = symtab_load_kallsyms(st, buf, len, is32 ? 4 : 8);
+	if (r != -ENOENT)
+		return r;
+	return errf(-EINVAL, "symbols: elf: %s, and no kallsyms tables in its %zu bytes (a kernel without CONFIG_KALLSYMS?): give System.map",
+		    is32 ? "EI_CLASS 1 (32-bit: only its kallsyms are read)" : "no SHT_SYMTAB section", len);
+}
+
+/* A bzImage (boot.rst: "HdrS" in its setup header): the kallsyms of its payload. */
+static bool is_bzimage(const uint8_t *buf, size_t len)
+{
+	uint32_t magic;
+
+	if (len < BZ_JUMP_OFFSET + 2 + sizeof(magic))
+		return false;
+	memcpy(&magic, buf + BZ_JUMP_OFFSET + 2, sizeof(magic));
+	return magic == BZ_HDRS_MAGIC;
+}
+
+static int bzimage_symbols(struct symtab *st, const uint8_t *buf, size_t len)
+{
+	struct bzimage bz;
+	uint8_t *elf = NULL;
+	size_t elf_len = 0;
+	int r = bzimage_parse(buf, len, &bz);
+
+	if (r == 0)
+		r = payload_extract(&bz, PAYLOAD_EXTRACT_MAX, &elf, &elf_len);
+	if (r == 0)
+		r = elf_load(st, elf, elf_len);
+	free(elf);
+	return r;
+}
+
 int symtab_load(struct symtab *st, const uint8_t *buf, size_t len)
 {
 	int r;
 
 	memset(st, 0, sizeof(*st));
 	if (len >= SELFMAG && memcmp(buf, ELFMAG, SELFMAG) == 0)
-		r = symtab_load_elf(st, buf, len);
+		r = elf_load(st, buf, len);
+	else if (is_bzimage(buf, len))
+		r = bzimage_symbols(st, buf, len);
 	else
 		r = map_load(st, buf, len);
 	if (r == 0)

@@ -160,5 +160,5 @@ int symtab_load_elf(struct symtab *st, const uint8_t *buf, size_t len)
 		if (sh.sh_type == SHT_SYMTAB)
 			return elf_symbols(st, &e, &sh, i);
 	}
-	return r < 0 ? r : errf(-EINVAL, "symbols: elf: no SHT_SYMTAB section (stripped? give System.map)");
+	return r < 0 ? r : errf(-ENOENT, "symbols: elf: no SHT_SYMTAB section");
 }
