@@ -69,8 +69,8 @@ static size_t align_up(const struct ks *k, size_t x)
 	return (x + k->word - 1) & ~(k->word - 1);
 }
 
-/* token_table's 256 strings end at `end` (at most one word before `index`), each ending where
- * token_index says the next one starts, none empty. */
+/* token_table's 256 strings from `start`, each ending where token_index says the next one
+ * starts, none empty, the last ending (aligned) where token_index starts. */
 static bool tokens_at(struct ks *k, size_t start)
 {
 	size_t last = start + k->tok[KS_TOKENS - 1], nul;
