@@ -59,7 +59,15 @@ userspace() {
 }
 
 # The non-PAE 686 kernel to userspace: paging off (the protocol), 1:1 non-PAE paging on.
-userspace 686-paging-off --paging=off
+# The first boot is also profiled with the bzImage's own kallsyms: the kernel moved itself
+# (KASLR), and a 32-bit kernel's slide is read from its IDT (vector 0: the divide-error
+# handler), so its samples are named by function.
+userspace 686-paging-off --paging=off --profile=100 --symbols "$K686" \
+    --profile-out "$work/686.folded"
+named=$(grep -cE '^kernel;[A-Za-z_][A-Za-z0-9_.]* [0-9]+$' "$work/686.folded" 2>/dev/null)
+grep -q 'KASLR slide 0x[0-9a-f]* (from the guest.s IDT)' "$work/686-paging-off.err" &&
+    [ "${named:-0}" -gt 0 ]
+check 686-profile-slide-from-idt $? "${named:-no} named kernel stacks; $(grep -m1 'KASLR\|kernel addresses' "$work/686-paging-off.err")"
 userspace 686-nonpae-4k --paging=nonpae
 userspace 686-nonpae-4m --paging=nonpae --large-pages
 

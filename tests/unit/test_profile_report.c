@@ -145,3 +145,32 @@ Test(profile_report, timeline_has_every_kind_of_event)
 	expect_in(text, "Linux \\\"version\\\"\\u0001");
 	free(text);
 }
+
+/* A 32-bit kernel's samples (below the 64-bit kernel half) are placed by the slide too, which the
+ * report says it read from the IDT; its early samples are not moved. */
+Test(profile_report, kaslr_slide_of_a_32bit_kernel)
+{
+	static const char map32[] = "c1000000 T _text\nc1001000 T start_kernel\nc1002000 T hot\n"
+				    "c1003000 T cold\n01000000 T early_fn\n01001000 T early_end\n";
+	struct symtab s32;
+	struct prof_sample s[] = { sample(200, PROF_KERNEL, 0xc9002010, 0),
+				   sample(300, PROF_EARLY, 0x1000010, 0) };
+	struct prof_input in = { .s = s, .n = 2, .hz = 100, .ncpus = 1, .syms = &s32,
+				 .slide = 0x8000000, .slide_from_idt = true, .timing = &tm };
+	char *folded, *text;
+
+	cr_assert_eq(symtab_load(&s32, (const uint8_t *)map32, sizeof(map32) - 1), 0, "%s", err_msg());
+	report(&in, &folded, &text);
+	cr_assert_str_eq(folded, "early;early_fn 1\nkernel;hot 1\n");
+	expect_in(text, "KASLR slide 0x8000000 (from the guest's IDT)");
+	free(folded);
+	free(text);
+	s[0].pc[0] = 0xc1002010; /* where `hot` was linked: with the slide unknown, not named */
+	in.slide_note = "boot it with nokaslr";
+	report(&in, &folded, &text);
+	cr_assert_str_eq(folded, "early;early_fn 1\nkernel;0xc1002010 1\n",
+			 "with the slide unknown a 32-bit kernel's addresses stay in hex");
+	free(folded);
+	free(text);
+	symtab_free(&s32);
+}

@@ -1,4 +1,4 @@
-/* test_stack.c: a profile sample's address class, frame-pointer walk through 4-level tables, KASLR slide from the kernel's page directory. */
+/* test_stack.c: a profile sample's address class, frame-pointer walk through 4-level tables, KASLR slide from the kernel's page directory or, for a 32-bit kernel, its IDT. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -139,4 +139,58 @@ Test(stack, kaslr_slide_from_the_page_directory)
 	cr_assert_eq(prof_kaslr_slide(&gm, CR3, KVA, &slide), -ENOENT);
 	*at(CR3 + 511 * 8) = 0;
 	cr_assert_eq(prof_kaslr_slide(&gm, CR3, KVA, &slide), -EFAULT);
+}
+
+/* A 32-bit kernel's IDT at 0xc0100000 (physical 0x100000, through a 4 MiB or a 2 MiB page), its
+ * vector 0 gate pointing at the divide-error handler `runtime`. */
+#define IDT_VA 0xc0100000ULL
+#define IDT_PA 0x100000ULL
+#define LINK_HANDLER 0xc1800ab0ULL
+
+static struct vcpu_regs kernel32_regs(bool pae, uint32_t runtime)
+{
+	uint8_t gate[8] = { (uint8_t)runtime, (uint8_t)(runtime >> 8), 0x60, 0, 0, 0x8e,
+			    (uint8_t)(runtime >> 16), (uint8_t)(runtime >> 24) };
+
+	memcpy(gm.hva + IDT_PA, gate, sizeof(gate));
+	if (pae) {
+		*at(0x10000 + 3 * 8) = 0x11000 | PTE_P;		/* PDPTE 3: 0xc0000000 on */
+		*at(0x11000) = 0 | PTE_P | PTE_RW | PTE_PS;		/* PD[0]: 2 MiB at 0 */
+	} else {
+		uint32_t pde = PTE_P | PTE_RW | PTE_PS;		/* 4 MiB at 0 */
+
+		memcpy(gm.hva + 0x10000 + 768 * 4, &pde, 4);	/* 0xc0000000 >> 22 */
+	}
+	return (struct vcpu_regs){ .rip = 0xc9000000, .cr0 = X86_CR0_PE | X86_CR0_PG, .cr3 = 0x10000,
+				   .cr4 = pae ? X86_CR4_PAE : X86_CR4_PSE, .idt_base = IDT_VA };
+}
+
+Test(stack, kaslr_slide_of_a_32bit_kernel_from_its_idt)
+{
+	int64_t slide = -1;
+	struct vcpu_regs r = kernel32_regs(false, LINK_HANDLER + 0x8000000);
+
+	cr_assert_eq(prof_kaslr_slide32(&gm, &r, LINK_HANDLER, &slide), 0, "%s", err_msg());
+	cr_assert_eq(slide, 0x8000000);
+	r = kernel32_regs(true, LINK_HANDLER + 0x2000000);
+	cr_assert_eq(prof_kaslr_slide32(&gm, &r, LINK_HANDLER, &slide), 0, "%s", err_msg());
+	cr_assert_eq(slide, 0x2000000, "PAE paging");
+	r = kernel32_regs(true, LINK_HANDLER);
+	cr_assert_eq(prof_kaslr_slide32(&gm, &r, LINK_HANDLER, &slide), 0, "%s", err_msg());
+	cr_assert_eq(slide, 0, "nokaslr, or a kernel that stayed");
+}
+
+Test(stack, kaslr_slide32_refuses_what_is_not_a_move)
+{
+	int64_t slide = -1;
+	struct vcpu_regs r = kernel32_regs(false, LINK_HANDLER + 0x10);
+
+	cr_assert_eq(prof_kaslr_slide32(&gm, &r, LINK_HANDLER, &slide), -EINVAL, "not whole pages");
+	cr_assert(strstr(err_msg(), "IDT vector 0 points at 0xc1800ac0"), "%s", err_msg());
+	r = kernel32_regs(false, LINK_HANDLER - 0x1000000);
+	cr_assert_eq(prof_kaslr_slide32(&gm, &r, LINK_HANDLER, &slide), -EINVAL, "a kernel moves up only");
+	r.idt_base = 0xd0000000; /* no page maps it */
+	cr_assert_eq(prof_kaslr_slide32(&gm, &r, LINK_HANDLER, &slide), -EFAULT);
+	cr_assert(strstr(err_msg(), "IDT at 0xd0000000 is not mapped"), "%s", err_msg());
+	cr_assert_eq(slide, -1, "left alone on failure");
 }

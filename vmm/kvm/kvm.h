@@ -206,6 +206,7 @@ uint64_t vcpu_rip(struct vcpu *c);
 struct vcpu_regs {
 	uint64_t rip, rsp, rbp;
 	uint64_t cr0, cr3, cr4, efer;
+	uint64_t idt_base; /* IDTR.base: where a 32-bit kernel's slide is read */
 	unsigned cpl;	/* CS.DPL: the privilege level it runs at */
 	bool code64;	/* CS.L with EFER.LMA: 64-bit code */
 };

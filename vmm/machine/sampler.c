@@ -148,6 +148,12 @@ void sampler_after_run(struct sampler *p, struct vcpu *c, unsigned cpu)
 	prof_walk(p->mem, &regs, s);
 	if (s->cls == PROF_KERNEL && regs.code64)
 		__atomic_store_n(&p->kernel_cr3, regs.cr3, __ATOMIC_RELAXED);
+	else if (s->cls == PROF_KERNEL && regs.cpl == 0 && cpu == 0) {
+		/* The boot CPU's latest, when the kernel's own IDT has long replaced the early one
+		 * (vCPU 0's thread alone writes it; it is read after every vCPU thread ended). */
+		p->kernel32 = regs;
+		p->kernel32_taken = 1;
+	}
 }
 
 void sampler_exit(struct sampler *p, unsigned kind)
@@ -193,6 +199,31 @@ unsigned sampler_fds(const struct sampler *p, int fds[2])
 	return n;
 }
 
+/* err_msg() in `note`, returned. */
+static const char *copy_note(char *note, size_t len)
+{
+	snprintf(note, len, "%s", err_msg());
+	return note;
+}
+
+/* A 32-bit kernel's slide, from where its IDT's vector 0 points: the divide-error handler
+ * (asm_exc_divide_error since Linux 5.8, divide_error before). */
+static int find_slide32(const struct sampler *p, int64_t *slide)
+{
+	uint64_t handler;
+
+	if (symtab_lookup_name(&p->syms, "asm_exc_divide_error", &handler) < 0 &&
+	    symtab_lookup_name(&p->syms, "divide_error", &handler) < 0)
+		return kaslr_refuse("--symbols has no asm_exc_divide_error (IDT vector 0's handler) to place a 32-bit kernel by");
+	if (prof_kaslr_slide32(p->mem, &p->kernel32, handler, slide) < 0) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "%s", err_msg());
+		return kaslr_refuse(why);
+	}
+	return 0;
+}
+
 /* The kernel half's slide: 0 unless a decompressor may have moved it. */
 static const char *find_slide(const struct sampler *p, int64_t *slide)
 {
@@ -202,6 +233,8 @@ static const char *find_slide(const struct sampler *p, int64_t *slide)
 	*slide = 0;
 	if (!p->kaslr || !p->have_syms)
 		return NULL;
+	if (!p->kernel_cr3 && p->kernel32_taken)
+		return find_slide32(p, slide) == 0 ? NULL : copy_note(note, sizeof(note));
 	if (symtab_lookup_name(&p->syms, "_text", &text) < 0 &&
 	    symtab_lookup_name(&p->syms, "startup_64", &text) < 0)
 		kaslr_refuse("--symbols has no _text or startup_64 to place the kernel by");
@@ -209,8 +242,7 @@ static const char *find_slide(const struct sampler *p, int64_t *slide)
 		kaslr_refuse("no sample in the kernel's half");
 	else if (prof_kaslr_slide(p->mem, p->kernel_cr3, text, slide) == 0)
 		return NULL;
-	snprintf(note, sizeof(note), "%s", err_msg());
-	return note;
+	return copy_note(note, sizeof(note));
 }
 
 static void write_profile(struct sampler *p, size_t n)
@@ -220,6 +252,7 @@ static void write_profile(struct sampler *p, size_t n)
 				 .decompressor = p->decompressor, .timing = p->timing };
 
 	in.slide_note = find_slide(p, &in.slide);
+	in.slide_from_idt = !p->kernel_cr3 && p->kernel32_taken;
 	if (prof_report(&in, p->folded, stderr) < 0 || fflush(p->folded) != 0)
 		fprintf(stderr, "vmm: profile: %s\n", err_msg());
 	else

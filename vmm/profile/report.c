@@ -25,9 +25,11 @@ const char *prof_frame_name(const struct prof_input *in, enum prof_class cls, ui
 
 	if (cls == PROF_USER)
 		return "[userspace]";
-	if (in->syms && pc >= PROF_KERNEL_HALF && !in->slide_note)
+	bool kernel = pc >= PROF_KERNEL_HALF || cls == PROF_KERNEL; /* a 32-bit kernel's too */
+
+	if (in->syms && kernel && !in->slide_note)
 		name = symtab_symbolize(in->syms, kaslr_to_link(pc, in->slide), NULL);
-	else if (in->syms && pc < PROF_KERNEL_HALF)
+	else if (in->syms && !kernel)
 		name = symtab_symbolize(in->syms, pc, NULL);
 	if (name)
 		return name;
@@ -130,8 +132,8 @@ static void print_header(FILE *f, const struct prof_input *in, const struct prof
 	else if (in->slide_note)
 		fprintf(f, "vmm: profile: kernel addresses in hex: %s\n", in->slide_note);
 	else if (in->slide)
-		fprintf(f, "vmm: profile: KASLR slide 0x%" PRIx64 " (from the guest's page tables)\n",
-			(uint64_t)in->slide);
+		fprintf(f, "vmm: profile: KASLR slide 0x%" PRIx64 " (from the guest's %s)\n",
+			(uint64_t)in->slide, in->slide_from_idt ? "IDT" : "page tables");
 }
 
 static int print_tables(FILE *f, const struct prof_input *in, const struct prof_agg *a)

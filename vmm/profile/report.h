@@ -22,6 +22,7 @@ struct prof_input {
 	const struct symtab *syms; /* NULL: addresses in hex */
 	int64_t slide;		   /* KASLR: runtime minus link address in the kernel half */
 	const char *slide_note;	   /* why the kernel half stays in hex (slide unknown); NULL: known */
+	bool slide_from_idt;	   /* a 32-bit kernel's slide, read from its IDT (else its page tables) */
 	bool decompressor;	   /* a bzImage boot path: PROF_EARLY is its decompressor */
 	const struct timing *timing; /* vmm's phases (their times); NULL: none */
 };

@@ -2,6 +2,7 @@
 #include "vmm/profile/stack.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "mmu/err.h"
@@ -132,4 +133,31 @@ int prof_kaslr_slide(const struct guest_mem *gm, uint64_t cr3, uint64_t link_tex
 			return kaslr_virt_slide(link_text, base + i * MiB(2) + link_text % MiB(2),
 						slide);
 	return errf(-ENOENT, "profile: no page of the kernel image is mapped");
+}
+
+/* An 8-byte IDT gate's handler offset (SDM Vol. 3 §6.11, Figure 6-2): bits 15:0 in bytes 0-1,
+ * bits 31:16 in bytes 6-7. */
+static uint32_t gate_offset(const uint8_t g[8])
+{
+	return (uint32_t)g[0] | (uint32_t)g[1] << 8 | (uint32_t)g[6] << 16 | (uint32_t)g[7] << 24;
+}
+
+int prof_kaslr_slide32(const struct guest_mem *gm, const struct vcpu_regs *r,
+		       uint64_t link_handler, int64_t *slide)
+{
+	enum paging_mode m = r->cr4 & X86_CR4_PAE ? PAGING_PAE : PAGING_NONPAE;
+	struct pt_walk w;
+	const uint8_t *gate;
+	uint32_t handler;
+
+	if (pt_translate(gm, m, r->cr4 & X86_CR4_PSE, r->cr3, r->idt_base, &w) < 0 ||
+	    !(gate = gm_ptr(gm, w.pa, 8)))
+		return errf(-EFAULT, "profile: the 32-bit kernel's IDT at %#" PRIx64 " is not mapped",
+			    r->idt_base);
+	handler = gate_offset(gate);
+	if (handler < link_handler || (handler - link_handler) % KiB(4))
+		return errf(-EINVAL, "profile: IDT vector 0 points at %#x, not the divide-error handler (linked at %#" PRIx64 ") moved by whole pages",
+			    handler, link_handler);
+	*slide = (int64_t)(handler - link_handler);
+	return 0;
 }

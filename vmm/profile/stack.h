@@ -56,5 +56,14 @@ unsigned prof_walk(const struct guest_mem *gm, const struct vcpu_regs *r, struct
  * cannot be (kaslr_virt_slide()).
  */
 int prof_kaslr_slide(const struct guest_mem *gm, uint64_t cr3, uint64_t link_text, int64_t *slide);
+/*
+ * A randomised 32-bit kernel's slide from its IDT, read through its own
+ * tables (r: the registers of a ring-0 sample of the kernel proper, 32-bit
+ * or PAE paging): vector 0's gate holds where the divide-error handler,
+ * linked at `link_handler`, now lies. -EFAULT if the IDT is not mapped,
+ * -EINVAL unless the slide is a non-negative multiple of 4 KiB.
+ */
+int prof_kaslr_slide32(const struct guest_mem *gm, const struct vcpu_regs *r,
+		       uint64_t link_handler, int64_t *slide);
 
 #endif
