@@ -11,7 +11,7 @@
 # sandbox: a short run under it writes its files, and a forbidden call ends the worker or the
 # --jobs parent with 159; --guided adds map bits beyond run 0 and resumes from its corpus;
 # --minimize ends at <= 3 fields and, in a fresh process, gives a state that ended by itself the
-# replay's limit.
+# replay's limit, and names where a run ended, symbolized.
 # Run it where /dev/kvm works (normally inside one scripts/with-kvm guest).
 # Usage: tests/boot/fuzz-mode-tests.sh VMM KERNEL INITRD
 set -u
@@ -553,5 +553,16 @@ echo "    | minimize at --run-ms 1: $line; $(grep 'limit' "$work/mincold.err")"
 [ "$rc" -eq 0 ] && grep -q '^[0-3] fields\{0,1\}: .* -> triple-fault' "$work/mincold.jsonl" &&
     grep -q "^vmm fuzz: --minimize: the state ended by itself (triple-fault): every run gets the replay's limit, 1001 ms$" "$work/mincold.err"
 check fuzz-minimize-fresh-process-gets-replay-limit $? "status $rc, '$line'; $(tail -n 3 "$work/mincold.err" | tr '\n' ' ')"
+
+# 16c. --minimize names where a run ended, symbolized by the kernel's own kallsyms (--symbols
+#      of the bzImage): the ELF entry with RSI (boot_params) pointing nowhere halts with
+#      interrupts off in the kernel, at a site the line gives as 0xRIP (function+0xOFF).
+"$VMM" --kernel "$KERNEL" --initrd "$INITRD" --append "$APPEND" --boot=elf --dump-entry-state \
+    2>/dev/null | sed 's/^rsi .*/rsi 0xffffffffffffffff/' >"$work/halt.state"
+fuzz minsite --boot=elf --run-ms 1000 --symbols "$KERNEL" --minimize "$work/halt.state"
+line=$(grep 'fields\{0,1\}:' "$work/minsite.jsonl")
+[ "$rc" -eq 0 ] &&
+    grep -qE '^1 field: rsi 0x[0-9a-f]+->0xffffffffffffffff -> hlt-irqs-off at 0x[0-9a-f]+ \([A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+\)' "$work/minsite.jsonl"
+check fuzz-minimize-names-the-end-site $? "status $rc, '$line'; $(tail -n 2 "$work/minsite.err" | tr '\n' ' ')"
 
 summary fuzzmode

@@ -51,17 +51,32 @@ static bool same_signature(void *ctx, const bool *keep, unsigned n)
 	return true;
 }
 
-/* " at 0xRIP (symbol+0xOFF)": where a triple fault happened, as far as vmm saw (the last
- * single step's or exit's RIP), symbolized with --symbols where a text symbol covers it. */
-static void print_fault_site(FILE *f, const struct symtab *syms, const struct fuzz_outcome *o)
+/* Where the run ended, as the signature places it: a triple fault where vmm last saw the guest
+ * (the last single step's or exit's RIP), a halt with interrupts off, a panic, an internal error
+ * or an entry failure at the vCPU's RIP; none for refusals and limits. */
+static bool end_site(const struct fuzz_outcome *o, uint64_t *at)
 {
-	uint64_t off;
-	const char *sym;
+	switch (o->cls) {
+	case OUT_TRIPLE_FAULT: *at = o->seen_rip; return o->seen;
+	case OUT_HLT_IRQS_OFF: case OUT_PANIC: case OUT_INTERNAL_ERROR: case OUT_ENTRY_FAILURE:
+		*at = o->rip;
+		return true;
+	default: return false;
+	}
+}
 
-	if (o->cls != OUT_TRIPLE_FAULT || !o->seen)
+/* " at 0xRIP (symbol+0xOFF)": the end's site, symbolized with --symbols where a text symbol
+ * covers it and the kernel runs where it was linked (else the name would be another's). */
+static void print_site(FILE *f, const struct fuzz_points *pts, const struct fuzz_outcome *o)
+{
+	uint64_t at, off;
+	const char *sym = NULL;
+
+	if (!end_site(o, &at))
 		return;
-	fprintf(f, " at 0x%" PRIx64, o->seen_rip);
-	sym = syms ? symtab_symbolize(syms, o->seen_rip, &off) : NULL;
+	fprintf(f, " at 0x%" PRIx64, at);
+	if (pts->syms && points_link_addresses(pts))
+		sym = symtab_symbolize(pts->syms, at, &off);
 	if (sym)
 		fprintf(f, " (%s+0x%" PRIx64 ")", sym, off);
 }
@@ -89,7 +104,7 @@ static int minimize(struct worker *w, const struct entry_state *st, uint64_t sig
 	fields_print(f, &l, keep);
 	fprintf(f, " -> %s%s%s", fuzz_outcome_name(q.last.cls), *q.last.detail ? " " : "",
 		q.last.detail);
-	print_fault_site(f, w->pts.syms, &q.last);
+	print_site(f, &w->pts, &q.last);
 	fprintf(f, " (from %u changed fields, %u runs)\n", l.n, q.runs);
 	return 0;
 }

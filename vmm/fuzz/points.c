@@ -58,15 +58,21 @@ static bool starts_in_decompressor(enum boot_proto p)
 	return p == BOOT_LINUX32 || p == BOOT_LINUX64;
 }
 
-/* The progress points (README "Progress points"): a bzImage's decompressor moves the
- * kernel unless its command line says nokaslr; vmm places an ELF's itself. */
+/* A bzImage's decompressor moves the kernel unless its command line says nokaslr; vmm places
+ * an ELF's itself. */
+bool points_link_addresses(const struct fuzz_points *pts)
+{
+	return boot_proto_loads_elf(pts->m->entry.proto) || kaslr_disabled(pts->cfg->append);
+}
+
+/* The progress points (README "Progress points"). */
 int points_setup(struct fuzz_points *pts)
 {
 	const struct config *cfg = pts->cfg;
 	enum boot_proto p = pts->m->entry.proto;
 	struct progress_in in = {
 		.until = cfg->fuzz.run_until,
-		.link_addresses = boot_proto_loads_elf(p) || kaslr_disabled(cfg->append),
+		.link_addresses = points_link_addresses(pts),
 		.kernel_entry = pts->m->load.kernel_entry,
 		.image_loaded = boot_proto_loads_elf(p),
 		.syms = pts->syms,

@@ -20,6 +20,9 @@ struct fuzz_points {
 	bool debug_on;			/* guest debugging was last set to something */
 };
 
+/* The kernel runs at its link-time addresses, so --symbols name them as they are: vmm placed
+ * its ELF image, or a bzImage's decompressor was told nokaslr. */
+bool points_link_addresses(const struct fuzz_points *pts);
 /* Plan the points (README "Progress points") from pts->syms and check with a probe run that
  * breakpoints fire here: where they do not, --run-until is refused and runs watch no point. */
 int points_setup(struct fuzz_points *pts);
