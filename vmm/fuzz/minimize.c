@@ -57,11 +57,17 @@ static bool same_signature(void *ctx, const bool *keep, unsigned n)
 static bool end_site(const struct fuzz_outcome *o, uint64_t *at)
 {
 	switch (o->cls) {
-	case OUT_TRIPLE_FAULT: *at = o->seen_rip; return o->seen;
-	case OUT_HLT_IRQS_OFF: case OUT_PANIC: case OUT_INTERNAL_ERROR: case OUT_ENTRY_FAILURE:
+	case OUT_TRIPLE_FAULT:
+		*at = o->seen_rip;
+		return o->seen;
+	case OUT_HLT_IRQS_OFF:
+	case OUT_PANIC:
+	case OUT_INTERNAL_ERROR:
+	case OUT_ENTRY_FAILURE:
 		*at = o->rip;
 		return true;
-	default: return false;
+	default:
+		return false;
 	}
 }
 

@@ -152,7 +152,7 @@ void sampler_after_run(struct sampler *p, struct vcpu *c, unsigned cpu)
 		/* The boot CPU's latest, when the kernel's own IDT has long replaced the early one
 		 * (vCPU 0's thread alone writes it; it is read after every vCPU thread ended). */
 		p->kernel32 = regs;
-		p->kernel32_taken = 1;
+		p->kernel32_taken = true;
 	}
 }
 

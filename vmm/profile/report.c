@@ -22,11 +22,10 @@ const char *prof_frame_name(const struct prof_input *in, enum prof_class cls, ui
 			    char buf[24])
 {
 	const char *name = NULL;
+	bool kernel = pc >= PROF_KERNEL_HALF || cls == PROF_KERNEL; /* a 32-bit kernel's too */
 
 	if (cls == PROF_USER)
 		return "[userspace]";
-	bool kernel = pc >= PROF_KERNEL_HALF || cls == PROF_KERNEL; /* a 32-bit kernel's too */
-
 	if (in->syms && kernel && !in->slide_note)
 		name = symtab_symbolize(in->syms, kaslr_to_link(pc, in->slide), NULL);
 	else if (in->syms && !kernel)
