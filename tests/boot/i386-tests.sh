@@ -58,11 +58,15 @@ userspace() {
     [ "$rc" -eq 0 ] || show_text "$work/$name.txt" 10
 }
 
+# The 686 kernel's payload, extracted once: the ELF32 vmlinux (its kallsyms for the profile
+# below, and the elf32 cases further down).
+"$VMM" --kernel "$K686" --extract-vmlinux "$work/vmlinux-686" >/dev/null 2>&1
+
 # The non-PAE 686 kernel to userspace: paging off (the protocol), 1:1 non-PAE paging on.
-# The first boot is also profiled with the bzImage's own kallsyms: the kernel moved itself
-# (KASLR), and a 32-bit kernel's slide is read from its IDT (vector 0: the divide-error
-# handler), so its samples are named by function.
-userspace 686-paging-off --paging=off --profile=100 --symbols "$K686" \
+# The first boot is also profiled with the kernel's own kallsyms (read from the stripped ELF32
+# vmlinux): the kernel moved itself (KASLR), and a 32-bit kernel's slide is read from its IDT
+# (vector 0: the divide-error handler), so its samples are named by function.
+userspace 686-paging-off --paging=off --profile=100 --symbols "$work/vmlinux-686" \
     --profile-out "$work/686.folded"
 named=$(grep -cE '^kernel;[A-Za-z_][A-Za-z0-9_.]* [0-9]+$' "$work/686.folded" 2>/dev/null)
 grep -q 'KASLR slide 0x[0-9a-f]* (from the guest.s IDT)' "$work/686-paging-off.err" &&
@@ -88,7 +92,6 @@ done
 # The 32-bit kernel proper, without its decompressor (elf32): the ELF32 i386 vmlinux at
 # e_entry (startup_32, boot_params in ESI), from the bzImage's payload (--boot=elf, which names
 # elf32 for a 32-bit payload) and from the extracted file (auto), with paging off and on.
-"$VMM" --kernel "$K686" --extract-vmlinux "$work/vmlinux-686" >/dev/null 2>&1
 elf32_userspace() {
     local name=$1 kernel=$2 boot
     shift 2
