@@ -201,6 +201,25 @@ Test(fuzz_outcome, triple_fault_is_placed_by_the_last_rip_seen)
 	cr_assert_eq(fuzz_signature(&o), a);
 }
 
+/* The place the signature uses, which --minimize prints: the RIP, a triple fault's last seen. */
+Test(fuzz_outcome, where_a_run_ended)
+{
+	uint64_t at = 7;
+
+	o.cls = OUT_TRIPLE_FAULT;
+	o.rip = 0xfff0;
+	cr_assert_not(fuzz_outcome_where(&o, &at), "a triple fault seen nowhere has no place");
+	cr_assert_eq(at, 7, "left alone");
+	o.seen = true;
+	o.seen_rip = 0x1000209;
+	cr_assert(fuzz_outcome_where(&o, &at));
+	cr_assert_eq(at, 0x1000209);
+	o.cls = OUT_HLT_IRQS_OFF;
+	o.rip = 0xffffffff81a592fa;
+	cr_assert(fuzz_outcome_where(&o, &at));
+	cr_assert_eq(at, 0xffffffff81a592fa, "anything else: its RIP");
+}
+
 Test(fuzz_outcome, json_line_names_the_last_rip_seen)
 {
 	struct fuzz_mutation mut = { 0 };

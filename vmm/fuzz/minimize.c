@@ -51,21 +51,18 @@ static bool same_signature(void *ctx, const bool *keep, unsigned n)
 	return true;
 }
 
-/* Where the run ended, as the signature places it: a triple fault where vmm last saw the guest
- * (the last single step's or exit's RIP), a halt with interrupts off, a panic, an internal error
- * or an entry failure at the vCPU's RIP; none for refusals and limits. */
+/* Where the run ended (fuzz_outcome_where()), for the ends that happen at an instruction: a
+ * triple fault, a halt with interrupts off, a panic, an internal error or an entry failure;
+ * none for refusals and limits. */
 static bool end_site(const struct fuzz_outcome *o, uint64_t *at)
 {
 	switch (o->cls) {
 	case OUT_TRIPLE_FAULT:
-		*at = o->seen_rip;
-		return o->seen;
 	case OUT_HLT_IRQS_OFF:
 	case OUT_PANIC:
 	case OUT_INTERNAL_ERROR:
 	case OUT_ENTRY_FAILURE:
-		*at = o->rip;
-		return true;
+		return fuzz_outcome_where(o, at);
 	default:
 		return false;
 	}

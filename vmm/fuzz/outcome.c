@@ -219,13 +219,23 @@ static uint64_t fnv_rule(uint64_t h, const char *detail)
 	return h;
 }
 
+bool fuzz_outcome_where(const struct fuzz_outcome *o, uint64_t *at)
+{
+	if (o->cls != OUT_TRIPLE_FAULT)
+		*at = o->rip;
+	else if (o->seen)
+		*at = o->seen_rip;
+	return o->cls != OUT_TRIPLE_FAULT || o->seen;
+}
+
 uint64_t fuzz_signature(const struct fuzz_outcome *o)
 {
 	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64-bit offset basis */
 	uint32_t cls = (uint32_t)o->cls;
-	/* A triple fault's RIP is KVM's reset state on AMD: where the guest was last seen. */
-	uint64_t where = o->cls != OUT_TRIPLE_FAULT ? o->rip : o->seen ? o->seen_rip : UINT64_MAX;
-	uint64_t page = where >> 12;
+	uint64_t where = UINT64_MAX, page;
+
+	fuzz_outcome_where(o, &where);
+	page = where >> 12;
 
 	h = fnv(h, &cls, sizeof(cls));
 	h = fnv(h, &o->passed, sizeof(o->passed));

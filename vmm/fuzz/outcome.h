@@ -91,8 +91,11 @@ int fuzz_outcome_wait_status(const struct fuzz_outcome *o);
 /* Record the exit in o (count, last reasons); true, with o->cls and
  * o->detail set, when the run ends here. */
 bool fuzz_classify(const struct fuzz_step *s, struct fuzz_outcome *o);
+/* Where a run ended, as its signature places it: the vCPU's RIP, but for a triple fault (KVM's
+ * reset state on AMD) where vmm last saw the guest; false for a triple fault seen nowhere. */
+bool fuzz_outcome_where(const struct fuzz_outcome *o, uint64_t *at);
 /* Hashed (FNV-1a): the class, the progress points passed, and for a run that ended by
- * itself its detail, RIP's 4 KiB page (a triple fault's: the last RIP seen's, or none) and
+ * itself its detail, RIP's 4 KiB page (fuzz_outcome_where(), or none) and
  * the last exit reasons. A run stopped by a
  * limit (time, exits) counts only by how far it got: where its RIP happened to be, and
  * what the last exits were, is timing. */

@@ -206,21 +206,24 @@ static const char *copy_note(char *note, size_t len)
 	return note;
 }
 
+/* The kernel is placed by its IDT: only 32-bit kernel samples were taken (no 4-level tables). */
+static bool placed_by_idt(const struct sampler *p)
+{
+	return !p->kernel_cr3 && p->kernel32_taken;
+}
+
 /* A 32-bit kernel's slide, from where its IDT's vector 0 points: the divide-error handler
  * (asm_exc_divide_error since Linux 5.8, divide_error before). */
 static int find_slide32(const struct sampler *p, int64_t *slide)
 {
+	char why[200];
 	uint64_t handler;
 
 	if (symtab_lookup_name(&p->syms, "asm_exc_divide_error", &handler) < 0 &&
 	    symtab_lookup_name(&p->syms, "divide_error", &handler) < 0)
 		return kaslr_refuse("--symbols has no asm_exc_divide_error (IDT vector 0's handler) to place a 32-bit kernel by");
-	if (prof_kaslr_slide32(p->mem, &p->kernel32, handler, slide) < 0) {
-		char why[200];
-
-		snprintf(why, sizeof(why), "%s", err_msg());
-		return kaslr_refuse(why);
-	}
+	if (prof_kaslr_slide32(p->mem, &p->kernel32, handler, slide) < 0)
+		return kaslr_refuse(copy_note(why, sizeof(why)));
 	return 0;
 }
 
@@ -233,7 +236,7 @@ static const char *find_slide(const struct sampler *p, int64_t *slide)
 	*slide = 0;
 	if (!p->kaslr || !p->have_syms)
 		return NULL;
-	if (!p->kernel_cr3 && p->kernel32_taken)
+	if (placed_by_idt(p))
 		return find_slide32(p, slide) == 0 ? NULL : copy_note(note, sizeof(note));
 	if (symtab_lookup_name(&p->syms, "_text", &text) < 0 &&
 	    symtab_lookup_name(&p->syms, "startup_64", &text) < 0)
@@ -252,7 +255,7 @@ static void write_profile(struct sampler *p, size_t n)
 				 .decompressor = p->decompressor, .timing = p->timing };
 
 	in.slide_note = find_slide(p, &in.slide);
-	in.slide_from_idt = !p->kernel_cr3 && p->kernel32_taken;
+	in.slide_from_idt = placed_by_idt(p);
 	if (prof_report(&in, p->folded, stderr) < 0 || fflush(p->folded) != 0)
 		fprintf(stderr, "vmm: profile: %s\n", err_msg());
 	else

@@ -3,6 +3,7 @@
 #include "vmm/profile/symbols.h"
 
 #include <elf.h> /* ELFMAG */
+#include <stddef.h> /* offsetof() */
 #include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -276,14 +277,15 @@ static int elf_load(struct symtab *st, const uint8_t *buf, size_t len)
 		    is32 ? "EI_CLASS 1 (32-bit: only its kallsyms are read)" : "no SHT_SYMTAB section", len);
 }
 
-/* A bzImage (boot.rst: "HdrS" in its setup header): the kallsyms of its payload. */
+/* A bzImage (boot.rst: "HdrS" in its setup header's `header`): the kallsyms of its payload. */
 static bool is_bzimage(const uint8_t *buf, size_t len)
 {
+	const size_t at = BZ_HDR_OFFSET + offsetof(struct setup_header, header);
 	uint32_t magic;
 
-	if (len < BZ_JUMP_OFFSET + 2 + sizeof(magic))
+	if (len < at + sizeof(magic))
 		return false;
-	memcpy(&magic, buf + BZ_JUMP_OFFSET + 2, sizeof(magic));
+	memcpy(&magic, buf + at, sizeof(magic));
 	return magic == BZ_HDRS_MAGIC;
 }
 

@@ -44,7 +44,7 @@ struct ks {
 	size_t word;			 /* pointer size and table alignment: 8 or 4 */
 	size_t tokens, index;		 /* token_table, token_index */
 	uint16_t tok[KS_TOKENS];	 /* token_index's values */
-	size_t markers, nmarkers;	 /* markers */
+	size_t markers;			 /* markers */
 	size_t names, names_end;	 /* names; end of the last entry */
 	uint32_t n;			 /* num_syms */
 	size_t offsets;			 /* offsets */
@@ -171,7 +171,6 @@ static bool markers_and_names(struct ks *k, size_t m, size_t end)
 			return false;
 	}
 	k->markers = s;
-	k->nmarkers = m;
 	last = rd32(k->b + s + 4 * (m - 1));
 	if (last + 2 > s)
 		return false;
