@@ -4,7 +4,7 @@
 # stderr matching the case's regex, the case's exit status (1), no sanitizer report, no output on
 # stdout, and must be refused before /dev/kvm is opened. Needs no KVM; never starts a guest.
 # Usage: tests/badinput/run.sh VMM KERNEL VMLINUX [GUARD_VMM]
-#   VMM        vmm binary (build-san/vmm for ASan+UBSan)
+#   VMM        vmm binary (build-fuzz/vmm for ASan+UBSan)
 #   KERNEL     a real bzImage (Debian's vmlinuz), VMLINUX its ELF (vmm --extract-vmlinux)
 #   GUARD_VMM  the binary run 1 runs (default VMM): the same sources built without sanitizers
 #              (build/vmm) start faster under strace, and run 1 only watches for /dev/kvm
