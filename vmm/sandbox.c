@@ -115,6 +115,10 @@ static int allow_console(scmp_filter_ctx ctx)
 		r = sandbox_allow_fds(ctx, SCMP_SYS(ioctl), STDIN_FILENO, STDIN_FILENO, TCSETS);
 	if (r == 0) /* glibc's tcsetattr() reads the settings back to check them */
 		r = sandbox_allow_fds(ctx, SCMP_SYS(ioctl), STDIN_FILENO, STDIN_FILENO, TCGETS);
+	if (r == 0) /* tcgetpgrp(): is vmm in the foreground (vmm/console/input.c)? */
+		r = sandbox_allow_fds(ctx, SCMP_SYS(ioctl), STDIN_FILENO, STDIN_FILENO, TIOCGPGRP);
+	if (r == 0)
+		r = sandbox_allow(ctx, SCMP_SYS(getpgrp), 0, NULL);
 	/* Console output waits until stdout takes a write (vmm/machine/console_out.c): a
 	 * struct pollfd in memory, so the descriptor cannot be checked here. */
 	if (r == 0)

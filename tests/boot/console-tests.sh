@@ -3,7 +3,7 @@
 # guest that boots in milliseconds): --timeout on a halted and a spinning guest (also when the
 # alarm lands between the stop check and KVM_RUN), SIGTERM/SIGHUP/SIGINT with and without a
 # terminal (exit 128+N, terminal restored), Ctrl-A x on a halted guest, Ctrl-A Ctrl-A and Ctrl-C
-# typed to the guest, the stops with 4 vCPUs, a stdout closed early (status 0), a stdout reader
+# typed to the guest, raw again after a stop and SIGCONT, the stops with 4 vCPUs, a stdout closed early (status 0), a stdout reader
 # that pauses for seconds (no byte lost, input still taken), --timing reports and the CPU model.
 # Run it where /dev/kvm works (normally inside one scripts/with-kvm guest).
 # Usage: tests/boot/console-tests.sh VMM PROBE_BZIMAGE
@@ -140,6 +140,7 @@ exec 5<&0 # a background job's stdin would be /dev/null: give vmm the pty itself
 timeout --foreground -s KILL $LIMIT "$VMM" --kernel "$PROBE" --append "$BASE probe.then=$then" $* <&5 >"$n.out" 2>"$n.err" &
 pid=\$!
 [ -t 5 ] && echo yes >"$n.tty"
+tty >"$n.ttyname"
 echo \$pid >"$n.pid"
 wait \$pid
 echo \$? >"$n.rc"
@@ -154,12 +155,30 @@ INNER
         printf '\001x' >&6
     elif [ "$what" = keys ]; then
         printf '\001\001\003q' >&6
+    elif [ "$what" = stop-keys ]; then
+        stop_and_continue "$n"
+        printf '\001\001\003q' >&6
     else
         kill -s "$what" "$(child_of "$(cat "$n.pid")")"
     fi
     wait "$spid"
     exec 6>&-
     rc=$(cat "$n.rc" 2>/dev/null || echo none)
+}
+# stop_and_continue N: SIGSTOP to vmm, the pty set back to cooked mode as a job-control shell
+# does when its job stops, SIGCONT (as `fg`), then until the pty is raw again (at most 10 s).
+stop_and_continue() {
+    local vmm tty i
+    vmm=$(child_of "$(cat "$1.pid")") tty=$(cat "$1.ttyname")
+    kill -s STOP "$vmm"
+    stty -F "$tty" sane
+    stty -F "$tty" -a >"$1.stopped"
+    kill -s CONT "$vmm"
+    for i in $(seq 100); do
+        stty -F "$tty" -a | grep -q -- '-icanon' && break
+        sleep 0.1
+    done
+    stty -F "$tty" -a >"$1.continued"
 }
 restored() {
     grep -q yes "$work/$1.tty" && cmp -s "$work/$1.before" "$work/$1.after"
@@ -189,7 +208,16 @@ check ctrl-a-ctrl-a-sends-one-ctrl-a-and-ctrl-c-reaches-guest "$?" "the guest go
 [ "$rc" = 0 ] && restored keys
 check typed-q-resets-guest-and-restores-terminal "$?" "status $rc, stderr: $(head -c 300 "$work/keys.err")"
 
-# 4b. Stops with 4 vCPUs (3 of them waiting for a SIPI that never comes, inside KVM_RUN):
+# 4b. A stop and `fg`: the shell's cooked settings are back when vmm continues (SIGCONT), and
+#     vmm puts the terminal raw again, so Ctrl-C still reaches the guest (before, cooked mode
+#     made it SIGINT: exit 130) and the keys arrive one by one.
+tty_run stop-keys stop-keys echo
+got=$(tr -d '\r' <"$work/stop-keys.out" | sed -n 's/^probe: got //p' | tr '\n' ' ')
+grep -q -- ' icanon' "$work/stop-keys.stopped" && grep -q -- '-icanon' "$work/stop-keys.continued" &&
+    [ "$got" = "0x1 0x3 0x71 " ] && [ "$rc" = 0 ] && restored stop-keys
+check continued-after-a-stop-the-terminal-is-raw-again "$?" "status $rc, the guest got: $got(want 0x1 0x3 0x71), stopped: '$(grep -o -- '-*icanon' "$work/stop-keys.stopped")', continued: '$(grep -o -- '-*icanon' "$work/stop-keys.continued")', stderr: $(head -c 300 "$work/stop-keys.err")"
+
+# 4c. Stops with 4 vCPUs (3 of them waiting for a SIPI that never comes, inside KVM_RUN):
 #     Ctrl-A x, SIGTERM and --timeout end every vCPU thread, with the same statuses.
 tty_run quit-4-cpus quit halt --cpus 4
 [ "$rc" = 0 ] && restored quit-4-cpus
@@ -207,7 +235,7 @@ run timeout-4-cpus "probe.then=spin" --cpus 4 --timeout 1 --timing=json
 [ "$rc" -eq 8 ] && grep -q -- "--timeout reached" "$work/timeout-4-cpus.err" && within_limit timeout-4-cpus 1000
 check timeout-ends-4-cpus "$?" "status $rc, $span"
 
-# 4c. A reader that has gone away (stdout a pipe with no reader left, as after `| head -c 100`
+# 4d. A reader that has gone away (stdout a pipe with no reader left, as after `| head -c 100`
 #     has exited: a FIFO opened read-write and write-only, then its read-write end closed):
 #     every console write fails with EPIPE, vmm takes it (no death by SIGPIPE, 141) and the
 #     guest runs on through its 8 KiB flood to its reset: status 0.

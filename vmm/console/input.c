@@ -12,28 +12,51 @@
 #include "lib/thread_start.h"
 #include "mmu/err.h"
 
-static struct termios saved_tio;
+static struct termios saved_tio, raw_tio;
 static struct console_sink sink;
 static volatile sig_atomic_t tio_saved;
 
+/* Is vmm's process group the terminal's foreground one? A background process that sets the
+ * terminal is stopped by SIGTTOU (and would take the shell's terminal from it). */
+static bool in_foreground(void)
+{
+	return tcgetpgrp(STDIN_FILENO) == getpgrp();
+}
+
 void console_restore(void)
 {
-	if (tio_saved)
+	if (tio_saved && in_foreground())
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+}
+
+/* SIGCONT after a stop (SIGTSTP, SIGSTOP, SIGTTIN): the shell put its own settings back when
+ * vmm stopped, and `fg` does not restore vmm's, so vmm puts the terminal raw again (as QEMU's
+ * stdio does); in the background it leaves the terminal to the shell. */
+static void on_continue(int sig)
+{
+	int saved_errno = errno;
+
+	(void)sig;
+	if (tio_saved && in_foreground())
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw_tio);
+	errno = saved_errno;
 }
 
 static void enter_raw_mode(void)
 {
-	struct termios raw;
+	struct sigaction sa = { .sa_handler = on_continue, .sa_flags = SA_RESTART };
 
 	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tio) < 0)
 		return;
 	tio_saved = 1;
 	/* SIGTERM/SIGHUP/SIGINT end the run (vmm/machine/stop.c); main restores. */
 	atexit(console_restore);
-	raw = saved_tio;
-	cfmakeraw(&raw);
-	tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	raw_tio = saved_tio;
+	cfmakeraw(&raw_tio);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCONT, &sa, NULL);
+	if (in_foreground())
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw_tio);
 }
 
 /* Filter the escape sequence; returns the bytes left in buf. */

@@ -1,0 +1,142 @@
+/* test_console_input.c: the terminal goes raw, again after a stop, and never from the background. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "vmm/console/input.h"
+
+/* What a child reports by its exit status. */
+enum verdict { RAW_AGAIN = 10, LEFT_ALONE, NOT_RAW, CHANGED, SETUP_FAILED };
+
+static void sink_input(void *ctx, const uint8_t *buf, size_t n)
+{
+	(void)ctx, (void)buf, (void)n;
+}
+
+static void sink_quit(void *ctx)
+{
+	(void)ctx;
+}
+
+static bool sink_quitting(void *ctx)
+{
+	(void)ctx;
+	return false;
+}
+
+static const struct console_sink sink = { sink_input, sink_quit, sink_quitting, NULL };
+
+static bool is_raw(void)
+{
+	struct termios t;
+
+	return tcgetattr(STDIN_FILENO, &t) == 0 && !(t.c_lflag & (ICANON | ECHO | ISIG));
+}
+
+/* A new session whose controlling terminal is a fresh pty's slave, on stdin. */
+static int open_terminal(void)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY), slave;
+
+	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || setsid() < 0)
+		return -1;
+	slave = open(ptsname(master), O_RDWR); /* a session leader's first tty: its own */
+	if (slave < 0 || dup2(slave, STDIN_FILENO) < 0)
+		return -1;
+	return master; /* kept open: the slave hangs up without it */
+}
+
+/* SIGCONT to the process; the handler has run once the terminal is raw (or never will). */
+static bool continued_to_raw(void)
+{
+	kill(getpid(), SIGCONT);
+	for (int i = 0; i < 1000 && !is_raw(); i++)
+		usleep(1000);
+	return is_raw();
+}
+
+/* The foreground job: raw at start; the shell's settings back (as after a stop), then SIGCONT. */
+static int foreground_child(void)
+{
+	struct termios cooked;
+
+	if (open_terminal() < 0 || tcgetattr(STDIN_FILENO, &cooked) < 0)
+		return SETUP_FAILED;
+	if (console_start(&sink) != 0 || !is_raw())
+		return NOT_RAW;
+	tcsetattr(STDIN_FILENO, TCSANOW, &cooked);
+	if (is_raw())
+		return SETUP_FAILED;
+	return continued_to_raw() ? RAW_AGAIN : NOT_RAW;
+}
+
+/* A background job of the same terminal: console_start(), SIGCONT and the restore at exit
+ * must leave the terminal alone (a tcsetattr() there would stop it with SIGTTOU). */
+static int background_grandchild(void)
+{
+	struct termios before, after;
+
+	/* Its input thread's read() would stop it (SIGTTIN): ignored, the read fails instead. */
+	signal(SIGTTIN, SIG_IGN);
+	if (setpgid(0, 0) < 0 || tcgetattr(STDIN_FILENO, &before) < 0)
+		return SETUP_FAILED;
+	if (console_start(&sink) != 0)
+		return SETUP_FAILED;
+	kill(getpid(), SIGCONT);
+	usleep(10000);
+	console_restore();
+	if (tcgetattr(STDIN_FILENO, &after) < 0)
+		return SETUP_FAILED;
+	return before.c_lflag == after.c_lflag && before.c_iflag == after.c_iflag ? LEFT_ALONE :
+										     CHANGED;
+}
+
+static int background_child(void)
+{
+	int status;
+	pid_t pid;
+
+	if (open_terminal() < 0)
+		return SETUP_FAILED;
+	pid = fork();
+	if (pid == 0)
+		_exit(background_grandchild());
+	if (pid < 0 || waitpid(pid, &status, WUNTRACED) != pid)
+		return SETUP_FAILED;
+	if (WIFSTOPPED(status)) { /* by SIGTTOU: it set the terminal */
+		int sig = WSTOPSIG(status);
+
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return sig == SIGTTOU ? CHANGED : SETUP_FAILED;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : SETUP_FAILED;
+}
+
+static int run_child(int (*body)(void))
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(body());
+	cr_assert_gt(pid, 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status), "the child died by signal %d", WTERMSIG(status));
+	return WEXITSTATUS(status);
+}
+
+Test(console_input, raw_again_when_continued_in_the_foreground)
+{
+	cr_expect_eq(run_child(foreground_child), RAW_AGAIN);
+}
+
+Test(console_input, a_background_job_leaves_the_terminal_alone)
+{
+	cr_expect_eq(run_child(background_child), LEFT_ALONE);
+}
