@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/std_fds.h"
 #include "loader/payload.h"
 
 #include "mmu/err.h"
@@ -213,8 +214,12 @@ static char stdout_buf[BUFSIZ];
 int main(int argc, char **argv)
 {
 	struct config cfg;
-	int r;
+	int r = std_fds_open();
 
+	if (r < 0) {
+		fprintf(stderr, "vmm: /dev/null for a closed descriptor 0-2: %s\n", strerror(-r));
+		return VMM_EXIT_HOST;
+	}
 	setvbuf(stdout, stdout_buf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof(stdout_buf));
 
 	timing_start(&timeline, timing_now());

@@ -106,6 +106,25 @@ rc=$?
 [ "$rc" -eq 0 ] && [ "$(head -n 1 "$work/out")" = "# vcpus 4: this is vCPU 0's entry state; vCPUs 1-3 wait for INIT/SIPI" ]
 check dump-names-vcpus $? "exit $rc: $(head -n 1 "$work/out")"
 
+# Descriptors 0-2 closed by the caller (`<&- >&- 2>&-`): vmm puts /dev/null on them first, so no
+# file it opens becomes stdin, stdout or stderr (before, the kernel image was opened as
+# descriptor 0, and stderr's lines could go into a file vmm writes). Seen at the hook below,
+# with the kernel open.
+VMM_TEST_STOP_BEFORE_READ=kernel "$VMM" --kernel "$KERNEL" --dump-entry-state <&- >&- 2>&- &
+pid=$!
+for i in $(seq 600); do # up to 60 s: ASan on a busy machine
+    state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+    case $state in T | Z | "") break ;; esac
+    sleep 0.1
+done
+std=$(for fd in 0 1 2; do readlink "/proc/$pid/fd/$fd"; done | tr '\n' ' ')
+kfd=$(for f in /proc/$pid/fd/*; do [ "$(readlink "$f")" = "$(readlink -f "$KERNEL")" ] && basename "$f"; done)
+kill -CONT "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+[ "$state" = T ] && [ "$std" = "/dev/null /dev/null /dev/null " ] && [ "${kfd:-0}" -gt 2 ] && [ "$rc" -eq 0 ]
+check closed-standard-descriptors-get-dev-null $? "state '$state', descriptors 0-2: $std, the kernel's: ${kfd:-none}, exit $rc"
+
 # --- Inputs that change under vmm (issue 19): a file truncated while vmm reads it is an input
 # error (exit 1, one line naming the file), never SIGBUS. vmm stops itself between fstat() and the
 # read (test hook VMM_TEST_STOP_BEFORE_READ=WHAT); the test changes the file and lets it go on.
