@@ -3,7 +3,8 @@
 # guest that boots in milliseconds): --timeout on a halted and a spinning guest (also when the
 # alarm lands between the stop check and KVM_RUN), SIGTERM/SIGHUP/SIGINT with and without a
 # terminal (exit 128+N, terminal restored), Ctrl-A x on a halted guest, Ctrl-A Ctrl-A and Ctrl-C
-# typed to the guest, raw again after a stop and SIGCONT, the stops with 4 vCPUs, a stdout closed early (status 0), a stdout reader
+# typed to the guest, raw again after a stop and SIGCONT, the stops with 4 vCPUs, a stdout closed
+# early (status 0) or full (a note), an O_NONBLOCK stdin, a stdout reader
 # that pauses for seconds (no byte lost, input still taken), --timing reports and the CPU model.
 # Run it where /dev/kvm works (normally inside one scripts/with-kvm guest).
 # Usage: tests/boot/console-tests.sh VMM PROBE_BZIMAGE
@@ -247,6 +248,34 @@ rc=$?
 exec 5>&-
 [ "$rc" -eq 0 ]
 check closed-stdout-exits-0 "$?" "status $rc (141: died by SIGPIPE), stderr: $(head -c 200 "$work/closed.err")"
+
+# 4e. A stdout that takes nothing (a full disk: /dev/full says ENOSPC): the guest runs on through
+#     its 8 KiB flood to its reset (status 0), and vmm says once at the end how many bytes it
+#     discarded and why (before, nothing was said).
+timeout -s KILL "$LIMIT" "$VMM" --kernel "$PROBE" --append "$BASE probe.then=flood probe.kib=8" \
+    </dev/null >/dev/full 2>"$work/full.err"
+rc=$?
+lost=$(sed -n 's/^vmm: \([0-9]*\) bytes of console output discarded: stdout: No space left on device$/\1/p' "$work/full.err")
+[ "$rc" -eq 0 ] && [ "${lost:-0}" -ge 8192 ] && [ "$(wc -l <"$work/full.err")" -eq 1 ]
+check full-stdout-says-what-it-discarded "$?" "status $rc, stderr: $(head -c 300 "$work/full.err")"
+
+# 4f. An O_NONBLOCK stdin (a parent that set it on a shared pipe, as node does): read() says
+#     EAGAIN until a key comes; vmm waits for input instead of ending its input thread (before,
+#     the 'q' typed once the probe was ready never reached it: killed at the limit).
+mkfifo "$work/nb.keys"
+perl -e 'use Fcntl; fcntl(STDIN, F_SETFL, fcntl(STDIN, F_GETFL, 0) | O_NONBLOCK) or die; exec @ARGV' \
+    timeout -s KILL "$LIMIT" "$VMM" --kernel "$PROBE" --append "$BASE probe.then=echo" \
+    <"$work/nb.keys" >"$work/nb.out" 2>"$work/nb.err" &
+pid=$!
+exec 7>"$work/nb.keys"
+wait_for "$work/nb.out" "probe: echo ready"
+printf q >&7
+wait "$pid"
+rc=$?
+exec 7>&-
+got=$(tr -d '\r' <"$work/nb.out" | sed -n 's/^probe: got //p' | tr '\n' ' ')
+[ "$rc" -eq 0 ] && [ "$got" = "0x71 " ]
+check nonblocking-stdin-reaches-the-guest "$?" "status $rc, the guest got: $got(want 0x71), stderr: $(head -c 200 "$work/nb.err")"
 
 # 5. A reader that stops reading until the pipe is full and then 4 s more while the guest writes
 #    96 KiB (more than the 64 KiB pipe): nothing lost, input still taken during the stall.

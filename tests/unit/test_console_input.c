@@ -11,7 +11,7 @@
 #include "vmm/console/input.h"
 
 /* What a child reports by its exit status. */
-enum verdict { RAW_AGAIN = 10, LEFT_ALONE, NOT_RAW, CHANGED, SETUP_FAILED };
+enum verdict { RAW_AGAIN = 10, LEFT_ALONE, NOT_RAW, CHANGED, SETUP_FAILED, GOT_IT, LOST_IT };
 
 static void sink_input(void *ctx, const uint8_t *buf, size_t n)
 {
@@ -30,6 +30,17 @@ static bool sink_quitting(void *ctx)
 }
 
 static const struct console_sink sink = { sink_input, sink_quit, sink_quitting, NULL };
+
+static volatile uint8_t got;
+
+static void record_input(void *ctx, const uint8_t *buf, size_t n)
+{
+	(void)ctx;
+	if (n)
+		got = buf[n - 1];
+}
+
+static const struct console_sink recorder = { record_input, sink_quit, sink_quitting, NULL };
 
 static bool is_raw(void)
 {
@@ -139,4 +150,28 @@ Test(console_input, raw_again_when_continued_in_the_foreground)
 Test(console_input, a_background_job_leaves_the_terminal_alone)
 {
 	cr_expect_eq(run_child(background_child), LEFT_ALONE);
+}
+
+/* stdin an O_NONBLOCK pipe with nothing in it yet: read() says EAGAIN; a byte written later
+ * must still reach the sink (before, the input thread ended at the EAGAIN). */
+static int nonblocking_child(void)
+{
+	int p[2];
+
+	if (pipe(p) < 0 || dup2(p[0], STDIN_FILENO) < 0 ||
+	    fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK) < 0)
+		return SETUP_FAILED;
+	if (console_start(&recorder) != 0)
+		return SETUP_FAILED;
+	usleep(50000); /* the thread has met the empty pipe */
+	if (write(p[1], "q", 1) != 1)
+		return SETUP_FAILED;
+	for (int i = 0; i < 5000 && got != 'q'; i++)
+		usleep(1000);
+	return got == 'q' ? GOT_IT : LOST_IT;
+}
+
+Test(console_input, a_nonblocking_stdin_still_reaches_the_guest)
+{
+	cr_expect_eq(run_child(nonblocking_child), GOT_IT);
 }

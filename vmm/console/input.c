@@ -2,6 +2,7 @@
 #include "vmm/console/input.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -82,6 +83,15 @@ static size_t filter_escape(uint8_t *buf, size_t n, bool *escaped)
 	return out;
 }
 
+/* Until stdin has input (or an end): read() of an O_NONBLOCK stdin, which vmm inherits from a
+ * parent that set it on a shared pipe or terminal, says EAGAIN instead of waiting. */
+static void wait_for_input(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	poll(&p, 1, -1);
+}
+
 static void *input_thread(void *arg)
 {
 	(void)arg;
@@ -93,6 +103,10 @@ static void *input_thread(void *arg)
 		n = read(STDIN_FILENO, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN) {
+			wait_for_input();
+			continue;
+		}
 		if (n <= 0)
 			return NULL; /* EOF or error: the guest just gets no more input */
 		if (tty)

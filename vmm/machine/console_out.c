@@ -1,8 +1,10 @@
 /* console_out.c: console output to stdout, never written under a lock; room waits; a bounded last flush. */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,8 +56,19 @@ static void out_done(struct machine *m, size_t n)
 	pthread_mutex_unlock(&m->out_lock);
 }
 
-/* Write the n claimed bytes; false when a stop (or `nowait`) left some. A gone
- * reader (EPIPE, EIO) discards them: nobody can read them any more. */
+/* A write error discards what it could not write: silently where the reader has gone (EPIPE,
+ * or EIO from a terminal hung up: nobody can read them any more), counted otherwise (a full
+ * disk: said at the end). */
+static void note_discarded(struct machine *m, int err, size_t n)
+{
+	if (err == EPIPE || err == EIO)
+		return;
+	if (!m->out_discarded)
+		m->out_errno = err;
+	m->out_discarded += n;
+}
+
+/* Write the n claimed bytes; false when a stop (or `nowait`) left some. */
 static bool write_claimed(struct machine *m, size_t n, bool nowait)
 {
 	while (n) {
@@ -67,6 +80,8 @@ static bool write_claimed(struct machine *m, size_t n, bool nowait)
 				return false;
 			continue;
 		}
+		if (w < 0)
+			note_discarded(m, err, n);
 		w = w > 0 ? w : (ssize_t)n; /* 0 or an error: discard */
 		out_done(m, (size_t)w);
 		n -= (size_t)w;
@@ -145,11 +160,9 @@ void machine_wake_output_waiters(struct machine *m)
 	pthread_mutex_unlock(&m->out_lock);
 }
 
-void machine_flush_output(struct machine *m)
+/* The last write of the run, bounded after a stop: what stdout would not take is counted. */
+static void flush_last(struct machine *m)
 {
-	pthread_mutex_lock(&m->out_lock);
-	flush_timer_disarm(&m->flush);
-	pthread_mutex_unlock(&m->out_lock);
 	if (stop_pending(NULL) == STOP_NONE && write_out(m, false))
 		return;
 	write_out(m, true);
@@ -157,4 +170,15 @@ void machine_flush_output(struct machine *m)
 		fprintf(stderr, "vmm: %zu bytes of console output not written: "
 				"stdout took no more after the stop\n",
 			m->out.len + (size_t)m->out.lost);
+}
+
+void machine_flush_output(struct machine *m)
+{
+	pthread_mutex_lock(&m->out_lock);
+	flush_timer_disarm(&m->flush);
+	pthread_mutex_unlock(&m->out_lock);
+	flush_last(m);
+	if (m->out_discarded)
+		fprintf(stderr, "vmm: %" PRIu64 " bytes of console output discarded: stdout: %s\n",
+			m->out_discarded, strerror(m->out_errno));
 }

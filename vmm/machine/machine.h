@@ -77,6 +77,10 @@ struct machine {
 	struct console_out out;
 	pthread_mutex_t out_lock;
 	pthread_cond_t out_room;
+	/* Bytes a write error other than a gone reader discarded (ENOSPC, EFBIG...), and the
+	 * first such error: said once at the end. Only the boot CPU's thread writes them. */
+	uint64_t out_discarded;
+	int out_errno;
 	struct flush_timer flush;
 	struct sampler *prof; /* --profile, --trace (owned by main); NULL: neither */
 	/* VMM_TEST_RUN_DELAY_MS: a sleep between the stop check and the first
