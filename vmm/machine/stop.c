@@ -2,6 +2,7 @@
 #include "vmm/machine/stop.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "vmm/kvm/kvm.h"
@@ -36,6 +37,16 @@ static void on_signal(int sig)
 static const int stop_signals[] = { SIGTERM, SIGHUP, SIGINT, SIGALRM, KICK_SIGNAL };
 #define NSTOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
 
+/* A SIGHUP that vmm's parent set to be ignored stays ignored: under `nohup` a run must outlive
+ * the terminal's hangup. (SIGINT is taken even where a shell left it ignored for a background
+ * job, POSIX "Asynchronous Lists": `kill -INT` is how scripts end such a job.) */
+static bool keeps_inherited_ignore(int sig)
+{
+	struct sigaction old;
+
+	return sig == SIGHUP && sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN;
+}
+
 void stop_init(void)
 {
 	/* No SA_RESTART: a blocking write() to a stalled stdout returns EINTR. */
@@ -45,7 +56,8 @@ void stop_init(void)
 	for (size_t i = 0; i < NSTOP; i++)
 		sigaddset(&sa.sa_mask, stop_signals[i]);
 	for (size_t i = 0; i < NSTOP; i++)
-		sigaction(stop_signals[i], &sa, NULL);
+		if (!keeps_inherited_ignore(stop_signals[i]))
+			sigaction(stop_signals[i], &sa, NULL);
 	vcpu_thread = pthread_self();
 }
 

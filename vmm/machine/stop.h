@@ -11,8 +11,10 @@ struct vcpu;
  * SIGALRM (--timeout) and the kick signal (a stop requested by another
  * thread). Each handler records the first reason and sets the vCPU's
  * immediate_exit, so KVM_RUN returns at once whether the signal lands
- * before the ioctl or during it: no signal is ever lost. Call once, from
- * the thread that will run the vCPU, before any other thread exists.
+ * before the ioctl or during it: no signal is ever lost. A SIGHUP that the
+ * parent left ignored (nohup) stays so.
+ * Call once, from the thread that will run the vCPU, before any other
+ * thread exists.
  */
 void stop_init(void);
 /* From now on the handlers also make `c`'s next or current KVM_RUN return. */
