@@ -63,6 +63,16 @@ check fuzz-summary-table $? "$(head -n 3 "$work/near.err")"
     [ "$(ls "$work/near.out"/*.state | wc -l)" -ge 2 ]
 check fuzz-repro-per-new-signature $? "$(ls "$work/near.out")"
 
+# 1b. A stdout that refuses every write (a full disk: /dev/full): the runs go on, and the end
+#     says that JSON lines were lost (before, nothing was said).
+timeout -s KILL 600 "$VMM" fuzz --kernel "$KERNEL" --initrd "$INITRD" --append "$APPEND" \
+    --out "$work/full.out" --seed 3 --runs 2 --fuzz-mode wild --run-ms 100 </dev/null \
+    >/dev/full 2>"$work/full.err"
+rc=$?
+[ "$rc" -eq 0 ] && grep -q "runs in .* signatures" "$work/full.err" &&
+    grep -q "^vmm fuzz: stdout: not every JSON line was written (a write failed)$" "$work/full.err"
+check fuzz-full-stdout-is-said "$?" "status $rc, stderr ends: $(tail -n 2 "$work/full.err" | tr '\n' ' ')"
+
 # 2. Replay: every repro file of a run that ended by itself replays, in a fresh vmm process
 #    (FILE.replay, the command its header names), to the exit status the fuzz run recorded.
 replayed=0 bad=""

@@ -745,5 +745,7 @@ int fuzz_main(const struct config *cfg, struct timing *timeline)
 		fprintf(stderr, "vmm fuzz: stopped by signal %d; a run under way was dropped\n",
 			r - VMM_EXIT_SIGNAL_BASE);
 	fuzz_summary_print(stderr, &sum, (double)(timing_now() - t0) / 1e9);
+	if (fflush(stdout) != 0 || ferror(stdout)) /* a full disk, a reader gone: say so */
+		fprintf(stderr, "vmm fuzz: stdout: not every JSON line was written (a write failed)\n");
 	return r;
 }
