@@ -2,7 +2,8 @@
 # console-tests.sh: how vmm's run ends and what its console does, on the entry-state probe (a
 # guest that boots in milliseconds): --timeout on a halted and a spinning guest (also when the
 # alarm lands between the stop check and KVM_RUN), SIGTERM/SIGHUP/SIGINT with and without a
-# terminal (exit 128+N, terminal restored), SIGHUP under nohup (ignored), Ctrl-A x on a halted guest, Ctrl-A Ctrl-A and Ctrl-C
+# terminal (exit 128+N, terminal restored), SIGHUP under nohup and another process's SIGALRM
+# and SIGUSR1 (ignored), Ctrl-A x on a halted guest, Ctrl-A Ctrl-A and Ctrl-C
 # typed to the guest, raw again after a stop and SIGCONT, the stops with 4 vCPUs, a stdout closed
 # early (status 0) or full (a note), an O_NONBLOCK stdin, a stdout reader
 # that pauses for seconds (no byte lost, input still taken), --timing reports and the CPU model.
@@ -99,23 +100,33 @@ for sig in TERM HUP INT; do
     check "sig$sig-without-terminal-exits-$((128 + num))" "$?" "status $rc, stderr: $(head -c 300 "$work/$name.err")"
 done
 
-# 2a. Under nohup (SIGHUP ignored by its parent): a hangup leaves vmm running (before, it ended
-#     with 129), and SIGTERM still ends it with 143.
-nohup "$VMM" --kernel "$PROBE" --append "$BASE probe.then=spin" </dev/null >"$work/nohup.out" \
-    2>"$work/nohup.err" &
-pid=$!
-wait_for "$work/nohup.out" "probe: done"
-kill -s HUP "$pid"
-sleep 1
-kill -0 "$pid" 2>/dev/null
-alive=$?
-kill -s TERM "$pid"
-for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill -s KILL "$pid" 2>/dev/null
-wait "$pid"
-rc=$?
-[ "$alive" -eq 0 ] && [ "$rc" -eq 143 ]
-check nohup-outlives-a-hangup "$?" "alive 1 s after SIGHUP: $([ "$alive" -eq 0 ] && echo yes || echo no), status $rc after SIGTERM (want 143), stderr: $(head -c 300 "$work/nohup.err")"
+# survives NAME SIG [WRAPPER...]: vmm (started through WRAPPER, e.g. nohup) on a spinning probe
+# gets SIG, must still run a second later, and then SIGTERM ends it with 143.
+survives() {
+    local name=$1 sig=$2 pid alive
+    shift 2
+    "$@" "$VMM" --kernel "$PROBE" --append "$BASE probe.then=spin" </dev/null >"$work/$name.out" \
+        2>"$work/$name.err" &
+    pid=$!
+    wait_for "$work/$name.out" "probe: done"
+    kill -s "$sig" "$pid"
+    sleep 1
+    kill -0 "$pid" 2>/dev/null
+    alive=$?
+    kill -s TERM "$pid"
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -s KILL "$pid" 2>/dev/null
+    wait "$pid"
+    rc=$?
+    [ "$alive" -eq 0 ] && [ "$rc" -eq 143 ]
+    check "$name" "$?" "alive 1 s after SIG$sig: $([ "$alive" -eq 0 ] && echo yes || echo no), status $rc after SIGTERM (want 143), stderr: $(head -c 300 "$work/$name.err")"
+}
+# 2a. Under nohup (SIGHUP ignored by its parent) a hangup leaves vmm running (before, 129);
+#     SIGALRM and SIGUSR1 from another process are not its --timeout and Ctrl-A x (before, 8
+#     and 0).
+survives nohup-outlives-a-hangup HUP nohup
+survives sigalrm-from-another-process-is-ignored ALRM
+survives sigusr1-from-another-process-is-ignored USR1
 
 # 2b. Bytes KVM queued while the guest runs on with no exit at all (probe.then=late-line: a line
 #     written to THR without LSR polls, long after its last exit, then a spin) reach stdout while

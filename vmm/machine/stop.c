@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <unistd.h>
 
 #include "vmm/kvm/kvm.h"
 
@@ -24,14 +25,26 @@ static void record(enum stop_reason why, int signo)
 		vcpu_request_exit(target);
 }
 
-static void on_signal(int sig)
+/* SIGALRM and SIGUSR1 are vmm's own: the --timeout itimer (si_code SI_KERNEL) and Ctrl-A x's
+ * pthread_kill() (SI_TKILL from vmm's own pid). The same signals from another process (kill
+ * -ALRM, kill -USR1, or a tool that asks daemons to reopen their logs) are ignored, where
+ * they used to end the run as a --timeout (8) or a quit (0). */
+static bool from_vmm(int sig, const siginfo_t *info)
 {
 	if (sig == SIGALRM)
-		record(STOP_TIMEOUT, sig);
-	else if (sig == KICK_SIGNAL)
-		record(STOP_QUIT, sig);
-	else
-		record(STOP_SIGNAL, sig);
+		return info->si_code == SI_KERNEL;
+	return info->si_code == SI_TKILL && info->si_pid == getpid();
+}
+
+static void on_signal(int sig, siginfo_t *info, void *uctx)
+{
+	(void)uctx;
+	if (sig == SIGALRM || sig == KICK_SIGNAL) {
+		if (from_vmm(sig, info))
+			record(sig == SIGALRM ? STOP_TIMEOUT : STOP_QUIT, sig);
+		return;
+	}
+	record(STOP_SIGNAL, sig);
 }
 
 static const int stop_signals[] = { SIGTERM, SIGHUP, SIGINT, SIGALRM, KICK_SIGNAL };
@@ -50,7 +63,7 @@ static bool keeps_inherited_ignore(int sig)
 void stop_init(void)
 {
 	/* No SA_RESTART: a blocking write() to a stalled stdout returns EINTR. */
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
 
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < NSTOP; i++)
