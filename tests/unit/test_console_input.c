@@ -62,6 +62,22 @@ static int open_terminal(void)
 	return master; /* kept open: the slave hangs up without it */
 }
 
+/* A pty that is not the session's controlling terminal (opened with O_NOCTTY after setsid()):
+ * no job control there, so vmm's terminal is raw as on any other. */
+static int no_ctty_child(void)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY), slave;
+
+	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || setsid() < 0)
+		return SETUP_FAILED;
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	if (slave < 0 || dup2(slave, STDIN_FILENO) < 0)
+		return SETUP_FAILED;
+	if (console_start(&sink) != 0)
+		return SETUP_FAILED;
+	return is_raw() ? RAW_AGAIN : NOT_RAW;
+}
+
 /* SIGCONT to the process; the handler has run once the terminal is raw (or never will). */
 static bool continued_to_raw(void)
 {
@@ -145,6 +161,11 @@ static int run_child(int (*body)(void))
 Test(console_input, raw_again_when_continued_in_the_foreground)
 {
 	cr_expect_eq(run_child(foreground_child), RAW_AGAIN);
+}
+
+Test(console_input, a_terminal_without_job_control_goes_raw)
+{
+	cr_expect_eq(run_child(no_ctty_child), RAW_AGAIN);
 }
 
 Test(console_input, a_background_job_leaves_the_terminal_alone)

@@ -18,10 +18,13 @@ static struct console_sink sink;
 static volatile sig_atomic_t tio_saved;
 
 /* Is vmm's process group the terminal's foreground one? A background process that sets the
- * terminal is stopped by SIGTTOU (and would take the shell's terminal from it). */
+ * terminal is stopped by SIGTTOU (and would take the shell's terminal from it). A terminal
+ * that is not vmm's controlling one (tcgetpgrp() fails) has no job control: foreground. */
 static bool in_foreground(void)
 {
-	return tcgetpgrp(STDIN_FILENO) == getpgrp();
+	pid_t fg = tcgetpgrp(STDIN_FILENO);
+
+	return fg < 0 || fg == getpgrp();
 }
 
 void console_restore(void)
