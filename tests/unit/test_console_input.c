@@ -49,31 +49,31 @@ static bool is_raw(void)
 	return tcgetattr(STDIN_FILENO, &t) == 0 && !(t.c_lflag & (ICANON | ECHO | ISIG));
 }
 
-/* A new session whose controlling terminal is a fresh pty's slave, on stdin. */
-static int open_terminal(void)
+/* A new session with a fresh pty's slave on stdin: its controlling terminal, or with O_NOCTTY
+ * a terminal without job control. Returns the master (kept open: the slave hangs up without
+ * it) or -1. */
+static int open_terminal_in_new_session(int slave_flags)
 {
 	int master = posix_openpt(O_RDWR | O_NOCTTY), slave;
 
 	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || setsid() < 0)
 		return -1;
-	slave = open(ptsname(master), O_RDWR); /* a session leader's first tty: its own */
+	slave = open(ptsname(master), O_RDWR | slave_flags); /* a session leader's first tty: its own */
 	if (slave < 0 || dup2(slave, STDIN_FILENO) < 0)
 		return -1;
-	return master; /* kept open: the slave hangs up without it */
+	return master;
+}
+
+static int open_terminal(void)
+{
+	return open_terminal_in_new_session(0);
 }
 
 /* A pty that is not the session's controlling terminal (opened with O_NOCTTY after setsid()):
  * no job control there, so vmm's terminal is raw as on any other. */
 static int no_ctty_child(void)
 {
-	int master = posix_openpt(O_RDWR | O_NOCTTY), slave;
-
-	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || setsid() < 0)
-		return SETUP_FAILED;
-	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
-	if (slave < 0 || dup2(slave, STDIN_FILENO) < 0)
-		return SETUP_FAILED;
-	if (console_start(&sink) != 0)
+	if (open_terminal_in_new_session(O_NOCTTY) < 0 || console_start(&sink) != 0)
 		return SETUP_FAILED;
 	return is_raw() ? RAW_AGAIN : NOT_RAW;
 }
