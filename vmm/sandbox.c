@@ -119,8 +119,9 @@ static int allow_console(scmp_filter_ctx ctx)
 		r = sandbox_allow_fds(ctx, SCMP_SYS(ioctl), STDIN_FILENO, STDIN_FILENO, TIOCGPGRP);
 	if (r == 0)
 		r = sandbox_allow(ctx, SCMP_SYS(getpgrp), 0, NULL);
-	/* Console output waits until stdout takes a write (vmm/machine/console_out.c): a
-	 * struct pollfd in memory, so the descriptor cannot be checked here. */
+	/* Console output waits until stdout takes a write (vmm/machine/console_out.c), and
+	 * input until an O_NONBLOCK stdin has bytes (vmm/console/input.c): a struct pollfd in
+	 * memory, so the descriptor cannot be checked here. */
 	if (r == 0)
 		r = sandbox_allow(ctx, SCMP_SYS(poll), 0, NULL);
 	if (r == 0) /* where glibc's poll() is ppoll() */

@@ -110,36 +110,39 @@ check dump-names-vcpus $? "exit $rc: $(head -n 1 "$work/out")"
 # file it opens becomes stdin, stdout or stderr (before, the kernel image was opened as
 # descriptor 0, and stderr's lines could go into a file vmm writes). Seen at the hook below,
 # with the kernel open.
+# wait_stopped PID: until the process stops (at the test hook VMM_TEST_STOP_BEFORE_READ) or
+# ends, at most 60 s (ASan on a busy machine); sets stopped (T if it stopped there).
+wait_stopped() {
+    local i
+    stopped=
+    for i in $(seq 600); do
+        stopped=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+        case $stopped in T | Z | "") break ;; esac
+        sleep 0.1
+    done
+}
+
 VMM_TEST_STOP_BEFORE_READ=kernel "$VMM" --kernel "$KERNEL" --dump-entry-state <&- >&- 2>&- &
 pid=$!
-for i in $(seq 600); do # up to 60 s: ASan on a busy machine
-    state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
-    case $state in T | Z | "") break ;; esac
-    sleep 0.1
-done
+wait_stopped "$pid"
 std=$(for fd in 0 1 2; do readlink "/proc/$pid/fd/$fd"; done | tr '\n' ' ')
 kfd=$(for f in /proc/$pid/fd/*; do [ "$(readlink "$f")" = "$(readlink -f "$KERNEL")" ] && basename "$f"; done)
 kill -CONT "$pid" 2>/dev/null
 wait "$pid"
 rc=$?
-[ "$state" = T ] && [ "$std" = "/dev/null /dev/null /dev/null " ] && [ "${kfd:-0}" -gt 2 ] && [ "$rc" -eq 0 ]
-check closed-standard-descriptors-get-dev-null $? "state '$state', descriptors 0-2: $std, the kernel's: ${kfd:-none}, exit $rc"
+[ "$stopped" = T ] && [ "$std" = "/dev/null /dev/null /dev/null " ] && [ "${kfd:-0}" -gt 2 ] && [ "$rc" -eq 0 ]
+check closed-standard-descriptors-get-dev-null $? "state '$stopped', descriptors 0-2: $std, the kernel's: ${kfd:-none}, exit $rc"
 
 # --- Inputs that change under vmm (issue 19): a file truncated while vmm reads it is an input
 # error (exit 1, one line naming the file), never SIGBUS. vmm stops itself between fstat() and the
 # read (test hook VMM_TEST_STOP_BEFORE_READ=WHAT); the test changes the file and lets it go on.
 # run_stopped WHAT FILE SIZE ARGS...: sets rc, and stopped (T if vmm stopped at the hook).
 run_stopped() {
-    local what=$1 file=$2 size=$3 pid i
+    local what=$1 file=$2 size=$3 pid
     shift 3
     VMM_TEST_STOP_BEFORE_READ=$what "$VMM" "$@" </dev/null >"$work/out" 2>"$work/err" &
     pid=$!
-    stopped=
-    for i in $(seq 600); do # up to 60 s: ASan on a busy machine
-        stopped=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
-        case $stopped in T | Z | "") break ;; esac
-        sleep 0.1
-    done
+    wait_stopped "$pid"
     truncate -s "$size" "$file"
     kill -CONT "$pid" 2>/dev/null
     wait "$pid"
