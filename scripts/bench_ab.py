@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """bench_ab.py: scripts/bench --ab, the A/B comparison of two vmm variants (binary, kernel,
 command line), in two stages: `run` boots both, interleaved, where /dev/kvm works and prints
-one "AB-RUNS {json}" line; `report` (on the launching host) adds the statistics (abstats.py),
-the host fingerprint, OUT/ab.json, the table and the chart (gnuplot), and sets the exit status.
+one "AB-RUNS {json}" line (with --profile, before it an "AB-PROFILE {json}" line per run: its
+folded profile, compressed); `report` (on the launching host) adds the statistics (abstats.py),
+the host fingerprint, OUT/ab.json, the table, the functions that changed (profdiff.py) and the
+chart (gnuplot), and sets the exit status.
 """
 import argparse
+import base64
 import json
 import os
 import random
@@ -12,9 +15,12 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+import zlib
 
 import abstats
+import profdiff
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MARKER = "VMM-GUEST: userspace reached"
@@ -48,6 +54,8 @@ def parse_args(argv):
                        help=f"kernel parameters added for {which}")
         p.add_argument(f"--{side}args", metavar="OPTIONS",
                        help=f"extra vmm options for {which} (shell words)")
+        p.add_argument(f"--{side}symbols", metavar="PATH",
+                       help=f"with --profile: vmm --symbols for {which} (its kernel)")
     p.add_argument("--a-name", default="A", metavar="NAME", help="label of A (%(default)s)")
     p.add_argument("--b-name", default="B", metavar="NAME", help="label of B (%(default)s)")
     p.add_argument("--mem", type=int, default=512, metavar="MIB", help="guest RAM (%(default)s)")
@@ -77,9 +85,24 @@ def parse_args(argv):
                    help="where ab.json and ab.png go (build/bench-ab)")
     p.add_argument("--local", action="store_true",
                    help="run here as given: no build, no test guest, no scripts/with-kvm")
+    p.add_argument("--profile", nargs="?", const="", metavar="HZ",
+                   help="profile every run (vmm --profile[=HZ]) and compare the functions "
+                   "(scripts/profile-diff) after the phases")
+    p.add_argument("--profile-class", metavar="CLASS",
+                   help="with --profile: compare one address class only (kernel, "
+                   "decompressor, early, userspace)")
+    p.add_argument("--profile-by", choices=("self", "total"), default="self",
+                   help="with --profile: a function's samples as the leaf or anywhere in the "
+                   "stack (%(default)s)")
+    p.add_argument("--profile-top", type=int, default=20, metavar="N",
+                   help="with --profile: functions shown and tested (%(default)s)")
     args = p.parse_args(argv)
     if args.runs < 2 or args.warmup < 0 or args.resamples < 1:
         p.error("--runs must be at least 2, --warmup at least 0, --resamples at least 1")
+    if args.profile not in (None, "") and not (args.profile.isdigit() and int(args.profile) > 0):
+        p.error(f"--profile={args.profile}: not a rate in Hz (a whole number above 0)")
+    if args.profile_top < 1:
+        p.error("--profile-top must be at least 1")
     return args
 
 
@@ -96,6 +119,9 @@ def variant(args, side):
         cmd += ["--initrd", os.path.abspath(pick("initrd"))]
     cmd += ["--append", append, "--timing=json", "--timing-marker", args.marker]
     cmd += shlex.split(pick("args") or "")
+    if args.profile is not None:
+        cmd += ["--profile" + (f"={args.profile}" if args.profile else ""),
+                "--symbols", os.path.abspath(pick("symbols") or kernel)]
     return {"name": getattr(args, f"{side}_name"), "cmd": cmd}
 
 
@@ -152,12 +178,32 @@ def fingerprint():
             "nx_huge_pages": read("/sys/module/kvm/parameters/nx_huge_pages")}
 
 
+def print_profile(index, path):
+    """One run's folded profile as an "AB-PROFILE" line (zlib, base64: the runs happen where
+    files may not come back, e.g. in the nested L1; only stdout does)."""
+    try:
+        with open(path, "rb") as f:
+            folded = f.read()
+        os.unlink(path)
+    except OSError:
+        return
+    z = base64.b64encode(zlib.compress(folded, 9)).decode()
+    print("AB-PROFILE " + json.dumps({"run": index, "z": z}), flush=True)
+
+
 def run_stage(args):
     variants = {"A": variant(args, "a"), "B": variant(args, "b")}
     order = schedule(args.warmup + args.runs, args.order, args.seed)
+    folded = None
+    if args.profile is not None:
+        folded = os.path.join(tempfile.mkdtemp(prefix="bench-ab-"), "run.folded")
+        for v in variants.values():
+            v["cmd"] += ["--profile-out", folded]
     runs = []
     for i, side in enumerate(order):
         status, wall, phases = boot(variants[side]["cmd"])
+        if folded:
+            print_profile(i, folded)
         rnd = i // 2
         runs.append({"variant": side, "round": rnd, "warmup": rnd < args.warmup,
                      "status": status, "wall_ms": wall, "phases_ms": phases})
@@ -165,6 +211,8 @@ def run_stage(args):
         print(f"bench-ab: round {rnd + 1}{' (warm-up)' if rnd < args.warmup else ''} "
               f"{side} {variants[side]['name']}: status {status}, boot_done "
               f"{f'{done:.1f} ms' if done is not None else 'none'}", flush=True)
+    if folded:
+        os.rmdir(os.path.dirname(folded))
     print("AB-RUNS " + json.dumps({"variants": variants, "runs": runs,
                                    "fingerprint": fingerprint()}), flush=True)
 
@@ -259,11 +307,56 @@ unset multiplot
     subprocess.run(["gnuplot"], input=script.encode(), check=False)
 
 
+def save_profiles(out, raw, profiles):
+    """OUT/profiles/SIDE-rROUND.folded for every measured run that ended with status 0 and
+    left a profile; each run's "profile" names its file. Per side, the paths."""
+    paths = {"A": [], "B": []}
+    shutil.rmtree(os.path.join(out, "profiles"), ignore_errors=True)
+    os.makedirs(os.path.join(out, "profiles"))
+    for i, r in enumerate(raw["runs"]):
+        if r["warmup"] or r["status"] != 0 or i not in profiles:
+            continue
+        name = os.path.join("profiles", f"{r['variant']}-r{r['round'] + 1}.folded")
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(zlib.decompress(base64.b64decode(profiles[i])))
+        r["profile"] = name
+        paths[r["variant"]].append(os.path.join(out, name))
+    return paths
+
+
+def functions_of(args, raw, paths):
+    """scripts/profile-diff over the runs' profiles, with this comparison's names, alpha,
+    min-change, draws and seed (its statistic stays profile-diff's mean: README)."""
+    if not paths["A"] or not paths["B"]:
+        die("--profile: no profile from a good measured run on "
+            f"{'A' if not paths['A'] else 'B'} (does this vmm have --profile?)")
+    argv = ["--a", *paths["A"], "--b", *paths["B"], "--a-name", raw["variants"]["A"]["name"],
+            "--b-name", raw["variants"]["B"]["name"], "--by", args.profile_by,
+            "--top", str(args.profile_top), "--alpha", str(args.alpha),
+            "--min-change", str(args.min_change), "--resamples", str(args.resamples),
+            "--seed", str(args.seed)]
+    if args.profile_class:
+        argv += ["--class", args.profile_class]
+    try:
+        result = profdiff.compare(profdiff.parse_args(argv))
+    except profdiff.InputError as e:
+        die(f"--profile: {e}")
+    rows = [{k: v for k, v in r.items() if k != "values"} for r in result["rows"]]
+    for r in rows:
+        r["change"] = None if r["change"] == float("inf") else r["change"]
+    return result["lines"], {"by": args.profile_by, "class": args.profile_class,
+                             "statistic": "mean", "rows": rows, "slower": result["slower"],
+                             "faster": result["faster"]}
+
+
 def report_stage(args):
-    raw = None
+    raw, profiles = None, {}
     for line in open(args.log, errors="replace"):
         if line.startswith("AB-RUNS "):
             raw = json.loads(line[len("AB-RUNS "):])
+        elif line.startswith("AB-PROFILE "):
+            p = json.loads(line[len("AB-PROFILE "):])
+            profiles[p["run"]] = p["z"]
     if raw is None:
         die(f"no results (see {args.log})")
     stats = statistics_of(samples(raw["runs"]), args)
@@ -282,14 +375,21 @@ def report_stage(args):
               "segments": {k[1:]: m for k, m in stats.items() if k.startswith("+")},
               "regression": bool(regressions), "regressions": regressions, "runs": raw["runs"]}
     os.makedirs(args.out, exist_ok=True)
+    lines = []
+    if args.profile is not None:
+        lines, result["functions"] = functions_of(args, raw, save_profiles(args.out, raw,
+                                                                           profiles))
     with open(os.path.join(args.out, "ab.json"), "w") as f:
         json.dump(result, f, indent=1)
     print(table(stats, raw["variants"]))
+    if lines:
+        print("\n".join(lines))
     chart(args.out, stats, raw["variants"], raw["runs"])
     crit = f"p < {args.alpha} and a slowdown of at least {args.min_change:g}%"
     print(f"bench --ab: significant regression in {', '.join(regressions)} ({crit})"
           if regressions else f"bench --ab: no significant regression in {args.gate} ({crit})")
-    print(f"bench --ab: results {args.out}/ab.json, chart {args.out}/ab.png")
+    print(f"bench --ab: results {args.out}/ab.json, chart {args.out}/ab.png"
+          + (f", profiles {args.out}/profiles/" if lines else ""))
     return 1 if regressions and args.fail_on_regression else 0
 
 

@@ -55,6 +55,22 @@ uint64_t pcache_checksum(const uint8_t *data, uint64_t len)
 	return h ^ (h >> 32);
 }
 
+const char *pcache_default_dir(const char *vmm_dir, const char *xdg, const char *home,
+			       char buf[PATH_MAX])
+{
+	int n;
+
+	if (vmm_dir && *vmm_dir)
+		n = snprintf(buf, PATH_MAX, "%s/payload", vmm_dir);
+	else if (xdg && *xdg == '/')
+		n = snprintf(buf, PATH_MAX, "%s/vmm/payload", xdg);
+	else if (home && *home)
+		n = snprintf(buf, PATH_MAX, "%s/.cache/vmm/payload", home);
+	else
+		return NULL;
+	return n > 0 && n < PATH_MAX ? buf : NULL;
+}
+
 void pcache_key(const uint8_t *payload, size_t len, uint8_t key[SHA256_LEN])
 {
 	sha256(payload, len, key);

@@ -30,6 +30,13 @@ int pcache_check(const uint8_t *entry, size_t entry_len, const uint8_t key[SHA25
 		 const uint8_t **data, size_t *len);
 uint64_t pcache_checksum(const uint8_t *data, uint64_t len);
 
+/* Pure: the default cache directory from the environment's values (NULL where unset):
+ * VMM_DIR/payload, else XDG/vmm/payload where XDG is absolute (the XDG base-directory
+ * specification: a relative XDG_CACHE_HOME is invalid and ignored), else HOME/.cache/vmm/payload;
+ * NULL if none applies or the path does not fit in `buf`. */
+const char *pcache_default_dir(const char *vmm_dir, const char *xdg, const char *home,
+			       char buf[PATH_MAX]);
+
 /* The key of a compressed payload. */
 void pcache_key(const uint8_t *payload, size_t len, uint8_t key[SHA256_LEN]);
 

@@ -2,7 +2,8 @@
 # bench-smoke.sh: scripts/bench's short mode: one interleaved round of every VMM and boot path
 # (scripts/bench.py) and the report (table, JSON, chart), to prove the benchmark works. It
 # checks that every variant reached userspace and had its VM exits counted, and that A/B mode
-# (scripts/bench --ab) measures every phase of the real vmm; it asserts no time.
+# (scripts/bench --ab) measures every phase of the real vmm and compares its profiles; it
+# asserts no time.
 # Run it where /dev/kvm works (normally through scripts/with-kvm).
 # Usage: tests/boot/bench-smoke.sh VMM KERNEL INITRD VMLINUX
 set -u
@@ -53,18 +54,28 @@ for name in $VARIANTS; do
 done
 [ -s "$out/bench.png" ] && grep -q "start-up (to first KVM_RUN)" "$out/report.txt"
 check bench-chart-and-phases $? "$(grep -a 'vmm phases' "$out/report.txt" | head -c 300)"
-# A/B mode on the real vmm: both stages here (A/A, 2 runs a side, few resamples); it asserts the
-# pipeline, never a time or a verdict (so the boots are `quiet`: nested, the kernel's console
-# messages cost seconds a boot, and of the extracted vmlinux: the bzImage's own decompressor
-# costs about 3 s more a boot).
+# A/B mode on the real vmm: both stages here (A/A, 2 runs a side, few resamples, profiled); it
+# asserts the pipeline, never a time or a verdict (so the boots are `quiet`: nested, the
+# kernel's console messages cost seconds a boot, and of the extracted vmlinux: the bzImage's own
+# decompressor costs about 3 s more a boot, and its symbols 2.5 s more to read).
+ab=(--runs 2 --warmup 0 --profile=250 --profile-class kernel)
 python3 "$ROOT/scripts/bench_ab.py" run --vmm "$VMM" --kernel "$VMLINUX" --initrd "$INITRD" \
-    --append quiet --mem 256 --runs 2 --warmup 0 </dev/null >"$out/ab-log.txt" 2>&1 &&
-    python3 "$ROOT/scripts/bench_ab.py" report --log "$out/ab-log.txt" --runs 2 --warmup 0 \
-        --resamples 99 --out "$out/ab" >"$out/ab-report.txt" 2>&1 &&
-    python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); m = j["metrics"]
+    --append quiet --mem 256 "${ab[@]}" </dev/null >"$out/ab-log.txt" 2>&1 &&
+    python3 "$ROOT/scripts/bench_ab.py" report --log "$out/ab-log.txt" "${ab[@]}" \
+        --resamples 99 --out "$out/ab" >"$out/ab-report.txt" 2>&1
+status=$?
+python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); m = j["metrics"]
 sys.exit(not all(m[k]["A"]["n"] == m[k]["B"]["n"] == 2 for k in ("first_kvm_run", "boot_done", "exit")))' \
-        "$out/ab/ab.json"
+    "$out/ab/ab.json" 2>/dev/null && [ "$status" -eq 0 ]
 check bench-ab-phases "$?" "$(grep -a '^bench-ab:' "$out/ab-log.txt" | tail -n 2) $(tail -n 2 "$out/ab-report.txt")"
+# --profile: a folded profile per run and side came back, and the kernel's functions are
+# compared, most of the rows named from the vmlinux's own symbol table rather than in hex.
+[ "$status" -eq 0 ] && [ "$(ls "$out/ab/profiles" | tr '\n' ' ')" = "A-r1.folded A-r2.folded B-r1.folded B-r2.folded " ] &&
+    python3 -c 'import json, sys; rows = json.load(open(sys.argv[1]))["functions"]["rows"]
+named = sum(r["name"][:2] != "0x" for r in rows)
+sys.exit(not rows or 2 * named < len(rows))' "$out/ab/ab.json" &&
+    grep -q '^profile-diff: A 2 boot(s), B 2 boot(s); self samples per boot, means, class kernel$' "$out/ab-report.txt"
+check bench-ab-profile-functions "$?" "$(ls "$out/ab/profiles" 2>&1 | tr '\n' ' ') $(grep -A 4 '^profile-diff:' "$out/ab-report.txt")"
 # scripts/fuzz-reset-ab's inner half (the KVM environment is this one): an A/A of the real vmm,
 # 30 wild runs a side, one round (seed 21's states: some end in triple faults, the report's own
 # class); it asserts the report's lines, never a time.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # abstats-tests.sh: scripts/bench --ab without KVM: the statistics on fixed samples
-# (abstats_checks.py), then the whole pipeline (runs -> JSON -> verdict -> exit status) with
-# tests/cli/fake-vmm standing in for vmm and files holding a time scale standing in for kernels.
+# (abstats_checks.py), then the whole pipeline (runs -> JSON -> verdict -> exit status, and the
+# functions that changed with --profile) with tests/cli/fake-vmm standing in for vmm and files holding a time scale standing in for kernels.
 # Usage: tests/cli/abstats-tests.sh BENCH   (scripts/bench)
 set -u
 BENCH=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -113,6 +113,26 @@ check ab-random-order-seeded "$?" "$(tr '\n' ' ' <"$work/random.order")"
 ab gate k-20pct --gate no_such_phase --fail-on-regression
 [ "$(cat "$work/gate.rc")" = 2 ] && grep -q 'names no metric' "$work/gate.out"
 check ab-unknown-gate-refused "$?" "exit $(cat "$work/gate.rc"), $(tail -n 1 "$work/gate.out")"
+
+# --profile: every run profiled (the fake writes foo's samples scaled by the kernel, bar's
+# steady), the measured good runs' profiles kept per side and compared by scripts/profile-diff.
+ab prof k-20pct --profile=250 --b-symbols "$work/b.syms"
+fn='{r["name"]: r["verdict"] for r in j["functions"]["rows"]}'
+[ "$(cat "$work/prof.rc")" = 0 ] &&
+    [ "$(field prof "$fn"'["foo"], '"$fn"'["bar"], j["functions"]["slower"][0]')" = "slower same foo" ] &&
+    grep -q '^slower in B: foo' "$work/prof.out" &&
+    [ "$(field prof 'sorted(r["profile"] for r in j["runs"] if "profile" in r)')" = \
+        "$(python3 -c 'print(sorted(f"profiles/{s}-r{r}.folded" for s in "AB" for r in range(2, 10)))')" ] &&
+    [ "$(ls "$work/prof/profiles" | wc -l)" = 16 ]
+check ab-profile-finds-the-slower-function "$?" "exit $(cat "$work/prof.rc"), $(field prof 'j.get("functions")') $(tail -n 4 "$work/prof.out")"
+# Each side's --symbols: its kernel by default, --b-symbols for B; the rate as given.
+grep -qxF "kernel;symbols=$work/k-base 1" "$work/prof/profiles/A-r2.folded" &&
+    grep -qxF "kernel;symbols=$work/b.syms 1" "$work/prof/profiles/B-r2.folded" &&
+    [ "$(field prof '[c[c.index("--timing=json") + 3:c.index("--symbols")] for c in (j["variants"][s]["cmd"] for s in "AB")]')" = "[['--profile=250'], ['--profile=250']]" ]
+check ab-profile-symbols-per-side "$?" "$(head -n 3 "$work/prof/profiles/"[AB]-r2.folded) $(field prof 'j["variants"]')"
+ab badrate k-20pct --profile=fast
+[ "$(cat "$work/badrate.rc")" = 2 ] && grep -q -- '--profile=fast: not a rate in Hz' "$work/badrate.out"
+check ab-profile-bad-rate-refused "$?" "exit $(cat "$work/badrate.rc"), $(tail -n 1 "$work/badrate.out")"
 
 : >"$work/broken.order"
 FAKE_VMM_LOG=$work/broken.order "$BENCH" --ab --local --vmm /bin/false --kernel "$work/k-base" \

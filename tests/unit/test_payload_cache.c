@@ -517,3 +517,40 @@ Test(pcache, store_over_refused_directory_warns_once, .init = redirect)
 		 "vmm: payload cache not used: '%s' is writable by group or others (mode 0777)\n", dir);
 	cr_expect_str_eq(text, want);
 }
+
+/* The default directory: $VMM_CACHE_DIR, else an absolute $XDG_CACHE_HOME (a relative one is
+ * ignored, as the XDG base-directory specification says), else $HOME/.cache. */
+Test(pcache_default, vmm_cache_dir_first)
+{
+	char buf[PATH_MAX];
+
+	cr_assert_str_eq(pcache_default_dir("/v", "/x", "/h", buf), "/v/payload");
+}
+
+Test(pcache_default, absolute_xdg_cache_home)
+{
+	char buf[PATH_MAX];
+
+	cr_assert_str_eq(pcache_default_dir("", "/x", "/h", buf), "/x/vmm/payload");
+	cr_assert_str_eq(pcache_default_dir(NULL, "/x", NULL, buf), "/x/vmm/payload");
+}
+
+Test(pcache_default, relative_or_empty_xdg_cache_home_is_ignored)
+{
+	char buf[PATH_MAX];
+
+	cr_assert_str_eq(pcache_default_dir(NULL, "cache", "/h", buf), "/h/.cache/vmm/payload");
+	cr_assert_str_eq(pcache_default_dir(NULL, "", "/h", buf), "/h/.cache/vmm/payload");
+	cr_assert_null(pcache_default_dir(NULL, "cache", NULL, buf));
+	cr_assert_null(pcache_default_dir(NULL, NULL, "", buf));
+}
+
+Test(pcache_default, a_path_too_long_gives_none)
+{
+	char buf[PATH_MAX], home[PATH_MAX];
+
+	memset(home, 'a', sizeof(home) - 1);
+	home[0] = '/';
+	home[sizeof(home) - 1] = '\0';
+	cr_assert_null(pcache_default_dir(NULL, NULL, home, buf));
+}

@@ -51,28 +51,16 @@ static int alloc_out(struct machine *m)
 	return 0;
 }
 
-/* --payload-cache DIR, else $VMM_CACHE_DIR/payload, else
- * ${XDG_CACHE_HOME:-$HOME/.cache}/vmm/payload (where scripts/ cache too);
- * NULL (no cache) with --no-payload-cache or without any of them. */
+/* --payload-cache DIR, else the default under $VMM_CACHE_DIR or the XDG cache directory
+ * (where scripts/ cache too: pcache_default_dir()); NULL (no cache) with --no-payload-cache. */
 static const char *payload_cache_dir(const struct config *cfg, char buf[PATH_MAX])
 {
-	const char *vmm = getenv("VMM_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-	int n;
-
 	if (cfg->no_payload_cache)
 		return NULL;
 	if (cfg->payload_cache)
 		return cfg->payload_cache;
-	if (vmm && *vmm)
-		n = snprintf(buf, PATH_MAX, "%s/payload", vmm);
-	else if (xdg && *xdg)
-		n = snprintf(buf, PATH_MAX, "%s/vmm/payload", xdg);
-	else if (home && *home)
-		n = snprintf(buf, PATH_MAX, "%s/.cache/vmm/payload", home);
-	else
-		return NULL;
-	return n > 0 && n < PATH_MAX ? buf : NULL;
+	return pcache_default_dir(getenv("VMM_CACHE_DIR"), getenv("XDG_CACHE_HOME"),
+				  getenv("HOME"), buf);
 }
 
 static int load_files(struct machine *m, const struct config *cfg)
