@@ -138,7 +138,8 @@ def schedule(rounds, order, seed):
 
 
 def boot(cmd):
-    """One boot: (exit status, wall ms, phases in ms from vmm's --timing=json report)."""
+    """One boot: (exit status, wall ms, phases in ms from vmm's --timing=json report: its own,
+    and with --phases the kernel's points as `guest:NAME`)."""
     start = time.monotonic()
     try:
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -148,8 +149,10 @@ def boot(cmd):
     wall = (time.monotonic() - start) * 1000
     lines = p.stderr.decode(errors="replace").strip().splitlines()
     try:
-        phases = json.loads(lines[-1]).get("phases_ns", {}) if lines else {}
-    except ValueError:
+        report = json.loads(lines[-1]) if lines else {}
+        phases = dict(report.get("phases_ns", {}),
+                      **{"guest:" + k: v for k, v in report.get("guest_phases_ns", {}).items()})
+    except (ValueError, AttributeError):
         phases = {}
     return p.returncode, wall, {k: v / 1e6 for k, v in phases.items()}
 
@@ -220,15 +223,20 @@ def run_stage(args):
 def samples(runs):
     """Per side, metric -> the values of the measured runs that ended with status 0: every
     phase (ms since vmm started), `wall` (ms the process lived) and `+PHASE` segments (ms from
-    the phase before it, or from the start)."""
+    the phase before it, or from the start; a guest point's from the point before it, the
+    first one's from first_kvm_run)."""
     out = {"A": {}, "B": {}}
     for r in runs:
         if r["warmup"] or r["status"] != 0:
             continue
         ph = r["phases_ms"]
-        names = sorted(ph, key=lambda k: (PHASES.index(k) if k in PHASES else len(PHASES), ph[k]))
+        own = [k for k in ph if not k.startswith("guest:")]
+        names = sorted(own, key=lambda k: (PHASES.index(k) if k in PHASES else len(PHASES), ph[k]))
         values = dict(ph, wall=r["wall_ms"])
         values.update({"+" + k: ph[k] - (ph[p] if p else 0) for p, k in zip([None] + names, names)})
+        before = ph.get("first_kvm_run", 0)
+        for k in sorted((k for k in ph if k.startswith("guest:")), key=ph.get):
+            values["+" + k], before = ph[k] - before, ph[k]
         for k, v in values.items():
             out[r["variant"]].setdefault(k, []).append(v)
     return out
@@ -263,7 +271,7 @@ def table(metrics, variants):
 def chart(out, metrics, variants, runs):
     """OUT/ab.png: the median of every phase's segment stacked per variant, and the gated
     metrics' samples in run order (gnuplot; skipped with a note where it is missing)."""
-    segs = [k for k in metrics if k.startswith("+")]
+    segs = [k for k in metrics if k.startswith("+") and not k.startswith("+guest:")]
     with open(os.path.join(out, "segments.dat"), "w") as f:
         f.write("variant " + " ".join(s[1:] for s in segs) + "\n")
         for side in "AB":

@@ -13,7 +13,7 @@ enum long_only {
 	OPT_BOOT = 0x100, OPT_PAGING, OPT_LARGE_PAGES, OPT_BOOT_CS, OPT_BOOT_DS,
 	OPT_KEEP_SEGMENTS, OPT_SUBARCH, OPT_DUMP, OPT_ENTRY_STATE, OPT_NO_VALIDATE,
 	OPT_EXTRACT, OPT_PAYLOAD_CACHE, OPT_NO_PAYLOAD_CACHE, OPT_TIMEOUT, OPT_NO_SECCOMP, OPT_NO_SERIAL_COALESCING, OPT_TIMING, OPT_TIMING_MARKER,
-	OPT_NO_ACPI, OPT_SYMBOLS, OPT_PROFILE, OPT_PROFILE_OUT, OPT_TRACE,
+	OPT_NO_ACPI, OPT_SYMBOLS, OPT_PROFILE, OPT_PROFILE_OUT, OPT_TRACE, OPT_PHASES,
 	/* fuzz mode only: */
 	OPT_SEED = 0x200, OPT_RUNS, OPT_FUZZ_MODE, OPT_JOBS, OPT_OUT, OPT_RUN_MS, OPT_RUN_EXITS,
 	OPT_CHECK_RESET, OPT_HOT_PAGES, OPT_SAVE_STATES, OPT_RUN_UNTIL, OPT_STABILITY, OPT_GUIDED, OPT_BLIND,
@@ -52,6 +52,7 @@ static const struct option options[] = {
 	{ "profile", optional_argument, NULL, OPT_PROFILE },
 	{ "profile-out", required_argument, NULL, OPT_PROFILE_OUT },
 	{ "trace", required_argument, NULL, OPT_TRACE },
+	{ "phases", no_argument, NULL, OPT_PHASES },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "runs", required_argument, NULL, OPT_RUNS },
 	{ "fuzz-mode", required_argument, NULL, OPT_FUZZ_MODE },
@@ -298,7 +299,7 @@ static int parse_fuzz_mode(const char *s, struct config_fuzz *f)
 	return 0;
 }
 
-/* --profile[=HZ], --profile-out FILE, --trace FILE. */
+/* --profile[=HZ], --profile-out FILE, --trace FILE, --phases. */
 static int parse_profile_option(int opt, const char *arg, struct config *cfg)
 {
 	int r;
@@ -310,6 +311,9 @@ static int parse_profile_option(int opt, const char *arg, struct config *cfg)
 			return 0;
 		r = parse_u32("--profile", arg, CONFIG_MAX_PROFILE_HZ, &cfg->profile_hz);
 		return r == 0 && cfg->profile_hz == 0 ? errf(-EINVAL, "--profile=0: no samples") : r;
+	case OPT_PHASES:
+		cfg->phases = true;
+		return 0;
 	case OPT_PROFILE_OUT:
 	case OPT_TRACE:
 		if (!*arg)
@@ -321,13 +325,17 @@ static int parse_profile_option(int opt, const char *arg, struct config *cfg)
 	}
 }
 
-/* Run mode uses --symbols only for --profile; fuzz mode does not profile. */
+/* Run mode uses --symbols only for --profile and --phases (which needs them); fuzz mode
+ * does not profile. */
 static int check_profile(const struct config *cfg)
 {
-	if (cfg->action == CONFIG_FUZZ && (cfg->profile_hz || cfg->trace))
-		return errf(-EINVAL, "--profile and --trace are for a plain run, not 'vmm fuzz'");
-	if (cfg->action == CONFIG_RUN && cfg->symbols && !cfg->profile_hz && !cfg->trace)
-		return errf(-EINVAL, "--symbols: a plain run uses the symbols only with --profile");
+	if (cfg->action == CONFIG_FUZZ && (cfg->profile_hz || cfg->trace || cfg->phases))
+		return errf(-EINVAL, "--profile, --trace and --phases are for a plain run, not 'vmm fuzz'");
+	if (cfg->action == CONFIG_RUN && cfg->phases && !cfg->symbols)
+		return errf(-EINVAL, "--phases: the points are found by name: give --symbols");
+	if (cfg->action == CONFIG_RUN && cfg->symbols && !cfg->profile_hz && !cfg->trace &&
+	    !cfg->phases)
+		return errf(-EINVAL, "--symbols: a plain run uses the symbols only with --profile or --phases");
 	return 0;
 }
 
@@ -445,7 +453,7 @@ static int parse_one(int opt, struct config *cfg)
 
 	if (opt >= OPT_SEED)
 		return parse_fuzz_option(opt, cfg);
-	if (opt == OPT_PROFILE || opt == OPT_PROFILE_OUT || opt == OPT_TRACE)
+	if (opt == OPT_PROFILE || opt == OPT_PROFILE_OUT || opt == OPT_TRACE || opt == OPT_PHASES)
 		return parse_profile_option(opt, optarg, cfg);
 	if (opt >= OPT_BOOT)
 		return parse_entry_option(opt, cfg);

@@ -83,6 +83,7 @@ struct config {
 	uint32_t profile_hz;	   /* --profile[=HZ]: samples per second per vCPU; 0: off */
 	const char *profile_out;   /* --profile-out FILE: the folded stacks */
 	const char *trace;	   /* --trace FILE: Chrome trace-event JSON; NULL: none */
+	bool phases;		   /* --phases: the kernel's boot points and initcalls by breakpoints */
 	struct config_fuzz fuzz;
 };
 

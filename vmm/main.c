@@ -18,6 +18,7 @@
 #include "vmm/host_quirk.h"
 #include "vmm/file.h"
 #include "vmm/fuzz/fuzz.h"
+#include "vmm/machine/phases.h"
 #include "vmm/machine/machine.h"
 #include "vmm/machine/stop.h"
 #include "vmm/sandbox.h"
@@ -115,6 +116,10 @@ static int start(struct machine *m, const struct config *cfg)
 		fprintf(stderr, "vmm: KVM refused the entry state: %s\n", err_msg());
 		return VMM_EXIT_KVM_REFUSED;
 	}
+	if (phases_start(m->phases, m->vcpus, m->ncpus, m->threads, &m->aps_started) < 0) {
+		fprintf(stderr, "vmm: --phases: %s\n", err_msg());
+		return VMM_EXIT_HOST;
+	}
 	if (machine_start_aps(m) < 0) {
 		fprintf(stderr, "vmm: %s\n", err_msg());
 		return VMM_EXIT_HOST;
@@ -179,6 +184,20 @@ static int prepare_sampler(struct machine *m, const struct config *cfg)
 	return r;
 }
 
+/* --phases: its points from the sampler's symbols, or its own. */
+static int prepare_phases(struct machine *m, const struct config *cfg)
+{
+	static struct phases ph;
+	int r;
+
+	if (!cfg->phases)
+		return 0;
+	r = phases_init(&ph, cfg, m->prof && m->prof->have_syms ? &m->prof->syms : NULL,
+			m->entry.proto, m->load.kernel_entry, m->entry.cpu.rip, &m->mem, &timeline);
+	m->phases = r == 0 ? &ph : NULL;
+	return r;
+}
+
 static int run(const struct config *cfg)
 {
 	static struct machine m;
@@ -186,6 +205,8 @@ static int run(const struct config *cfg)
 
 	if (r == 0 && !cfg->dump_entry_state)
 		r = prepare_sampler(&m, cfg);
+	if (r == 0 && !cfg->dump_entry_state)
+		r = prepare_phases(&m, cfg);
 	if (r < 0) {
 		fprintf(stderr, "vmm: %s\n", err_msg());
 		return r == -ENOMEM ? VMM_EXIT_HOST : VMM_EXIT_USAGE;

@@ -64,6 +64,14 @@ void timing_signal(struct timing *t, enum timing_signal s, uint64_t now_ns)
 	timing_mark(t, TIMING_BOOT_DONE, now_ns);
 }
 
+void timing_guest_phase(struct timing *t, const char *name, uint64_t now_ns)
+{
+	if (t->nguest < TIMING_MAX_GUEST_PHASES) {
+		t->guest[t->nguest].name = name;
+		t->guest[t->nguest++].at = since_start(t, now_ns);
+	}
+}
+
 void timing_debug_code(struct timing *t, uint8_t code, uint64_t now_ns)
 {
 	if (t->ncodes < TIMING_MAX_DEBUG_CODES) {
@@ -162,6 +170,9 @@ void timing_print_json(FILE *f, const struct timing *t)
 		fprintf(f, "%s\"%s\":%" PRIu64, first ? "" : ",", phase_names[p], t->at[p]);
 		first = 0;
 	}
+	fputs("},\"guest_phases_ns\":{", f);
+	for (unsigned i = 0; i < t->nguest; i++)
+		fprintf(f, "%s\"%s\":%" PRIu64, i ? "," : "", t->guest[i].name, t->guest[i].at);
 	fputs("},\"boot_done\":[", f);
 	for (unsigned i = 0; i < t->nevents; i++)
 		fprintf(f, "%s{\"signal\":\"%s\",\"ns\":%" PRIu64 "}", i ? "," : "",

@@ -31,6 +31,7 @@ enum timing_signal { TIMING_SIG_PORT, TIMING_SIG_MMIO, TIMING_SIG_DEBUG_EXIT,
 #define TIMING_MAX_DEBUG_CODES 64
 #define TIMING_MAX_COUNTERS 48
 #define TIMING_TOP_PORTS 8
+#define TIMING_MAX_GUEST_PHASES 8
 
 struct timing_counter {
 	char name[48];
@@ -51,6 +52,11 @@ struct timing {
 	} codes[TIMING_MAX_DEBUG_CODES]; /* port 0x80 writes, the first ones, in order */
 	unsigned ncodes;
 	uint64_t codes_total;		 /* all of them, also those past the array */
+	struct {
+		const char *name;	 /* a static string (vmm/profile/boot_phases.c) */
+		uint64_t at;
+	} guest[TIMING_MAX_GUEST_PHASES]; /* --phases: the kernel's points as breakpoints saw them */
+	unsigned nguest;
 	/* Filled at the end by the machine: */
 	struct timing_counter kvm[TIMING_MAX_COUNTERS]; /* KVM's binary stats (all exits) */
 	unsigned nkvm;
@@ -73,6 +79,9 @@ void timing_start(struct timing *t, uint64_t now_ns);
 void timing_mark(struct timing *t, enum timing_phase p, uint64_t now_ns);
 /* Record a boot-done signal (and stamp TIMING_BOOT_DONE the first time). */
 void timing_signal(struct timing *t, enum timing_signal s, uint64_t now_ns);
+
+/* Record a guest phase (--phases) reached at `now_ns`; `name` must outlive the timeline. */
+void timing_guest_phase(struct timing *t, const char *name, uint64_t now_ns);
 
 /* Record a code written to the debug port (0x80). */
 void timing_debug_code(struct timing *t, uint8_t code, uint64_t now_ns);

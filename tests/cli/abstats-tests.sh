@@ -130,6 +130,13 @@ grep -qxF "kernel;symbols=$work/k-base 1" "$work/prof/profiles/A-r2.folded" &&
     grep -qxF "kernel;symbols=$work/b.syms 1" "$work/prof/profiles/B-r2.folded" &&
     [ "$(field prof '[c[c.index("--timing=json") + 3:c.index("--symbols")] for c in (j["variants"][s]["cmd"] for s in "AB")]')" = "[['--profile=250'], ['--profile=250']]" ]
 check ab-profile-symbols-per-side "$?" "$(head -n 3 "$work/prof/profiles/"[AB]-r2.folded) $(field prof 'j["variants"]')"
+# --phases (the fake's guest points come in guest_phases_ns): each a metric named guest:NAME,
+# its segment from the point before it (the first one's from first_kvm_run), gateable.
+ab guest k-20pct "--args=--phases" --gate guest:kernel_init --fail-on-regression
+seg='round(j["segments"]["guest:start_kernel"]["A"]["median"]), round(j["segments"]["guest:kernel_init"]["A"]["median"]), j["regressions"]'
+[ "$(cat "$work/guest.rc")" = 1 ] && [ "$(field guest "$seg")" = "38 30 ['guest:kernel_init']" ] &&
+    [ "$(head -n 1 "$work/guest/segments.dat" | wc -w)" -eq 12 ]
+check ab-guest-phases-compared "$?" "exit $(cat "$work/guest.rc"), $(field guest "$seg") $(tail -n 2 "$work/guest.out")"
 ab badrate k-20pct --profile=fast
 [ "$(cat "$work/badrate.rc")" = 2 ] && grep -q -- '--profile=fast: not a rate in Hz' "$work/badrate.out"
 check ab-profile-bad-rate-refused "$?" "exit $(cat "$work/badrate.rc"), $(tail -n 1 "$work/badrate.out")"

@@ -101,6 +101,16 @@ expect_error fuzz-placeholder-system-map "System.map line 1 is a placeholder.*gu
     fuzz --kernel "$KERNEL" --symbols "$work/System.map" --runs 1 --out "$work/fzs"
 expect_error profile-placeholder-system-map "System.map line 1 is a placeholder" \
     --kernel "$KERNEL" --symbols "$work/System.map" --profile
+# --phases finds its points by name, where --symbols put them: a bzImage that may move its
+# kernel (KASLR) is refused with one line naming nokaslr, before /dev/kvm is opened.
+expect_error phases-needs-symbols "--phases: the points are found by name: give --symbols" \
+    --kernel "$KERNEL" --phases
+printf 'ffffffff81000000 T _text\nffffffff83079e46 T start_kernel\n' >"$work/phases.map"
+expect_error phases-refuses-kaslr "--phases: the kernel may move itself \\(KASLR\\).*add nokaslr" \
+    --kernel "$KERNEL" --phases --symbols "$work/phases.map"
+printf 'ffffffff81000000 T _text\n' >"$work/phases-nostart.map"
+expect_error phases-needs-start-kernel "--phases: --symbols has no start_kernel" \
+    --kernel "$KERNEL" --phases --symbols "$work/phases-nostart.map" --append nokaslr
 "$VMM" --kernel "$KERNEL" --cpus 4 --dump-entry-state </dev/null >"$work/out" 2>"$work/err"
 rc=$?
 [ "$rc" -eq 0 ] && [ "$(head -n 1 "$work/out")" = "# vcpus 4: this is vCPU 0's entry state; vCPUs 1-3 wait for INIT/SIPI" ]

@@ -312,6 +312,11 @@ Test(config, symbols_run_until_and_stability)
 	cr_assert_str_eq(c.symbols, "System.map");
 	cr_assert_eq(FUZZ(&c, "--symbols", ""), -EINVAL);
 	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--symbols", "m"), -EINVAL, "only --profile uses them there");
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--symbols", "m", "--phases"), 0, "%s", err_msg());
+	cr_assert(c.phases);
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--phases"), -EINVAL, "--phases finds its points by name");
+	cr_assert(strstr(err_msg(), "--symbols"), "%s", err_msg());
+	cr_assert_eq(FUZZ(&c, "--phases", "--symbols", "m"), -EINVAL, "a plain run's");
 	cr_assert_eq(FUZZ(&c, "--run-until", "kernel"), 0, "%s", err_msg());
 	cr_assert_str_eq(c.fuzz.run_until, "kernel");
 	cr_assert_eq(FUZZ(&c, "--run-until", "start_kernel", "--symbols", "m"), 0, "%s", err_msg());

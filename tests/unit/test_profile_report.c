@@ -133,6 +133,8 @@ Test(profile_report, timeline_has_every_kind_of_event)
 	tm.events[tm.nevents++].sig = TIMING_SIG_MARKER;
 	tm.codes[tm.ncodes].code = 0x61;
 	tm.codes[tm.ncodes++].at = 1700;
+	tm.guest[tm.nguest].name = "start_kernel"; /* --phases */
+	tm.guest[tm.nguest++].at = 1800;
 	cr_assert_eq(timeline_write(&in, f), 0, "%s", err_msg());
 	fclose(f);
 	expect_in(text, "\"name\":\"decompressor\"");
@@ -141,6 +143,8 @@ Test(profile_report, timeline_has_every_kind_of_event)
 	expect_in(text, "serial-marker");
 	expect_in(text, "\"name\":\"debug port 0x61 (userspace)\",\"ph\":\"i\"");
 	expect_in(text, "\"cat\":\"debug-port\",\"ts\":1.700");
+	expect_in(text, "\"name\":\"start_kernel\",\"ph\":\"i\"");
+	expect_in(text, "\"cat\":\"kernel-point\",\"ts\":1.800");
 	expect_in(text, "\"io\":7");
 	expect_in(text, "Linux \\\"version\\\"\\u0001");
 	free(text);

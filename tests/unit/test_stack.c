@@ -194,3 +194,28 @@ Test(stack, kaslr_slide32_refuses_what_is_not_a_move)
 	cr_assert(strstr(err_msg(), "IDT at 0xd0000000 is not mapped"), "%s", err_msg());
 	cr_assert_eq(slide, -1, "left alone on failure");
 }
+
+/* --phases reads an initcall's return address as the vCPU sees memory: through 4-level, PAE or
+ * 32-bit tables, or none (paging off: linear is physical). */
+Test(stack, reads_memory_as_the_vcpu_sees_it_in_every_paging_mode)
+{
+	uint64_t v64 = 0;
+	uint32_t v32 = 0;
+	struct vcpu_regs r = kernel_regs(KVA, KVA + 0x100, 0);
+
+	put64(KVA + 0x100, 0xffffffff81234567ULL);
+	cr_assert(prof_read_as_vcpu(&gm, &r, KVA + 0x100, &v64, 8));
+	cr_assert_eq(v64, 0xffffffff81234567ULL, "4-level");
+	memcpy(gm.hva + IDT_PA + 0x40, "\x78\x56\x34\xc1", 4);
+	for (int pae = 0; pae <= 1; pae++) {
+		r = kernel32_regs(pae, LINK_HANDLER);
+		v32 = 0;
+		cr_assert(prof_read_as_vcpu(&gm, &r, IDT_VA + 0x40, &v32, 4), "pae %d", pae);
+		cr_assert_eq(v32, 0xc1345678, "pae %d", pae);
+		cr_assert_not(prof_read_as_vcpu(&gm, &r, 0xd0000000, &v32, 4), "unmapped, pae %d", pae);
+	}
+	r = (struct vcpu_regs){ .cr0 = X86_CR0_PE };
+	v32 = 0;
+	cr_assert(prof_read_as_vcpu(&gm, &r, IDT_PA + 0x40, &v32, 4));
+	cr_assert_eq(v32, 0xc1345678, "paging off");
+}

@@ -103,3 +103,25 @@ Test(timing, debug_port_codes_in_order_with_their_range)
 	cr_expect(strstr(buf, "vmm: timing: debug port: 2 more codes not kept\n") != NULL, "%s", buf);
 	free(buf);
 }
+
+/* --phases: the kernel's points on the same clock, in guest_phases_ns (an empty object
+ * without them), the first TIMING_MAX_GUEST_PHASES kept. */
+Test(timing, guest_phases_in_json)
+{
+	struct timing t;
+	char *buf;
+
+	timing_start(&t, 1000);
+	buf = report(&t, true);
+	cr_expect(strstr(buf, "\"guest_phases_ns\":{}") != NULL, "%s", buf);
+	free(buf);
+	timing_guest_phase(&t, "start_kernel", 3000);
+	timing_guest_phase(&t, "kernel_init", 7000);
+	for (unsigned i = 0; i < TIMING_MAX_GUEST_PHASES; i++)
+		timing_guest_phase(&t, "more", 9000);
+	cr_assert_eq(t.nguest, TIMING_MAX_GUEST_PHASES);
+	buf = report(&t, true);
+	cr_expect(strstr(buf, "\"guest_phases_ns\":{\"start_kernel\":2000,\"kernel_init\":6000,\"more\":8000") != NULL,
+		  "%s", buf);
+	free(buf);
+}

@@ -205,6 +205,7 @@ uint64_t vcpu_rip(struct vcpu *c);
 /* What a profile sample needs of a vCPU's registers (--profile). */
 struct vcpu_regs {
 	uint64_t rip, rsp, rbp;
+	uint64_t rdi, rax; /* a call's first argument (--phases): x86-64's, i386's (regparm) */
 	uint64_t cr0, cr3, cr4, efer;
 	uint64_t idt_base; /* IDTR.base: where a 32-bit kernel's slide is read */
 	unsigned cpl;	/* CS.DPL: the privilege level it runs at */
@@ -219,6 +220,9 @@ int vcpu_regs(struct vcpu *c, struct vcpu_regs *out);
 struct sandbox_ioctl;
 unsigned vcpu_run_ioctls(struct vcpu *const *c, unsigned n, struct sandbox_ioctl *out,
 			 unsigned max);
+/* What --phases adds on vCPUs c[0..n): KVM_SET_GUEST_DEBUG and KVM_SET_REGS (RF). */
+unsigned vcpu_phases_ioctls(struct vcpu *const *c, unsigned n, struct sandbox_ioctl *out,
+			    unsigned max);
 /* The same for fuzz mode's one vCPU: a run, its reset (every state block of
  * vm_snapshot_*, the dirty log), progress points (KVM_SET_GUEST_DEBUG). */
 unsigned vcpu_fuzz_ioctls(struct vcpu *c, struct sandbox_ioctl *out, unsigned max);

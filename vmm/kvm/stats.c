@@ -111,4 +111,21 @@ unsigned vcpu_run_ioctls(struct vcpu *const *c, unsigned n, struct sandbox_ioctl
 	return k;
 }
 
+unsigned vcpu_phases_ioctls(struct vcpu *const *c, unsigned n, struct sandbox_ioctl *out,
+			    unsigned max)
+{
+	int lo, hi;
+
+	fd_span(c, n, run_fd, &lo, &hi);
+	const struct sandbox_ioctl list[] = {
+		{ lo, hi, KVM_SET_GUEST_DEBUG },
+		{ lo, hi, KVM_SET_REGS },
+	};
+	unsigned k = sizeof(list) / sizeof(list[0]);
+
+	k = k < max ? k : max;
+	memcpy(out, list, k * sizeof(list[0]));
+	return k;
+}
+
 /* ---- Fuzz mode: the VM's state as blocks, saved once and put back before each run ---- */

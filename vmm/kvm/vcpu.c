@@ -544,7 +544,8 @@ int vcpu_regs(struct vcpu *c, struct vcpu_regs *out)
 		return kvm_sys_fail("KVM_GET_REGS");
 	if (ioctl(c->fd, KVM_GET_SREGS, &sregs) < 0)
 		return kvm_sys_fail("KVM_GET_SREGS");
-	*out = (struct vcpu_regs){ .rip = regs.rip, .rsp = regs.rsp, .rbp = regs.rbp,
+	*out = (struct vcpu_regs){ .rip = regs.rip, .rsp = regs.rsp, .rbp = regs.rbp, .rdi = regs.rdi,
+				   .rax = regs.rax,
 				   .cr0 = sregs.cr0, .cr3 = sregs.cr3, .cr4 = sregs.cr4,
 				   .efer = sregs.efer, .idt_base = sregs.idt.base, .cpl = sregs.cs.dpl,
 				   .code64 = sregs.cs.l && (sregs.efer & X86_EFER_LMA) };

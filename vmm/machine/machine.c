@@ -367,6 +367,8 @@ int machine_sandbox(struct machine *m, const char *selftest)
 	_Static_assert(SANDBOX_MAX_FDS >= 3, "stdout and the sampler's two files");
 	p.ioctls = ioctls;
 	p.nioctls = vcpu_run_ioctls(m->vcpus, m->ncpus, ioctls, 8);
+	if (m->phases) /* the vCPUs' breakpoints, and RF to step over one */
+		p.nioctls += vcpu_phases_ioctls(m->vcpus, m->ncpus, ioctls + p.nioctls, 8 - p.nioctls);
 	p.write_fds[p.nwrite_fds++] = STDOUT_FILENO; /* the guest's serial output */
 	p.nwrite_fds += sampler_fds(m->prof, &p.write_fds[p.nwrite_fds]); /* --profile-out, --trace */
 	p.console = true;
@@ -415,6 +417,7 @@ static int report(struct machine *m, int status, const char *why, unsigned cpu)
 	machine_flush_output(m);
 	timing_mark(m->timing, TIMING_EXIT, timing_now());
 	sampler_finish(m->prof); /* before --timing=json, whose object is stderr's last line */
+	phases_finish(m->phases);
 	if (m->timing_format != TIMING_OFF)
 		machine_print_timing(m);
 	if (m->verbose)
@@ -514,6 +517,7 @@ int machine_run(struct machine *m)
 			return report(m, VMM_EXIT_INTERNAL, "KVM_RUN failed", 0);
 		}
 		sampler_after_run(m->prof, m->vcpu, 0);
+		phases_after_exit(m->phases, 0, &e);
 		machine_count_exit(m, &e);
 		status = machine_handle_exit(m, &e, &why);
 	}

@@ -13,6 +13,7 @@
 #include "vmm/console/input.h"
 #include "vmm/console/output.h"
 #include "vmm/machine/flush_timer.h"
+#include "vmm/machine/phases.h"
 #include "vmm/machine/sampler.h"
 #include "vmm/machine/dispatch.h"
 #include "vmm/kvm/coalesced.h"
@@ -83,6 +84,7 @@ struct machine {
 	int out_errno;
 	struct flush_timer flush;
 	struct sampler *prof; /* --profile, --trace (owned by main); NULL: neither */
+	struct phases *phases; /* --phases (owned by main); NULL: off */
 	/* VMM_TEST_RUN_DELAY_MS: a sleep between the stop check and the first
 	 * KVM_RUN, so tests can land a signal exactly there. */
 	struct timespec test_run_delay;

@@ -55,6 +55,7 @@ static void run_ap(struct machine *m, unsigned cpu)
 			return;
 		}
 		sampler_after_run(m->prof, c, cpu);
+		phases_after_exit(m->phases, cpu, &e);
 		machine_count_exit(m, &e);
 		status = machine_handle_exit(m, &e, &why);
 		if (status != DISPATCH_CONTINUE) {

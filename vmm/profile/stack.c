@@ -31,8 +31,9 @@ const char *prof_class_name(enum prof_class c, bool decompressor)
 	}
 }
 
-/* Copy guest-virtual [va, va + n) page by page; false if any of it is unmapped. */
-static bool read_virt(const struct guest_mem *gm, uint64_t cr3, uint64_t va, void *buf, size_t n)
+/* Copy linear [va, va + n) through the tables of `mode` at `cr3`, page by page. */
+static bool read_linear(const struct guest_mem *gm, enum paging_mode mode, bool pse, uint64_t cr3,
+			uint64_t va, void *buf, size_t n)
 {
 	uint8_t *out = buf;
 
@@ -42,7 +43,7 @@ static bool read_virt(const struct guest_mem *gm, uint64_t cr3, uint64_t va, voi
 		const uint8_t *p;
 
 		chunk = chunk < n ? chunk : n;
-		if (pt_translate(gm, PAGING_LONG, false, cr3, va, &w) < 0)
+		if (pt_translate(gm, mode, pse, cr3, va, &w) < 0)
 			return false;
 		p = gm_ptr(gm, w.pa, chunk);
 		if (!p)
@@ -55,6 +56,22 @@ static bool read_virt(const struct guest_mem *gm, uint64_t cr3, uint64_t va, voi
 	return true;
 }
 
+bool prof_read_virt(const struct guest_mem *gm, uint64_t cr3, uint64_t va, void *buf, size_t n)
+{
+	return read_linear(gm, PAGING_LONG, false, cr3, va, buf, n);
+}
+
+bool prof_read_as_vcpu(const struct guest_mem *gm, const struct vcpu_regs *r, uint64_t va,
+		       void *buf, size_t n)
+{
+	enum paging_mode m = r->efer & X86_EFER_LMA ? PAGING_LONG
+			     : !(r->cr0 & X86_CR0_PG) ? PAGING_OFF
+			     : r->cr4 & X86_CR4_PAE  ? PAGING_PAE
+						     : PAGING_NONPAE;
+
+	return read_linear(gm, m, r->cr4 & X86_CR4_PSE, r->cr3, va, buf, n);
+}
+
 /* Whether the bytes before `ret` end a CALL: E8 rel32, or FF /2 with a
  * ModRM of 1, 2, 5 or 6 bytes in all (register, disp8, RIP-relative and
  * REX-prefixed forms). Retpoline kernels call thunks with E8. */
@@ -63,7 +80,7 @@ static bool follows_call(const struct guest_mem *gm, uint64_t cr3, uint64_t ret)
 	static const unsigned ff_back[] = { 2, 3, 6, 7 };
 	uint8_t b[8];
 
-	if (ret < sizeof(b) || !read_virt(gm, cr3, ret - sizeof(b), b, sizeof(b)))
+	if (ret < sizeof(b) || !prof_read_virt(gm, cr3, ret - sizeof(b), b, sizeof(b)))
 		return false;
 	if (b[8 - 5] == 0xe8)
 		return true;
@@ -92,7 +109,7 @@ unsigned prof_walk(const struct guest_mem *gm, const struct vcpu_regs *r, struct
 		return 0;
 	while (s->depth < PROF_MAX_DEPTH) {
 		if ((fp & 7) || fp < low || fp - low > PROF_MAX_FRAME ||
-		    !read_virt(gm, r->cr3, fp, frame, sizeof(frame)))
+		    !prof_read_virt(gm, r->cr3, fp, frame, sizeof(frame)))
 			break;
 		if (!same_half(frame[1], r->rip) || !follows_call(gm, r->cr3, frame[1]))
 			break;

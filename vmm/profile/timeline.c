@@ -46,6 +46,9 @@ static int write_phases(struct trace_json *t, const struct timing *tm)
 		debug_port_describe(tm->codes[i].code, name, sizeof(name));
 		r = trace_json_instant(t, name, "debug-port", PID, TIMELINE_TID_VMM, tm->codes[i].at);
 	}
+	for (unsigned i = 0; r == 0 && i < tm->nguest; i++) /* --phases: the kernel's points */
+		r = trace_json_instant(t, tm->guest[i].name, "kernel-point", PID, TIMELINE_TID_VMM,
+				       tm->guest[i].at);
 	return r;
 }
 
