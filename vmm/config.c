@@ -13,7 +13,7 @@ enum long_only {
 	OPT_BOOT = 0x100, OPT_PAGING, OPT_LARGE_PAGES, OPT_BOOT_CS, OPT_BOOT_DS,
 	OPT_KEEP_SEGMENTS, OPT_SUBARCH, OPT_DUMP, OPT_ENTRY_STATE, OPT_NO_VALIDATE,
 	OPT_EXTRACT, OPT_PAYLOAD_CACHE, OPT_NO_PAYLOAD_CACHE, OPT_TIMEOUT, OPT_NO_SECCOMP, OPT_NO_SERIAL_COALESCING, OPT_TIMING, OPT_TIMING_MARKER,
-	OPT_NO_ACPI, OPT_SYMBOLS, OPT_PROFILE, OPT_PROFILE_OUT, OPT_TRACE, OPT_PHASES,
+	OPT_NO_ACPI, OPT_SYMBOLS, OPT_PROFILE, OPT_PROFILE_OUT, OPT_TRACE, OPT_PHASES, OPT_PHASE,
 	/* fuzz mode only: */
 	OPT_SEED = 0x200, OPT_RUNS, OPT_FUZZ_MODE, OPT_JOBS, OPT_OUT, OPT_RUN_MS, OPT_RUN_EXITS,
 	OPT_CHECK_RESET, OPT_HOT_PAGES, OPT_SAVE_STATES, OPT_RUN_UNTIL, OPT_STABILITY, OPT_GUIDED, OPT_BLIND,
@@ -53,6 +53,7 @@ static const struct option options[] = {
 	{ "profile-out", required_argument, NULL, OPT_PROFILE_OUT },
 	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "phases", no_argument, NULL, OPT_PHASES },
+	{ "phase", required_argument, NULL, OPT_PHASE },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "runs", required_argument, NULL, OPT_RUNS },
 	{ "fuzz-mode", required_argument, NULL, OPT_FUZZ_MODE },
@@ -299,7 +300,30 @@ static int parse_fuzz_mode(const char *s, struct config_fuzz *f)
 	return 0;
 }
 
-/* --profile[=HZ], --profile-out FILE, --trace FILE, --phases. */
+/* A point's name: a symbol (C identifier characters and '.'), or vmm's own name for one. */
+static bool point_name(const char *s)
+{
+	if (!*s || strlen(s) > 127)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
+			return false;
+	return true;
+}
+
+/* --phase SYMBOL: one more point of the user's list (and --phases on). */
+static int parse_phase(const char *s, struct config *cfg)
+{
+	if (!point_name(s))
+		return errf(-EINVAL, "--phase: '%s' is not a symbol name", s);
+	if (cfg->nphase == CONFIG_MAX_PHASES)
+		return errf(-EINVAL, "--phase %s: at most %d points", s, CONFIG_MAX_PHASES);
+	cfg->phase[cfg->nphase++] = s;
+	cfg->phases = true;
+	return 0;
+}
+
+/* --profile[=HZ], --profile-out FILE, --trace FILE, --phases, --phase SYMBOL. */
 static int parse_profile_option(int opt, const char *arg, struct config *cfg)
 {
 	int r;
@@ -314,6 +338,8 @@ static int parse_profile_option(int opt, const char *arg, struct config *cfg)
 	case OPT_PHASES:
 		cfg->phases = true;
 		return 0;
+	case OPT_PHASE:
+		return parse_phase(arg, cfg);
 	case OPT_PROFILE_OUT:
 	case OPT_TRACE:
 		if (!*arg)
@@ -332,7 +358,8 @@ static int check_profile(const struct config *cfg)
 	if (cfg->action == CONFIG_FUZZ && (cfg->profile_hz || cfg->trace || cfg->phases))
 		return errf(-EINVAL, "--profile, --trace and --phases are for a plain run, not 'vmm fuzz'");
 	if (cfg->action == CONFIG_RUN && cfg->phases && !cfg->symbols)
-		return errf(-EINVAL, "--phases: the points are found by name: give --symbols");
+		return errf(-EINVAL, "--phase%s: the points are found by name: give --symbols",
+			    cfg->nphase ? "" : "s");
 	if (cfg->action == CONFIG_RUN && cfg->symbols && !cfg->profile_hz && !cfg->trace &&
 	    !cfg->phases)
 		return errf(-EINVAL, "--symbols: a plain run uses the symbols only with --profile or --phases");
@@ -342,12 +369,9 @@ static int check_profile(const struct config *cfg)
 /* A point's name: a built-in one or a symbol (C identifier characters and '.'). */
 static int parse_run_until(const char *s, struct config_fuzz *f)
 {
-	if (!*s || strlen(s) > 127)
-		return errf(-EINVAL, "--run-until: '%s' is not a point name", s);
-	for (const char *p = s; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
-			return errf(-EINVAL, "--run-until: '%s' is not a point name (kernel, "
-				    "start_kernel, marker, userspace or a symbol)", s);
+	if (!point_name(s))
+		return errf(-EINVAL, "--run-until: '%s' is not a point name (kernel, "
+			    "start_kernel, marker, userspace or a symbol)", s);
 	f->run_until = s;
 	return 0;
 }
@@ -453,7 +477,8 @@ static int parse_one(int opt, struct config *cfg)
 
 	if (opt >= OPT_SEED)
 		return parse_fuzz_option(opt, cfg);
-	if (opt == OPT_PROFILE || opt == OPT_PROFILE_OUT || opt == OPT_TRACE || opt == OPT_PHASES)
+	if (opt == OPT_PROFILE || opt == OPT_PROFILE_OUT || opt == OPT_TRACE || opt == OPT_PHASES ||
+	    opt == OPT_PHASE)
 		return parse_profile_option(opt, optarg, cfg);
 	if (opt >= OPT_BOOT)
 		return parse_entry_option(opt, cfg);

@@ -14,6 +14,8 @@
 /* --cpus: xAPIC IDs 0..254 (0xff is the broadcast ID); ACPI_MAX_CPUS agrees. */
 #define CONFIG_MAX_CPUS 255
 #define CONFIG_MAX_CPUS_STR "255"
+/* --phase SYMBOL: at most this many points of the user's own. */
+#define CONFIG_MAX_PHASES 16
 #define CONFIG_MAX_MARKER 256 /* --timing-marker: bytes */
 #define CONFIG_DEFAULT_PROFILE_HZ 1000
 #define CONFIG_MAX_PROFILE_HZ 10000
@@ -84,6 +86,8 @@ struct config {
 	const char *profile_out;   /* --profile-out FILE: the folded stacks */
 	const char *trace;	   /* --trace FILE: Chrome trace-event JSON; NULL: none */
 	bool phases;		   /* --phases: the kernel's boot points and initcalls by breakpoints */
+	const char *phase[CONFIG_MAX_PHASES]; /* --phase SYMBOL...: these points instead, in order */
+	unsigned nphase;
 	struct config_fuzz fuzz;
 };
 

@@ -37,6 +37,8 @@ const char config_usage[] =
 	"      --phases         time the kernel's boot points (start_kernel, ...) and each\n"
 	"                       initcall with debug-register breakpoints; needs --symbols\n"
 	"                       (README, \"Boot phases by breakpoints\")\n"
+	"      --phase SYMBOL   time this point instead of the default ones (repeat, in boot\n"
+	"                       order; `kernel`: a bzImage's kernel proper); implies --phases\n"
 	"\n"
 	"Entry state (see README, \"Entry states\"):\n"
 	"      --boot=auto|linux32|linux64|elf|pvh|elf32  kernel entry point: a\n"

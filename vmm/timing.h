@@ -31,7 +31,7 @@ enum timing_signal { TIMING_SIG_PORT, TIMING_SIG_MMIO, TIMING_SIG_DEBUG_EXIT,
 #define TIMING_MAX_DEBUG_CODES 64
 #define TIMING_MAX_COUNTERS 48
 #define TIMING_TOP_PORTS 8
-#define TIMING_MAX_GUEST_PHASES 8
+#define TIMING_MAX_GUEST_PHASES 16 /* CONFIG_MAX_PHASES (vmm/config.h) */
 
 struct timing_counter {
 	char name[48];

@@ -108,6 +108,8 @@ expect_error phases-needs-symbols "--phases: the points are found by name: give 
 printf 'ffffffff81000000 T _text\nffffffff83079e46 T start_kernel\n' >"$work/phases.map"
 expect_error phases-refuses-kaslr "--phases: the kernel may move itself \\(KASLR\\).*add nokaslr" \
     --kernel "$KERNEL" --phases --symbols "$work/phases.map"
+expect_error phase-not-in-symbols "--phase mm_init: not in --symbols" \
+    --kernel "$KERNEL" --phase start_kernel --phase mm_init --symbols "$work/phases.map" --append nokaslr
 printf 'ffffffff81000000 T _text\n' >"$work/phases-nostart.map"
 expect_error phases-needs-start-kernel "--phases: --symbols has no start_kernel" \
     --kernel "$KERNEL" --phases --symbols "$work/phases-nostart.map" --append nokaslr

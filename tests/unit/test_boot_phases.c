@@ -94,7 +94,7 @@ Test(boot_phases, a_bzimage_gets_the_kernel_point_first_then_init_main_c_order)
 					    "console_on_rootfs", "free_initmem", "run_init_process" };
 	struct bp_set set;
 
-	cr_assert_eq(boot_phases_plan(&b, &st, true, KERNEL_ENTRY, calls, 16), 0, "%s", err_msg());
+	cr_assert_eq(boot_phases_plan(&b, &st, true, KERNEL_ENTRY, NULL, 0, calls, 16), 0, "%s", err_msg());
 	cr_assert_eq(b.n, 7);
 	for (unsigned i = 0; i < 7; i++)
 		cr_assert_str_eq(b.p[i].name, want[i]);
@@ -108,7 +108,7 @@ Test(boot_phases, a_bzimage_gets_the_kernel_point_first_then_init_main_c_order)
 
 Test(boot_phases, an_elf_entry_has_no_kernel_point)
 {
-	cr_assert_eq(boot_phases_plan(&b, &st, false, KERNEL_ENTRY, calls, 16), 0, "%s", err_msg());
+	cr_assert_eq(boot_phases_plan(&b, &st, false, KERNEL_ENTRY, NULL, 0, calls, 16), 0, "%s", err_msg());
 	cr_assert_str_eq(b.p[0].name, "start_kernel");
 	cr_assert_eq(b.n, 6);
 }
@@ -117,7 +117,7 @@ Test(boot_phases, without_start_kernel_it_is_refused)
 {
 	symtab_free(&st);
 	load("ffffffff81a49040 T rest_init\n");
-	cr_assert_eq(boot_phases_plan(&b, &st, false, 0, calls, 16), -ENOENT);
+	cr_assert_eq(boot_phases_plan(&b, &st, false, 0, NULL, 0, calls, 16), -ENOENT);
 	cr_assert(strstr(err_msg(), "start_kernel"), "%s", err_msg());
 }
 
@@ -128,7 +128,7 @@ Test(boot_phases, points_missing_from_the_symbols_are_left_out_and_initcalls_nee
 	symtab_free(&st);
 	load("ffffffff83079e46 T start_kernel\nffffffff81002460 T do_one_initcall\n"
 	     "ffffffff81a49110 T kernel_init\n");
-	cr_assert_eq(boot_phases_plan(&b, &st, false, 0, calls, 16), 0, "%s", err_msg());
+	cr_assert_eq(boot_phases_plan(&b, &st, false, 0, NULL, 0, calls, 16), 0, "%s", err_msg());
 	cr_assert_eq(b.n, 2);
 	cr_assert_not(b.initcalls, "no console_on_rootfs: no end to the window");
 	text = report();
@@ -140,7 +140,7 @@ Test(boot_phases, a_boot_times_its_points_and_each_initcall)
 {
 	char *text;
 
-	cr_assert_eq(boot_phases_plan(&b, &st, true, KERNEL_ENTRY, calls, 16), 0, "%s", err_msg());
+	cr_assert_eq(boot_phases_plan(&b, &st, true, KERNEL_ENTRY, NULL, 0, calls, 16), 0, "%s", err_msg());
 	cr_assert_eq(hit(KERNEL_ENTRY, 100 * MS, 0), 0);
 	cr_assert_eq(hit(addr_of("start_kernel"), 200 * MS, 0), 1);
 	cr_assert_eq(hit(addr_of("rest_init"), 300 * MS, 0), 2);
@@ -177,7 +177,7 @@ Test(boot_phases, initcalls_beyond_the_room_are_counted_not_kept)
 {
 	char *text;
 
-	cr_assert_eq(boot_phases_plan(&b, &st, false, 0, calls, 1), 0, "%s", err_msg());
+	cr_assert_eq(boot_phases_plan(&b, &st, false, 0, NULL, 0, calls, 1), 0, "%s", err_msg());
 	hit(addr_of("kernel_init"), 400 * MS, 0);
 	for (uint64_t i = 0; i < 3; i++) {
 		hit(INITCALL, (500 + 10 * i) * MS, FN_A);
@@ -189,4 +189,37 @@ Test(boot_phases, initcalls_beyond_the_room_are_counted_not_kept)
 	text = report();
 	cr_assert(strstr(text, "3 initcalls timed") && strstr(text, "only the first ones kept"), "%s", text);
 	free(text);
+}
+
+/* --phase NAME...: the user's points instead, in the order given; initcalls still timed where
+ * the list holds their window. */
+Test(boot_phases, named_points_replace_the_default_ones)
+{
+	static const char *const names[] = { "kernel", "init_a", "kernel_init", "console_on_rootfs" };
+	struct bp_set set;
+
+	cr_assert_eq(boot_phases_plan(&b, &st, true, KERNEL_ENTRY, names, 4, calls, 16), 0, "%s", err_msg());
+	cr_assert_eq(b.n, 4);
+	cr_assert_str_eq(b.p[1].name, "init_a");
+	cr_assert_eq(b.p[1].addr, FN_A);
+	cr_assert(b.initcalls);
+	boot_phases_arm(&b, &set);
+	cr_assert_eq(set.n, 4);
+	cr_assert_eq(set.addr[1], FN_A);
+	cr_assert_eq(boot_phases_plan(&b, &st, true, KERNEL_ENTRY, names + 1, 1, calls, 16), 0, "%s", err_msg());
+	cr_assert_not(b.initcalls, "no window");
+}
+
+Test(boot_phases, named_points_that_cannot_be_are_refused)
+{
+	static const char *const missing[] = { "start_kernel", "no_such_function" };
+	static const char *const twice[] = { "rest_init", "rest_init" };
+	static const char *const kernel[] = { "kernel" };
+
+	cr_assert_eq(boot_phases_plan(&b, &st, true, KERNEL_ENTRY, missing, 2, calls, 16), -ENOENT);
+	cr_assert(strstr(err_msg(), "--phase no_such_function: not in --symbols"), "%s", err_msg());
+	cr_assert_eq(boot_phases_plan(&b, &st, true, KERNEL_ENTRY, twice, 2, calls, 16), -EINVAL);
+	cr_assert(strstr(err_msg(), "--phase rest_init: given twice"), "%s", err_msg());
+	cr_assert_eq(boot_phases_plan(&b, &st, false, KERNEL_ENTRY, kernel, 1, calls, 16), -EINVAL);
+	cr_assert(strstr(err_msg(), "--phase kernel: only a bzImage"), "%s", err_msg());
 }

@@ -317,6 +317,20 @@ Test(config, symbols_run_until_and_stability)
 	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--phases"), -EINVAL, "--phases finds its points by name");
 	cr_assert(strstr(err_msg(), "--symbols"), "%s", err_msg());
 	cr_assert_eq(FUZZ(&c, "--phases", "--symbols", "m"), -EINVAL, "a plain run's");
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--symbols", "m", "--phase", "kernel", "--phase", "start_kernel"),
+		     0, "%s", err_msg());
+	cr_assert(c.phases, "--phase implies --phases");
+	cr_assert_eq(c.nphase, 2);
+	cr_assert_str_eq(c.phase[1], "start_kernel");
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--phase", "start_kernel"), -EINVAL);
+	cr_assert(strstr(err_msg(), "--phase: the points are found by name"), "%s", err_msg());
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--symbols", "m", "--phase", "a b"), -EINVAL);
+	cr_assert(strstr(err_msg(), "'a b' is not a symbol name"), "%s", err_msg());
+	_Static_assert(CONFIG_MAX_PHASES == 16, "17 points below");
+	cr_assert_eq(PARSE(&c, "--kernel", "bz", "--symbols=m", "--phase=p", "--phase=p", "--phase=p", "--phase=p",
+			   "--phase=p", "--phase=p", "--phase=p", "--phase=p", "--phase=p", "--phase=p", "--phase=p",
+			   "--phase=p", "--phase=p", "--phase=p", "--phase=p", "--phase=p", "--phase=p"), -EINVAL);
+	cr_assert(strstr(err_msg(), "at most 16 points"), "%s", err_msg());
 	cr_assert_eq(FUZZ(&c, "--run-until", "kernel"), 0, "%s", err_msg());
 	cr_assert_str_eq(c.fuzz.run_until, "kernel");
 	cr_assert_eq(FUZZ(&c, "--run-until", "start_kernel", "--symbols", "m"), 0, "%s", err_msg());

@@ -33,7 +33,8 @@ int phases_init(struct phases *ph, const struct config *cfg, const struct symtab
 			return r;
 		ph->syms = &ph->own;
 	}
-	r = boot_phases_plan(&ph->b, ph->syms, bzimage, kernel_entry, calls, PHASES_MAX_INITCALLS);
+	r = boot_phases_plan(&ph->b, ph->syms, bzimage, kernel_entry, cfg->phase, cfg->nphase, calls,
+			     PHASES_MAX_INITCALLS);
 	ph->on = r == 0;
 	pthread_mutex_init(&ph->lock, NULL);
 	return r;

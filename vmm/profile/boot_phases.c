@@ -21,13 +21,10 @@ static int index_of(const struct boot_phases *b, const char *name)
 	return -1;
 }
 
-int boot_phases_plan(struct boot_phases *b, const struct symtab *st, bool bzimage,
-		     uint64_t kernel_entry, struct initcall_time *calls, uint64_t cap)
+/* The default points: those of init/main.c's path that `st` has; start_kernel at least. */
+static int plan_default(struct boot_phases *b, const struct symtab *st, bool bzimage,
+			uint64_t kernel_entry)
 {
-	uint64_t addr[PHASES_MAX], entry;
-	int from, to, r;
-
-	memset(b, 0, sizeof(*b));
 	if (bzimage && kernel_entry)
 		b->p[b->n++] = (struct boot_point){ .name = "kernel", .addr = kernel_entry };
 	for (unsigned i = 0; i < sizeof(kernel_points) / sizeof(kernel_points[0]); i++) {
@@ -36,8 +33,43 @@ int boot_phases_plan(struct boot_phases *b, const struct symtab *st, bool bzimag
 		if (symtab_lookup_name(st, kernel_points[i], &a) == 0 && a)
 			b->p[b->n++] = (struct boot_point){ .name = kernel_points[i], .addr = a };
 	}
-	if (index_of(b, "start_kernel") < 0)
-		return errf(-ENOENT, "--phases: --symbols has no start_kernel");
+	return index_of(b, "start_kernel") < 0 ? errf(-ENOENT, "--phases: --symbols has no start_kernel")
+					       : 0;
+}
+
+/* --phase NAME...: each one, in the order given. */
+static int plan_named(struct boot_phases *b, const struct symtab *st, bool bzimage,
+		      uint64_t kernel_entry, const char *const *names, unsigned n)
+{
+	for (unsigned i = 0; i < n && i < PHASES_MAX; i++) {
+		uint64_t a = 0;
+
+		if (!strcmp(names[i], "kernel") && !(bzimage && kernel_entry))
+			return errf(-EINVAL, "--phase kernel: only a bzImage's boot has a kernel proper "
+				    "to enter (an ELF or PVH boot starts in it)");
+		if (index_of(b, names[i]) >= 0)
+			return errf(-EINVAL, "--phase %s: given twice", names[i]);
+		if (!strcmp(names[i], "kernel"))
+			a = kernel_entry;
+		else if (symtab_lookup_name(st, names[i], &a) < 0 || !a)
+			return errf(-ENOENT, "--phase %s: not in --symbols", names[i]);
+		b->p[b->n++] = (struct boot_point){ .name = names[i], .addr = a };
+	}
+	return 0;
+}
+
+int boot_phases_plan(struct boot_phases *b, const struct symtab *st, bool bzimage,
+		     uint64_t kernel_entry, const char *const *names, unsigned n,
+		     struct initcall_time *calls, uint64_t cap)
+{
+	uint64_t addr[PHASES_MAX], entry;
+	int from, to, r;
+
+	memset(b, 0, sizeof(*b));
+	r = n ? plan_named(b, st, bzimage, kernel_entry, names, n)
+	      : plan_default(b, st, bzimage, kernel_entry);
+	if (r < 0)
+		return r;
 	for (unsigned i = 0; i < b->n; i++)
 		addr[i] = b->p[i].addr;
 	r = bp_schedule_init(&b->sched, addr, b->n);

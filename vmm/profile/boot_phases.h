@@ -6,10 +6,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "vmm/config.h"
 #include "vmm/profile/bp_schedule.h"
 #include "vmm/profile/symbols.h"
 
-#define PHASES_MAX 8
+#define PHASES_MAX CONFIG_MAX_PHASES
 /* Initcalls kept (Debian's 6.1 kernel runs about 1,300; the rest are counted, not kept). */
 #define PHASES_MAX_INITCALLS 16384
 
@@ -40,11 +41,14 @@ struct boot_phases {
  * `kernel_entry`, its physical entry: the decompressor maps it 1:1), start_kernel,
  * rest_init, kernel_init, console_on_rootfs (after do_basic_setup's initcalls),
  * free_initmem and run_init_process (the exec of init); each that `st` lacks is left out.
- * With do_one_initcall, kernel_init and console_on_rootfs, every initcall between them is
- * timed. `calls` (room for `cap`) keeps them. -ENOENT (with a message) without start_kernel.
+ * `names` (n of them; --phase) replace that list: each must be in `st` (or be `kernel`, of a
+ * bzImage). With do_one_initcall, kernel_init and console_on_rootfs, every initcall between
+ * them is timed. `calls` (room for `cap`) keeps them. -ENOENT (with a message) without
+ * start_kernel or for a name not found; -EINVAL for `kernel` of an ELF or a repeated point.
  */
 int boot_phases_plan(struct boot_phases *b, const struct symtab *st, bool bzimage,
-		     uint64_t kernel_entry, struct initcall_time *calls, uint64_t cap);
+		     uint64_t kernel_entry, const char *const *names, unsigned n,
+		     struct initcall_time *calls, uint64_t cap);
 /* A breakpoint at `rip` fired at `now` (ns since the timeline's start): the point's index,
  * or BOOT_PHASES_INITCALL for do_one_initcall's entry (`fn` is its argument; *want_ret is
  * set: call boot_phases_enter() with the return address read from the stack) or its
