@@ -170,6 +170,9 @@ Test(boot_phases, a_boot_times_its_points_and_each_initcall)
 			       "of the 300.0 ms between them (3.3%)"), "%s", text);
 	cr_assert(strstr(text, "the 2 slowest initcalls:\n       7.000 ms  init_b\n       3.000 ms  init_a\n"),
 		  "%s", text);
+	cr_assert(strstr(text, "vmm: phases:   2 returning to console_on_rootfs+0x1ab: 10.0 ms of the "
+			       "107.0 ms from the first one's entry to the last one's return (9.3%)\n"),
+		  "%s", text);
 	free(text);
 }
 
@@ -222,4 +225,27 @@ Test(boot_phases, named_points_that_cannot_be_are_refused)
 	cr_assert(strstr(err_msg(), "--phase rest_init: given twice"), "%s", err_msg());
 	cr_assert_eq(boot_phases_plan(&b, &st, false, KERNEL_ENTRY, kernel, 1, calls, 16), -EINVAL);
 	cr_assert(strstr(err_msg(), "--phase kernel: only a bzImage"), "%s", err_msg());
+}
+
+/* Initcalls grouped by where they return (one loop per caller), the first PHASES_CALL_SITES
+ * callers by name; the others counted. */
+Test(boot_phases, initcalls_grouped_by_their_caller)
+{
+	char *text;
+
+	cr_assert_eq(boot_phases_plan(&b, &st, false, 0, NULL, 0, calls, 16), 0, "%s", err_msg());
+	hit(addr_of("kernel_init"), 400 * MS, 0);
+	for (uint64_t i = 0; i < PHASES_CALL_SITES + 2; i++) {
+		hit(INITCALL, (500 + 10 * i) * MS, FN_A);
+		boot_phases_enter(&b, RET + 16 * (i % (PHASES_CALL_SITES + 1)));
+		hit(RET + 16 * (i % (PHASES_CALL_SITES + 1)), (502 + 10 * i) * MS, 0);
+	}
+	cr_assert_eq(b.nsites, PHASES_CALL_SITES);
+	cr_assert_eq(b.site[0].n, 2, "the first caller had the 1st and the 6th");
+	cr_assert_eq(b.site[0].last_at - b.site[0].first_at, 52 * MS);
+	text = report();
+	cr_assert(strstr(text, "vmm: phases:   2 returning to console_on_rootfs+0x1ab: 4.0 ms of the 52.0 ms"),
+		  "%s", text);
+	cr_assert(strstr(text, "vmm: phases:   1 returning elsewhere\n"), "%s", text);
+	free(text);
 }

@@ -86,6 +86,24 @@ int boot_phases_plan(struct boot_phases *b, const struct symtab *st, bool bzimag
 	return r;
 }
 
+/* The initcall that returned to `ret` at `now` into its caller's figures (the first
+ * PHASES_CALL_SITES callers; the report says how many initcalls the others had). */
+static void count_site(struct boot_phases *b, uint64_t ret, uint64_t now)
+{
+	struct call_site *s = NULL;
+
+	for (unsigned i = 0; i < b->nsites && !s; i++)
+		if (b->site[i].ret == ret)
+			s = &b->site[i];
+	if (!s && b->nsites < PHASES_CALL_SITES)
+		s = &b->site[b->nsites++], *s = (struct call_site){ .ret = ret, .first_at = b->call_at };
+	if (!s)
+		return;
+	s->n++;
+	s->sum_ns += now - b->call_at;
+	s->last_at = now;
+}
+
 int boot_phases_hit(struct boot_phases *b, uint64_t rip, uint64_t now, uint64_t fn,
 		    bool *want_ret)
 {
@@ -108,6 +126,8 @@ int boot_phases_hit(struct boot_phases *b, uint64_t rip, uint64_t now, uint64_t 
 	case BP_HIT_INITCALL_RET:
 		if (b->call_at && b->kept < b->cap)
 			b->calls[b->kept++] = (struct initcall_time){ b->call_fn, now - b->call_at };
+		if (b->call_at)
+			count_site(b, rip, now);
 		b->ncalls += b->call_at != 0;
 		b->call_at = 0;
 		break;
@@ -132,6 +152,33 @@ static int slower_first(const void *a, const void *b)
 	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : (x->fn > y->fn) - (x->fn < y->fn);
 }
 
+/* Per caller: the sum against the span from its first initcall's entry to its last's return
+ * (the rest of that span is the caller's own loop, and whatever ran between). */
+static void print_sites(const struct boot_phases *b, const struct symtab *st, FILE *f)
+{
+	uint64_t grouped = 0;
+
+	for (unsigned i = 0; i < b->nsites; i++) {
+		const struct call_site *s = &b->site[i];
+		uint64_t span = s->last_at - s->first_at, off = 0;
+		const char *name = symtab_symbolize(st, s->ret, &off);
+
+		grouped += s->n;
+		fprintf(f, "vmm: phases:   %" PRIu64 " returning to ", s->n);
+		if (name)
+			fprintf(f, "%s+%#" PRIx64, name, off);
+		else
+			fprintf(f, "%#" PRIx64, s->ret);
+		fprintf(f, ": %.1f ms of the %.1f ms from the first one's entry to the last one's return",
+			s->sum_ns / 1e6, span / 1e6);
+		if (span)
+			fprintf(f, " (%.1f%%)", 100.0 * s->sum_ns / span);
+		fputc('\n', f);
+	}
+	if (grouped < b->ncalls)
+		fprintf(f, "vmm: phases:   %" PRIu64 " returning elsewhere\n", b->ncalls - grouped);
+}
+
 static void print_initcalls(const struct boot_phases *b, const struct symtab *st, unsigned top,
 			    FILE *f)
 {
@@ -148,6 +195,7 @@ static void print_initcalls(const struct boot_phases *b, const struct symtab *st
 		fprintf(f, " of the %.1f ms between them (%.1f%%)", window / 1e6, 100.0 * sum / window);
 	fputs(b->ncalls > b->kept ? "; only the first ones kept" : "", f);
 	fputc('\n', f);
+	print_sites(b, st, f);
 	if (!sorted)
 		return;
 	memcpy(sorted, b->calls, b->kept * sizeof(*sorted));

@@ -25,6 +25,15 @@ struct initcall_time {
 	uint64_t ns; /* entry to return */
 };
 
+/* The initcalls of one caller of do_one_initcall (one return address): Linux has a loop for
+ * the early ones and one per level (both inlined into kernel_init_freeable() in Debian's). */
+#define PHASES_CALL_SITES 4
+struct call_site {
+	uint64_t ret;		 /* the return address */
+	uint64_t n, sum_ns;
+	uint64_t first_at, last_at; /* the first one's entry, the last one's return */
+};
+
 struct boot_phases {
 	struct boot_point p[PHASES_MAX];
 	unsigned n;
@@ -34,6 +43,8 @@ struct boot_phases {
 	uint64_t call_fn, call_at; /* the initcall under way (call_at 0: none) */
 	struct initcall_time *calls;
 	uint64_t ncalls, kept, cap;
+	struct call_site site[PHASES_CALL_SITES];
+	unsigned nsites;
 };
 
 /*
