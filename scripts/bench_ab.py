@@ -215,7 +215,7 @@ def run_stage(args):
               f"{side} {variants[side]['name']}: status {status}, boot_done "
               f"{f'{done:.1f} ms' if done is not None else 'none'}", flush=True)
     if folded:
-        os.rmdir(os.path.dirname(folded))
+        shutil.rmtree(os.path.dirname(folded), ignore_errors=True)
     print("AB-RUNS " + json.dumps({"variants": variants, "runs": runs,
                                    "fingerprint": fingerprint()}), flush=True)
 
@@ -223,20 +223,23 @@ def run_stage(args):
 def samples(runs):
     """Per side, metric -> the values of the measured runs that ended with status 0: every
     phase (ms since vmm started), `wall` (ms the process lived) and `+PHASE` segments (ms from
-    the phase before it, or from the start; a guest point's from the point before it, the
-    first one's from first_kvm_run)."""
+    the phase before it, or from the start; a guest point's from the point before it in the
+    first such run's order, the first one's from first_kvm_run, and none where the run missed
+    the point before it: a segment always spans the same two points)."""
     out = {"A": {}, "B": {}}
-    for r in runs:
-        if r["warmup"] or r["status"] != 0:
-            continue
+    good = [r for r in runs if not r["warmup"] and r["status"] == 0]
+    order = next((sorted((k for k in r["phases_ms"] if k.startswith("guest:")),
+                         key=r["phases_ms"].get) for r in good
+                  if any(k.startswith("guest:") for k in r["phases_ms"])), [])
+    for r in good:
         ph = r["phases_ms"]
         own = [k for k in ph if not k.startswith("guest:")]
         names = sorted(own, key=lambda k: (PHASES.index(k) if k in PHASES else len(PHASES), ph[k]))
         values = dict(ph, wall=r["wall_ms"])
         values.update({"+" + k: ph[k] - (ph[p] if p else 0) for p, k in zip([None] + names, names)})
-        before = ph.get("first_kvm_run", 0)
-        for k in sorted((k for k in ph if k.startswith("guest:")), key=ph.get):
-            values["+" + k], before = ph[k] - before, ph[k]
+        for prev, k in zip(["first_kvm_run"] + order, order):
+            if k in ph and prev in ph:
+                values["+" + k] = ph[k] - ph[prev]
         for k, v in values.items():
             out[r["variant"]].setdefault(k, []).append(v)
     return out
@@ -325,8 +328,12 @@ def save_profiles(out, raw, profiles):
         if r["warmup"] or r["status"] != 0 or i not in profiles:
             continue
         name = os.path.join("profiles", f"{r['variant']}-r{r['round'] + 1}.folded")
+        try:
+            folded = zlib.decompress(base64.b64decode(profiles[i]))
+        except (ValueError, zlib.error) as e:
+            die(f"the profile of run {i + 1} is damaged ({e})")
         with open(os.path.join(out, name), "wb") as f:
-            f.write(zlib.decompress(base64.b64decode(profiles[i])))
+            f.write(folded)
         r["profile"] = name
         paths[r["variant"]].append(os.path.join(out, name))
     return paths
@@ -359,12 +366,15 @@ def functions_of(args, raw, paths):
 
 def report_stage(args):
     raw, profiles = None, {}
-    for line in open(args.log, errors="replace"):
-        if line.startswith("AB-RUNS "):
-            raw = json.loads(line[len("AB-RUNS "):])
-        elif line.startswith("AB-PROFILE "):
-            p = json.loads(line[len("AB-PROFILE "):])
-            profiles[p["run"]] = p["z"]
+    for number, line in enumerate(open(args.log, errors="replace"), 1):
+        try:
+            if line.startswith("AB-RUNS "):
+                raw = json.loads(line[len("AB-RUNS "):])
+            elif line.startswith("AB-PROFILE "):
+                p = json.loads(line[len("AB-PROFILE "):])
+                profiles[p["run"]] = p["z"]
+        except (ValueError, KeyError, TypeError) as e:
+            die(f"{args.log}:{number}: a damaged {line.split(' ', 1)[0]} line ({e})")
     if raw is None:
         die(f"no results (see {args.log})")
     stats = statistics_of(samples(raw["runs"]), args)

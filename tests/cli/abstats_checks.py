@@ -127,6 +127,22 @@ def samples_drop_warmup_and_failures():
     assert s["A"]["+vm_created"] == [3.0] and s["A"]["+options_parsed"] == [1.0], s["A"]
 
 
+@check
+def guest_segments_span_the_same_two_points():
+    """--phases' points: a segment from the point before it in the first run's order (the first
+    from first_kvm_run), and none in a run that missed that point."""
+    full = {"first_kvm_run": 10.0, "guest:start_kernel": 30.0, "guest:rest_init": 70.0,
+            "guest:kernel_init": 75.0}
+    missed = {"first_kvm_run": 10.0, "guest:start_kernel": 32.0, "guest:kernel_init": 80.0}
+    runs = [{"variant": side, "warmup": False, "status": 0, "wall_ms": 90.0, "phases_ms": ph}
+            for side, ph in (("A", full), ("A", missed), ("B", full))]
+    s = bench_ab.samples(runs)
+    assert s["A"]["+guest:start_kernel"] == [20.0, 22.0], s["A"]
+    assert s["A"]["+guest:rest_init"] == [40.0], s["A"]
+    assert s["A"]["+guest:kernel_init"] == [5.0], "not 48: rest_init was missed"
+    assert s["A"]["guest:kernel_init"] == [75.0, 80.0], s["A"]
+
+
 def main():
     bad = 0
     for fn in CHECKS:

@@ -249,3 +249,29 @@ Test(boot_phases, initcalls_grouped_by_their_caller)
 	cr_assert(strstr(text, "vmm: phases:   1 returning elsewhere\n"), "%s", text);
 	free(text);
 }
+
+/* An initcall entered while another was under way, or still under way when a point came, or
+ * whose return address could not be read, is counted and said, never timed. */
+Test(boot_phases, initcalls_not_seen_returning_are_counted)
+{
+	char *text;
+
+	cr_assert_eq(boot_phases_plan(&b, &st, false, 0, NULL, 0, calls, 16), 0, "%s", err_msg());
+	hit(addr_of("kernel_init"), 400 * MS, 0);
+	hit(INITCALL, 500 * MS, FN_A);
+	boot_phases_enter(&b, RET);
+	hit(INITCALL, 510 * MS, FN_B); /* another entry before the return */
+	boot_phases_enter(&b, RET);
+	hit(INITCALL, 520 * MS, FN_A);
+	boot_phases_unread(&b);
+	hit(INITCALL, 530 * MS, FN_B);
+	boot_phases_enter(&b, RET);
+	hit(addr_of("console_on_rootfs"), 600 * MS, 0); /* the last one never returned */
+	cr_assert_eq(b.ncalls, 0);
+	cr_assert_eq(b.dropped, 3, "two followed by another entry, one by the point");
+	cr_assert_eq(b.unread, 1);
+	text = report();
+	cr_assert(strstr(text, "not timed: 3 entered but not seen returning, 1 whose return address "
+			       "could not be read"), "%s", text);
+	free(text);
+}

@@ -512,6 +512,7 @@ int machine_run(struct machine *m)
 				cut ? ", a signal landed in the delay" : "");
 			m->test_run_delay = (struct timespec){ 0 };
 		}
+		phases_before_run(m->phases, 0);
 		if (vcpu_run(m->vcpu, &e) < 0) {
 			fprintf(stderr, "\nvmm: %s\n", err_msg());
 			return report(m, VMM_EXIT_INTERNAL, "KVM_RUN failed", 0);

@@ -69,11 +69,22 @@ static bool armed(const struct phases *ph, uint64_t rip)
 	return false;
 }
 
+/* The armed set changed: a new version for every vCPU to arm. Under the lock. */
+static void bump(struct phases *ph)
+{
+	__atomic_add_fetch(&ph->gen, 1, __ATOMIC_SEQ_CST);
+}
+
+static unsigned version(const struct phases *ph)
+{
+	return __atomic_load_n(&ph->gen, __ATOMIC_SEQ_CST);
+}
+
 static void turn_off(struct phases *ph, const char *why)
 {
 	ph->on = false;
 	ph->off = why;
-	ph->gen++;
+	bump(ph);
 }
 
 int phases_start(struct phases *ph, struct vcpu *const *vcpus, unsigned ncpus,
@@ -85,8 +96,8 @@ int phases_start(struct phases *ph, struct vcpu *const *vcpus, unsigned ncpus,
 	ph->ncpus = ncpus;
 	ph->threads = threads;
 	ph->aps_started = aps_started;
-	ph->probing = true;
-	ph->gen = 1;
+	__atomic_store_n(&ph->probing, true, __ATOMIC_SEQ_CST);
+	bump(ph);
 	return arm(ph, 0, 0);
 }
 
@@ -115,22 +126,28 @@ static bool hit(struct phases *ph, unsigned cpu, uint64_t pc)
 		timing_guest_phase(ph->t, ph->b.p[k].name, now);
 	if (want_ret && prof_read_as_vcpu(ph->mem, &r, r.rsp, &ret, ret_len))
 		boot_phases_enter(&ph->b, ret);
+	else if (want_ret)
+		boot_phases_unread(&ph->b);
 	if (k >= 0)
-		ph->gen++;
+		bump(ph);
 	return k == -ENOENT || armed(ph, pc);
 }
 
-/* A debug exit on `cpu`: the probe, one of ours, or the guest's own #DB (no B0-B3 bit: a
- * single step of its own), which goes back to it. Whether to step over the instruction. */
+/* A debug exit on `cpu`: the guest's own #DB (no B0-B3 bit: a single step of its own), which
+ * goes back to it (without its DR6 bits: KVM_GUESTDBG_INJECT_DB carries none), a breakpoint
+ * armed before the feature stopped (stepped over), the probe, or one of ours. Whether to step
+ * over the instruction. */
 static bool on_debug(struct phases *ph, unsigned cpu, const struct vm_exit *e, unsigned *inject)
 {
 	if (!(e->detail & DR6_B0_B3)) {
 		*inject = VCPU_DEBUG_INJECT_DB;
 		return false;
 	}
+	if (!ph->on)
+		return true;
 	if (cpu == 0 && ph->probing) {
-		ph->probing = false; /* they fire: the probe is done */
-		ph->gen++;
+		__atomic_store_n(&ph->probing, false, __ATOMIC_SEQ_CST); /* they fire: probe done */
+		bump(ph);
 		/* A bzImage loaded where its kernel will be (the 32-bit entry at 0x1000000): the
 		 * decompressor's first instruction is not the kernel point: step over it. */
 		if (e->addr == ph->probe_rip)
@@ -139,16 +156,35 @@ static bool on_debug(struct phases *ph, unsigned cpu, const struct vm_exit *e, u
 	return hit(ph, cpu, e->addr);
 }
 
+/* Under the lock: phases_stop() takes it too, so no thread is kicked once joining began. */
 static void kick_others(const struct phases *ph, unsigned cpu)
 {
 	unsigned last = __atomic_load_n(ph->aps_started, __ATOMIC_SEQ_CST);
 
+	if (ph->stopped || ph->ncpus < 2)
+		return;
 	for (unsigned i = 0; i <= last && i < ph->ncpus; i++) {
 		if (i == cpu)
 			continue;
 		vcpu_request_exit(ph->vcpus[i]);
 		kick_thread(ph->threads[i]);
 	}
+}
+
+/* vCPU `cpu`'s registers as the current version. Under the lock. */
+static void catch_up(struct phases *ph, unsigned cpu, unsigned inject)
+{
+	if ((ph->armed_gen[cpu] != version(ph) || inject) && arm(ph, cpu, inject) < 0)
+		turn_off(ph, "KVM_SET_GUEST_DEBUG failed");
+}
+
+void phases_before_run(struct phases *ph, unsigned cpu)
+{
+	if (!ph || !ph->vcpus || ph->armed_gen[cpu] == version(ph))
+		return;
+	pthread_mutex_lock(&ph->lock);
+	catch_up(ph, cpu, 0);
+	pthread_mutex_unlock(&ph->lock);
 }
 
 void phases_after_exit(struct phases *ph, unsigned cpu, const struct vm_exit *e)
@@ -158,29 +194,52 @@ void phases_after_exit(struct phases *ph, unsigned cpu, const struct vm_exit *e)
 
 	if (!ph || !ph->vcpus)
 		return;
+	/* Most exits: not a debug exit, no probe to decide, this vCPU up to date. */
+	if (e->kind != EXIT_DEBUG && !(cpu == 0 && __atomic_load_n(&ph->probing, __ATOMIC_SEQ_CST)) &&
+	    ph->armed_gen[cpu] == version(ph))
+		return;
 	pthread_mutex_lock(&ph->lock);
-	gen = ph->gen;
-	if (ph->on && e->kind == EXIT_DEBUG)
+	gen = version(ph);
+	if (e->kind == EXIT_DEBUG)
 		step = on_debug(ph, cpu, e, &inject);
 	else if (ph->on && ph->probing && cpu == 0 && vcpu_rip(ph->vcpus[0]) != ph->probe_rip)
 		turn_off(ph, "breakpoints do not fire on this host (a KVM nested in QEMU's TCG passes "
 			     "no DR7 on to its guests: README, \"Machines without KVM\")");
-	if ((ph->armed_gen[cpu] != ph->gen || inject) && arm(ph, cpu, inject) < 0)
-		turn_off(ph, "KVM_SET_GUEST_DEBUG failed");
+	catch_up(ph, cpu, inject);
 	if (step && vcpu_resume_over_breakpoint(ph->vcpus[cpu]) < 0)
 		turn_off(ph, "KVM_SET_REGS failed");
-	pthread_mutex_unlock(&ph->lock);
-	if (ph->gen != gen && ph->ncpus > 1)
+	if (version(ph) != gen)
 		kick_others(ph, cpu);
+	pthread_mutex_unlock(&ph->lock);
+}
+
+void phases_stop(struct phases *ph)
+{
+	if (!ph)
+		return;
+	pthread_mutex_lock(&ph->lock);
+	ph->stopped = true;
+	pthread_mutex_unlock(&ph->lock);
+}
+
+/* Whether any point or initcall was timed before the feature stopped. */
+static bool timed_any(const struct phases *ph)
+{
+	for (unsigned i = 0; i < ph->b.n; i++)
+		if (ph->b.p[i].at)
+			return true;
+	return ph->b.ncalls != 0;
 }
 
 void phases_finish(struct phases *ph)
 {
 	if (!ph)
 		return;
-	if (!ph->on && *ph->off) {
+	if (!ph->on && *ph->off && !timed_any(ph)) {
 		fprintf(stderr, "vmm: phases: none timed: %s\n", ph->off);
 		return;
 	}
+	if (!ph->on && *ph->off)
+		fprintf(stderr, "vmm: phases: stopped early: %s\n", ph->off);
 	boot_phases_report(&ph->b, ph->syms, PHASES_TOP_INITCALLS, stderr);
 }

@@ -24,10 +24,11 @@ struct phases {
 	struct timing *t;
 	uint64_t probe_rip;	    /* the first instruction: armed until it fires */
 	bool probing, on;
-	const char *off;	    /* why nothing is timed; "" while on */
+	const char *off;	    /* why it stopped; "" while on */
+	bool stopped;		    /* the vCPU threads are being joined: kick none */
 	pthread_mutex_t lock;
-	unsigned gen;		    /* the armed set's version (each change adds one) */
-	unsigned armed_gen[CONFIG_MAX_CPUS]; /* the version each vCPU has armed */
+	unsigned gen;		    /* the armed set's version (each change adds one; atomic) */
+	unsigned armed_gen[CONFIG_MAX_CPUS]; /* the version each vCPU has armed (its own thread's) */
 };
 
 /*
@@ -43,9 +44,14 @@ int phases_init(struct phases *ph, const struct config *cfg, const struct symtab
  * on vCPU 0 (the others arm at their first exit). */
 int phases_start(struct phases *ph, struct vcpu *const *vcpus, unsigned ncpus,
 		 const pthread_t *threads, const unsigned *aps_started);
+/* Before each KVM_RUN of vCPU `cpu`, after its exit request was cleared: its registers brought
+ * up to date (a kick that came before the clear was wiped out with it). */
+void phases_before_run(struct phases *ph, unsigned cpu);
 /* After each exit of vCPU `cpu`, on its thread: a point passed (the set changes: every other
  * vCPU is kicked to arm it), the probe decided, this vCPU's registers brought up to date. */
 void phases_after_exit(struct phases *ph, unsigned cpu, const struct vm_exit *e);
+/* Before the vCPU threads are joined: no more kicks. */
+void phases_stop(struct phases *ph);
 /* At the end, every vCPU stopped: the report on stderr. */
 void phases_finish(struct phases *ph);
 

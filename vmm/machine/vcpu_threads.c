@@ -50,6 +50,7 @@ static void run_ap(struct machine *m, unsigned cpu)
 		machine_wait_output_room(m);
 		if (__atomic_load_n(&m->over, __ATOMIC_SEQ_CST))
 			return;
+		phases_before_run(m->phases, cpu);
 		if (vcpu_run(c, &e) < 0) {
 			end_vm(m, cpu, VMM_EXIT_INTERNAL, "KVM_RUN failed");
 			return;
@@ -100,6 +101,7 @@ int machine_start_aps(struct machine *m)
 void machine_stop_aps(struct machine *m)
 {
 	__atomic_store_n(&m->over, true, __ATOMIC_SEQ_CST);
+	phases_stop(m->phases); /* no vCPU thread kicks another from here on */
 	machine_wake_output_waiters(m);
 	for (unsigned i = 1; i <= m->aps_started; i++) {
 		vcpu_request_exit(m->vcpus[i]);

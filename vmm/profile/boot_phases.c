@@ -116,9 +116,11 @@ int boot_phases_hit(struct boot_phases *b, uint64_t rip, uint64_t now, uint64_t 
 	switch (hit.kind) {
 	case BP_HIT_PHASE:
 		b->p[hit.phase].at = now;
-		b->call_at = 0; /* an initcall that never returned (the window closed) */
+		b->dropped += b->call_at != 0; /* never seen returning (the window closed) */
+		b->call_at = 0;
 		return (int)hit.phase;
 	case BP_HIT_INITCALL:
+		b->dropped += b->call_at != 0; /* one in flight: another entered first */
 		b->call_fn = fn;
 		b->call_at = now;
 		*want_ret = true;
@@ -138,6 +140,12 @@ int boot_phases_hit(struct boot_phases *b, uint64_t rip, uint64_t now, uint64_t 
 void boot_phases_enter(struct boot_phases *b, uint64_t ret)
 {
 	bp_schedule_enter(&b->sched, ret);
+}
+
+void boot_phases_unread(struct boot_phases *b)
+{
+	b->unread++;
+	b->call_at = 0;
 }
 
 void boot_phases_arm(const struct boot_phases *b, struct bp_set *out)
@@ -195,6 +203,10 @@ static void print_initcalls(const struct boot_phases *b, const struct symtab *st
 		fprintf(f, " of the %.1f ms between them (%.1f%%)", window / 1e6, 100.0 * sum / window);
 	fputs(b->ncalls > b->kept ? "; only the first ones kept" : "", f);
 	fputc('\n', f);
+	if (b->dropped || b->unread)
+		fprintf(f, "vmm: phases: not timed: %" PRIu64 " entered but not seen returning, %" PRIu64
+			" whose return address could not be read (5-level paging is not walked)\n",
+			b->dropped, b->unread);
 	print_sites(b, st, f);
 	if (!sorted)
 		return;

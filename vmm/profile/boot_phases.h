@@ -45,6 +45,8 @@ struct boot_phases {
 	uint64_t ncalls, kept, cap;
 	struct call_site site[PHASES_CALL_SITES];
 	unsigned nsites;
+	uint64_t dropped;	/* entered, never seen returning (another entry or a point came first) */
+	uint64_t unread;	/* entered, their return address unreadable (not timed) */
 };
 
 /*
@@ -68,6 +70,8 @@ int boot_phases_plan(struct boot_phases *b, const struct symtab *st, bool bzimag
 int boot_phases_hit(struct boot_phases *b, uint64_t rip, uint64_t now, uint64_t fn,
 		    bool *want_ret);
 void boot_phases_enter(struct boot_phases *b, uint64_t ret);
+/* do_one_initcall's return address could not be read: that initcall is not timed. */
+void boot_phases_unread(struct boot_phases *b);
 /* The addresses to arm now. */
 void boot_phases_arm(const struct boot_phases *b, struct bp_set *out);
 /* The report: each point's time (ms since `t0`), then the initcalls: how many, their sum

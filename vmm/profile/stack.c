@@ -69,6 +69,8 @@ bool prof_read_as_vcpu(const struct guest_mem *gm, const struct vcpu_regs *r, ui
 			     : r->cr4 & X86_CR4_PAE  ? PAGING_PAE
 						     : PAGING_NONPAE;
 
+	if ((r->efer & X86_EFER_LMA) && (r->cr4 & X86_CR4_LA57))
+		return false; /* 5-level tables: not walked (as by prof_walk()) */
 	return read_linear(gm, m, r->cr4 & X86_CR4_PSE, r->cr3, va, buf, n);
 }
 

@@ -36,7 +36,8 @@ struct prof_sample {
 /* Copy guest-virtual [va, va + n) through the 4-level tables at `cr3`, page by page; false if
  * any of it is unmapped. */
 bool prof_read_virt(const struct guest_mem *gm, uint64_t cr3, uint64_t va, void *buf, size_t n);
-/* The same as the vCPU in `r` sees it: its paging mode (4-level, PAE, 32-bit or none). */
+/* The same as the vCPU in `r` sees it: its paging mode (4-level, PAE, 32-bit or none; false
+ * under 5-level paging, which is not walked). */
 bool prof_read_as_vcpu(const struct guest_mem *gm, const struct vcpu_regs *r, uint64_t va,
 		       void *buf, size_t n);
 /* The address class of a vCPU's state. */
