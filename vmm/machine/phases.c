@@ -40,6 +40,17 @@ int phases_init(struct phases *ph, const struct config *cfg, const struct symtab
 	return r;
 }
 
+/* The armed set changed: a new version for every vCPU to arm. Under the lock. */
+static void bump(struct phases *ph)
+{
+	__atomic_add_fetch(&ph->gen, 1, __ATOMIC_SEQ_CST);
+}
+
+static unsigned version(const struct phases *ph)
+{
+	return __atomic_load_n(&ph->gen, __ATOMIC_SEQ_CST);
+}
+
 /* vCPU `cpu`'s registers as the set is now (the probe on vCPU 0 while it has not fired;
  * nothing once off); `inject`: hand the guest its own #DB. Under the lock. */
 static int arm(struct phases *ph, unsigned cpu, unsigned inject)
@@ -54,7 +65,7 @@ static int arm(struct phases *ph, unsigned cpu, unsigned inject)
 		addr[n++] = ph->probe_rip;
 	for (unsigned i = 0; i < set.n && n < BP_SLOTS; i++)
 		addr[n++] = set.addr[i];
-	ph->armed_gen[cpu] = ph->gen;
+	ph->armed_gen[cpu] = version(ph);
 	return vcpu_set_debug(ph->vcpus[cpu], addr, n, inject);
 }
 
@@ -67,17 +78,6 @@ static bool armed(const struct phases *ph, uint64_t rip)
 		if (set.addr[i] == rip)
 			return true;
 	return false;
-}
-
-/* The armed set changed: a new version for every vCPU to arm. Under the lock. */
-static void bump(struct phases *ph)
-{
-	__atomic_add_fetch(&ph->gen, 1, __ATOMIC_SEQ_CST);
-}
-
-static unsigned version(const struct phases *ph)
-{
-	return __atomic_load_n(&ph->gen, __ATOMIC_SEQ_CST);
 }
 
 static void turn_off(struct phases *ph, const char *why)
@@ -105,20 +105,19 @@ int phases_start(struct phases *ph, struct vcpu *const *vcpus, unsigned ncpus,
  * the set changed. Whether vCPU `cpu` must step over `pc` (still armed there). */
 static bool hit(struct phases *ph, unsigned cpu, uint64_t pc)
 {
-	uint64_t now = timing_now(), ret = 0;
+	uint64_t now = timing_now(), ret = 0, fn;
 	struct vcpu_regs r = { 0 };
+	size_t ret_len;
 	bool want_ret;
 	int k;
-	/* The initcall and the return address: RDI and 8 bytes at RSP in 64-bit code; EAX
-	 * (i386 Linux passes the first arguments in registers, -mregparm=3) and 4 bytes at ESP
-	 * in 32-bit code. */
-	uint64_t fn;
-	size_t ret_len;
 
 	if (pc == ph->b.sched.initcall && vcpu_regs(ph->vcpus[cpu], &r) < 0) {
 		turn_off(ph, "the registers at do_one_initcall could not be read");
 		return false;
 	}
+	/* The initcall and the return address: RDI and 8 bytes at RSP in 64-bit code; EAX
+	 * (i386 Linux passes the first arguments in registers, -mregparm=3) and 4 bytes at ESP
+	 * in 32-bit code. */
 	fn = r.code64 ? r.rdi : (uint32_t)r.rax;
 	ret_len = r.code64 ? 8 : 4;
 	k = boot_phases_hit(&ph->b, pc, now - ph->t->start_ns, fn, &want_ret);
