@@ -192,8 +192,8 @@ static int prepare_phases(struct machine *m, const struct config *cfg)
 
 	if (!cfg->phases)
 		return 0;
-	r = phases_init(&ph, cfg, m->prof && m->prof->have_syms ? &m->prof->syms : NULL,
-			m->entry.proto, m->load.kernel_entry, m->entry.cpu.rip, &m->mem, &timeline);
+	r = phases_init(&ph, cfg, m->prof && m->prof->have_syms ? &m->prof->syms : NULL, &m->entry,
+			m->load.kernel_entry, &m->mem, &timeline);
 	m->phases = r == 0 ? &ph : NULL;
 	return r;
 }

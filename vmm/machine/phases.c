@@ -16,14 +16,24 @@
 
 static struct initcall_time calls[PHASES_MAX_INITCALLS];
 
+/* Where the first instruction is, as a debug register compares it: RIP in 64-bit code, else
+ * CS.base + EIP (an entry state may give CS a base). */
+static uint64_t linear_entry(const struct entry_state *entry)
+{
+	const struct boot_cpu *c = &entry->cpu;
+
+	return c->cs.l && (c->efer & X86_EFER_LMA) ? c->rip : (uint32_t)(c->cs.base + c->rip);
+}
+
 int phases_init(struct phases *ph, const struct config *cfg, const struct symtab *syms,
-		enum boot_proto proto, uint64_t kernel_entry, uint64_t probe_rip,
+		const struct entry_state *entry, uint64_t kernel_entry,
 		const struct guest_mem *mem, struct timing *t)
 {
-	bool bzimage = !boot_proto_loads_elf(proto);
+	bool bzimage = !boot_proto_loads_elf(entry->proto);
 	int r;
 
-	*ph = (struct phases){ .syms = syms, .mem = mem, .t = t, .probe_rip = probe_rip, .off = "" };
+	*ph = (struct phases){ .syms = syms, .mem = mem, .t = t, .probe_rip = entry->cpu.rip,
+			       .probe_at = linear_entry(entry), .off = "" };
 	if (bzimage && !kaslr_disabled(cfg->append))
 		return errf(-EINVAL, "--phases: the kernel may move itself (KASLR), so its points are not "
 			    "where --symbols says: add nokaslr to --append, or boot it by --boot=elf or pvh");
@@ -62,7 +72,7 @@ static int arm(struct phases *ph, unsigned cpu, unsigned inject)
 	if (ph->on)
 		boot_phases_arm(&ph->b, &set);
 	if (ph->on && ph->probing && cpu == 0)
-		addr[n++] = ph->probe_rip;
+		addr[n++] = ph->probe_at;
 	for (unsigned i = 0; i < set.n && n < BP_SLOTS; i++)
 		addr[n++] = set.addr[i];
 	ph->armed_gen[cpu] = version(ph);
@@ -149,7 +159,7 @@ static bool on_debug(struct phases *ph, unsigned cpu, const struct vm_exit *e, u
 		bump(ph);
 		/* A bzImage loaded where its kernel will be (the 32-bit entry at 0x1000000): the
 		 * decompressor's first instruction is not the kernel point: step over it. */
-		if (e->addr == ph->probe_rip)
+		if (e->addr == ph->probe_at)
 			return armed(ph, e->addr);
 	}
 	return hit(ph, cpu, e->addr);

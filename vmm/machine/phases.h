@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "mmu/guest_mem.h"
+#include "vmm/boot.h"
 #include "vmm/config.h"
 #include "vmm/kvm/kvm.h"
 #include "vmm/profile/boot_phases.h"
@@ -22,7 +23,8 @@ struct phases {
 	unsigned ncpus;
 	const struct guest_mem *mem;
 	struct timing *t;
-	uint64_t probe_rip;	    /* the first instruction: armed until it fires */
+	uint64_t probe_rip;	    /* the first instruction's RIP */
+	uint64_t probe_at;	    /* and its linear address: armed until it fires */
 	bool probing, on;
 	const char *off;	    /* why it stopped; "" while on */
 	bool stopped;		    /* the vCPU threads are being joined: kick none */
@@ -35,10 +37,11 @@ struct phases {
  * Before the machine starts: the points from --symbols (`syms` where the sampler loaded
  * them, else loaded here) for a kernel at its link-time addresses: an ELF or PVH entry, or a
  * bzImage told nokaslr (else -EINVAL: the message names nokaslr). `kernel_entry`: the
- * payload's physical entry (a bzImage's kernel proper); `probe_rip`: the entry state's RIP.
+ * payload's physical entry (a bzImage's kernel proper); `entry`: the entry state (its first
+ * instruction is the probe's).
  */
 int phases_init(struct phases *ph, const struct config *cfg, const struct symtab *syms,
-		enum boot_proto proto, uint64_t kernel_entry, uint64_t probe_rip,
+		const struct entry_state *entry, uint64_t kernel_entry,
 		const struct guest_mem *mem, struct timing *t);
 /* The boot CPU's state loaded, before any vCPU runs: the probe and the first points armed
  * on vCPU 0 (the others arm at their first exit). */
