@@ -26,6 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MARKER = "VMM-GUEST: userspace reached"
 APPEND = "console=ttyS0 reboot=k panic=-1 quiet guest.action=reboot"
 LIMIT = 300.0
+GUEST = "guest:"  # the prefix of --phases' kernel points among the metrics
 # vmm's phases in boot order (README, "Boot timing"); others it may add go after them.
 PHASES = ["options_parsed", "files_mapped", "image_decoded", "vm_created", "ram_registered",
           "vcpu_created", "entry_state_loaded", "first_kvm_run", "first_serial_byte",
@@ -151,7 +152,7 @@ def boot(cmd):
     try:
         report = json.loads(lines[-1]) if lines else {}
         phases = dict(report.get("phases_ns", {}),
-                      **{"guest:" + k: v for k, v in report.get("guest_phases_ns", {}).items()})
+                      **{GUEST + k: v for k, v in report.get("guest_phases_ns", {}).items()})
     except (ValueError, AttributeError):
         phases = {}
     return p.returncode, wall, {k: v / 1e6 for k, v in phases.items()}
@@ -220,6 +221,11 @@ def run_stage(args):
                                    "fingerprint": fingerprint()}), flush=True)
 
 
+def guest_points(phases):
+    """A run's kernel points (--phases), in the order it passed them."""
+    return sorted((k for k in phases if k.startswith(GUEST)), key=phases.get)
+
+
 def samples(runs):
     """Per side, metric -> the values of the measured runs that ended with status 0: every
     phase (ms since vmm started), `wall` (ms the process lived) and `+PHASE` segments (ms from
@@ -228,12 +234,10 @@ def samples(runs):
     the point before it: a segment always spans the same two points)."""
     out = {"A": {}, "B": {}}
     good = [r for r in runs if not r["warmup"] and r["status"] == 0]
-    order = next((sorted((k for k in r["phases_ms"] if k.startswith("guest:")),
-                         key=r["phases_ms"].get) for r in good
-                  if any(k.startswith("guest:") for k in r["phases_ms"])), [])
+    order = next((o for o in (guest_points(r["phases_ms"]) for r in good) if o), [])
     for r in good:
         ph = r["phases_ms"]
-        own = [k for k in ph if not k.startswith("guest:")]
+        own = [k for k in ph if not k.startswith(GUEST)]
         names = sorted(own, key=lambda k: (PHASES.index(k) if k in PHASES else len(PHASES), ph[k]))
         values = dict(ph, wall=r["wall_ms"])
         values.update({"+" + k: ph[k] - (ph[p] if p else 0) for p, k in zip([None] + names, names)})
@@ -274,7 +278,7 @@ def table(metrics, variants):
 def chart(out, metrics, variants, runs):
     """OUT/ab.png: the median of every phase's segment stacked per variant, and the gated
     metrics' samples in run order (gnuplot; skipped with a note where it is missing)."""
-    segs = [k for k in metrics if k.startswith("+") and not k.startswith("+guest:")]
+    segs = [k for k in metrics if k.startswith("+") and not k.startswith("+" + GUEST)]
     with open(os.path.join(out, "segments.dat"), "w") as f:
         f.write("variant " + " ".join(s[1:] for s in segs) + "\n")
         for side in "AB":

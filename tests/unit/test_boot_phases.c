@@ -58,13 +58,7 @@ static uint64_t addr_of(const char *name)
 
 static bool is_armed(uint64_t a)
 {
-	struct bp_set set;
-
-	boot_phases_arm(&b, &set);
-	for (unsigned i = 0; i < set.n; i++)
-		if (set.addr[i] == a)
-			return true;
-	return false;
+	return bp_schedule_armed(&b.sched, a);
 }
 
 static int hit(uint64_t rip, uint64_t at, uint64_t fn)

@@ -91,6 +91,15 @@ void vcpu_stats_fds(struct vcpu *const *c, unsigned n, int *lo, int *hi)
 	fd_span(c, n, stats_fd, lo, hi);
 }
 
+/* The first `max` of list[0..k) into `out`; how many. */
+static unsigned put_ioctls(const struct sandbox_ioctl *list, unsigned k, struct sandbox_ioctl *out,
+			   unsigned max)
+{
+	k = k < max ? k : max;
+	memcpy(out, list, k * sizeof(list[0]));
+	return k;
+}
+
 unsigned vcpu_run_ioctls(struct vcpu *const *c, unsigned n, struct sandbox_ioctl *out,
 			 unsigned max)
 {
@@ -104,11 +113,7 @@ unsigned vcpu_run_ioctls(struct vcpu *const *c, unsigned n, struct sandbox_ioctl
 		{ lo, hi, KVM_GET_SREGS },
 		{ c[0]->vm->vm_fd, c[0]->vm->vm_fd, KVM_GET_PIT2 }, /* port 0x61's counter 2 */
 	};
-	unsigned k = sizeof(list) / sizeof(list[0]);
-
-	k = k < max ? k : max;
-	memcpy(out, list, k * sizeof(list[0]));
-	return k;
+	return put_ioctls(list, sizeof(list) / sizeof(list[0]), out, max);
 }
 
 unsigned vcpu_phases_ioctls(struct vcpu *const *c, unsigned n, struct sandbox_ioctl *out,
@@ -121,11 +126,7 @@ unsigned vcpu_phases_ioctls(struct vcpu *const *c, unsigned n, struct sandbox_io
 		{ lo, hi, KVM_SET_GUEST_DEBUG },
 		{ lo, hi, KVM_SET_REGS },
 	};
-	unsigned k = sizeof(list) / sizeof(list[0]);
-
-	k = k < max ? k : max;
-	memcpy(out, list, k * sizeof(list[0]));
-	return k;
+	return put_ioctls(list, sizeof(list) / sizeof(list[0]), out, max);
 }
 
 /* ---- Fuzz mode: the VM's state as blocks, saved once and put back before each run ---- */

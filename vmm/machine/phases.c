@@ -79,17 +79,6 @@ static int arm(struct phases *ph, unsigned cpu, unsigned inject)
 	return vcpu_set_debug(ph->vcpus[cpu], addr, n, inject);
 }
 
-static bool armed(const struct phases *ph, uint64_t rip)
-{
-	struct bp_set set;
-
-	boot_phases_arm(&ph->b, &set);
-	for (unsigned i = 0; i < set.n; i++)
-		if (set.addr[i] == rip)
-			return true;
-	return false;
-}
-
 static void turn_off(struct phases *ph, const char *why)
 {
 	ph->on = false;
@@ -139,7 +128,7 @@ static bool hit(struct phases *ph, unsigned cpu, uint64_t pc)
 		boot_phases_unread(&ph->b);
 	if (k >= 0)
 		bump(ph);
-	return k == -ENOENT || armed(ph, pc);
+	return k == -ENOENT || bp_schedule_armed(&ph->b.sched, pc);
 }
 
 /* A debug exit on `cpu`: the guest's own #DB (no B0-B3 bit: a single step of its own), which
@@ -160,7 +149,7 @@ static bool on_debug(struct phases *ph, unsigned cpu, const struct vm_exit *e, u
 		/* A bzImage loaded where its kernel will be (the 32-bit entry at 0x1000000): the
 		 * decompressor's first instruction is not the kernel point: step over it. */
 		if (e->addr == ph->probe_at)
-			return armed(ph, e->addr);
+			return bp_schedule_armed(&ph->b.sched, e->addr);
 	}
 	return hit(ph, cpu, e->addr);
 }

@@ -61,7 +61,7 @@ void bp_schedule_arm(const struct bp_schedule *s, struct bp_set *out)
 		out->addr[out->n++] = s->phase[i];
 }
 
-static bool bp_armed(const struct bp_schedule *s, uint64_t rip)
+bool bp_schedule_armed(const struct bp_schedule *s, uint64_t rip)
 {
 	struct bp_set set;
 
@@ -76,7 +76,7 @@ static bool bp_armed(const struct bp_schedule *s, uint64_t rip)
 int bp_schedule_hit(struct bp_schedule *s, uint64_t rip, struct bp_hit *hit)
 {
 	memset(hit, 0, sizeof(*hit));
-	if (!bp_armed(s, rip))
+	if (!bp_schedule_armed(s, rip))
 		return -ENOENT; /* a stale hit, not an error worth a message */
 	if (bp_in_initcalls(s) && s->ret == rip) {
 		hit->kind = BP_HIT_INITCALL_RET;

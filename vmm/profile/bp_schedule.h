@@ -50,6 +50,8 @@ int bp_schedule_initcalls(struct bp_schedule *s, uint64_t entry, unsigned from, 
 /* What to arm now: the initcall pair while inside do_initcalls, then the
  * next phase points in boot order while slots remain. */
 void bp_schedule_arm(const struct bp_schedule *s, struct bp_set *out);
+/* Whether `rip` is among the addresses bp_schedule_arm() gives now. */
+bool bp_schedule_armed(const struct bp_schedule *s, uint64_t rip);
 /*
  * A breakpoint at `rip` fired: say which and advance (a phase hit drops the
  * points before it; the end of do_initcalls drops the initcall pair).
