@@ -77,4 +77,14 @@ chmod +x "$work/shims/python3"
 got=$(PATH="$work/shims:$PATH" bash -c '. "$1" --source-only; command -v python3' _ "$RUN_TESTS")
 case $got in /usr/bin/python3 | /bin/python3) true ;; *) false ;; esac
 check debian-tools-first-in-path $? "python3 resolves to '$got'"
+# The scripts' cache (scripts/cache-home.sh, where run-tests' kernels and guests go): a relative
+# XDG_CACHE_HOME is ignored, as the XDG base-directory specification says, as vmm's own payload
+# cache does (pcache_default_dir()); an absolute one is taken; VMM_CACHE_DIR comes first.
+cache_home() { # cache_home VMM_CACHE_DIR XDG_CACHE_HOME: CACHE_HOME as the scripts get it
+    env -u VMM_CACHE_DIR -u XDG_CACHE_HOME ${1:+VMM_CACHE_DIR=$1} ${2:+XDG_CACHE_HOME=$2} HOME=/h \
+        bash -c '. "$1"; echo "$CACHE_HOME"' _ "$(dirname "$RUN_TESTS")/cache-home.sh"
+}
+got="$(cache_home '' relative) $(cache_home '' /x) $(cache_home /v /x) $(cache_home '' '')"
+[ "$got" = "/h/.cache/vmm /x/vmm /v /h/.cache/vmm" ]
+check scripts-cache-ignores-relative-xdg $? "got '$got'"
 summary harness
