@@ -409,6 +409,40 @@ else
     check fuzz-run-until-symbol-by-int3 $? "status $rc (breakpoints do not fire here: refused): $(grep -v '^vmm fuzz: 1 vCPU' "$work/int3.err" | head -n 1)"
 fi
 
+# 11d. A state's own single step (RFLAGS.TF) is the guest's, whatever vmm debugs. The program:
+#      an IDT at 0x8800 whose #DB gate leads to 0x8100, `nop` at the entry, then an MMIO read
+#      at 0x8001 (reached only if the #DB is lost); the handler reads DR6 and ends at an MMIO
+#      read at 0x810f if BS is set, at 0x810a if not. Each run ends at its first exit.
+#      Under --trace-steps, KVM's single step took that #DB for vmm's and then cleared TF
+#      (0x8001). With a point armed (nokaslr: `kernel`, a debug register; the #DB exits to
+#      vmm whether or not the breakpoint itself can fire here), the debug exit counted as
+#      the run's first exit (0x8001), and the #DB handed back carried no DR6 bits (0x810a
+#      with --run-exits 2).
+printf '%s\n' 'rip 0x8000' 'rflags 0x102' 'idt.base 0x8800' 'idt.limit 0xf' \
+    'poke.0x8000 0xfeebe0000020a190' 'poke.0x8100 0x00004000a9f0210f' \
+    'poke.0x8108 0xa1e0000000a10575' 'poke.0x8110 0x0000feebe0000010' \
+    'poke.0x8808 0x00008e0000108100' >"$work/tf.state"
+tf_run() { # NAME [OPTIONS...]
+    local name=$1
+    shift
+    fuzz "$name" --seed 5 --runs 1 --run-exits 1 --run-ms 3000 --boot=linux32 --paging=off \
+        --entry-state "$work/tf.state" "$@"
+}
+tf_says() { # NAME: what the run did
+    echo "status $rc, rip $(field "$work/$1.jsonl" rip) (0x810f: a #DB with DR6.BS; 0x810a: without BS; 0x8001: none)"
+}
+tf_run tf
+[ "$rc" -eq 0 ] && [ "$(field "$work/tf.jsonl" rip)" = 0x810f ]
+check fuzz-own-single-step-reaches-the-guest $? "$(tf_says tf)"
+tf_run tf-steps --trace-steps 8
+[ "$rc" -eq 0 ] && [ "$(field "$work/tf-steps.jsonl" rip)" = 0x810f ] &&
+    grep -q '1 runs not single-stepped, their state has RFLAGS.TF' "$work/tf-steps.err"
+check fuzz-trace-steps-leave-the-guests-own-tf $? "$(tf_says tf-steps); $(grep 'map:' "$work/tf-steps.err" | tr '\n' ' ')"
+APPEND="$APPEND nokaslr" tf_run tf-points
+[ "$rc" -eq 0 ] && [ "$(field "$work/tf-points.jsonl" rip)" = 0x810f ] &&
+    grep -q 'progress points: kernel@0x1000000(dr)' "$work/tf-points.err"
+check fuzz-points-hand-the-guest-its-own-db $? "$(tf_says tf-points); $(grep 'progress points' "$work/tf-points.err")"
+
 # 12. Near mode judges a candidate as it will run: with its own tables, memory map and pokes.
 #     The validator's count in each line equals what `vmm --entry-state` finds in the saved
 #     state (176 of 2,000 near states had 2-6 violations this way before, against at most 1).

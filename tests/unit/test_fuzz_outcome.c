@@ -390,6 +390,24 @@ Test(fuzz_outcome, reached_point_ends_the_run)
 	cr_assert_str_eq(fuzz_outcome_name(o.cls), "reached");
 }
 
+Test(fuzz_outcome, debug_exits_are_vmms_and_not_counted_as_the_runs)
+{
+	struct fuzz_step s = step(EXIT_DEBUG, 4);
+
+	s.max_exits = 1;
+	/* A point passed, or the guest's own #DB handed back: no exit of the run's. */
+	cr_assert_not(fuzz_classify(&s, &o), "a debug exit is not the run's first exit");
+	cr_assert_eq(o.exits, 0);
+	cr_assert_eq(o.nlast, 0);
+	s = step(EXIT_MMIO, 6);
+	s.max_exits = 1;
+	cr_assert(fuzz_classify(&s, &o), "the guest's first exit of its own ends it");
+	cr_assert_eq(o.cls, OUT_EXIT_LIMIT);
+	cr_assert_eq(o.exits, 1);
+	cr_assert_eq(o.nlast, 1);
+	cr_assert_eq(o.last[0], 6);
+}
+
 Test(fuzz_outcome, crashes_for_afl_are_the_cpu_or_kvm_giving_up_and_panics)
 {
 	const enum fuzz_outcome_class crash[] = { OUT_TRIPLE_FAULT, OUT_ENTRY_FAILURE,

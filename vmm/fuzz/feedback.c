@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "mmu/err.h"
+#include "vmm/debug_regs.h"
 #include "vmm/fuzz/worker.h"
 #include "vmm/machine/stop.h"
 
-#define DR6_BS (1ULL << 14) /* single step (SDM Vol. 3B §18.2.3) */
 #define STEP_PROBE_MS 500
 
 /* One instruction of the valid state under KVM_GUESTDBG_SINGLESTEP: does it exit as a #DB
@@ -101,6 +101,24 @@ static bool exit_site(const struct vm_exit *e, uint32_t *loc)
 		return false;
 	*loc = covmap_loc(COVMAP_EXIT, (uint64_t)e->reason << 32 ^ where, e->has_rip ? e->rip : 0);
 	return true;
+}
+
+/* A state that starts with RFLAGS.TF takes a single step of its own after its first
+ * instruction (a #DB with DR6.BS). Under KVM_GUESTDBG_SINGLESTEP that #DB exits to vmm as one
+ * of its own steps, and when the trace ends KVM clears the guest's TF as well (the
+ * KVM_SET_GUEST_DEBUG that stops stepping writes back RFLAGS as kvm_get_rflags() read it,
+ * TF hidden), so the run did what the state without TF does: 64 steps made a state that
+ * triple-faults at its first instruction run on to the time limit. Such a run is not
+ * traced; its map comes from its exits. */
+void feedback_state(struct worker *w, const struct entry_state *st)
+{
+	struct feedback *fb = w->fb;
+
+	if (!fb->steps_left || !(st->cpu.rflags & X86_RFLAGS_TF))
+		return;
+	fb->steps_left = 0;
+	fb->own_tf++;
+	w->pts.extra = 0;
 }
 
 void feedback_host_start(struct worker *w)

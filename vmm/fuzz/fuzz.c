@@ -286,6 +286,7 @@ static bool run(struct worker *w, const struct entry_state *st, struct fuzz_outc
 
 	m->run_deadline_ns = timing_now() + (uint64_t)w->run_ms * 1000000ULL;
 	flush_timer_arm(&w->deadline, m->run_deadline_ns);
+	feedback_state(w, st);
 	for (int r = points_start(&w->pts, st); r == 0 || (fail_run(o, err_msg()), false);) {
 		struct fuzz_step s = { .exit = &e, .boot_signal = -1,
 				       .max_exits = w->cfg->fuzz.run_exits };
@@ -652,7 +653,11 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 	if (w.g)
 		fprintf(stderr, "vmm fuzz: worker %u guided: corpus %u states (%" PRIu64 " admitted, %u seeds), %" PRIu64 " splices, %" PRIu64 " blind draws\n",
 			id, w.g->corpus.n, w.g->admitted, w.g->nseeds, w.g->splices, w.g->explored);
-	fprintf(stderr, "vmm fuzz: worker %u map: %u edges seen\n", id, w.fb->seen);
+	fprintf(stderr, "vmm fuzz: worker %u map: %u edges seen", id, w.fb->seen);
+	if (w.fb->own_tf) /* feedback_state() */
+		fprintf(stderr, "; %" PRIu64 " runs not single-stepped, their state has RFLAGS.TF",
+			w.fb->own_tf);
+	fputc('\n', stderr);
 	guided_free(&w);
 	feedback_free(&w);
 	if (sum)

@@ -23,6 +23,7 @@ struct feedback {
 	uint8_t virgin[COVMAP_SIZE];	/* the campaign's: 0xff where nothing was seen */
 	unsigned steps_left;		/* --trace-steps: single steps this run still takes */
 	bool can_step;			/* the probe saw a single step exit */
+	uint64_t own_tf;		/* runs not stepped: their state has RFLAGS.TF */
 	unsigned edges, seen;		/* the last run's edges; the campaign's so far */
 	int news;			/* the last run's covmap_new_bits() */
 	uint64_t seen_rip;		/* this run's last RIP from a single step or an exit */
@@ -94,6 +95,8 @@ void fuzz_state_hash(const struct entry_state *st, char hex[17]);
 int feedback_setup(struct worker *w);	/* the map; the single-step probe (--trace-steps) */
 void feedback_free(struct worker *w);
 void feedback_start(struct worker *w);	/* a run starts: empty map, stepping armed */
+/* The run's state is in the vCPU: one that starts with RFLAGS.TF is not single-stepped. */
+void feedback_state(struct worker *w, const struct entry_state *st);
 /* --kcov: the state is about to be written: the host's trace starts here (after the reset). */
 void feedback_host_start(struct worker *w);
 /* An exit of the run: into the map; true if it was a single step of ours (the run goes

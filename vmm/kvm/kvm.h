@@ -96,8 +96,9 @@ void vcpu_clear_exit_request(struct vcpu *c);
  * EXIT_DEBUG vector 3 (vmm patches them in: a hardware breakpoint needs the CPU to honour
  * DR7 for the guest, which a nested TCG L1 does not); VCPU_DEBUG_STEP, an EXIT_DEBUG after
  * every instruction; VCPU_DEBUG_INJECT_DB or _BP, the #DB or #BP that just exited goes to
- * the guest at the next entry (it was the guest's own: RFLAGS.TF, its DR7, its INT3s). n = 0 and no flags: off. A hit exits before
- * the instruction runs.
+ * the guest at the next entry (it was the guest's own: RFLAGS.TF, its DR7, its INT3s), a
+ * #DB with the DR6 bits it would have set (dr6_after_guest_db()). n = 0 and no flags: off.
+ * A hit exits before the instruction runs.
  */
 #define VCPU_BREAKPOINTS 4
 #define VCPU_DEBUG_SOFT 1u

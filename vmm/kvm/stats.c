@@ -125,6 +125,8 @@ unsigned vcpu_phases_ioctls(struct vcpu *const *c, unsigned n, struct sandbox_io
 	const struct sandbox_ioctl list[] = {
 		{ lo, hi, KVM_SET_GUEST_DEBUG },
 		{ lo, hi, KVM_SET_REGS },
+		{ lo, hi, KVM_GET_DEBUGREGS }, /* the guest's own #DB: its DR6 */
+		{ lo, hi, KVM_SET_DEBUGREGS },
 	};
 	return put_ioctls(list, sizeof(list) / sizeof(list[0]), out, max);
 }

@@ -11,6 +11,7 @@
 
 #include "mmu/err.h"
 #include "vmm/cpu_model.h"
+#include "vmm/debug_regs.h"
 #include "vmm/kvm/coalesced.h"
 
 #define CPUID_MAX_ENTRIES 256
@@ -310,13 +311,26 @@ static void decode_exit(struct vm_exit *e, struct kvm_run *run)
 	}
 }
 
-/* DR7 (SDM Vol. 3B §18.2.4): L0-L3 are bits 0, 2, 4, 6; R/W and LEN 0 (bits 16-31) make
- * each an instruction breakpoint. */
-#define DR7_LOCAL_ENABLE(i) (1ULL << (2 * (i)))
+/* The #DB that just exited goes back to the guest: its DR6 bits first, which the #DB that
+ * KVM_GUESTDBG_INJECT_DB queues does not carry (kvm_queue_exception(), no payload). */
+static int give_guest_its_dr6(struct vcpu *c)
+{
+	struct kvm_debugregs d;
+
+	if (c->run->exit_reason != KVM_EXIT_DEBUG)
+		return 0;
+	if (ioctl(c->fd, KVM_GET_DEBUGREGS, &d) < 0)
+		return kvm_sys_fail("KVM_GET_DEBUGREGS");
+	d.dr6 = dr6_after_guest_db(d.dr6, c->run->debug.arch.dr6);
+	if (ioctl(c->fd, KVM_SET_DEBUGREGS, &d) < 0)
+		return kvm_sys_fail("KVM_SET_DEBUGREGS");
+	return 0;
+}
 
 int vcpu_set_debug(struct vcpu *c, const uint64_t *addr, unsigned n, unsigned flags)
 {
 	struct kvm_guest_debug d = { .control = 0 };
+	int r;
 
 	if (n > VCPU_BREAKPOINTS)
 		return errf(-EINVAL, "%u breakpoints: the CPU has %u", n, VCPU_BREAKPOINTS);
@@ -324,6 +338,8 @@ int vcpu_set_debug(struct vcpu *c, const uint64_t *addr, unsigned n, unsigned fl
 		d.arch.debugreg[i] = addr[i];
 		d.arch.debugreg[7] |= DR7_LOCAL_ENABLE(i);
 	}
+	if ((flags & VCPU_DEBUG_INJECT_DB) && (r = give_guest_its_dr6(c)) < 0)
+		return r;
 	if (n || flags)
 		d.control = KVM_GUESTDBG_ENABLE | (n ? KVM_GUESTDBG_USE_HW_BP : 0) |
 			    (flags & VCPU_DEBUG_SOFT ? KVM_GUESTDBG_USE_SW_BP : 0) |

@@ -360,15 +360,16 @@ void machine_sandbox_common(struct machine *m, struct sandbox_policy *p)
 
 int machine_sandbox(struct machine *m, const char *selftest)
 {
-	struct sandbox_ioctl ioctls[8];
+	struct sandbox_ioctl ioctls[12];
+	const unsigned max = sizeof(ioctls) / sizeof(ioctls[0]);
 	struct sandbox_policy p = sandbox_policy_none();
 	int r;
 
 	_Static_assert(SANDBOX_MAX_FDS >= 3, "stdout and the sampler's two files");
 	p.ioctls = ioctls;
-	p.nioctls = vcpu_run_ioctls(m->vcpus, m->ncpus, ioctls, 8);
-	if (m->phases) /* the vCPUs' breakpoints, and RF to step over one */
-		p.nioctls += vcpu_phases_ioctls(m->vcpus, m->ncpus, ioctls + p.nioctls, 8 - p.nioctls);
+	p.nioctls = vcpu_run_ioctls(m->vcpus, m->ncpus, ioctls, max);
+	if (m->phases) /* the vCPUs' breakpoints, RF to step over one, the guest's own #DB */
+		p.nioctls += vcpu_phases_ioctls(m->vcpus, m->ncpus, ioctls + p.nioctls, max - p.nioctls);
 	p.write_fds[p.nwrite_fds++] = STDOUT_FILENO; /* the guest's serial output */
 	p.nwrite_fds += sampler_fds(m->prof, &p.write_fds[p.nwrite_fds]); /* --profile-out, --trace */
 	p.console = true;

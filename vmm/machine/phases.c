@@ -6,13 +6,12 @@
 #include <stdio.h>
 
 #include "mmu/err.h"
+#include "vmm/debug_regs.h"
 #include "vmm/machine/kick.h"
 #include "vmm/profile/kaslr.h"
 #include "vmm/profile/stack.h"
 
 #define PHASES_TOP_INITCALLS 10
-/* DR6 (SDM Vol. 3B §18.2.3): B0-B3, which breakpoint condition was met. */
-#define DR6_B0_B3 0xfULL
 
 static struct initcall_time calls[PHASES_MAX_INITCALLS];
 
@@ -132,9 +131,9 @@ static bool hit(struct phases *ph, unsigned cpu, uint64_t pc)
 }
 
 /* A debug exit on `cpu`: the guest's own #DB (no B0-B3 bit: a single step of its own), which
- * goes back to it (without its DR6 bits: KVM_GUESTDBG_INJECT_DB carries none), a breakpoint
- * armed before the feature stopped (stepped over), the probe, or one of ours. Whether to step
- * over the instruction. */
+ * goes back to it with its DR6 bits (vcpu_set_debug()), a breakpoint armed before the
+ * feature stopped (stepped over), the probe, or one of ours. Whether to step over the
+ * instruction. */
 static bool on_debug(struct phases *ph, unsigned cpu, const struct vm_exit *e, unsigned *inject)
 {
 	if (!(e->detail & DR6_B0_B3)) {
