@@ -282,6 +282,28 @@ static int walk_long(const struct guest_mem *gm, uint64_t cr3, uint64_t va,
 		       (pml4e & PTE_NX) || (pdpte & PTE_NX), w);
 }
 
+int pt_translate_la57(const struct guest_mem *gm, uint64_t cr3, uint64_t va, struct pt_walk *w)
+{
+	uint64_t pml5e = 0;
+	int r;
+
+	/* Canonical for 57 bits: bits 63..56 all equal (SDM Vol. 3A §4.5.1). */
+	if (va >> 56 != 0 && va >> 56 != 0xff)
+		return not_mapped(va);
+	r = read_entry(gm, cr3 & PTE_ADDR_MASK, (va >> 48) & 0x1ff, 8, &pml5e);
+	if (r < 0)
+		return r;
+	if (!(pml5e & PTE_P))
+		return not_mapped(va);
+	/* The PML4 below it is walked as 4-level paging's, which indexes bits 47:12 alone. */
+	r = walk_long(gm, pml5e & PTE_ADDR_MASK, va, w);
+	if (r == 0) {
+		w->writable = w->writable && (pml5e & PTE_RW);
+		w->executable = w->executable && !(pml5e & PTE_NX);
+	}
+	return r;
+}
+
 int pt_translate(const struct guest_mem *gm, enum paging_mode m, bool pse,
 		 uint64_t cr3, uint64_t va, struct pt_walk *out)
 {

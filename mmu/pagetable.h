@@ -71,5 +71,11 @@ struct pt_walk {
  */
 int pt_translate(const struct guest_mem *gm, enum paging_mode m, bool pse,
 		 uint64_t cr3, uint64_t va, struct pt_walk *out);
+/*
+ * The same through 5-level tables (CR4.LA57 in long mode, SDM Vol. 3A §4.5): the PML5 at
+ * `cr3`, then a 4-level walk below it. A guest's own tables only: vmm builds 4-level ones. A
+ * Linux kernel runs with these where the CPU has LA57 (its decompressor switches to them).
+ */
+int pt_translate_la57(const struct guest_mem *gm, uint64_t cr3, uint64_t va, struct pt_walk *out);
 
 #endif

@@ -111,6 +111,28 @@ Test(pagetable, long_2m)
 	check_mode(PAGING_LONG, false, false, MiB(48), MiB(2));
 }
 
+/* 5-level paging: a PML5 page right below vmm's 4-level tables, its entry 0 leading to them. */
+Test(pagetable, la57_walks_a_pml5_above_the_4_level_tables)
+{
+	struct pt_result r = build(PAGING_LONG, false, MiB(48));
+	uint64_t pml5 = BASE - 0x1000, *e = (uint64_t *)(gm.hva + pml5);
+	struct pt_walk w;
+
+	*e = r.cr3 | PTE_P | PTE_RW;
+	cr_assert_eq(pt_translate_la57(&gm, pml5, MiB(5) + 0x123, &w), 0, "%s", err_msg());
+	cr_assert_eq(w.pa, MiB(5) + 0x123);
+	cr_assert_eq(w.page_size, MiB(2));
+	cr_assert(w.writable);
+	/* Bit 48 picks PML5 entry 1 (absent); 4-level paging calls the address non-canonical. */
+	cr_assert_eq(pt_translate_la57(&gm, pml5, 1ULL << 48, &w), -EFAULT);
+	cr_assert_eq(pt_translate_la57(&gm, pml5, 1ULL << 56, &w), -EFAULT, "not canonical for 57 bits");
+	*e &= ~PTE_RW;
+	cr_assert_eq(pt_translate_la57(&gm, pml5, MiB(5), &w), 0);
+	cr_assert_not(w.writable, "a read-only PML5 entry makes the page read-only");
+	*e = 0;
+	cr_assert_eq(pt_translate_la57(&gm, pml5, MiB(5), &w), -EFAULT);
+}
+
 Test(pagetable, unaligned_end_rounds_up_to_page)
 {
 	struct pt_result r = build(PAGING_LONG, false, MiB(3) + 1);

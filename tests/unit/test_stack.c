@@ -1,4 +1,4 @@
-/* test_stack.c: a profile sample's address class, frame-pointer walk through 4-level tables, KASLR slide from the kernel's page directory or, for a 32-bit kernel, its IDT. */
+/* test_stack.c: a profile sample's address class, frame-pointer walk through 4- and 5-level tables, KASLR slide from the kernel's page directory or, for a 32-bit kernel, its IDT. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -120,25 +120,65 @@ Test(stack, rip_alone_without_a_chain)
 	r = two_frames();
 	r.cpl = 3; /* user stacks are not walked */
 	cr_assert_eq(prof_walk(&gm, &r, &s), 0);
-	r = two_frames();
-	r.cr4 |= X86_CR4_LA57; /* 5-level paging: not walked */
+}
+
+/* 5-level tables (CR4.LA57, as Linux runs where the CPU has LA57): a PML5 at 0x4000 whose last
+ * entry leads to the same PML4. */
+#define PML5 0x4000ULL
+
+static struct vcpu_regs la57_regs(struct vcpu_regs r)
+{
+	*at(PML5 + 511 * 8) = CR3 | PTE_P | PTE_RW;
+	r.cr3 = PML5;
+	r.cr4 |= X86_CR4_LA57;
+	return r;
+}
+
+Test(stack, walks_the_chain_through_5_level_tables)
+{
+	struct vcpu_regs r = la57_regs(two_frames());
+	struct prof_sample s;
+	uint64_t ret = 0;
+
+	cr_assert_eq(prof_walk(&gm, &r, &s), 2);
+	cr_assert_eq(s.pc[2], KVA + 0x2005);
+	cr_assert(prof_read_as_vcpu(&gm, &r, r.rbp + 8, &ret, sizeof(ret)));
+	cr_assert_eq(ret, KVA + 0x1005);
+	/* The same CR3 read as 4-level tables finds nothing at the kernel's address. */
+	r.cr4 &= ~X86_CR4_LA57;
 	cr_assert_eq(prof_walk(&gm, &r, &s), 0);
+	cr_assert_not(prof_read_as_vcpu(&gm, &r, r.rbp + 8, &ret, sizeof(ret)));
 }
 
 Test(stack, kaslr_slide_from_the_page_directory)
 {
 	int64_t slide = -1;
 
-	cr_assert_eq(prof_kaslr_slide(&gm, CR3, KVA, &slide), 0, "%s", err_msg());
+	cr_assert_eq(prof_kaslr_slide(&gm, CR3, false, KVA, &slide), 0, "%s", err_msg());
 	cr_assert_eq(slide, 0);
 	*at(0x3000 + 8 * 8) = 0;
 	*at(0x3000 + 13 * 8) = KPA | PTE_P | PTE_PS;
-	cr_assert_eq(prof_kaslr_slide(&gm, CR3, KVA, &slide), 0, "%s", err_msg());
+	cr_assert_eq(prof_kaslr_slide(&gm, CR3, false, KVA, &slide), 0, "%s", err_msg());
 	cr_assert_eq(slide, 5 * (2 << 20));
 	*at(0x3000 + 13 * 8) = 0;
-	cr_assert_eq(prof_kaslr_slide(&gm, CR3, KVA, &slide), -ENOENT);
+	cr_assert_eq(prof_kaslr_slide(&gm, CR3, false, KVA, &slide), -ENOENT);
 	*at(CR3 + 511 * 8) = 0;
-	cr_assert_eq(prof_kaslr_slide(&gm, CR3, KVA, &slide), -EFAULT);
+	cr_assert_eq(prof_kaslr_slide(&gm, CR3, false, KVA, &slide), -EFAULT);
+}
+
+Test(stack, kaslr_slide_through_5_level_tables)
+{
+	int64_t slide = -1;
+
+	*at(PML5 + 511 * 8) = CR3 | PTE_P | PTE_RW;
+	*at(0x3000 + 8 * 8) = 0;
+	*at(0x3000 + 13 * 8) = KPA | PTE_P | PTE_PS;
+	cr_assert_eq(prof_kaslr_slide(&gm, PML5, true, KVA, &slide), 0, "%s", err_msg());
+	cr_assert_eq(slide, 5 * (2 << 20));
+	/* Read as 4-level, the PML5's entry 511 is taken for the PML4's: a wrong table. */
+	cr_assert_neq(prof_kaslr_slide(&gm, PML5, false, KVA, &slide), 0);
+	*at(PML5 + 511 * 8) = 0;
+	cr_assert_eq(prof_kaslr_slide(&gm, PML5, true, KVA, &slide), -EFAULT);
 }
 
 /* A 32-bit kernel's IDT at 0xc0100000 (physical 0x100000, through a 4 MiB or a 2 MiB page), its

@@ -146,8 +146,11 @@ void sampler_after_run(struct sampler *p, struct vcpu *c, unsigned cpu)
 	s->cpu = (uint16_t)cpu;
 	s->cls = (uint8_t)prof_classify(&regs);
 	prof_walk(p->mem, &regs, s);
-	if (s->cls == PROF_KERNEL && regs.code64)
+	if (s->cls == PROF_KERNEL && regs.code64) {
+		/* Both from one sample; LA57 never changes once the kernel proper runs. */
+		__atomic_store_n(&p->kernel_la57, (regs.cr4 & X86_CR4_LA57) != 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&p->kernel_cr3, regs.cr3, __ATOMIC_RELAXED);
+	}
 	else if (s->cls == PROF_KERNEL && regs.cpl == 0 && cpu == 0) {
 		/* The boot CPU's latest, when the kernel's own IDT has long replaced the early one
 		 * (vCPU 0's thread alone writes it; it is read after every vCPU thread ended). */
@@ -243,7 +246,7 @@ static const char *find_slide(const struct sampler *p, int64_t *slide)
 		kaslr_refuse("--symbols has no _text or startup_64 to place the kernel by");
 	else if (!p->kernel_cr3)
 		kaslr_refuse("no sample in the kernel's half");
-	else if (prof_kaslr_slide(p->mem, p->kernel_cr3, text, slide) == 0)
+	else if (prof_kaslr_slide(p->mem, p->kernel_cr3, p->kernel_la57, text, slide) == 0)
 		return NULL;
 	return copy_note(note, sizeof(note));
 }

@@ -39,6 +39,7 @@ struct sampler {
 	size_t n, cap;
 	uint64_t dropped;
 	uint64_t kernel_cr3;	/* a ring-0 CR3 of the kernel half, for the KASLR slide */
+	bool kernel_la57;	/* its tables are 5-level (CR4.LA57: the CPU has LA57) */
 	bool kernel32_taken;	/* kernel32 holds a 32-bit kernel sample's registers */
 	struct vcpu_regs kernel32; /* vCPU 0's last, for a 32-bit kernel's KASLR slide (its IDT) */
 	timer_t timer[CONFIG_MAX_CPUS];

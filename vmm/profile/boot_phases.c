@@ -205,7 +205,7 @@ static void print_initcalls(const struct boot_phases *b, const struct symtab *st
 	fputc('\n', f);
 	if (b->dropped || b->unread)
 		fprintf(f, "vmm: phases: not timed: %" PRIu64 " entered but not seen returning, %" PRIu64
-			" whose return address could not be read (5-level paging is not walked)\n",
+			" whose return address could not be read (its stack not mapped)\n",
 			b->dropped, b->unread);
 	print_sites(b, st, f);
 	if (!sorted)

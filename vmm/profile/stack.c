@@ -31,9 +31,27 @@ const char *prof_class_name(enum prof_class c, bool decompressor)
 	}
 }
 
-/* Copy linear [va, va + n) through the tables of `mode` at `cr3`, page by page. */
-static bool read_linear(const struct guest_mem *gm, enum paging_mode mode, bool pse, uint64_t cr3,
-			uint64_t va, void *buf, size_t n)
+/* How a vCPU's linear addresses reach guest-physical ones: its paging mode, CR4.PSE for
+ * 32-bit paging, CR4.LA57 (5-level) for long mode, and CR3. */
+struct linear_view {
+	enum paging_mode mode;
+	bool pse, la57;
+	uint64_t cr3;
+};
+
+static struct linear_view view_of(const struct vcpu_regs *r)
+{
+	bool lma = r->efer & X86_EFER_LMA;
+
+	return (struct linear_view){
+		.mode = lma ? PAGING_LONG : !(r->cr0 & X86_CR0_PG) ? PAGING_OFF
+			: r->cr4 & X86_CR4_PAE ? PAGING_PAE : PAGING_NONPAE,
+		.pse = r->cr4 & X86_CR4_PSE, .la57 = lma && (r->cr4 & X86_CR4_LA57), .cr3 = r->cr3 };
+}
+
+/* Copy linear [va, va + n) through the tables `v` names, page by page. */
+static bool read_linear(const struct guest_mem *gm, const struct linear_view *v, uint64_t va,
+			void *buf, size_t n)
 {
 	uint8_t *out = buf;
 
@@ -41,9 +59,11 @@ static bool read_linear(const struct guest_mem *gm, enum paging_mode mode, bool 
 		struct pt_walk w;
 		size_t chunk = PT_PAGE - (va & (PT_PAGE - 1));
 		const uint8_t *p;
+		int r = v->la57 ? pt_translate_la57(gm, v->cr3, va, &w)
+				: pt_translate(gm, v->mode, v->pse, v->cr3, va, &w);
 
 		chunk = chunk < n ? chunk : n;
-		if (pt_translate(gm, mode, pse, cr3, va, &w) < 0)
+		if (r < 0)
 			return false;
 		p = gm_ptr(gm, w.pa, chunk);
 		if (!p)
@@ -56,33 +76,23 @@ static bool read_linear(const struct guest_mem *gm, enum paging_mode mode, bool 
 	return true;
 }
 
-bool prof_read_virt(const struct guest_mem *gm, uint64_t cr3, uint64_t va, void *buf, size_t n)
-{
-	return read_linear(gm, PAGING_LONG, false, cr3, va, buf, n);
-}
-
 bool prof_read_as_vcpu(const struct guest_mem *gm, const struct vcpu_regs *r, uint64_t va,
 		       void *buf, size_t n)
 {
-	enum paging_mode m = r->efer & X86_EFER_LMA ? PAGING_LONG
-			     : !(r->cr0 & X86_CR0_PG) ? PAGING_OFF
-			     : r->cr4 & X86_CR4_PAE  ? PAGING_PAE
-						     : PAGING_NONPAE;
+	struct linear_view v = view_of(r);
 
-	if ((r->efer & X86_EFER_LMA) && (r->cr4 & X86_CR4_LA57))
-		return false; /* 5-level tables: not walked (as by prof_walk()) */
-	return read_linear(gm, m, r->cr4 & X86_CR4_PSE, r->cr3, va, buf, n);
+	return read_linear(gm, &v, va, buf, n);
 }
 
 /* Whether the bytes before `ret` end a CALL: E8 rel32, or FF /2 with a
  * ModRM of 1, 2, 5 or 6 bytes in all (register, disp8, RIP-relative and
  * REX-prefixed forms). Retpoline kernels call thunks with E8. */
-static bool follows_call(const struct guest_mem *gm, uint64_t cr3, uint64_t ret)
+static bool follows_call(const struct guest_mem *gm, const struct linear_view *v, uint64_t ret)
 {
 	static const unsigned ff_back[] = { 2, 3, 6, 7 };
 	uint8_t b[8];
 
-	if (ret < sizeof(b) || !prof_read_virt(gm, cr3, ret - sizeof(b), b, sizeof(b)))
+	if (ret < sizeof(b) || !read_linear(gm, v, ret - sizeof(b), b, sizeof(b)))
 		return false;
 	if (b[8 - 5] == 0xe8)
 		return true;
@@ -104,16 +114,17 @@ static bool same_half(uint64_t a, uint64_t b)
 unsigned prof_walk(const struct guest_mem *gm, const struct vcpu_regs *r, struct prof_sample *s)
 {
 	uint64_t fp = r->rbp, low = r->rsp, frame[2];
+	struct linear_view v = view_of(r);
 
 	s->pc[0] = r->rip;
 	s->depth = 1;
-	if (!r->code64 || r->cpl != 0 || (r->cr4 & X86_CR4_LA57) || !(r->cr0 & X86_CR0_PG))
+	if (!r->code64 || r->cpl != 0 || !(r->cr0 & X86_CR0_PG))
 		return 0;
 	while (s->depth < PROF_MAX_DEPTH) {
 		if ((fp & 7) || fp < low || fp - low > PROF_MAX_FRAME ||
-		    !prof_read_virt(gm, r->cr3, fp, frame, sizeof(frame)))
+		    !read_linear(gm, &v, fp, frame, sizeof(frame)))
 			break;
-		if (!same_half(frame[1], r->rip) || !follows_call(gm, r->cr3, frame[1]))
+		if (!same_half(frame[1], r->rip) || !follows_call(gm, &v, frame[1]))
 			break;
 		s->pc[s->depth++] = frame[1];
 		low = fp + 16;
@@ -133,12 +144,16 @@ static int entry_at(const struct guest_mem *gm, uint64_t table, unsigned idx, ui
 	return 0;
 }
 
-int prof_kaslr_slide(const struct guest_mem *gm, uint64_t cr3, uint64_t link_text, int64_t *slide)
+int prof_kaslr_slide(const struct guest_mem *gm, uint64_t cr3, bool la57, uint64_t link_text,
+		     int64_t *slide)
 {
 	const uint64_t base = KASLR_START_KERNEL_MAP;
-	uint64_t pml4e = 0, pdpte = 0;
+	uint64_t pml5e = cr3, pml4e = 0, pdpte = 0;
 	const uint64_t *pd;
-	int r = entry_at(gm, cr3, (base >> 39) & 511, &pml4e);
+	int r = la57 ? entry_at(gm, cr3, (base >> 48) & 511, &pml5e) : 0;
+
+	if (r == 0)
+		r = entry_at(gm, pml5e, (base >> 39) & 511, &pml4e);
 
 	if (r == 0)
 		r = entry_at(gm, pml4e, (base >> 30) & 511, &pdpte);

@@ -33,11 +33,8 @@ struct prof_sample {
 	uint64_t pc[PROF_MAX_DEPTH];
 };
 
-/* Copy guest-virtual [va, va + n) through the 4-level tables at `cr3`, page by page; false if
- * any of it is unmapped. */
-bool prof_read_virt(const struct guest_mem *gm, uint64_t cr3, uint64_t va, void *buf, size_t n);
-/* The same as the vCPU in `r` sees it: its paging mode (4-level, PAE, 32-bit or none; false
- * under 5-level paging, which is not walked). */
+/* Copy guest-virtual [va, va + n) as the vCPU in `r` sees it, through its paging mode (5- or
+ * 4-level, PAE, 32-bit or none), page by page; false if any of it is unmapped. */
 bool prof_read_as_vcpu(const struct guest_mem *gm, const struct vcpu_regs *r, uint64_t va,
 		       void *buf, size_t n);
 /* The address class of a vCPU's state. */
@@ -47,7 +44,7 @@ const char *prof_class_name(enum prof_class c, bool decompressor);
 /*
  * Fill s->pc with the RIP and the return addresses of the guest's
  * frame-pointer chain (RBP, then [RBP] and [RBP + 8] per frame), read
- * through the guest's 4-level page tables at CR3. Only 64-bit ring-0 code
+ * through the guest's 4- or 5-level page tables at CR3. Only 64-bit ring-0 code
  * is walked. A frame ends the chain unless it lies 8-aligned above the
  * last one (within PROF_MAX_FRAME) and its return address follows a CALL
  * instruction, so a kernel built without frame pointers (ORC) gives the
@@ -56,13 +53,15 @@ const char *prof_class_name(enum prof_class c, bool decompressor);
 unsigned prof_walk(const struct guest_mem *gm, const struct vcpu_regs *r, struct prof_sample *s);
 /*
  * A randomised kernel's virtual slide from its own page tables at `cr3`
- * (a ring-0 CR3 of the kernel proper): head64.c leaves no 2 MiB entry of
- * the kernel image's page directory present below _text, so the first
- * present one is where `link_text` (_text's link-time address) now lies.
+ * (a ring-0 CR3 of the kernel proper; 5-level tables if `la57`, its
+ * CR4.LA57): head64.c leaves no 2 MiB entry of the kernel image's page
+ * directory present below _text, so the first present one is where
+ * `link_text` (_text's link-time address) now lies.
  * -EFAULT/-ENOENT if the tables do not say, -EINVAL for a slide that
  * cannot be (kaslr_virt_slide()).
  */
-int prof_kaslr_slide(const struct guest_mem *gm, uint64_t cr3, uint64_t link_text, int64_t *slide);
+int prof_kaslr_slide(const struct guest_mem *gm, uint64_t cr3, bool la57, uint64_t link_text,
+		     int64_t *slide);
 /*
  * A randomised 32-bit kernel's slide from its IDT, read through its own
  * tables (r: the registers of a ring-0 sample of the kernel proper, 32-bit
