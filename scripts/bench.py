@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """bench.py: boot one kernel + initramfs with vmm and QEMU, interleaved, where /dev/kvm works.
 
-Usage: bench.py RUNS MEM KERNEL INITRD VMLINUX VMM
+Usage: bench.py RUNS MEM KERNEL INITRD VMLINUX VMM [minimal=K,V] [before=VMM] [only=N,...]
+                [peer=NAME=COMMAND]...
 
 Every VMM gets the same kernel, initramfs, command line and memory size; the
 guest prints MARKER when its /init runs. The time to boot-done is measured
@@ -17,6 +18,7 @@ thrown away).
 import json
 import os
 import select
+import shlex
 import signal
 import statistics
 import subprocess
@@ -30,8 +32,18 @@ TRACE = "/sys/kernel/tracing"
 LIMIT = 300.0
 
 
-def variants(mem, kernel, initrd, vmlinux, vmm, cache, before=None, tag=""):
-    """Every VMM and boot path for one kernel; `cache` is vmm's primed payload cache."""
+def peer_command(template, values):
+    """A --peer COMMAND as one boot's argv: its shell words, each {NAME} of `values` replaced
+    within the word (so {append}, with its spaces, stays one argument)."""
+    words = shlex.split(template)
+    for key, value in values.items():
+        words = [w.replace("{" + key + "}", value) for w in words]
+    return words
+
+
+def variants(mem, kernel, initrd, vmlinux, vmm, cache, before=None, tag="", peers=()):
+    """Every VMM and boot path for one kernel; `cache` is vmm's primed payload cache; `peers`
+    (NAME, COMMAND) more VMMs by their --peer templates."""
     mib = str(mem)
     base = [vmm, "--initrd", initrd, "--mem", mib + "M", "--append", APPEND]
     qemu = ["qemu-system-x86_64", "-accel", "kvm", "-cpu", "host", "-m", mib,
@@ -54,6 +66,12 @@ def variants(mem, kernel, initrd, vmlinux, vmm, cache, before=None, tag=""):
             del v[k]
     if before:
         v["vmm-before-linux64"] = [before] + base[1:] + ["--kernel", kernel, "--boot=linux64"]
+    values = {"kernel": kernel, "vmlinux": vmlinux, "initrd": initrd, "append": APPEND,
+              "mem": mib}
+    for name, template in peers:
+        if name in v:
+            sys.exit(f"bench: --peer {name}: a built-in variant has that name")
+        v[name] = peer_command(template, values)
     return {tag + k: c for k, c in v.items()}
 
 
@@ -101,8 +119,13 @@ def boot(cmd):
     """Seconds from start to MARKER (None if it never came), exits, userspace exits."""
     traced = arm()
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+    except OSError as e:  # a --peer whose program is not there: a row that never booted
+        print(f"bench: {cmd[0]}: {e.strerror}", flush=True)
+        disarm()
+        return None, None, None
     seen, buf = None, b""
     while seen is None and time.monotonic() - start < LIMIT:
         ready, _, _ = select.select([proc.stdout], [], [], 1.0)
@@ -166,18 +189,19 @@ def phases(vmm, mem, kernel, initrd, cache):
 
 def main():
     """bench.py RUNS MEM KERNEL INITRD VMLINUX VMM [minimal=KERNEL,VMLINUX] [before=VMM]
-    [only=NAME,NAME...] (only these variants)"""
+    [only=NAME,NAME...] (only these variants) [peer=NAME=COMMAND]... (more VMMs)"""
     runs, mem, kernel, initrd, vmlinux, vmm = sys.argv[1:7]
-    opts = dict(a.split("=", 1) for a in sys.argv[7:])
+    opts = dict(a.split("=", 1) for a in sys.argv[7:] if not a.startswith("peer="))
+    peers = [tuple(a[len("peer="):].split("=", 1)) for a in sys.argv[7:] if a.startswith("peer=")]
     runs, mem = int(runs), int(mem)
     subprocess.run(["mount", "-t", "tracefs", "nodev", TRACE], stderr=subprocess.DEVNULL)
     cache = tempfile.mkdtemp(prefix="vmm-bench-cache-")
     prime_cache(vmm, kernel, initrd, mem, cache)
-    vs = variants(mem, kernel, initrd, vmlinux, vmm, cache, opts.get("before"))
+    vs = variants(mem, kernel, initrd, vmlinux, vmm, cache, opts.get("before"), peers=peers)
     if opts.get("minimal"):
         mk, mvl = opts["minimal"].split(",")
         prime_cache(vmm, mk, initrd, mem, cache)
-        vs.update(variants(mem, mk, initrd, mvl, vmm, cache, None, "min:"))
+        vs.update(variants(mem, mk, initrd, mvl, vmm, cache, None, "min:", peers))
     if opts.get("only"):
         vs = {k: v for k, v in vs.items() if k in opts["only"].split(",")}
     results = []

@@ -20,8 +20,13 @@ trap 'rm -rf "$out"' EXIT
 # Every vmm variant and one QEMU machine (the peers' rows share one code path in bench.py; the
 # other two, microvm and q35 with 4 vCPUs, run in the full benchmark: the test command's 15
 # minutes had no room for their boots).
-VARIANTS="vmm-linux64 vmm-linux64-4cpu vmm-linux64-noacpi vmm-payload-pvh-cold vmm-payload-pvh-cached vmm-vmlinux-pvh qemu-q35"
-python3 "$ROOT/scripts/bench.py" 1 256 "$KERNEL" "$INITRD" "$VMLINUX" "$VMM" "only=${VARIANTS// /,}" \
+# A --peer too, as a user adds kvmtool or Firecracker: vmm itself through a template (its
+# placeholders replaced word by word, the command line one word), beside one whose program is
+# not there (a row that never boots, not a crash).
+VARIANTS="vmm-linux64 vmm-linux64-4cpu vmm-linux64-noacpi vmm-payload-pvh-cold vmm-payload-pvh-cached vmm-vmlinux-pvh qemu-q35 peer-vmm-elf"
+peer="peer-vmm-elf=$(printf %q "$VMM") --kernel {vmlinux} --initrd {initrd} --mem {mem}M --append {append} --boot=elf --no-payload-cache"
+python3 "$ROOT/scripts/bench.py" 1 256 "$KERNEL" "$INITRD" "$VMLINUX" "$VMM" \
+    "only=${VARIANTS// /,},peer-missing" "peer=$peer" "peer=peer-missing=/nonexistent/vmm -k {kernel}" \
     </dev/null >"$out/log.txt" 2>"$out/err.txt"
 "$ROOT/scripts/bench-report" "$out" >"$out/report.txt" 2>&1
 report=$?
@@ -52,6 +57,9 @@ for name in $VARIANTS; do
         skip "bench-$name-exits-counted" "KVM's tracepoints cannot be armed here (no writable tracefs)"
     fi
 done
+grep -q '^bench: /nonexistent/vmm: No such file or directory$' "$out/log.txt" &&
+    grep -q '^bench: run 1 peer-missing: no marker' "$out/log.txt"
+check bench-peer-missing-program-never-boots $? "$(grep -a 'peer-missing\|nonexistent' "$out/log.txt" | tr '\n' ' ')"
 [ -s "$out/bench.png" ] && grep -q "start-up (to first KVM_RUN)" "$out/report.txt"
 check bench-chart-and-phases $? "$(grep -a 'vmm phases' "$out/report.txt" | head -c 300)"
 # A/B mode on the real vmm: both stages here (A/A, 2 runs a side, few resamples, profiled); it

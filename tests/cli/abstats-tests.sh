@@ -148,4 +148,21 @@ rc=$?
 [ "$rc" = 2 ] && grep -q 'fewer than 2 good runs' "$work/broken.out"
 check ab-failed-boots-exit-2 "$?" "exit $rc, $(tail -n 1 "$work/broken.out")"
 
+# The benchmark's own command line, before anything is built or booted: --help, and a wrong
+# round count or --peer refused with exit 2 and one line naming it.
+"$BENCH" --help >"$work/help.out" 2>&1
+rc=$?
+[ "$rc" = 0 ] && grep -q -- '--peer NAME=COMMAND' "$work/help.out" && grep -q '{append}' "$work/help.out"
+check bench-help "$?" "exit $rc, $(head -n 1 "$work/help.out")"
+bad=""
+for args in "abc" "--runs 0" "--peer noequals" "--peer two words=cmd" "--frob"; do
+    # shellcheck disable=SC2086 # the words of each case
+    "$BENCH" $args >"$work/bad.out" 2>&1
+    rc=$?
+    [ "$rc" = 2 ] && [ "$(wc -l <"$work/bad.out")" = 1 ] && grep -q '^bench: ' "$work/bad.out" ||
+        bad="$bad [$args: exit $rc, $(head -c 120 "$work/bad.out")]"
+done
+[ -z "$bad" ]
+check bench-bad-arguments-exit-2 "$?" "${bad:-all refused}"
+
 summary abstats
