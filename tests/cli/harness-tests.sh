@@ -87,4 +87,23 @@ cache_home() { # cache_home VMM_CACHE_DIR XDG_CACHE_HOME: CACHE_HOME as the scri
 got="$(cache_home '' relative) $(cache_home '' /x) $(cache_home /v /x) $(cache_home '' '')"
 [ "$got" = "/h/.cache/vmm /x/vmm /v /h/.cache/vmm" ]
 check scripts-cache-ignores-relative-xdg $? "got '$got'"
+# Every script a user runs answers --help with its usage and exit 0, before it installs, builds
+# or boots anything (scripts/usage.sh; `scripts/run-tests --help` ran every test, `scripts/bench
+# --help` a benchmark). One that does not source usage.sh or parse --help itself is named and
+# never run with it.
+bad=""
+for script in "$(dirname "$RUN_TESTS")"/*; do
+    case $script in *.py | *.sh) continue ;; esac
+    [ -f "$script" ] && [ -x "$script" ] || continue
+    name=$(basename "$script")
+    if ! grep -q -e '/usage\.sh"' -e '--help' "$script"; then
+        bad="$bad $name(no --help)"
+        continue
+    fi
+    out=$(timeout 20 "$script" --help 2>&1)
+    rc=$?
+    [ "$rc" -eq 0 ] && grep -qi '^usage' <<<"$out" || bad="$bad $name(exit $rc)"
+done
+[ -z "$bad" ]
+check scripts-answer-help $? "${bad:-every script}"
 summary harness
