@@ -130,6 +130,18 @@ Test(boot_phases, points_missing_from_the_symbols_are_left_out_and_initcalls_nee
 	free(text);
 }
 
+Test(boot_phases, without_console_on_rootfs_initcalls_end_at_free_initmem)
+{
+	/* Kernels from before console_on_rootfs() (2020) opened the console inline. */
+	symtab_free(&st);
+	load("ffffffff83079e46 T start_kernel\nffffffff81002460 T do_one_initcall\n"
+	     "ffffffff81a49110 T kernel_init\nffffffff81a4a150 T free_initmem\n");
+	cr_assert_eq(boot_phases_plan(&b, &st, false, 0, NULL, 0, calls, 16), 0, "%s", err_msg());
+	cr_assert(b.initcalls);
+	cr_assert_str_eq(b.p[b.from].name, "kernel_init");
+	cr_assert_str_eq(b.p[b.to].name, "free_initmem");
+}
+
 Test(boot_phases, a_boot_times_its_points_and_each_initcall)
 {
 	char *text;

@@ -75,6 +75,8 @@ int boot_phases_plan(struct boot_phases *b, const struct symtab *st, bool bzimag
 	r = bp_schedule_init(&b->sched, addr, b->n);
 	from = index_of(b, "kernel_init");
 	to = index_of(b, "console_on_rootfs");
+	if (to < 0) /* a kernel from before console_on_rootfs() (2020): up to free_initmem */
+		to = index_of(b, "free_initmem");
 	if (r == 0 && from >= 0 && to > from && symtab_lookup_name(st, "do_one_initcall", &entry) == 0 &&
 	    bp_schedule_initcalls(&b->sched, entry, (unsigned)from, (unsigned)to) == 0) {
 		b->initcalls = true;
