@@ -134,6 +134,16 @@ static struct vcpu_regs la57_regs(struct vcpu_regs r)
 	return r;
 }
 
+Test(stack, five_level_kernel_addresses_below_4_level_ones_are_the_kernels)
+{
+	/* Linux's 5-level vmalloc area (BPF JIT code) starts at 0xffa0000000000000. */
+	struct vcpu_regs r = kernel_regs(0xffa0000000001000ULL, 0, 0);
+
+	cr_assert_eq(prof_classify(&r), PROF_KERNEL);
+	r.rip = 0x00007fffffffe000ULL;
+	cr_assert_eq(prof_classify(&r), PROF_EARLY, "the lower half, at ring 0: not the kernel's");
+}
+
 Test(stack, walks_the_chain_through_5_level_tables)
 {
 	struct vcpu_regs r = la57_regs(two_frames());

@@ -12,8 +12,10 @@
 /* A caller's frame lies at most this far above its callee's (kernel
  * stacks are 16 KiB; 64 KiB leaves room for large frames). */
 #define PROF_MAX_FRAME 0x10000ULL
-/* x86-64's upper half, where a 64-bit kernel runs (4-level paging). */
-#define PROF_KERNEL_HALF 0xffff800000000000ULL
+/* x86-64's upper half, where a 64-bit kernel runs: bit 63 set. Its canonical addresses start
+ * at 0xffff800000000000 with 4-level paging and at 0xff00000000000000 with 5-level paging
+ * (where Linux puts its direct map and vmalloc area, e.g. BPF JIT code, below the former). */
+#define PROF_KERNEL_HALF 0x8000000000000000ULL
 /* PAGE_OFFSET of a 32-bit Linux kernel with the default 3G/1G split. */
 #define PROF_KERNEL_32 0xc0000000ULL
 
