@@ -13,7 +13,7 @@ run_one() { # run_one NAME LIMIT CMD...
     echo "$MARK start $name"
     # LIMIT is in host seconds; the L1's own clock was seen running up to twice as fast under
     # load, so it gets twice that by its clock (the host bounds the whole lane).
-    timeout -k 10 $((2 * limit)) "$@" </dev/null 2>&1
+    VMM_SUITE_NAME=$name timeout -k 10 $((2 * limit)) "$@" </dev/null 2>&1
     status=$?
     echo "$MARK end $name $status $(($(date +%s) - t0))"
 }

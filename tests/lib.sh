@@ -65,7 +65,9 @@ show_text() {
 }
 
 # The closing line; run-tests checks it against the result lines it counted.
+# summary NAME: the closing line; under tests/lane.sh the suite's name in its lane
+# (VMM_SUITE_NAME: one script can run twice, e.g. the probe suite on two L1 kernels).
 summary() {
-    echo "SUMMARY: $1: $passed passed, $failed failed, $skipped skipped$TAG"
+    echo "SUMMARY: ${VMM_SUITE_NAME:-$1}: $passed passed, $failed failed, $skipped skipped$TAG"
     [ "$failed" -eq 0 ]
 }

@@ -87,6 +87,14 @@ cache_home() { # cache_home VMM_CACHE_DIR XDG_CACHE_HOME: CACHE_HOME as the scri
 got="$(cache_home '' relative) $(cache_home '' /x) $(cache_home /v /x) $(cache_home '' '')"
 [ "$got" = "/h/.cache/vmm /x/vmm /v /h/.cache/vmm" ]
 check scripts-cache-ignores-relative-xdg $? "got '$got'"
+# A suite run by tests/lane.sh closes with its name in the lane, whatever name the script gives
+# (lane C runs the probe suite as probe-l1-amd64-6.12; its "SUMMARY: probe" made run-tests count
+# it as stopped before its summary).
+printf '. "%s"\npass one\nsummary own-name\n' "$(dirname "$0")/../lib.sh" >"$work/named.sh"
+VMM_LANE_MARK=@@t "$(dirname "$0")/../lane.sh" lane-name 10 bash "$work/named.sh" >"$work/named.log" 2>&1
+grep -q '^SUMMARY: lane-name: 1 passed, 0 failed, 0 skipped' "$work/named.log" &&
+    [ "$(env -u VMM_SUITE_NAME bash "$work/named.sh" | tail -n 1 | cut -d: -f2)" = " own-name" ]
+check lane-suite-summary-has-its-lane-name $? "$(grep SUMMARY "$work/named.log")"
 # Every script a user runs answers --help with its usage and exit 0, before it installs, builds
 # or boots anything (scripts/usage.sh; `scripts/run-tests --help` ran every test, `scripts/bench
 # --help` a benchmark). One that does not source usage.sh or parse --help itself is named and
