@@ -148,12 +148,12 @@ int prof_kaslr_slide(const struct guest_mem *gm, uint64_t cr3, bool la57, uint64
 		     int64_t *slide)
 {
 	const uint64_t base = KASLR_START_KERNEL_MAP;
-	uint64_t pml5e = cr3, pml4e = 0, pdpte = 0;
+	uint64_t pml4 = cr3, pml4e = 0, pdpte = 0; /* the PML4: at CR3, or below a PML5 entry */
 	const uint64_t *pd;
-	int r = la57 ? entry_at(gm, cr3, (base >> 48) & 511, &pml5e) : 0;
+	int r = la57 ? entry_at(gm, cr3, (base >> 48) & 511, &pml4) : 0;
 
 	if (r == 0)
-		r = entry_at(gm, pml5e, (base >> 39) & 511, &pml4e);
+		r = entry_at(gm, pml4, (base >> 39) & 511, &pml4e);
 
 	if (r == 0)
 		r = entry_at(gm, pml4e, (base >> 30) & 511, &pdpte);
