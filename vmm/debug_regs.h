@@ -24,8 +24,8 @@
  * would otherwise read DR6 without BS. "Certain debug exceptions may clear bits 0-3. The
  * remaining contents of the DR6 register are never cleared by the processor" (§18.2.3):
  * B0-B3 are cleared (while vmm debugs, DR0-DR3 are vmm's breakpoints, not the guest's),
- * BD, BS and BT are set as the exit reports them, and an active-low bit the exit reports
- * clear is cleared.
+ * BD, BS and BT are set as the exit reports them, RTM (active low) is the exit's, and BLD
+ * (active low) is cleared if the exit reports it clear.
  */
 uint64_t dr6_after_guest_db(uint64_t dr6, uint64_t exit_dr6);
 

@@ -438,6 +438,16 @@ tf_run tf-steps --trace-steps 8
 [ "$rc" -eq 0 ] && [ "$(field "$work/tf-steps.jsonl" rip)" = 0x810f ] &&
     grep -q '1 runs not single-stepped, their state has RFLAGS.TF' "$work/tf-steps.err"
 check fuzz-trace-steps-leave-the-guests-own-tf $? "$(tf_says tf-steps); $(grep 'map:' "$work/tf-steps.err" | tr '\n' ' ')"
+# The same after a run that ended within its steps (KVM still stepping): run 0 steps a `nop`
+# and ends at an MMIO read, then the program is run 1 (a --guided corpus seed). The stepping left
+# on hid TF when the next run's points were armed, and the program ended at 0x8001.
+printf '%s\n' 'rip 0x8000' 'rflags 0x2' 'poke.0x8000 0xfeebe0000020a190' >"$work/mmio-first.state"
+mkdir -p "$work/tf-corpus"
+cp "$work/tf.state" "$work/tf-corpus/"
+fuzz tf-after --seed 5 --runs 2 --run-exits 1 --run-ms 3000 --boot=linux32 --paging=off \
+    --trace-steps 8 --guided --corpus "$work/tf-corpus" --entry-state "$work/mmio-first.state"
+[ "$rc" -eq 0 ] && [ "$(field "$work/tf-after.jsonl" rip | tr '\n' ' ')" = "0x8001 0x810f " ]
+check fuzz-trace-steps-leave-tf-after-a-run-cut-short $? "status $rc, rips $(field "$work/tf-after.jsonl" rip | tr '\n' ' ')(run 0 ends at its MMIO read, 0x8001; run 1, the program: 0x810f); $(grep -e 'map:' -e 'guided:' "$work/tf-after.err" | tr '\n' ' ')"
 APPEND="$APPEND nokaslr" tf_run tf-points
 [ "$rc" -eq 0 ] && [ "$(field "$work/tf-points.jsonl" rip)" = 0x810f ] &&
     grep -q 'progress points: kernel@0x1000000(dr)' "$work/tf-points.err"

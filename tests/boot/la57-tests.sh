@@ -21,7 +21,7 @@ timeout "$LIMIT" "$VMM" --kernel "$KERNEL" --initrd "$INITRD" --append "$APPEND"
 rc=$?
 # The kernel shows the la57 flag only while it runs on 5-level tables (it clears the flag
 # otherwise): its decompressor switched to them because the CPU has LA57.
-la57=$(tr -d '\r' <"$work/out" | grep -a -x '[0-9]*' | head -n 1)
+la57=$(tr -d '\r' <"$work/out" | grep -a -x '[0-9][0-9]*' | head -n 1)
 if [ "$rc" -eq 0 ] && [ "$la57" = 0 ] && ! grep -qw la57 /proc/cpuinfo; then
     skip la57-guest-runs-5-level-paging "this CPU has no LA57 (under scripts/run-tests the lane's L1 gets EPYC,+la57)"
     skip la57-profile-names-kaslr-kernel-functions "no 5-level guest here"

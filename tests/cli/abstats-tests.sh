@@ -155,13 +155,19 @@ rc=$?
 [ "$rc" = 0 ] && grep -q -- '--peer NAME=COMMAND' "$work/help.out" && grep -q '{append}' "$work/help.out"
 check bench-help "$?" "exit $rc, $(head -n 1 "$work/help.out")"
 bad=""
-for args in "abc" "--runs 0" "--peer noequals" "--peer two words=cmd" "--frob"; do
-    # shellcheck disable=SC2086 # the words of each case
-    "$BENCH" $args >"$work/bad.out" 2>&1
+refused() { # refused WORD-IN-THE-MESSAGE ARGS...: exit 2 with one line that names it
+    local want=$1
+    shift
+    "$BENCH" "$@" >"$work/bad.out" 2>&1
     rc=$?
-    [ "$rc" = 2 ] && [ "$(wc -l <"$work/bad.out")" = 1 ] && grep -q '^bench: ' "$work/bad.out" ||
-        bad="$bad [$args: exit $rc, $(head -c 120 "$work/bad.out")]"
-done
+    [ "$rc" = 2 ] && [ "$(wc -l <"$work/bad.out")" = 1 ] && grep -q "^bench: .*$want" "$work/bad.out" ||
+        bad="$bad [$*: exit $rc, $(head -c 120 "$work/bad.out")]"
+}
+refused "'abc'" abc
+refused "'0'" --runs 0
+refused "'noequals'" --peer noequals
+refused "'two words=cmd'" --peer 'two words=cmd'
+refused "'--frob'" --frob
 [ -z "$bad" ]
 check bench-bad-arguments-exit-2 "$?" "${bad:-all refused}"
 

@@ -29,6 +29,15 @@ Test(debug_regs, an_active_low_bit_the_exit_reports_clear_is_cleared)
 		     (DR6_INIT | DR6_BS) & ~DR6_BLD);
 }
 
+Test(debug_regs, rtm_is_set_again_by_a_db_outside_an_rtm_region)
+{
+	/* An earlier #DB inside an RTM region left RTM clear; this one, outside, sets it. */
+	cr_assert_eq(dr6_after_guest_db(DR6_INIT & ~DR6_RTM, DR6_INIT | DR6_BS), DR6_INIT | DR6_BS);
+	/* BLD is set by nothing but software: a cleared one stays clear. */
+	cr_assert_eq(dr6_after_guest_db(DR6_INIT & ~DR6_BLD, DR6_INIT | DR6_BS),
+		     (DR6_INIT | DR6_BS) & ~DR6_BLD);
+}
+
 Test(debug_regs, the_reserved_upper_half_stays_zero)
 {
 	/* KVM_SET_DEBUGREGS refuses a DR6 with any of bits 63:32 set (kvm_dr6_valid()). */

@@ -79,6 +79,14 @@ void feedback_start(struct worker *w)
 {
 	struct feedback *fb = w->fb;
 
+	/* A run that ended within its --trace-steps left KVM stepping. Off before the next state
+	 * is written: KVM_SET_GUEST_DEBUG reads RFLAGS with TF hidden while KVM steps and writes
+	 * it back, so a state with TF written under it lost TF when points_start() re-armed. */
+	if (fb->steps_left && w->pts.extra) {
+		w->pts.extra = 0;
+		points_rearm(&w->pts);
+	}
+
 	map_begin(&fb->map);
 	if (fb->exits_used)
 		covmap_reset(&fb->exits);
