@@ -158,9 +158,15 @@ int pt_build(struct guest_mem *gm, const struct pt_spec *s, struct pt_result *ou
 	return 0;
 }
 
-/* Read entry `index` of the table at `table` (width 4 or 8 bytes). */
+static int not_mapped(uint64_t va)
+{
+	return errf(-EFAULT, "pagetable: 0x%llx is not mapped", (unsigned long long)va);
+}
+
+/* Entry `index` of the table at `table` (width 4 or 8 bytes) on the way to `va`: -EFAULT if
+ * the table is not RAM or the entry is not present. */
 static int read_entry(const struct guest_mem *gm, uint64_t table,
-		      uint64_t index, unsigned width, uint64_t *e)
+		      uint64_t index, unsigned width, uint64_t va, uint64_t *e)
 {
 	const uint8_t *p = gm_ptr(gm, table + index * width, width);
 	uint32_t e32;
@@ -174,12 +180,7 @@ static int read_entry(const struct guest_mem *gm, uint64_t table,
 	} else {
 		memcpy(e, p, 8);
 	}
-	return 0;
-}
-
-static int not_mapped(uint64_t va)
-{
-	return errf(-EFAULT, "pagetable: 0x%llx is not mapped", (unsigned long long)va);
+	return *e & PTE_P ? 0 : not_mapped(va);
 }
 
 static void leaf(struct pt_walk *w, uint64_t e, uint64_t base, uint64_t size,
@@ -194,21 +195,17 @@ static int walk_nonpae(const struct guest_mem *gm, bool pse, uint64_t cr3,
 		       uint64_t va, struct pt_walk *w)
 {
 	uint64_t pde = 0, pte = 0;
-	int r = read_entry(gm, cr3 & 0xfffff000, (va >> 22) & 0x3ff, 4, &pde);
+	int r = read_entry(gm, cr3 & 0xfffff000, (va >> 22) & 0x3ff, 4, va, &pde);
 
 	if (r < 0)
 		return r;
-	if (!(pde & PTE_P))
-		return not_mapped(va);
 	if (pse && (pde & PTE_PS)) {
 		leaf(w, pde, pde & 0xffc00000, SIZE_4M, va, true, false);
 		return 0;
 	}
-	r = read_entry(gm, pde & 0xfffff000, (va >> 12) & 0x3ff, 4, &pte);
+	r = read_entry(gm, pde & 0xfffff000, (va >> 12) & 0x3ff, 4, va, &pte);
 	if (r < 0)
 		return r;
-	if (!(pte & PTE_P))
-		return not_mapped(va);
 	leaf(w, pte, pte & 0xfffff000, SIZE_4K, va, pde & PTE_RW, false);
 	return 0;
 }
@@ -218,23 +215,19 @@ static int walk_pd(const struct guest_mem *gm, uint64_t pd, uint64_t va,
 		   bool rw, bool nx, struct pt_walk *w)
 {
 	uint64_t pde = 0, pte = 0;
-	int r = read_entry(gm, pd, (va >> 21) & 0x1ff, 8, &pde);
+	int r = read_entry(gm, pd, (va >> 21) & 0x1ff, 8, va, &pde);
 
 	if (r < 0)
 		return r;
-	if (!(pde & PTE_P))
-		return not_mapped(va);
 	rw = rw && (pde & PTE_RW);
 	nx = nx || (pde & PTE_NX);
 	if (pde & PTE_PS) {
 		leaf(w, pde, pde & PTE_ADDR_MASK & ~(SIZE_2M - 1), SIZE_2M, va, rw, nx);
 		return 0;
 	}
-	r = read_entry(gm, pde & PTE_ADDR_MASK, (va >> 12) & 0x1ff, 8, &pte);
+	r = read_entry(gm, pde & PTE_ADDR_MASK, (va >> 12) & 0x1ff, 8, va, &pte);
 	if (r < 0)
 		return r;
-	if (!(pte & PTE_P))
-		return not_mapped(va);
 	leaf(w, pte, pte & PTE_ADDR_MASK, SIZE_4K, va, rw, nx);
 	return 0;
 }
@@ -243,12 +236,10 @@ static int walk_pae(const struct guest_mem *gm, uint64_t cr3, uint64_t va,
 		    struct pt_walk *w)
 {
 	uint64_t pdpte = 0;
-	int r = read_entry(gm, cr3 & 0xffffffe0, (va >> 30) & 3, 8, &pdpte);
+	int r = read_entry(gm, cr3 & 0xffffffe0, (va >> 30) & 3, 8, va, &pdpte);
 
 	if (r < 0)
 		return r;
-	if (!(pdpte & PTE_P))
-		return not_mapped(va);
 	if (pdpte & PDPTE_RESERVED)
 		return errf(-EINVAL, "pagetable: PDPTE %llu = 0x%llx has reserved bits set",
 			    (unsigned long long)((va >> 30) & 3),
@@ -260,17 +251,13 @@ static int walk_long(const struct guest_mem *gm, uint64_t cr3, uint64_t va,
 		     struct pt_walk *w)
 {
 	uint64_t pml4e = 0, pdpte = 0;
-	int r = read_entry(gm, cr3 & PTE_ADDR_MASK, (va >> 39) & 0x1ff, 8, &pml4e);
+	int r = read_entry(gm, cr3 & PTE_ADDR_MASK, (va >> 39) & 0x1ff, 8, va, &pml4e);
 
 	if (r < 0)
 		return r;
-	if (!(pml4e & PTE_P))
-		return not_mapped(va);
-	r = read_entry(gm, pml4e & PTE_ADDR_MASK, (va >> 30) & 0x1ff, 8, &pdpte);
+	r = read_entry(gm, pml4e & PTE_ADDR_MASK, (va >> 30) & 0x1ff, 8, va, &pdpte);
 	if (r < 0)
 		return r;
-	if (!(pdpte & PTE_P))
-		return not_mapped(va);
 	if (pdpte & PTE_PS) {
 		leaf(w, pdpte, pdpte & PTE_ADDR_MASK & ~(SIZE_1G - 1), SIZE_1G, va,
 		     (pml4e & PTE_RW) != 0, (pml4e & PTE_NX) != 0);
@@ -290,11 +277,9 @@ int pt_translate_la57(const struct guest_mem *gm, uint64_t cr3, uint64_t va, str
 	/* Canonical for 57 bits: bits 63..56 all equal (SDM Vol. 3A §4.5.1). */
 	if (va >> 56 != 0 && va >> 56 != 0xff)
 		return not_mapped(va);
-	r = read_entry(gm, cr3 & PTE_ADDR_MASK, (va >> 48) & 0x1ff, 8, &pml5e);
+	r = read_entry(gm, cr3 & PTE_ADDR_MASK, (va >> 48) & 0x1ff, 8, va, &pml5e);
 	if (r < 0)
 		return r;
-	if (!(pml5e & PTE_P))
-		return not_mapped(va);
 	/* The PML4 below it is walked as 4-level paging's, which indexes bits 47:12 alone. */
 	r = walk_long(gm, pml5e & PTE_ADDR_MASK, va, w);
 	if (r == 0) {

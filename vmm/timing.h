@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "vmm/config.h"
+
 /* Phases in the order a run passes them; each is stamped once, the first time. */
 enum timing_phase {
 	TIMING_PARSED,	      /* options parsed */
@@ -31,7 +33,7 @@ enum timing_signal { TIMING_SIG_PORT, TIMING_SIG_MMIO, TIMING_SIG_DEBUG_EXIT,
 #define TIMING_MAX_DEBUG_CODES 64
 #define TIMING_MAX_COUNTERS 48
 #define TIMING_TOP_PORTS 8
-#define TIMING_MAX_GUEST_PHASES 16 /* CONFIG_MAX_PHASES (vmm/config.h) */
+#define TIMING_MAX_GUEST_PHASES CONFIG_MAX_PHASES /* --phases' points, at most */
 
 struct timing_counter {
 	char name[48];
@@ -53,7 +55,7 @@ struct timing {
 	unsigned ncodes;
 	uint64_t codes_total;		 /* all of them, also those past the array */
 	struct {
-		const char *name;	 /* a static string (vmm/profile/boot_phases.c) */
+		const char *name;	 /* boot_phases.c's own, or a --phase argument: they outlive it */
 		uint64_t at;
 	} guest[TIMING_MAX_GUEST_PHASES]; /* --phases: the kernel's points as breakpoints saw them */
 	unsigned nguest;

@@ -11,7 +11,7 @@
 #include "vmm/profile/symbols.h"
 
 #define PHASES_MAX CONFIG_MAX_PHASES
-/* Initcalls kept (Debian's 6.1 kernel runs about 1,300; the rest are counted, not kept). */
+/* Initcalls kept (Debian's 6.1 kernel ran 666 here; the rest are counted, not kept). */
 #define PHASES_MAX_INITCALLS 16384
 
 struct boot_point {
@@ -55,8 +55,8 @@ struct boot_phases {
  * rest_init, kernel_init, console_on_rootfs (after do_basic_setup's initcalls),
  * free_initmem and run_init_process (the exec of init); each that `st` lacks is left out.
  * `names` (n of them; --phase) replace that list: each must be in `st` (or be `kernel`, of a
- * bzImage). With do_one_initcall, kernel_init and console_on_rootfs, every initcall between
- * them is timed. `calls` (room for `cap`) keeps them. -ENOENT (with a message) without
+ * bzImage). With do_one_initcall, kernel_init and console_on_rootfs (or, in a kernel from
+ * before it, free_initmem), every initcall between them is timed. `calls` (room for `cap`) keeps them. -ENOENT (with a message) without
  * start_kernel or for a name not found; -EINVAL for `kernel` of an ELF or a repeated point.
  */
 int boot_phases_plan(struct boot_phases *b, const struct symtab *st, bool bzimage,
@@ -74,7 +74,7 @@ void boot_phases_enter(struct boot_phases *b, uint64_t ret);
 void boot_phases_unread(struct boot_phases *b);
 /* The addresses to arm now. */
 void boot_phases_arm(const struct boot_phases *b, struct bp_set *out);
-/* The report: each point's time (ms since `t0`), then the initcalls: how many, their sum
+/* The report: each point's time (ms on the timeline), then the initcalls: how many, their sum
  * against the window, and the `top` slowest by name. */
 void boot_phases_report(const struct boot_phases *b, const struct symtab *st, unsigned top,
 			FILE *f);

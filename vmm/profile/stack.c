@@ -179,13 +179,10 @@ static uint32_t gate_offset(const uint8_t g[8])
 int prof_kaslr_slide32(const struct guest_mem *gm, const struct vcpu_regs *r,
 		       uint64_t link_handler, int64_t *slide)
 {
-	enum paging_mode m = r->cr4 & X86_CR4_PAE ? PAGING_PAE : PAGING_NONPAE;
-	struct pt_walk w;
-	const uint8_t *gate;
+	uint8_t gate[8];
 	uint32_t handler;
 
-	if (pt_translate(gm, m, r->cr4 & X86_CR4_PSE, r->cr3, r->idt_base, &w) < 0 ||
-	    !(gate = gm_ptr(gm, w.pa, 8)))
+	if (!prof_read_as_vcpu(gm, r, r->idt_base, gate, sizeof(gate)))
 		return errf(-EFAULT, "profile: the 32-bit kernel's IDT at %#" PRIx64 " is not mapped",
 			    r->idt_base);
 	handler = gate_offset(gate);
