@@ -407,6 +407,64 @@ def symbols_seeds():
         4, "new", base=0xC1000000, percpu=False)))
 
 
+def guest_walk_seeds():
+    """fuzz_guest_walk.c: registers (rip rsp rbp cr0 cr3 cr4 efer idt_base), flags (bits 0-1
+    CPL, bit 2 64-bit code), _text's and the divide-error handler's link addresses, an address
+    to read at, a byte of read lengths, then pokes (4-byte guest-physical address, 8 bytes)."""
+    def head(rip, rsp, rbp, cr0, cr3, cr4, efer, idt, flags, link_text=0, link_handler=0,
+             read_va=0, read_len=8):
+        return struct.pack("<8QB3QB", rip, rsp, rbp, cr0, cr3, cr4, efer, idt, flags,
+                           link_text, link_handler, read_va, read_len - 1)
+
+    def pokes(*pairs):
+        return b"".join(struct.pack("<IQ", gpa, v) for gpa, v in pairs)
+
+    pg, pae, pse, la57, lma = 0x80000011, 0x20, 0x10, 0x1000, 0x500
+    text, moved = 0xFFFFFFFF81000000, 0xFFFFFFFF81200000  # slid by 2 MiB, at 16 MiB
+    # x86-64: PML4[511] -> PDPT[510] -> PD[9], a 2 MiB page; PD[10] -> a page table whose two
+    # 4 KiB pages lie apart, read across; two frames whose return addresses follow a CALL.
+    split = moved + 0x200000
+    tables = ((0x1000 + 511 * 8, 0x2003), (0x2000 + 510 * 8, 0x3003), (0x3000 + 9 * 8, 0x1000083),
+              (0x3000 + 10 * 8, 0x9003), (0x9000, 0x20003), (0x9008, 0x50003),
+              (0x20FF8, 0x1122334455667788), (0x50000, 0x99AABBCCDDEEFF00))
+    stack = ((0x1100010, moved + 0x100040), (0x1100018, moved + 0x205),
+             (0x1100040, 0), (0x1100048, moved + 0x305),
+             (0x1000200, 0x90909000000000E8), (0x1000300, 0x90909000000000E8))
+    write("guest_walk", "long-kaslr-two-frames",
+          head(moved + 0x100, moved + 0x100000, moved + 0x100010, pg, 0x1000, pae, lma, 0, 4,
+               text, 0, split + 0xFFC, 16) + pokes(*tables, *stack))
+    write("guest_walk", "la57-kaslr-two-frames",
+          head(moved + 0x100, moved + 0x100000, moved + 0x100010, pg, 0x4000, pae | la57, lma, 0,
+               4, text, 0, split + 0xFF0, 32) + pokes((0x4000 + 511 * 8, 0x1003), *tables, *stack))
+    # 32-bit kernels: the IDT's vector 0 gate points 16 KiB above its link-time handler.
+    gate = 0xC1238E0000604000
+    write("guest_walk", "pae-idt",
+          head(0xC1000000, 0xC0100000, 0, pg, 0x5000, pae, 0, 0xC0007000, 0, 0, 0xC1230000,
+               0xC01FFFFC) + pokes((0x5000 + 3 * 8, 0x6001), (0x6000, 0x83), (0x7000, gate)))
+    write("guest_walk", "nonpae-4m-idt",
+          head(0xC1000000, 0xC0100000, 0, pg, 0x8000, pse, 0, 0xC0007000, 0, 0, 0xC1230000,
+               0xC03FFFFC) + pokes((0x8000 + 0x300 * 4, 0x83), (0x7000, gate)))
+    write("guest_walk", "paging-off", head(0x100000, 0x8000, 0x8010, 0x11, 0, 0, 0, 0, 0, 0, 0,
+                                           0xFFFFFFFC) + pokes((0x8010, 0x9000), (0x8018, 0x100205)))
+
+
+def json_seeds():
+    """fuzz_json.c: the reader's buffer size less one, then the value."""
+    write("json", "plain", b"\xff" + b"triple-fault at 0xfff0")
+    write("json", "escapes", b"\x10" + b'say "hi"\\ \x01\x1f\x7f tab\there \xc3\xa9')
+    write("json", "line", b"\xff" + b'{"outcome":"reached","signature":"a\\"b","k":1}')
+
+
+def console_watch_seeds():
+    """fuzz_console_watch.c: the text's length less one, the text, then the stream."""
+    marker = b"login:"
+    write("console_watch", "marker", bytes([len(marker) - 1]) + marker +
+          b"Debian login: x\r\nlogin:login:")
+    write("console_watch", "overlapping", b"\x02aba" + b"abababa")
+    write("console_watch", "panic", b"\x00K" +
+          b"[ 1.0] KKernel panic - not syncing: VFS: Unable to mount root fs\r\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--vmm")
@@ -414,7 +472,7 @@ def main():
     ap.add_argument("--probe")
     args = ap.parse_args()
     for target in ("bzimage", "elf_pvh", "decompress", "pagetable", "uart_bus", "cli",
-                   "payload_cache", "symbols"):
+                   "payload_cache", "symbols", "guest_walk", "json", "console_watch"):
         shutil.rmtree(os.path.join(CORPUS, target), ignore_errors=True)
     bzimage_seeds()
     elf_seeds()
@@ -426,6 +484,9 @@ def main():
     cli_seeds()
     payload_cache_seeds()
     symbols_seeds()
+    guest_walk_seeds()
+    json_seeds()
+    console_watch_seeds()
     return 0
 
 
