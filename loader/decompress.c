@@ -199,6 +199,14 @@ static int dec_zstd(struct dec *d)
 	return dec_stuck(d);
 }
 
+size_t decompress_declared_size(const uint8_t *in, size_t len)
+{
+	if (len < SIZE_TRAILER)
+		return 0;
+	return (size_t)in[len - 4] | (size_t)in[len - 3] << 8 | (size_t)in[len - 2] << 16 |
+	       (size_t)in[len - 1] << 24;
+}
+
 static int dec_run(struct dec *d, enum compression c)
 {
 	switch (c) {
@@ -236,8 +244,7 @@ static int dec_prepare(const uint8_t *p, size_t len, uint64_t max_out,
 			    d->name, len);
 	d->in = p;
 	d->in_len = *c == COMPRESS_GZIP ? len : len - SIZE_TRAILER;
-	d->want = (size_t)p[len - 4] | (size_t)p[len - 3] << 8 |
-		  (size_t)p[len - 2] << 16 | (size_t)p[len - 1] << 24;
+	d->want = decompress_declared_size(p, len);
 	d->cap = d->want + 1;
 	if (d->want == 0)
 		return errf(-EINVAL, "%s: declared uncompressed size is 0", d->name);

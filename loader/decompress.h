@@ -25,6 +25,10 @@ enum compression compress_detect(const void *p, size_t len);
 /* "gzip", "bzip2", ...; "unknown" for COMPRESS_UNKNOWN or a bad value. */
 const char *compress_name(enum compression c);
 
+/* The uncompressed size a payload of `len` bytes declares in its last 4 bytes (the trailer
+ * decompress() describes); 0 if it is shorter than that. */
+size_t decompress_declared_size(const uint8_t *in, size_t len);
+
 /*
  * Decompress a kernel payload: `in` (`len` bytes) is a stream in one of the
  * formats above followed by the uncompressed size as a little-endian u32

@@ -269,8 +269,10 @@ int elf_parse(const void *img, size_t len, struct elf_kernel *out)
 	return r;
 }
 
-static int elf_check_seg(const struct elf_load_seg *s,
-			 const struct guest_mem *gm, uint64_t reserved_below)
+/* `need`: the end of the highest segment below the MMIO hole, so that the --mem advice is
+ * enough for every segment, not only the first one that does not fit. */
+static int elf_check_seg(const struct elf_load_seg *s, const struct guest_mem *gm,
+			 uint64_t reserved_below, uint64_t need)
 {
 	uint64_t end = s->paddr + s->memsz;
 
@@ -288,7 +290,7 @@ static int elf_check_seg(const struct elf_load_seg *s,
 			    (unsigned long long)s->memsz,
 			    (unsigned long long)end,
 			    (unsigned long long)gm_low_size(gm),
-			    (unsigned long long)((end + MiB(1) - 1) >> 20));
+			    (unsigned long long)((need + MiB(1) - 1) >> 20));
 	return errf(-E2BIG, "elf: segment 0x%llx+0x%llx is not guest RAM",
 		    (unsigned long long)s->paddr,
 		    (unsigned long long)s->memsz);
@@ -297,10 +299,18 @@ static int elf_check_seg(const struct elf_load_seg *s,
 int elf_check_fit(const struct elf_kernel *k, const struct guest_mem *gm,
 		  uint64_t reserved_below)
 {
+	uint64_t need = 0;
 	int r = 0;
 
+	/* Every p_paddr + p_memsz was checked not to wrap when the phdrs were read. */
+	for (unsigned i = 0; i < k->nload; i++) {
+		uint64_t end = k->load[i].paddr + k->load[i].memsz;
+
+		if (end <= GM_LOW_LIMIT && end > need)
+			need = end;
+	}
 	for (unsigned i = 0; i < k->nload && r == 0; i++)
-		r = elf_check_seg(&k->load[i], gm, reserved_below);
+		r = elf_check_seg(&k->load[i], gm, reserved_below, need);
 	return r;
 }
 

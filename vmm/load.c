@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "loader/bootparams.h"
+#include "loader/decompress.h"
 #include "loader/elf.h"
 #include "loader/memmap.h"
 #include "loader/payload.h"
@@ -274,7 +275,7 @@ static int load_payload(struct loading *l)
 	int r = 1;
 
 	/* No payload to key the store by: payload_extract() names the bad field. */
-	if (ps && payload_locate(l->bz, &p, &plen) < 0)
+	if (payload_locate(l->bz, &p, &plen) < 0)
 		ps = NULL;
 	if (ps)
 		r = load_stored_payload(l, ps, p, plen);
@@ -282,6 +283,10 @@ static int load_payload(struct loading *l)
 		return r;
 	l->res->payload = PAYLOAD_DECOMPRESSED;
 	r = payload_extract(l->bz, l->gm->size, &elf, &len);
+	if (r == -E2BIG) /* the limit is guest RAM: say so, and what is at least needed */
+		return errf(r, "%s: the kernel's vmlinux is larger than guest RAM (%llu MiB): use --mem %lluM or more",
+			    err_msg(), (unsigned long long)(l->gm->size >> 20),
+			    (unsigned long long)((decompress_declared_size(p, plen) + MiB(1) - 1) >> 20));
 	if (r == 0)
 		r = load_elf(l, elf, len);
 	if (r == 0 && ps)

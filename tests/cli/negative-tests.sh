@@ -49,12 +49,18 @@ expect_error bad-mem-number "not a size" --kernel "$KERNEL" --mem lots
 expect_error mem-too-small "outside 16M..1T" --kernel "$KERNEL" --mem 1M
 expect_error mem-too-large "outside 16M..1T" --kernel "$KERNEL" --mem 4T
 expect_error mem-below-init-size 'init_size .* use --mem [0-9]+M or more' --kernel "$KERNEL" --mem 32M
+expect_error pvh-vmlinux-bigger-than-ram 'larger than guest RAM \(16 MiB\): use --mem [0-9]+M or more' \
+    --kernel "$KERNEL" --boot=pvh --mem 16M --no-payload-cache
 expect_error cmdline-too-long 'cmdline_size' --kernel "$KERNEL" --append "$(cat "$work/long")"
 expect_error initrd-too-big 'initrd: [0-9]+ bytes do not fit' --kernel "$KERNEL" --mem 128M --initrd "$work/big-initrd"
 
 # ELF, payload and entry-state inputs.
 "$VMM" --kernel "$KERNEL" --extract-vmlinux "$work/vmlinux" >/dev/null 2>&1
 head -c 5000000 "$work/vmlinux" >"$work/vmlinux-truncated"
+# Its lowest segment does not fit, nor do the others: the advice is RAM for all of them.
+need=$("$VMM" --kernel "$work/vmlinux" --mem 16M 2>&1 | grep -o 'use --mem [0-9]*M' | grep -o '[0-9]*')
+"$VMM" --kernel "$work/vmlinux" --mem "${need:-16}M" --dump-entry-state >/dev/null 2>&1
+check elf-mem-advice-is-enough $? "the advice at --mem 16M was ${need:-none}M, and at that size the vmlinux does not load"
 expect_error elf-truncated 'elf: .*(past|beyond|outside|end of)' --kernel "$work/vmlinux-truncated"
 printf '\177ELF\001' >"$work/elf32-stub"; head -c 200 /dev/zero >>"$work/elf32-stub"
 expect_error elf-not-64bit 'elf: ' --kernel "$work/elf32-stub"

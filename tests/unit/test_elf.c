@@ -359,6 +359,18 @@ Test(elf, rejects_segment_beyond_ram)
 	fixture_ram_free(&ram);
 }
 
+/* RAM that ends below the first segment: the advice covers the last one too, so that
+ * following it is enough (before, it named the first segment's end: --mem 2M, then 3M). */
+Test(elf, advises_ram_for_every_segment)
+{
+	ram = fixture_ram(MiB(1));
+	parse_ok();
+	cr_assert_eq(elf_check_fit(&k, &ram, 0), -E2BIG);
+	cr_assert_not_null(strstr(err_msg(), "needs RAM up to 0x100100"), "%s", err_msg());
+	cr_assert_not_null(strstr(err_msg(), "use --mem 3M or more"), "%s", err_msg());
+	fixture_ram_free(&ram);
+}
+
 Test(elf, rejects_segment_in_reserved_area)
 {
 	ram = fixture_ram(MiB(4));

@@ -504,6 +504,24 @@ Test(load, payload_hit_bigger_than_ram_is_a_miss)
 	free(elf);
 }
 
+/* A payload that declares more bytes than guest RAM: the error says RAM is the limit and how
+ * much the vmlinux alone needs (the size its trailer declares, in MiB, rounded up). */
+Test(load, payload_bigger_than_ram_names_the_mem_it_needs)
+{
+	uint8_t *elf = fixture_elf();
+	struct fake_store f = fake(NULL, 0);
+	struct load_request req = store_request(&f);
+	uint8_t *trailer;
+
+	embed_payload(elf, FIX_ELF_LEN);
+	trailer = img + FIX_PM_OFFSET + STORE_PAYLOAD_OFF + fixture_hdr(img)->payload_length - 4;
+	memcpy(trailer, "\x01\x00\x40\x06", 4); /* 0x06400001: 100 MiB and a byte */
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), -E2BIG);
+	cr_expect_not_null(strstr(err_msg(), "larger than guest RAM (64 MiB): use --mem 101M or more"),
+			   "%s", err_msg());
+	free(elf);
+}
+
 Test(load, bzimage_entry_never_asks_the_store)
 {
 	struct fake_store f = fake(NULL, 0);
