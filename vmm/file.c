@@ -124,7 +124,9 @@ static int read_whole(int fd, const char *path, const char *what, struct file_ma
 
 int file_map(const char *path, const char *what, struct file_map *out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO (a corpus entry, `--initrd <(...)`) for reading would wait
+	 * for a writer before read_whole() could refuse it; on a regular file it changes nothing. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	int r;
 
 	*out = (struct file_map){ 0 };

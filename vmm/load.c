@@ -136,6 +136,12 @@ static int load_bzimage(struct loading *l)
 		r = errf(-EINVAL,
 			 "bzimage: no 64-bit entry point (version 0x%04x, xloadflags 0x%x lacks XLF_KERNEL_64): use --boot=linux32",
 			 bz->hdr.version, bz->hdr.xloadflags);
+	/* syssize may be less than the file (a signature appended), but the entry must be code
+	 * that was copied: else the vCPU would start in zeroed RAM. */
+	if (r == 0 && l->o.proto == BOOT_LINUX64 && bz->pm_size <= BOOT_LINUX64_OFFSET)
+		r = errf(-EINVAL,
+			 "bzimage: syssize 0x%x: the %llu bytes of protected-mode code end before the 64-bit entry at +0x%x",
+			 bz->hdr.syssize, (unsigned long long)bz->pm_size, BOOT_LINUX64_OFFSET);
 	if (r == 0)
 		r = build_entry(l, kp->load + (l->o.proto == BOOT_LINUX64 ?
 					       BOOT_LINUX64_OFFSET : 0),
@@ -272,6 +278,7 @@ static int load_payload(struct loading *l)
 	const uint8_t *p = NULL;
 	uint8_t *elf = NULL;
 	size_t plen = 0, len = 0;
+	uint64_t limit;
 	int r = 1;
 
 	/* No payload to key the store by: payload_extract() names the bad field. */
@@ -282,8 +289,11 @@ static int load_payload(struct loading *l)
 	if (r <= 0)
 		return r;
 	l->res->payload = PAYLOAD_DECOMPRESSED;
-	r = payload_extract(l->bz, l->gm->size, &elf, &len);
-	if (r == -E2BIG) /* the limit is guest RAM: say so, and what is at least needed */
+	/* The smaller of guest RAM and the 1 GiB no payload claims (a 250 KB file declaring 3.5
+	 * GiB of zeros made a 4 GiB guest's vmm decompress all of it before refusing it). */
+	limit = l->gm->size < PAYLOAD_EXTRACT_MAX ? l->gm->size : PAYLOAD_EXTRACT_MAX;
+	r = payload_extract(l->bz, limit, &elf, &len);
+	if (r == -E2BIG && limit == l->gm->size) /* RAM is the limit: say so, and the least needed */
 		return errf(r, "%s: the kernel's vmlinux is larger than guest RAM (%llu MiB): use --mem %lluM or more",
 			    err_msg(), (unsigned long long)(l->gm->size >> 20),
 			    (unsigned long long)((decompress_declared_size(p, plen) + MiB(1) - 1) >> 20));

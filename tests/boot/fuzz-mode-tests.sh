@@ -580,10 +580,15 @@ check fuzz-guided-names-parents $? "origins: $froms; parents not kept:${bad_pare
 VMM_SECCOMP_SELFTEST=openat fuzz seccomp-guided --guided --minimize-repros --runs 1 --run-ms 300
 [ "$rc" -eq 159 ] && grep -q "seccomp: forbidden system call" "$work/seccomp-guided.err"
 check fuzz-seccomp-guided-campaign $? "status $rc: $(tail -n 2 "$work/seccomp-guided.err" | tr '\n' ' ')"
-fuzz resume --guided --corpus "$work/corpus" --seed 6 --runs 3 --fuzz-mode wild --run-ms 100
+# The resumed campaign counts its runs from the seeds again: what it adds must not replace an
+# entry of the first (names carry the state's hash; the same name is the same state).
+(cd "$work/corpus" && md5sum ./*.state) >"$work/corpus.md5" 2>/dev/null
+fuzz resume --guided --corpus "$work/corpus" --seed 5 --runs $((kept + 12)) --fuzz-mode wild --run-ms 100
+kept2=$(ls "$work/corpus" | grep -c '\.state$')
 [ "$rc" -eq 0 ] && grep -q "guided: corpus $work/corpus, $kept seed states" "$work/resume.err" &&
-    { [ "$kept" -lt 1 ] || sed -n 2p "$work/resume.jsonl" | grep -q '"from":"seed"'; }
-check fuzz-guided-corpus-resumes $? "status $rc: $(grep 'guided:' "$work/resume.err")"
+    { [ "$kept" -lt 1 ] || sed -n 2p "$work/resume.jsonl" | grep -q '"from":"seed"'; } &&
+    (cd "$work/corpus" && md5sum -c --quiet "$work/corpus.md5") && [ "$kept2" -ge "$kept" ]
+check fuzz-guided-corpus-resumes $? "status $rc, corpus $kept -> $kept2 files: $(grep 'guided:' "$work/resume.err")"
 
 # 16. --minimize: a triple-fault repro of the guided run shrinks to at most 3 fields, and the
 #     minimized state replays to the same exit status in a fresh process.
@@ -618,5 +623,28 @@ line=$(grep 'fields\{0,1\}:' "$work/minsite.jsonl")
 [ "$rc" -eq 0 ] &&
     grep -qE '^1 field: rsi 0x[0-9a-f]+->0xffffffffffffffff -> hlt-irqs-off at 0x[0-9a-f]+ \([A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+\)' "$work/minsite.jsonl"
 check fuzz-minimize-names-the-end-site $? "status $rc, '$line'; $(tail -n 2 "$work/minsite.err" | tr '\n' ' ')"
+
+# 16d. --minimize stopped by Ctrl-C in the middle of its search: no result line, no
+#      minimized.state, and 130 (before: the partial result printed as if final, "wrote" said
+#      of a file never written, status 0). The halting state with 15 registers changed besides
+#      RSI: every run lasts its 1,000 ms limit (a halt is judged when the time runs out), so
+#      the search takes 15 runs or more, and the signal comes 2 s after the first.
+sed 's/^\(r[0-9][0-9]*\|rax\|rbx\|rcx\|rdx\|rdi\|rbp\) .*/\1 0x1234/' "$work/halt.state" >"$work/halt16.state"
+timeout -s KILL 300 "$VMM" fuzz --kernel "$KERNEL" --initrd "$INITRD" --append "$APPEND" \
+    --out "$work/minstop.out" --boot=elf --run-ms 1000 --minimize "$work/halt16.state" </dev/null \
+    >"$work/minstop.jsonl" 2>"$work/minstop.err" &
+pid=$!
+for _ in $(seq 1 600); do
+    grep -q 'signature [0-9a-f]*$' "$work/minstop.err" && break
+    sleep 0.2
+done
+sleep 2
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 130 ] && ! grep -q 'fields\{0,1\}:' "$work/minstop.jsonl" &&
+    [ ! -e "$work/minstop.out/minimized.state" ] &&
+    grep -q 'stopped before the result was confirmed; nothing written' "$work/minstop.err"
+check fuzz-minimize-stopped-writes-nothing $? "status $rc (want 130), stdout '$(head -c 120 "$work/minstop.jsonl")'; $(tail -n 2 "$work/minstop.err" | tr '\n' ' ')"
 
 summary fuzzmode

@@ -13,7 +13,8 @@ trap 'rm -rf "$work"' EXIT
 expect_error() {
     local name=$1 pattern=$2 rc lines
     shift 2
-    "$VMM" "$@" </dev/null >"$work/out" 2>"$work/err"
+    # Bounded: a refusal comes at once, and a hang is a failure (status 137), not a stall.
+    timeout -s KILL 60 "$VMM" "$@" </dev/null >"$work/out" 2>"$work/err"
     rc=$?
     lines=$(wc -l <"$work/err")
     if [ "$rc" -ne 1 ]; then
@@ -40,6 +41,9 @@ expect_error random-file 'not a Linux kernel image|not a bzImage' --kernel "$wor
 expect_error empty-file 'file is empty' --kernel "$work/empty"
 expect_error missing-kernel "kernel '.*/nope': No such file" --kernel "$work/nope"
 expect_error kernel-is-directory 'not a regular file' --kernel "$work"
+# A FIFO no one writes to: refused at once (before, open() waited for a writer for ever).
+mkfifo "$work/fifo"
+expect_error kernel-is-fifo 'not a regular file' --kernel "$work/fifo"
 expect_error missing-initrd "initrd '.*': No such file" --kernel "$KERNEL" --initrd "$work/nope"
 expect_error no-kernel-option 'missing --kernel' --mem 256M
 expect_error unknown-option "unknown option '--frobnicate'" --kernel "$KERNEL" --frobnicate

@@ -1,4 +1,5 @@
 /* test_fuzz_jobs.c: the --jobs parent with stand-in workers: lines passed on and counted, a stop signal forwarded, every worker reaped. */
+#define _GNU_SOURCE /* fopencookie() */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <signal.h>
@@ -133,6 +134,51 @@ Test(fuzz_jobs, workers_that_end_by_themselves)
 	cr_assert_not_null(strstr(buf, "{\"index\":102,\"outcome\":\"reset\""), "%s", buf);
 	free(buf);
 	cr_assert_eq(waitpid(-1, NULL, WNOHANG), -1);
+}
+
+#define BURST_LINES 80
+
+/* A worker that writes BURST_LINES lines of about 700 bytes at once and ends: all of them
+ * sit in its pipe (64 KiB) when it is reaped. */
+static int burst(void *ctx, unsigned id, FILE *out)
+{
+	char pad[600];
+
+	(void)ctx;
+	memset(pad, 'a', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = '\0';
+	for (unsigned n = 0; n < BURST_LINES; n++)
+		fprintf(out, "{\"index\":%u,\"state\":\"%s\",\"outcome\":\"reset\",\"detail\":\"\",\"signature\":\"%x\"}\n",
+			id + 100 * n, pad, id);
+	fflush(out);
+	return VMM_EXIT_OK;
+}
+
+/* A stdout that takes 1 ms a line (a pager, a slow disk): the workers end long before. */
+static ssize_t slow_write(void *cookie, const char *buf, size_t len)
+{
+	unsigned *lines = cookie;
+
+	for (size_t i = 0; i < len; i++)
+		*lines += buf[i] == '\n';
+	usleep(1000);
+	return (ssize_t)len;
+}
+
+/* Every line a worker wrote reaches stdout and the summary, however slow stdout is (before:
+ * the parent stopped once every worker was reaped, and 116-136 of 320 lines came through). */
+Test(fuzz_jobs, every_line_reaches_a_slow_stdout)
+{
+	struct jobs_worker w = { .run = burst, .stop_signal = stop_signal };
+	unsigned lines = 0;
+	FILE *out = fopencookie(&lines, "w", (cookie_io_functions_t){ .write = slow_write });
+
+	cr_assert_not_null(out);
+	setvbuf(out, NULL, _IOLBF, 0);
+	cr_assert_eq(jobs_run(&w, 3, out, &sum, status), VMM_EXIT_OK);
+	fclose(out);
+	cr_assert_eq(lines, 3 * BURST_LINES);
+	cr_assert_eq(sum.runs, 3 * BURST_LINES);
 }
 
 Test(fuzz_jobs, a_signal_to_the_parent_alone_stops_every_worker)

@@ -94,6 +94,20 @@ Test(load, rejects_64bit_entry_the_kernel_lacks)
 	cr_assert_not_null(strstr(err_msg(), "XLF_KERNEL_64"), "%s", err_msg());
 }
 
+/* syssize below the 64-bit entry's offset: only that much code is copied, so the entry would
+ * be zeroed RAM (before: accepted, rip load + 0x200). linux32 enters at +0 and still loads. */
+Test(load, rejects_64bit_entry_past_the_copied_code)
+{
+	struct load_request req = request("");
+
+	fixture_hdr(img)->syssize = 1;
+	req.entry.proto = BOOT_LINUX64;
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), -EINVAL);
+	cr_assert_not_null(strstr(err_msg(), "end before the 64-bit entry at +0x200"), "%s", err_msg());
+	req.entry.proto = BOOT_LINUX32;
+	cr_assert_eq(load_linux(&gm, &req, &st, &res), 0, "%s", err_msg());
+}
+
 Test(load, keep_segments_and_subarch_reach_the_zero_page)
 {
 	struct load_request req = request("");
@@ -519,6 +533,27 @@ Test(load, payload_bigger_than_ram_names_the_mem_it_needs)
 	cr_assert_eq(load_linux(&gm, &req, &st, &res), -E2BIG);
 	cr_expect_not_null(strstr(err_msg(), "larger than guest RAM (64 MiB): use --mem 101M or more"),
 			   "%s", err_msg());
+	free(elf);
+}
+
+/* With RAM above 1 GiB the payload's limit is 1 GiB (PAYLOAD_EXTRACT_MAX), not RAM: a small
+ * file declaring more is refused before anything is decompressed. */
+Test(load, payload_limit_is_1_gib_with_more_ram)
+{
+	uint8_t *elf = fixture_elf();
+	struct fake_store f = fake(NULL, 0);
+	struct load_request req = store_request(&f);
+	struct guest_mem big = fixture_ram(GiB(2));
+	uint8_t *trailer;
+
+	cr_assert_not_null(big.hva);
+	embed_payload(elf, FIX_ELF_LEN);
+	trailer = img + FIX_PM_OFFSET + STORE_PAYLOAD_OFF + fixture_hdr(img)->payload_length - 4;
+	memcpy(trailer, "\x00\x00\x00\x50", 4); /* 0x50000000: 1.25 GiB */
+	cr_assert_eq(load_linux(&big, &req, &big_st, &big_res), -E2BIG);
+	cr_expect_not_null(strstr(err_msg(), "exceeds the limit of 1073741824 bytes"), "%s", err_msg());
+	cr_expect_null(strstr(err_msg(), "guest RAM"), "%s", err_msg());
+	fixture_ram_free(&big);
 	free(elf);
 }
 

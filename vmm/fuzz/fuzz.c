@@ -407,6 +407,22 @@ bool fuzz_attempt(struct worker *w, uint64_t index, struct entry_state *st,
 
 /* One run with its JSON line, summary count and repro file; false if interrupted (then
  * it is not a finding and is left out). `print`: for --stability, what repeats must match. */
+/* A new signature's repro in --out, its path in the record. A name taken already is another
+ * worker's run that had the signature first; any other failure (a full disk) is said, as the
+ * signature is not tried again. */
+static void write_repro(struct worker *w, const char *name, const char *path,
+			const struct entry_state *st, uint64_t index, const struct fuzz_outcome *o,
+			struct fuzz_record *rec)
+{
+	int r = findings_write(w->cfg, false, name, st, index, o);
+
+	if (r == 0)
+		rec->repro = path;
+	else if (r != -EEXIST)
+		fprintf(stderr, "vmm fuzz: --out %s: %s not written: %s\n", w->cfg->fuzz.out_dir,
+			name, strerror(-r));
+}
+
 static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 {
 	const struct config *cfg = w->cfg;
@@ -439,9 +455,8 @@ static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 	}
 	snprintf(name, sizeof(name), "%016" PRIx64 ".state", rec.signature);
 	if (fuzz_summary_add(&w->sum, &o, rec.signature, index) &&
-	    snprintf(path, sizeof(path), "%s/%s", cfg->fuzz.out_dir, name) < (int)sizeof(path) &&
-	    findings_write(cfg, false, name, &st, index, &o) == 0)
-		rec.repro = path; /* another worker's run may have had the signature first */
+	    snprintf(path, sizeof(path), "%s/%s", cfg->fuzz.out_dir, name) < (int)sizeof(path))
+		write_repro(w, name, path, &st, index, &o, &rec);
 	if (rec.repro && cfg->fuzz.minimize_repros)
 		minimize_repro(w, name, &st, rec.signature);
 	snprintf(name, sizeof(name), "%06" PRIu64 ".state", index);

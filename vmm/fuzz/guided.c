@@ -146,15 +146,29 @@ void guided_after(struct worker *w, uint64_t index, const struct entry_state *st
 		  const struct fuzz_outcome *o, uint64_t sig)
 {
 	struct guided *g = w->g;
-	char name[NAME_MAX + 1];
+	char name[NAME_MAX + 1], hash[17];
+	int r;
 
-	if (w->fb->news == 0 || corpus_add(&g->corpus, st, w->fb->map.bits, sig) < 0)
+	if (w->fb->news == 0)
+		return;
+	r = corpus_add(&g->corpus, st, w->fb->map.bits, sig);
+	if (r == -ENOSPC && !g->full_said++)
+		fprintf(stderr, "vmm fuzz: guided: the corpus is full (%u entries): from run %" PRIu64
+			" on, states with new map bits are neither kept nor written\n", CORPUS_MAX, index);
+	if (r < 0)
 		return;
 	g->corpus.e[g->corpus.n - 1].run = index;
 	g->admitted++;
 	/* Run 0 is the valid state and the seeds came from the directory: not written again. */
 	if (index == 0 || index <= g->nseeds)
 		return;
-	snprintf(name, sizeof(name), "%06" PRIu64 "-%016" PRIx64 ".state", index, sig);
-	findings_write_at(w->cfg, g->dir_fd, g->dir, name, st, index, o, false);
+	/* The state's own hash in the name: a resumed campaign counts its runs from the seeds
+	 * again, so INDEX-SIGNATURE alone could name an older entry, which it must not replace
+	 * (the same name now means the same state; first wins). */
+	fuzz_state_hash(st, hash);
+	snprintf(name, sizeof(name), "%06" PRIu64 "-%016" PRIx64 "-%s.state", index, sig, hash);
+	r = findings_write_at(w->cfg, g->dir_fd, g->dir, name, st, index, o, true);
+	if (r < 0 && r != -EEXIST)
+		fprintf(stderr, "vmm fuzz: guided: --corpus %s: %s not written: %s\n", g->dir, name,
+			strerror(-r));
 }

@@ -142,13 +142,24 @@ static void pass_on_stop(struct collect *c, const struct jobs_worker *w)
 	}
 }
 
-/* Take lines until every worker has closed its end and been reaped. */
+/* Whether any worker's pipe is still open: it may hold lines its worker wrote before it ended. */
+static bool any_open(const struct collect *c)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->jobs[i].fd >= 0)
+			return true;
+	return false;
+}
+
+/* Take lines until every worker has closed its end and been reaped: a worker reaped
+ * while its pipe still holds lines (a slow stdout, every worker ending at once) is
+ * read to the end of its pipe before the parent stops. */
 static void collect(struct collect *c, const struct jobs_worker *w, FILE *out,
 		    struct fuzz_summary *sum)
 {
 	bool left = true;
 
-	while (left) {
+	while (left || any_open(c)) {
 		/* After a stop, wake every tick to reap and, in time, to kill. */
 		int tick = c->stop_signal ? JOBS_TICK_MS : -1;
 

@@ -130,14 +130,20 @@ void minimize_repro(struct worker *w, const char *name, const struct entry_state
 	FILE *f = open_memstream(&line, &len);
 	struct fuzz_outcome o = { 0 };
 
+	int r;
+
 	if (!f)
 		return;
-	if (minimize(w, st, sig, f, &min) < 0)
+	r = minimize(w, st, sig, f, &min);
+	if (r == 0 && fuzz_stop_status() != VMM_EXIT_OK)
+		r = errf(-EINTR, "stopped by a signal before the search ended");
+	if (r < 0)
 		fprintf(f, "not minimized: %s\n", err_msg());
 	fclose(f);
 	fprintf(stderr, "vmm fuzz: minimized %016" PRIx64 ": %s", sig, line ? line : "\n");
 	free(line);
-	if (min_name(name, out, sizeof(out)) == 0 && run_state(w, &min, &o, &sig))
+	/* Nothing to write where it failed: `min` would be another signature's, or zeros. */
+	if (r == 0 && min_name(name, out, sizeof(out)) == 0 && run_state(w, &min, &o, &sig))
 		findings_write_at(w->cfg, findings_dir(false), w->cfg->fuzz.out_dir, out, &min, 0, &o,
 				  false);
 }
@@ -158,11 +164,34 @@ static void give_replay_limit(struct worker *w, const char *text, size_t len)
 		"replay's limit, %u ms\n", fuzz_outcome_name(cls), w->run_ms);
 }
 
+/* minimize() with its line kept in *line (malloc'd; NULL if none) until the caller knows
+ * the search was not cut short. */
+static int minimize_quietly(struct worker *w, const struct entry_state *st, uint64_t sig,
+			    struct entry_state *min, char **line)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(line, &len);
+	int r;
+
+	if (!f)
+		return errf(-ENOMEM, "open_memstream: %s", strerror(errno));
+	r = minimize(w, st, sig, f, min);
+	fclose(f);
+	return r;
+}
+
+/* A stop signal ended --minimize before its result was confirmed: say so; 128 + its number. */
+static int minimize_stopped(void)
+{
+	fprintf(stderr, "vmm fuzz: --minimize: stopped before the result was confirmed; nothing written\n");
+	return fuzz_stop_status();
+}
+
 int minimize_main(struct worker *w)
 {
 	static struct entry_state st, min;
 	const struct config *cfg = w->cfg;
-	char out[PATH_MAX];
+	char out[PATH_MAX], *line = NULL;
 	struct file_map fm;
 	struct fuzz_outcome o;
 	uint64_t sig;
@@ -176,14 +205,25 @@ int minimize_main(struct worker *w)
 		file_unmap(&fm);
 	}
 	if (r == 0 && !run_state(w, &st, &o, &sig))
-		r = errf(-EINTR, "stopped");
+		return minimize_stopped();
 	if (r == 0)
 		fprintf(stderr, "vmm fuzz: --minimize %s: %s %s, signature %016" PRIx64 "\n",
 			cfg->fuzz.minimize, fuzz_outcome_name(o.cls), o.detail, sig);
 	if (r == 0)
-		r = minimize(w, &st, sig, stdout, &min);
+		r = minimize_quietly(w, &st, sig, &min, &line);
+	/* A stop during the search leaves a state that is minimal for nothing (and a failed
+	 * search that was only cut short): no line, no file, and the signal's exit status. */
+	if (fuzz_stop_status() != VMM_EXIT_OK) {
+		free(line);
+		return minimize_stopped();
+	}
+	if (line)
+		fputs(line, stdout);
+	free(line);
 	snprintf(out, sizeof(out), "%s/minimized.state", cfg->fuzz.out_dir);
-	if (r == 0 && run_state(w, &min, &o, &sig))
+	if (r == 0 && !run_state(w, &min, &o, &sig))
+		return minimize_stopped();
+	if (r == 0)
 		r = findings_write_path(cfg, out, &min, 0, &o, false);
 	if (r < 0) {
 		fprintf(stderr, "vmm fuzz: --minimize %s: %s\n", cfg->fuzz.minimize, err_msg());

@@ -40,6 +40,7 @@ struct guided {
 	struct entry_state *seeds;	/* the files of --corpus DIR at the start */
 	unsigned nseeds;
 	uint64_t splices, admitted, explored; /* explored: runs drawn as blind mode would */
+	unsigned full_said;		/* the corpus filled up (said once) */
 	char dir[4096];			/* --corpus DIR, or OUT/corpus */
 	int dir_fd;			/* it, open until exit (the sandbox lets the worker write there) */
 	struct fuzz_origin origin;	/* the current run's */
