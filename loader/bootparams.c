@@ -127,7 +127,7 @@ void bootparams_synth_header(struct bootparams_args *a,
 		.loadflags = LOADED_HIGH,
 		.kernel_alignment = 0x200000, /* CONFIG_PHYSICAL_ALIGN default */
 		.cmdline_size = BOOTPARAMS_SYNTH_CMDLINE_SIZE, /* COMMAND_LINE_SIZE 2048 - NUL */
-		.initrd_addr_max = 0x7fffffff,
+		.initrd_addr_max = BOOTPARAMS_SYNTH_INITRD_MAX,
 	};
 
 	_Static_assert(sizeof(h) == BOOTPARAMS_SYNTH_LEN, "protocol 2.15 header");

@@ -46,10 +46,13 @@ void bootparams_from_bzimage(struct bootparams_args *a, const struct bzimage *bz
  * A setup header for a kernel that brings none (a plain ELF vmlinux), as
  * Firecracker's and linux-loader's ELF paths do: boot_flag, "HdrS",
  * protocol 2.15, LOADED_HIGH, kernel_alignment 2 MiB, cmdline_size 2047
- * (x86 COMMAND_LINE_SIZE - 1). `buf` holds BOOTPARAMS_SYNTH_LEN bytes.
+ * (x86 COMMAND_LINE_SIZE - 1), initrd_addr_max BOOTPARAMS_SYNTH_INITRD_MAX. `buf` holds BOOTPARAMS_SYNTH_LEN bytes.
  */
 #define BOOTPARAMS_SYNTH_LEN (0x26c - 0x1f1)
 #define BOOTPARAMS_SYNTH_CMDLINE_SIZE 2047
+/* Its initrd_addr_max (the x86 kernels' own header value): vmm places a plain ELF's initrd
+ * below it too, as it says. */
+#define BOOTPARAMS_SYNTH_INITRD_MAX 0x7fffffffu
 void bootparams_synth_header(struct bootparams_args *a,
 			     uint8_t buf[BOOTPARAMS_SYNTH_LEN], gpa_t load);
 

@@ -174,7 +174,8 @@ static int settle_elf_class(struct loading *l, const struct elf_kernel *k)
 
 static int place_elf(struct loading *l, const struct elf_kernel *k)
 {
-	uint64_t limit = l->bz ? (uint64_t)l->bz->hdr.initrd_addr_max + 1 : GM_LOW_LIMIT;
+	/* A plain ELF brings no header: the one vmm writes for it says BOOTPARAMS_SYNTH_INITRD_MAX. */
+	uint64_t limit = (uint64_t)(l->bz ? l->bz->hdr.initrd_addr_max : BOOTPARAMS_SYNTH_INITRD_MAX) + 1;
 	int r = elf_check_fit(k, l->gm, LAYOUT_KERNEL_FLOOR);
 
 	l->res->kernel = (struct kernel_place){ .load = k->lo, .runtime_start = k->lo,
@@ -183,7 +184,7 @@ static int place_elf(struct loading *l, const struct elf_kernel *k)
 		r = errf(-EINVAL, "elf: no PVH entry note (Xen note type 18, XEN_ELFNOTE_PHYS32_ENTRY): use --boot=elf");
 	if (r == 0 && l->req->initrd)
 		r = initrd_place(l->gm, k->hi, limit,
-				 l->bz ? "initrd_addr_max + 1" : "3 GiB",
+				 "initrd_addr_max + 1",
 				 l->req->initrd_len, &l->res->initrd);
 	return r;
 }

@@ -1,6 +1,7 @@
 /* state.c: table-driven printer and parser of the entry-state format, so that both always agree. */
 #include "vmm/state.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
@@ -153,7 +154,9 @@ static int parse_number(unsigned line, const char *key, const char *val,
 
 	errno = 0;
 	*out = strtoull(val, &end, 0);
-	if (errno || end == val || *end || val[0] == '-')
+	/* strtoull() skips leading white space (\v and \f too) and takes a sign: a number must
+	 * start with a digit, or "\v-1" would read as 2^64 - 1 where "-1" is refused. */
+	if (errno || end == val || *end || !isdigit((unsigned char)val[0]))
 		return errf(-EINVAL, "entry-state: line %u: %s: bad number '%s'",
 			    line, key, val);
 	if (*out > max)

@@ -279,6 +279,24 @@ static struct load_request elf_request(uint8_t *elf, enum boot_proto proto, bool
 	return req;
 }
 
+/* A plain ELF's initrd goes below the initrd_addr_max of the header vmm writes for it (before,
+ * below 3 GiB: 4 GiB of RAM put it at 0xbf...000, above the 0x7fffffff the header says). */
+Test(load, plain_elf_initrd_below_the_header_it_is_given)
+{
+	uint8_t *elf = fixture_elf();
+	struct load_request req = elf_request(elf, BOOT_ELF, false);
+	struct guest_mem big = fixture_ram(GiB(4));
+	struct boot_params *bp = (void *)(big.hva + LAYOUT_ZERO_PAGE);
+
+	cr_assert_not_null(big.hva);
+	cr_assert_eq(load_linux(&big, &req, &big_st, &big_res), 0, "%s", err_msg());
+	cr_assert_eq(bp->hdr.initrd_addr_max, BOOTPARAMS_SYNTH_INITRD_MAX);
+	cr_assert_leq(big_res.initrd + sizeof(initrd) - 1, (uint64_t)bp->hdr.initrd_addr_max,
+		      "initrd at 0x%llx", (unsigned long long)big_res.initrd);
+	fixture_ram_free(&big);
+	free(elf);
+}
+
 Test(load, plain_elf_auto_enters_e_entry_in_long_mode)
 {
 	uint8_t *elf = fixture_elf();

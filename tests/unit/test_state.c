@@ -100,6 +100,11 @@ Test(state, rejects_bad_number)
 {
 	expect_reject("rip 0x12zz\n", "line 1: rip: bad number '0x12zz'");
 	expect_reject("rip -1\n", "bad number");
+	/* strtoull() would skip \v and \f and take a sign: "\v-1" was 2^64 - 1 (a review). */
+	expect_reject("rip \v-1\n", "bad number");
+	expect_reject("rip \f0x10\n", "bad number");
+	expect_reject("rip +1\n", "bad number");
+	expect_reject("poke.\v-8 0x1\n", "bad");
 	expect_reject("rip 0x10000000000000000\n", "bad number");
 }
 
