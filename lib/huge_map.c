@@ -8,9 +8,9 @@
 void *huge_map(size_t len, int noreserve)
 {
 	size_t span = len + HUGE_MAP_ALIGN; /* room to move the start to a boundary */
-	uint8_t *p, *start;
+	uint8_t *p, *start, *end;
 
-	if (span < len) {
+	if (span < len || len > SIZE_MAX - HUGE_MAP_PAGE) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -21,8 +21,9 @@ void *huge_map(size_t len, int noreserve)
 	start = (uint8_t *)(((uintptr_t)p + HUGE_MAP_ALIGN - 1) & ~(uintptr_t)(HUGE_MAP_ALIGN - 1));
 	if (start > p)
 		munmap(p, (size_t)(start - p));
-	if (p + span > start + len)
-		munmap(start + len, (size_t)(p + span - (start + len)));
+	end = start + ((len + HUGE_MAP_PAGE - 1) & ~(HUGE_MAP_PAGE - 1)); /* munmap() takes pages */
+	if (p + span > end)
+		munmap(end, (size_t)(p + span - end));
 	(void)madvise(start, len, MADV_HUGEPAGE);
 	return start;
 }

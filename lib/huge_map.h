@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #define HUGE_MAP_ALIGN (2UL << 20) /* an x86 large page (SDM Vol. 3A §4.5) */
+#define HUGE_MAP_PAGE 4096UL	    /* an x86 page, munmap()'s unit */
 
 /* `len` bytes of private anonymous memory (read-write; `noreserve`: MAP_NORESERVE) starting on
  * a HUGE_MAP_ALIGN boundary, with madvise(MADV_HUGEPAGE) (advice only: without THP the memory

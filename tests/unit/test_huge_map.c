@@ -23,6 +23,22 @@ Test(huge_map, aligned_and_writable_to_the_last_byte)
 	}
 }
 
+/* The room beyond the last page is given back: before, munmap() of an address inside a page
+ * failed (EINVAL), and up to 2 MiB stayed mapped after every file of a length not a whole
+ * number of pages (a review, seen in /proc/self/maps). */
+Test(huge_map, nothing_left_mapped_past_the_last_page)
+{
+	size_t len = HUGE_MAP_ALIGN + 17;
+	uint8_t *p = huge_map(len, 1), vec;
+	uint8_t *past = p + ((len + HUGE_MAP_PAGE - 1) & ~(HUGE_MAP_PAGE - 1));
+
+	cr_assert_not_null(p);
+	errno = 0;
+	cr_expect_eq(mincore(past, HUGE_MAP_PAGE, &vec), -1, "the page after the mapping is mapped");
+	cr_expect_eq(errno, ENOMEM);
+	cr_expect_eq(munmap(p, len), 0);
+}
+
 Test(huge_map, length_that_wraps_is_refused)
 {
 	errno = 0;
