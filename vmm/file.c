@@ -86,7 +86,8 @@ int file_read_fd(int fd, size_t len, uint8_t **out, size_t *got)
 	return 0;
 }
 
-static int read_whole(int fd, const char *path, const char *what, struct file_map *out)
+static int read_whole(int fd, const char *path, const char *what, uint64_t max,
+		      struct file_map *out)
 {
 	struct stat st;
 	uint8_t *buf;
@@ -100,9 +101,12 @@ static int read_whole(int fd, const char *path, const char *what, struct file_ma
 	if (st.st_size == 0)
 		return errf(-EINVAL, "%s '%s': file is empty", what, path);
 	/* Checked before anything is read: a sparse 5 GiB file costs nothing to make. */
-	if ((uint64_t)st.st_size >= FILE_MAX)
+	if ((uint64_t)st.st_size >= max && max == FILE_MAX)
 		return errf(-EFBIG, "%s '%s': %lld bytes; no boot path loads a file of 4 GiB or more",
 			    what, path, (long long)st.st_size);
+	if ((uint64_t)st.st_size >= max)
+		return errf(-EFBIG, "%s '%s': %lld bytes; such a file is less than %llu",
+			    what, path, (long long)st.st_size, (unsigned long long)max);
 	file_test_stop(what);
 	r = file_read_fd(fd, (size_t)st.st_size, &buf, &got);
 	if (r == -ENODATA)
@@ -124,6 +128,11 @@ static int read_whole(int fd, const char *path, const char *what, struct file_ma
 
 int file_map(const char *path, const char *what, struct file_map *out)
 {
+	return file_map_max(path, what, FILE_MAX, out);
+}
+
+int file_map_max(const char *path, const char *what, uint64_t max, struct file_map *out)
+{
 	/* O_NONBLOCK: opening a FIFO (a corpus entry, `--initrd <(...)`) for reading would wait
 	 * for a writer before read_whole() could refuse it; on a regular file it changes nothing. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -132,7 +141,7 @@ int file_map(const char *path, const char *what, struct file_map *out)
 	*out = (struct file_map){ 0 };
 	if (fd < 0)
 		return errf(-errno, "%s '%s': %s", what, path, strerror(errno));
-	r = read_whole(fd, path, what, out);
+	r = read_whole(fd, path, what, max < FILE_MAX ? max : FILE_MAX, out);
 	close(fd);
 	return r;
 }

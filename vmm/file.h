@@ -27,6 +27,9 @@ struct file_map {
  * gives a negative errno (-EIO for a size change, -EFBIG for FILE_MAX or
  * more) with err_msg() naming it. */
 int file_map(const char *path, const char *what, struct file_map *out);
+/* The same for a kind of file that is never near FILE_MAX (a state file): one of `max` bytes
+ * or more is refused by its size, before anything is allocated or read. */
+int file_map_max(const char *path, const char *what, uint64_t max, struct file_map *out);
 void file_unmap(struct file_map *f);
 
 /*

@@ -7,6 +7,10 @@
 
 #include "vmm/boot.h"
 
+/* The largest state file read (16 MiB): a full one (every GDT entry, every poke, the
+ * comments) is about 100 KiB, and a line is at most 255 bytes. */
+#define STATE_FILE_MAX (16ULL << 20)
+
 /*
  * Print `st` as "KEY VALUE" lines (numbers as 0x-prefixed lowercase hex),
  * with decoding comments after '#'. The format is documented in README.md

@@ -83,6 +83,11 @@ printf 'bogus 1\n' >"$work/state-unknown"
 expect_error state-unknown-field "line 1: unknown field 'bogus'" --kernel "$KERNEL" --entry-state "$work/state-unknown"
 printf 'rip 0x12q\n' >"$work/state-number"
 expect_error state-bad-number "rip: bad number '0x12q'" --kernel "$KERNEL" --entry-state "$work/state-number"
+# A state file of 16 MiB or more is refused by its size (sparse: it costs nothing to make),
+# before vmm allocates or reads it (before: read whole, up to 4 GiB).
+truncate -s 20M "$work/state-huge"
+expect_error state-file-too-big "entry state '.*': 20971520 bytes; such a file is less than 16777216" \
+    --kernel "$KERNEL" --entry-state "$work/state-huge"
 expect_error state-missing-file "entry state '.*': No such file" --kernel "$KERNEL" --entry-state "$work/nope"
 # An entry state that breaks the protocol is refused by name (one line per violation + a summary).
 printf 'rflags 0x202\n' >"$work/state-if"

@@ -33,7 +33,7 @@ static int load_seed(struct worker *w, const char *name, struct entry_state *st)
 
 	if (snprintf(path, sizeof(path), "%s/%s", w->g->dir, name) >= (int)sizeof(path))
 		return errf(-ENAMETOOLONG, "--corpus: %s/%s: name too long", w->g->dir, name);
-	r = file_map(path, "corpus state", &f);
+	r = file_map_max(path, "corpus state", STATE_FILE_MAX, &f);
 	if (r < 0)
 		return r;
 	*st = w->m->entry;

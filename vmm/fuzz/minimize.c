@@ -195,7 +195,7 @@ int minimize_main(struct worker *w)
 	struct file_map fm;
 	struct fuzz_outcome o;
 	uint64_t sig;
-	int r = file_map(cfg->fuzz.minimize, "state", &fm);
+	int r = file_map_max(cfg->fuzz.minimize, "state", STATE_FILE_MAX, &fm);
 
 	st = w->m->entry;
 	if (r == 0) {

@@ -98,7 +98,7 @@ static int load_files(struct machine *m, const struct config *cfg)
 static int apply_state_file(struct machine *m, const char *path)
 {
 	struct file_map f;
-	int r = file_map(path, "entry state", &f);
+	int r = file_map_max(path, "entry state", STATE_FILE_MAX, &f);
 
 	if (r < 0)
 		return r;
