@@ -642,6 +642,9 @@ static int worker_main(const struct config *cfg, struct timing *timeline, unsign
 		return r;
 	}
 	prints = cfg->fuzz.stability > 1 ? calloc(cfg->fuzz.runs, sizeof(*prints)) : NULL;
+	if (cfg->fuzz.stability > 1 && !prints)
+		fprintf(stderr, "vmm fuzz: --stability: no memory for %" PRIu64 " runs' prints: stability is not measured\n",
+			(uint64_t)cfg->fuzz.runs);
 	w.reset_ns = calloc(cfg->fuzz.runs, sizeof(uint64_t));
 	w.reset_pages = calloc(cfg->fuzz.runs, sizeof(uint64_t));
 	if (!w.reset_ns || !w.reset_pages) {
