@@ -245,6 +245,9 @@ int main(int argc, char **argv)
 
 	timing_start(&timeline, timing_now());
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout must not kill the VMM */
+	/* Nor a stdout file at its size limit (ulimit -f): write() says EFBIG, counted and said
+	 * at the end as any other refused write (before, SIGXFSZ killed vmm, terminal raw). */
+	signal(SIGXFSZ, SIG_IGN);
 	r = config_parse(argc, argv, &cfg);
 	timing_mark(&timeline, TIMING_PARSED, timing_now());
 	if (r < 0) {

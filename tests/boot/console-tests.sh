@@ -288,6 +288,16 @@ lost=$(sed -n 's/^vmm: \([0-9]*\) bytes of console output discarded: stdout: No 
 [ "$rc" -eq 0 ] && [ "${lost:-0}" -ge 8192 ] && [ "$(wc -l <"$work/full.err")" -eq 1 ]
 check full-stdout-says-what-it-discarded "$?" "status $rc, stderr: $(head -c 300 "$work/full.err")"
 
+# 4e'. A stdout file at its size limit (ulimit -f 4: 4 KiB): write() says EFBIG, as a full disk
+#      says ENOSPC, and the guest runs on to its reset (before, SIGXFSZ killed vmm: status 153,
+#      no report, a terminal stdin left raw).
+(ulimit -f 4 && exec timeout -s KILL "$LIMIT" "$VMM" --kernel "$PROBE" \
+    --append "$BASE probe.then=flood probe.kib=8" </dev/null >"$work/fsz.out" 2>"$work/fsz.err")
+rc=$?
+lost=$(sed -n 's/^vmm: \([0-9]*\) bytes of console output discarded: stdout: File too large$/\1/p' "$work/fsz.err")
+[ "$rc" -eq 0 ] && [ "${lost:-0}" -ge 4096 ]
+check file-size-limit-says-what-it-discarded "$?" "status $rc (153: died by SIGXFSZ), stderr: $(head -c 300 "$work/fsz.err")"
+
 # 4f. An O_NONBLOCK stdin (a parent that set it on a shared pipe, as node does): read() says
 #     EAGAIN until a key comes; vmm waits for input instead of ending its input thread (before,
 #     the 'q' typed once the probe was ready never reached it: killed at the limit).

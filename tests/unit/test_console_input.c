@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -13,9 +14,10 @@
 /* What a child reports by its exit status. */
 enum verdict { RAW_AGAIN = 10, LEFT_ALONE, NOT_RAW, CHANGED, SETUP_FAILED, GOT_IT, LOST_IT };
 
-static void sink_input(void *ctx, const uint8_t *buf, size_t n)
+static size_t sink_input(void *ctx, const uint8_t *buf, size_t n, unsigned wait_ms)
 {
-	(void)ctx, (void)buf, (void)n;
+	(void)ctx, (void)buf, (void)wait_ms;
+	return n;
 }
 
 static void sink_quit(void *ctx)
@@ -33,11 +35,12 @@ static const struct console_sink sink = { sink_input, sink_quit, sink_quitting, 
 
 static volatile uint8_t got;
 
-static void record_input(void *ctx, const uint8_t *buf, size_t n)
+static size_t record_input(void *ctx, const uint8_t *buf, size_t n, unsigned wait_ms)
 {
-	(void)ctx;
+	(void)ctx, (void)wait_ms;
 	if (n)
 		got = buf[n - 1];
+	return n;
 }
 
 static const struct console_sink recorder = { record_input, sink_quit, sink_quitting, NULL };
@@ -195,4 +198,51 @@ static int nonblocking_child(void)
 Test(console_input, a_nonblocking_stdin_still_reaches_the_guest)
 {
 	cr_expect_eq(run_child(nonblocking_child), GOT_IT);
+}
+
+/* A guest that takes nothing (its receive FIFO full, or it never reads): the sink takes no
+ * byte; Ctrl-A x typed behind 100 other bytes must still end the run (before, the input thread
+ * waited for room inside the sink and never read the escape). */
+static volatile bool quit_seen;
+
+static size_t full_fifo(void *ctx, const uint8_t *buf, size_t n, unsigned wait_ms)
+{
+	(void)ctx, (void)buf, (void)n;
+	usleep(wait_ms * 1000u);
+	return 0;
+}
+
+static void record_quit(void *ctx)
+{
+	(void)ctx;
+	quit_seen = true;
+}
+
+static bool quitting_once_seen(void *ctx)
+{
+	(void)ctx;
+	return quit_seen;
+}
+
+static int escape_behind_a_full_fifo_child(void)
+{
+	static const struct console_sink full = { full_fifo, record_quit, quitting_once_seen, NULL };
+	char typed[102];
+	int master = open_terminal();
+
+	if (master < 0 || console_start(&full) != 0)
+		return SETUP_FAILED;
+	memset(typed, 'a', 100);
+	typed[100] = CONSOLE_ESCAPE;
+	typed[101] = 'x';
+	if (write(master, typed, sizeof(typed)) != (ssize_t)sizeof(typed))
+		return SETUP_FAILED;
+	for (int i = 0; i < 5000 && !quit_seen; i++)
+		usleep(1000);
+	return quit_seen ? GOT_IT : LOST_IT;
+}
+
+Test(console_input, the_escape_is_seen_while_the_guest_takes_nothing)
+{
+	cr_expect_eq(run_child(escape_behind_a_full_fifo_child), GOT_IT);
 }

@@ -95,28 +95,62 @@ static void wait_for_input(void)
 	poll(&p, 1, -1);
 }
 
+/* Whether a read() of stdin would not wait (input, an end or an error). */
+static bool input_ready(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0;
+}
+
+/* What the input thread holds: typed bytes the guest has not taken yet, escapes filtered. */
+struct backlog {
+	uint8_t buf[CONSOLE_BACKLOG];
+	size_t len;
+	bool escaped, tty, ended; /* ended: stdin gave EOF or an error */
+};
+
+/* Read what stdin has into the backlog's free room (waiting for input only while the backlog
+ * is empty) and filter the escape out of it. */
+static void read_more(struct backlog *b)
+{
+	ssize_t n = read(STDIN_FILENO, b->buf + b->len, sizeof(b->buf) - b->len);
+
+	if (n < 0 && errno == EAGAIN && !b->len)
+		wait_for_input();
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		b->ended = true; /* EOF or error: the guest just gets no more input */
+		return;
+	}
+	if (b->tty)
+		n = (ssize_t)filter_escape(b->buf + b->len, (size_t)n, &b->escaped);
+	b->len += (size_t)n;
+}
+
+/* The guest's FIFO may stay full (it reads nothing: not set up yet, halted, in loopback): then
+ * the thread goes on reading stdin into the backlog between short waits for room, so that
+ * Ctrl-A x still ends the run; nothing typed is dropped. */
 static void *input_thread(void *arg)
 {
-	(void)arg;
-	bool escaped = false, tty = tio_saved;
-	uint8_t buf[64];
-	ssize_t n;
+	static struct backlog b;
 
+	(void)arg;
+	b.tty = tio_saved;
 	for (;;) {
-		n = read(STDIN_FILENO, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN) {
-			wait_for_input();
-			continue;
-		}
-		if (n <= 0)
-			return NULL; /* EOF or error: the guest just gets no more input */
-		if (tty)
-			n = (ssize_t)filter_escape(buf, (size_t)n, &escaped);
-		sink.input(sink.ctx, buf, (size_t)n);
+		if (!b.ended && b.len < sizeof(b.buf) && (!b.len || input_ready()))
+			read_more(&b);
 		if (sink.quitting(sink.ctx))
 			return NULL;
+		if (b.len) {
+			size_t took = sink.input(sink.ctx, b.buf, b.len, CONSOLE_WAIT_MS);
+
+			b.len -= took;
+			memmove(b.buf, b.buf + took, b.len);
+		} else if (b.ended) {
+			return NULL;
+		}
 	}
 }
 

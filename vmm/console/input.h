@@ -8,11 +8,18 @@
 
 /* Escape: Ctrl-A then 'x' quits; Ctrl-A Ctrl-A sends one Ctrl-A (as kvmtool/QEMU). */
 #define CONSOLE_ESCAPE 0x01
+/* Typed bytes read ahead while the guest takes none (its FIFO full, or it reads nothing): the
+ * escape is seen behind up to this many (QEMU's mux holds 32). Beyond it, reading waits. */
+#define CONSOLE_BACKLOG 4096
+/* While bytes wait for the guest, how long one hand-over waits for room before stdin is
+ * looked at again for the escape. */
+#define CONSOLE_WAIT_MS 20
 
 /* Where typed bytes go: the console knows nothing of the machine above it. */
 struct console_sink {
-	/* Hand bytes to the guest; may wait while the guest's FIFO is full. */
-	void (*input)(void *ctx, const uint8_t *buf, size_t n);
+	/* Hand over what of buf[0..n) the guest has room for: waits up to wait_ms for room when
+	 * there is none; returns how many bytes were taken (0: none fit in time, or quitting). */
+	size_t (*input)(void *ctx, const uint8_t *buf, size_t n, unsigned wait_ms);
 	/* Ctrl-A x: end the run (returns at once). */
 	void (*quit)(void *ctx);
 	/* True once the run is ending: the input thread stops reading. */

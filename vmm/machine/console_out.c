@@ -22,6 +22,10 @@
  * would; it never stalls the input thread or another vCPU's device exit.
  */
 #define OUT_POLL_MS 100
+/* After a stop, how long the last flush may write: poll() saying a terminal takes a write
+ * means room for some bytes, not for all of them, and a blocking write() then waits for the
+ * rest; the flush timer's signal (no SA_RESTART) cuts it off at this deadline. */
+#define OUT_LAST_MS 500
 
 /* May stdout take a write now (or within `ms`)? -1 with errno EINTR or EAGAIN if not. */
 static int out_ready(int ms)
@@ -68,13 +72,21 @@ static void note_discarded(struct machine *m, int err, size_t n)
 	m->out_discarded += n;
 }
 
-/* Write the n claimed bytes; false when a stop (or `nowait`) left some. */
-static bool write_claimed(struct machine *m, size_t n, bool nowait)
+/* Write the n claimed bytes; false when a stop (or `nowait`) left some. With `until_ns`
+ * (the last flush) every write is cut off at that time by the flush timer, and none starts
+ * after it. A stop seen after a partial write leaves the rest to the last flush. */
+static bool write_claimed(struct machine *m, size_t n, bool nowait, uint64_t until_ns)
 {
 	while (n) {
-		ssize_t w = out_write(m->out.buf, n, nowait);
-		int err = errno;
+		ssize_t w;
+		int err;
 
+		if (until_ns && timing_now() >= until_ns)
+			return false;
+		if (until_ns)
+			flush_timer_arm(&m->flush, until_ns);
+		w = out_write(m->out.buf, n, nowait);
+		err = errno;
 		if (w < 0 && (err == EINTR || err == EAGAIN)) {
 			if (nowait || stop_pending(NULL) != STOP_NONE)
 				return false;
@@ -85,12 +97,14 @@ static bool write_claimed(struct machine *m, size_t n, bool nowait)
 		w = w > 0 ? w : (ssize_t)n; /* 0 or an error: discard */
 		out_done(m, (size_t)w);
 		n -= (size_t)w;
+		if (n && !nowait && stop_pending(NULL) != STOP_NONE)
+			return false;
 	}
 	return true;
 }
 
 /* Claim what waits, write it outside every lock, give back what is left. */
-static bool write_out(struct machine *m, bool nowait)
+static bool write_out(struct machine *m, bool nowait, uint64_t until_ns)
 {
 	size_t n;
 	bool all;
@@ -98,7 +112,7 @@ static bool write_out(struct machine *m, bool nowait)
 	pthread_mutex_lock(&m->out_lock);
 	n = console_out_take(&m->out);
 	pthread_mutex_unlock(&m->out_lock);
-	all = write_claimed(m, n, nowait);
+	all = write_claimed(m, n, nowait, until_ns);
 	pthread_mutex_lock(&m->out_lock);
 	console_out_release(&m->out, timing_now());
 	pthread_mutex_unlock(&m->out_lock);
@@ -131,7 +145,7 @@ void machine_poll_output(struct machine *m)
 		pthread_mutex_lock(&m->out_lock);
 		due = due_locked(m);
 		pthread_mutex_unlock(&m->out_lock);
-		if (!due || !write_out(m, false))
+		if (!due || !write_out(m, false, 0))
 			return; /* nothing due, or a stop: the run loop sees it next */
 		pthread_mutex_lock(&m->out_lock);
 		room = console_out_room(&m->out); /* the other vCPUs may have added more */
@@ -163,9 +177,10 @@ void machine_wake_output_waiters(struct machine *m)
 /* The last write of the run, bounded after a stop: what stdout would not take is counted. */
 static void flush_last(struct machine *m)
 {
-	if (stop_pending(NULL) == STOP_NONE && write_out(m, false))
+	if (stop_pending(NULL) == STOP_NONE && write_out(m, false, 0))
 		return;
-	write_out(m, true);
+	write_out(m, true, timing_now() + OUT_LAST_MS * 1000000ULL);
+	flush_timer_disarm(&m->flush);
 	if (m->out.len || m->out.lost)
 		fprintf(stderr, "vmm: %zu bytes of console output not written: "
 				"stdout took no more after the stop\n",

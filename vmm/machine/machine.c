@@ -126,6 +126,7 @@ static void validate(struct machine *m)
 
 int machine_prepare(struct machine *m, const struct config *cfg, struct timing *timing)
 {
+	pthread_condattr_t monotonic;
 	int r;
 
 	memset(m, 0, sizeof(*m));
@@ -143,7 +144,10 @@ int machine_prepare(struct machine *m, const struct config *cfg, struct timing *
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_mutex_init(&m->out_lock, NULL);
 	pthread_cond_init(&m->out_room, NULL);
-	pthread_cond_init(&m->rx_space, NULL);
+	pthread_condattr_init(&monotonic);
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC); /* console_input()'s waits */
+	pthread_cond_init(&m->rx_space, &monotonic);
+	pthread_condattr_destroy(&monotonic);
 	r = alloc_out(m);
 	if (r == 0)
 		r = alloc_ram(&m->mem, cfg->mem);
@@ -526,17 +530,36 @@ int machine_run(struct machine *m)
 	return report(m, status, why, 0);
 }
 
-/* The console's sink: typed bytes wait for room in the UART's FIFO. */
-static void console_input(void *ctx, const uint8_t *buf, size_t n)
+/* Bytes of buf[0..n) the UART's receive FIFO took (the lock held). */
+static size_t receive_some(struct machine *m, const uint8_t *buf, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && !m->quit_requested && uart8250_receive(&m->board.uart, buf[i]))
+		i++;
+	return i;
+}
+
+/* The console's sink: typed bytes go into the UART's FIFO as it has room; with none, wait up
+ * to wait_ms for the guest to read (rx_space, monotonic) and try once more. */
+static size_t console_input(void *ctx, const uint8_t *buf, size_t n, unsigned wait_ms)
 {
 	struct machine *m = ctx;
+	struct timespec until;
+	size_t took;
 
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	until.tv_sec += wait_ms / 1000 + until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
 	pthread_mutex_lock(&m->lock);
-	for (size_t i = 0; i < n && !m->quit_requested; i++) {
-		while (!uart8250_receive(&m->board.uart, buf[i]) && !m->quit_requested)
-			pthread_cond_wait(&m->rx_space, &m->lock);
+	took = receive_some(m, buf, n);
+	if (!took && n && !m->quit_requested) {
+		pthread_cond_timedwait(&m->rx_space, &m->lock, &until);
+		took = receive_some(m, buf, n);
 	}
 	pthread_mutex_unlock(&m->lock);
+	return took;
 }
 
 static void console_quit(void *ctx)
