@@ -66,8 +66,9 @@ def parse_args(argv):
                    help="measured runs per variant (%(default)s)")
     p.add_argument("--warmup", type=int, default=1, metavar="N",
                    help="rounds run first and dropped (%(default)s)")
-    p.add_argument("--order", choices=["alternate", "random"], default="alternate",
-                   help="A,B every round, or a seeded random order per round (%(default)s)")
+    p.add_argument("--order", choices=["abba", "alternate", "random"], default="abba",
+                   help="A,B then B,A in turn (each side as often first as second), A,B every "
+                   "round, or a seeded random order per round (%(default)s)")
     p.add_argument("--seed", type=int, default=1, metavar="N",
                    help="seed of the order and the statistics (%(default)s)")
     p.add_argument("--resamples", type=int, default=9999, metavar="N",
@@ -100,6 +101,8 @@ def parse_args(argv):
     args = p.parse_args(argv)
     if args.runs < 2 or args.warmup < 0 or args.resamples < 1:
         p.error("--runs must be at least 2, --warmup at least 0, --resamples at least 1")
+    if not 0 < args.alpha < 1:
+        p.error(f"--alpha {args.alpha}: not a significance level (between 0 and 1)")
     if args.profile not in (None, "") and not (args.profile.isdigit() and int(args.profile) > 0):
         p.error(f"--profile={args.profile}: not a rate in Hz (a whole number above 0)")
     if args.profile_top < 1:
@@ -127,11 +130,13 @@ def variant(args, side):
 
 
 def schedule(rounds, order, seed):
-    """The sides in run order: A,B per round, or each round's order drawn from random(seed)."""
+    """The sides in run order: A,B and B,A in turn (abba: a cost of the second run of a round,
+    a warm page cache or a hotter CPU, falls on both sides alike), A,B every round
+    (alternate: it falls on B alone), or each round's order drawn from random(seed)."""
     rng = random.Random(seed)
     out = []
-    for _ in range(rounds):
-        pair = ["A", "B"]
+    for rnd in range(rounds):
+        pair = ["A", "B"] if order != "abba" or rnd % 2 == 0 else ["B", "A"]
         if order == "random":
             rng.shuffle(pair)
         out += pair
@@ -250,7 +255,10 @@ def samples(runs):
 
 
 def statistics_of(data, args):
-    """Every metric both sides have: its comparison, and whether it is gated."""
+    """Every metric both sides have: its comparison, and whether it is gated. Where more than
+    one metric is gated, their verdicts use Holm-adjusted p-values (`p_holm`): with --gate all
+    a dozen correlated metrics are tested at once, and each at alpha alone would let a false
+    regression through far more often than alpha."""
     gate = set(args.gate.split(","))
     result = {}
     for name in data["A"]:
@@ -259,17 +267,32 @@ def statistics_of(data, args):
         if c is not None:
             c["gated"] = not name.startswith("+") and ("all" in gate or name in gate)
             result[name] = c
+    gated = [k for k, c in result.items() if c["gated"]]
+    if len(gated) > 1:
+        for k, adj in zip(gated, abstats.holm([result[k]["p"] for k in gated])):
+            result[k]["p_holm"] = adj
+            result[k].update(abstats.verdict(adj, result[k]["change"], args.alpha,
+                                             args.min_change / 100))
     return result
 
 
-def table(metrics, variants):
+def failures(runs):
+    """Per side, the measured runs that did not exit with 0 (a timeout included): they are
+    not in the statistics, and a side that fails more often is worse whatever its times."""
+    return {side: sum(1 for r in runs if not r["warmup"] and r["variant"] == side
+                      and r["status"] != 0) for side in "AB"}
+
+
+def table(metrics, variants, statistic):
     a, b = variants["A"]["name"], variants["B"]["name"]
-    lines = [f"{'metric (ms)':<22}{a + ' median [95% CI]':>30}{b + ' median [95% CI]':>30}"
-             f"{'change':>9}{'p':>9}  verdict"]
+    lines = [f"{'metric (ms)':<22}{a + f' {statistic} [95% CI]':>30}"
+             f"{b + f' {statistic} [95% CI]':>30}{'change':>9}{'p':>9}  verdict"]
     for name, m in metrics.items():
-        cell = lambda d: f"{d['median']:.2f} [{d['ci95'][0]:.2f}, {d['ci95'][1]:.2f}]"  # noqa: E731
+        cell = lambda d: f"{d['stat']:.2f} [{d['ci95'][0]:.2f}, {d['ci95'][1]:.2f}]"  # noqa: E731
         word = ("REGRESSION" if m["regression"] else "improvement" if m["improvement"]
                 else "-") + (" (gated)" if m["gated"] else "")
+        if "p_holm" in m:
+            word += f" (Holm p {m['p_holm']:.4f})"
         lines.append(f"{name:<22}{cell(m['A']):>30}{cell(m['B']):>30}"
                      f"{m['change']:>+9.1%}{m['p']:>9.4f}  {word}")
     return "\n".join(lines)
@@ -391,11 +414,16 @@ def report_stage(args):
     settings = {k: getattr(args, k) for k in ("runs", "warmup", "order", "seed", "resamples",
                                               "alpha", "min_change", "statistic", "gate")}
     regressions = [k for k, m in stats.items() if m["gated"] and m["regression"]]
+    failed = failures(raw["runs"])
+    if failed["B"] > failed["A"]:
+        regressions.append("failed_boots")
+    blind = [k for k, m in stats.items() if m["gated"] and not m["can_reach_alpha"]]
     result = {"ab": 1, "variants": raw["variants"], "settings": settings,
               "fingerprint": raw["fingerprint"], "launcher": fingerprint(),
               "metrics": {k: m for k, m in stats.items() if not k.startswith("+")},
               "segments": {k[1:]: m for k, m in stats.items() if k.startswith("+")},
-              "regression": bool(regressions), "regressions": regressions, "runs": raw["runs"]}
+              "regression": bool(regressions), "regressions": regressions,
+              "failed": failed, "verdict_possible": not blind, "runs": raw["runs"]}
     os.makedirs(args.out, exist_ok=True)
     lines = []
     if args.profile is not None:
@@ -403,13 +431,28 @@ def report_stage(args):
                                                                            profiles))
     with open(os.path.join(args.out, "ab.json"), "w") as f:
         json.dump(result, f, indent=1)
-    print(table(stats, raw["variants"]))
+    print(table(stats, raw["variants"], args.statistic))
     if lines:
         print("\n".join(lines))
     chart(args.out, stats, raw["variants"], raw["runs"])
+    measured = {side: sum(1 for r in raw["runs"] if not r["warmup"] and r["variant"] == side)
+                for side in "AB"}
+    print(f"bench --ab: boots that failed or timed out (left out of the statistics): "
+          f"{raw['variants']['A']['name']} {failed['A']} of {measured['A']}, "
+          f"{raw['variants']['B']['name']} {failed['B']} of {measured['B']}")
+    for k in blind:
+        m = stats[k]
+        print(f"bench --ab: {k}: with {m['A']['n']} and {m['B']['n']} good runs no p below "
+              f"{m['min_p']:.4f} is possible for the {args.statistic}, so no verdict at alpha "
+              f"{args.alpha}: use more --runs", file=sys.stderr)
     crit = f"p < {args.alpha} and a slowdown of at least {args.min_change:g}%"
-    print(f"bench --ab: significant regression in {', '.join(regressions)} ({crit})"
-          if regressions else f"bench --ab: no significant regression in {args.gate} ({crit})")
+    if regressions:
+        why = "; failed_boots: B failed more boots than A" if "failed_boots" in regressions else ""
+        print(f"bench --ab: significant regression in {', '.join(regressions)} ({crit}{why})")
+    elif blind:
+        print(f"bench --ab: no verdict possible for {', '.join(blind)}: too few runs ({crit})")
+    else:
+        print(f"bench --ab: no significant regression in {args.gate} ({crit})")
     print(f"bench --ab: results {args.out}/ab.json, chart {args.out}/ab.png"
           + (f", profiles {args.out}/profiles/" if lines else ""))
     return 1 if regressions and args.fail_on_regression else 0

@@ -54,7 +54,9 @@ grep -q 'significant regression in boot_done' "$work/shift20.out"
 check ab-shift-20pct-says-so "$?" "$(tail -n 2 "$work/shift20.out")"
 
 # Interleaving: the fake logged A,B 9 times; the first round (10x slow in the fake) is dropped.
-for _ in 1 2 3 4 5 6 7 8 9; do printf '%s\n' "$work/k-base" "$work/k-20pct"; done >"$work/want.order"
+# The default order, abba: A,B then B,A in turn (the warm-up round is the first A,B).
+for _ in 1 2 3 4; do printf '%s\n' "$work/k-base" "$work/k-20pct" "$work/k-20pct" "$work/k-base"; done >"$work/want.order"
+printf '%s\n' "$work/k-base" "$work/k-20pct" >>"$work/want.order"
 cmp -s "$work/want.order" "$work/shift20.order"
 check ab-interleaved "$?" "$(tr '\n' ' ' <"$work/shift20.order")"
 [ "$(field shift20 '[sum(r["warmup"] for r in j["runs"]), len(j["runs"]), j["metrics"]["boot_done"]["A"]["n"], j["metrics"]["boot_done"]["A"]["median"] < 400]')" = "[2, 18, 8, True]" ]
@@ -84,6 +86,27 @@ check ab-deterministic-per-seed "$?" "the same samples and seed gave different s
 ab same k-same --fail-on-regression --resamples 9999
 [ "$(cat "$work/same.rc")" = 0 ] && [ "$(field same '(j["regression"], j["metrics"]["boot_done"]["p"] > 0.05)')" = "(False, True)" ]
 check ab-a-a-no-regression "$?" "exit $(cat "$work/same.rc"), $(field same 'j["metrics"]["boot_done"]')"
+
+# B fails a third of its boots (exit 3) and its good ones match A: the failed runs are left
+# out of the times, but counted, and a side that fails more is a regression (before: "no
+# significant regression", exit 0).
+FAKE_VMM_FAIL=$work/k-same ab flaky k-same --fail-on-regression
+[ "$(cat "$work/flaky.rc")" = 1 ] && [ "$(field flaky '(j["failed"]["A"], j["failed"]["B"] > 0, j["regressions"])')" = "(0, True, ['failed_boots'])" ] &&
+    grep -q 'failed or timed out (left out of the statistics): A 0 of 8, B [1-9] of 8' "$work/flaky.out"
+check ab-failed-boots-are-a-regression "$?" "exit $(cat "$work/flaky.rc"), $(grep 'failed or timed out\|regression' "$work/flaky.out" | tr '\n' ' ')"
+
+# 4 runs a side: the median's p cannot go below 0.057, so however much slower B is there is no
+# verdict at 0.01, and the report says so instead of "no significant regression".
+ab few k-20pct --runs 4 --fail-on-regression
+[ "$(cat "$work/few.rc")" = 0 ] && [ "$(field few 'j["verdict_possible"]')" = False ] &&
+    grep -q 'boot_done: with 4 and 4 good runs no p below 0.0571 is possible for the median' "$work/few.out" &&
+    grep -q 'no verdict possible for boot_done: too few runs' "$work/few.out"
+check ab-too-few-runs-says-no-verdict "$?" "exit $(cat "$work/few.rc"), $(tail -n 3 "$work/few.out" | tr '\n' ' ')"
+
+# --gate all: the gated metrics' verdicts use Holm-adjusted p-values.
+ab holm k-20pct --gate all
+[ "$(field holm 'all("p_holm" in m and m["p_holm"] >= m["p"] for m in j["metrics"].values() if m["gated"])')" = True ]
+check ab-gate-all-holm-adjusted "$?" "$(field holm '[(k, m["p"], m.get("p_holm")) for k, m in j["metrics"].items()][:4]')"
 
 ab small k-2pct --fail-on-regression
 # Significant (p < 0.01) but below the 5% minimum change: not a regression.
@@ -116,7 +139,9 @@ check ab-unknown-gate-refused "$?" "exit $(cat "$work/gate.rc"), $(tail -n 1 "$w
 
 # --profile: every run profiled (the fake writes foo's samples scaled by the kernel, bar's
 # steady), the measured good runs' profiles kept per side and compared by scripts/profile-diff.
-ab prof k-20pct --profile=250 --b-symbols "$work/b.syms"
+# 9999 draws: five rows tested as one family (Holm) need p below 0.002, under the 1/1000 floor
+# of the helper's 999.
+ab prof k-20pct --profile=250 --b-symbols "$work/b.syms" --resamples 9999
 fn='{r["name"]: r["verdict"] for r in j["functions"]["rows"]}'
 [ "$(cat "$work/prof.rc")" = 0 ] &&
     [ "$(field prof "$fn"'["foo"], '"$fn"'["bar"], j["functions"]["slower"][0]')" = "slower same foo" ] &&
