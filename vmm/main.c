@@ -120,13 +120,14 @@ static int start(struct machine *m, const struct config *cfg)
 		fprintf(stderr, "vmm: --phases: %s\n", err_msg());
 		return VMM_EXIT_HOST;
 	}
+	/* Without the ring every THR write exits, as with --no-serial-coalescing: slower, same.
+	 * Before the other vCPUs start: their exits read the ring, which is set up once here. */
+	if (!cfg->no_serial_coalescing && machine_coalesce_serial(m) < 0 && m->verbose)
+		fprintf(stderr, "vmm: serial writes exit one by one: %s\n", err_msg());
 	if (machine_start_aps(m) < 0) {
 		fprintf(stderr, "vmm: %s\n", err_msg());
 		return VMM_EXIT_HOST;
 	}
-	/* Without the ring every THR write exits, as with --no-serial-coalescing: slower, same. */
-	if (!cfg->no_serial_coalescing && machine_coalesce_serial(m) < 0 && m->verbose)
-		fprintf(stderr, "vmm: serial writes exit one by one: %s\n", err_msg());
 	return VMM_EXIT_OK;
 }
 

@@ -780,9 +780,9 @@ def initrd_cases(c, kimg, vimg):
     c.case('initrd-above-4g', ere("initrd 'initrd-5g': %d bytes; no boot path loads a file of 4 GiB or more"
                                   % (5 << 30)),
            '--kernel', 'bzImage', '--mem', '8G', '--initrd', 'initrd-5g')
-    c.case('initrd-elf-too-big', fit(200 << 20, hi, '3 GiB', 128 << 20),
+    c.case('initrd-elf-too-big', fit(200 << 20, hi, 'initrd_addr_max + 1', 128 << 20),
            '--kernel', 'vmlinux', '--mem', '128M', '--initrd', 'initrd-200m')
-    c.case('initrd-pvh-too-big', fit(200 << 20, hi, '3 GiB', 128 << 20),
+    c.case('initrd-pvh-too-big', fit(200 << 20, hi, 'initrd_addr_max + 1', 128 << 20),
            '--kernel', 'vmlinux', '--boot=pvh', '--mem', '128M', '--initrd', 'initrd-200m')
     c.case('initrd-payload-too-big', fit(200 << 20, hi, 'initrd_addr_max + 1', 128 << 20),
            '--kernel', 'bzImage', '--boot=elf', '--mem', '128M', '--initrd', 'initrd-200m')

@@ -288,8 +288,10 @@ boots_to_userspace long-8g
 kib=$(sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\) kB$/\1/p' "$work/long-8g.txt")
 [ "${kib:-0}" -ge $((15 * 512 * 1024)) ]
 check long-8g-guest-sees-8-gib $? "MemTotal ${kib:-missing} kB, want >= $((15 * 512 * 1024))"
+# Which branch runs is vmm's own probe's word: on real KVM (not nested) breakpoints fire, and a
+# probe that says they do not is a failure there, not the other branch passing.
 if grep -q '^vmm: phases: none timed: breakpoints do not fire on this host' "$work/long-8g.err"; then
-    [ "$rc" -eq 0 ] && [ "$(grep -c '^vmm: phases' "$work/long-8g.err")" -eq 1 ] &&
+    [ "${WITH_KVM_NESTED:-0}" = 1 ] && [ "$rc" -eq 0 ] && [ "$(grep -c '^vmm: phases' "$work/long-8g.err")" -eq 1 ] &&
         tail -n 1 "$work/long-8g.err" | grep -q '"guest_phases_ns":{}'
     check phases-say-why-none-where-breakpoints-do-not-fire $? "$(grep '^vmm: phases' "$work/long-8g.err")"
 else

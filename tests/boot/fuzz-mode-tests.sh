@@ -373,12 +373,15 @@ check fuzz-run-until-refuses-kaslr $? "status $rc: $(grep -v '^vmm fuzz: 1 vCPU'
 "$VMM" fuzz --kernel "$KERNEL" --initrd "$INITRD" --append "$APPEND nokaslr" --out "$work/until.out" \
     --runs 1 --run-ms 60000 --run-until kernel </dev/null >"$work/until.jsonl" 2>"$work/until.err"
 rc=$?
+# Which branch runs is vmm's own probe's word; each has its own name, and on real KVM (not
+# nested) breakpoints fire, so there a probe saying they do not fails.
 if grep -q 'breakpoints do not fire on this host' "$work/until.err"; then
-    [ "$rc" -eq 1 ]
+    [ "$rc" -eq 1 ] && [ "${WITH_KVM_NESTED:-0}" = 1 ]
+    check fuzz-run-until-kernel-refused-where-breakpoints-do-not-fire $? "status $rc, nested ${WITH_KVM_NESTED:-0}: $(grep 'breakpoints' "$work/until.err" | head -n 1)"
 else
     [ "$rc" -eq 0 ] && grep -q '"outcome":"reached","detail":"kernel"' "$work/until.jsonl"
+    check fuzz-run-until-kernel $? "status $rc: $(grep 'progress points\|breakpoints\|runs in' "$work/until.err" | tr '\n' ' ') $(field "$work/until.jsonl" outcome)"
 fi
-check fuzz-run-until-kernel $? "status $rc: $(grep 'progress points\|breakpoints\|runs in' "$work/until.err" | tr '\n' ' ') $(field "$work/until.jsonl" outcome)"
 fires=yes
 grep -q 'breakpoints do not fire on this host' "$work/until.err" && fires=no
 # 11b. The ELF entry is the kernel's own first instruction: --run-until kernel there would end
@@ -406,7 +409,7 @@ if [ "$fires" = yes ]; then
     check fuzz-run-until-symbol-by-int3 $? "status $rc, $reached of 24 reached start_kernel; $(grep -c '"reset_diff":0' "$work/int3.jsonl") resets bit-exact; $(grep 'progress points' "$work/int3.err")"
 else
     [ "$rc" -eq 1 ] && grep -q 'breakpoints do not fire on this host' "$work/int3.err"
-    check fuzz-run-until-symbol-by-int3 $? "status $rc (breakpoints do not fire here: refused): $(grep -v '^vmm fuzz: 1 vCPU' "$work/int3.err" | head -n 1)"
+    check fuzz-run-until-symbol-refused-where-breakpoints-do-not-fire $? "status $rc: $(grep -v '^vmm fuzz: 1 vCPU' "$work/int3.err" | head -n 1)"
 fi
 
 # 11d. A state's own single step (RFLAGS.TF) is the guest's, whatever vmm debugs. The program:

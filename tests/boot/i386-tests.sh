@@ -109,7 +109,7 @@ elf32_userspace 686-elf32-vmlinux-nonpae "$work/vmlinux-686" --boot=auto --pagin
 # (../shared/reference/nested-kvm.md); it runs only where /dev/kvm is real hardware.
 if [ "${WITH_KVM_NESTED:-0}" = 1 ]; then
     skip 686pae-paging-off "686-pae hangs early under nested SVM with any VMM"
-    skip 686pae-pae "686-pae hangs early under nested SVM with any VMM"
+    skip 686pae-paging-pae "686-pae hangs early under nested SVM with any VMM"
     skip 686pae-pvh "686-pae cannot boot under nested SVM: by pvh it triple-faults at once (tried with vmm only)"
 else
     for mode in off pae; do

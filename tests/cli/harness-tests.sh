@@ -1,7 +1,8 @@
 #!/bin/bash
 # harness-tests.sh: scripts/run-tests counts only checks that ran to completion: synthetic suite
 # logs go through its own counting functions (guest text posing as results, a suite that stopped
-# midway, a summary that disagrees, a failed exit status with no FAIL line, a missing dependency).
+# midway, a summary that disagrees, a failed exit status with no FAIL line, a missing dependency,
+# a missing log, a suite of skips alone).
 # Usage: tests/cli/harness-tests.sh RUN_TESTS
 set -u
 RUN_TESTS=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -52,6 +53,12 @@ expect bad-exit-status-fails "1 1 0" "$work/crashed.log" crashed 134
 printf 'PASS: a #t0k\nSUMMARY: fine: 1 passed, 0 failed, 0 skipped #t0k\n' >"$work/fine.log"
 expect complete-suite-counts "1 0 0" "$work/fine.log" fine 0
 expect missing-dependency-fails "0 1 0" "" require no-such-tool-vmm-test
+# A suite whose lane never started it has no log: one failure, and the report goes on (before,
+# grep printed nothing, the count's arithmetic broke and the report ended without its line).
+expect missing-log-is-a-failure "0 1 0" "$work/never-written.log" never 1
+# Skips alone (the la57 suite on a KVM host without LA57) are a suite that ran: not a failure.
+printf 'SKIP: a: why #t0k\nSKIP: b: why #t0k\nSUMMARY: skips: 0 passed, 0 failed, 2 skipped #t0k\n' >"$work/skips.log"
+expect skips-only-suite-counts "0 0 2" "$work/skips.log" skips 0
 
 # VMM_TEST_TIMES=1 (tests/lib.sh): each result line is followed by its seconds, indented so
 # that it never counts; without it, nothing is added. A suite of a 1 s check and a 0 s one.

@@ -17,7 +17,11 @@ corpora=$(mktemp -d)
 trap 'rm -rf "$corpora"' EXIT
 ran=0
 for t in $(fuzz_targets "$ROOT"); do
-    [ -x "$BUILD/tests/fuzz/fuzz-$t" ] || continue
+    # A target with a source file but no binary is a failure, never a smaller run.
+    if [ ! -x "$BUILD/tests/fuzz/fuzz-$t" ]; then
+        fail "fuzz-$t" "not built in $BUILD (tests/fuzz/fuzz_$t.c has no binary)"
+        continue
+    fi
     ran=$((ran + 1))
     fuzz_replay "$ROOT" "$BUILD" "$t"
     if [ "$FUZZ_REPLAYED" -gt 0 ]; then

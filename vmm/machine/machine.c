@@ -487,6 +487,18 @@ int machine_step(struct machine *m, struct vm_exit *e, const char **why)
 	return machine_handle_exit(m, e, why);
 }
 
+void machine_end(struct machine *m, unsigned cpu, int status, const char *why)
+{
+	pthread_mutex_lock(&m->lock);
+	if (!m->ended) {
+		m->end_status = status;
+		m->end_why = why;
+		m->end_cpu = cpu;
+		__atomic_store_n(&m->ended, true, __ATOMIC_SEQ_CST);
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
 int machine_run(struct machine *m)
 {
 	struct vm_exit e;
@@ -527,7 +539,10 @@ int machine_run(struct machine *m)
 		machine_count_exit(m, &e);
 		status = machine_handle_exit(m, &e, &why);
 	}
-	return report(m, status, why, 0);
+	/* Another vCPU may have ended the VM first (its exit code and registers are the VM's):
+	 * the boot CPU's end is recorded as theirs are, and the first one reported. */
+	machine_end(m, 0, status, why);
+	return report(m, m->end_status, m->end_why, m->end_cpu);
 }
 
 /* Bytes of buf[0..n) the UART's receive FIFO took (the lock held). */

@@ -130,6 +130,9 @@ void machine_sandbox_common(struct machine *m, struct sandbox_policy *p);
 /* Run the boot CPU until the guest ends (on any vCPU), stop the other vCPU
  * threads; returns a VMM_EXIT_* status. */
 int machine_run(struct machine *m);
+/* Record that vCPU `cpu` ended the VM with `status` and `why`, unless another vCPU did first
+ * (the first end wins: its status and registers are reported). */
+void machine_end(struct machine *m, unsigned cpu, int status, const char *why);
 /* Every vmm device back to its power-on state. */
 void machine_reset_devices(struct machine *m);
 /* The IRQ lines vmm's devices drive inside KVM back low (before KVM's PIC and IOAPIC state

@@ -17,17 +17,10 @@ struct ap_start {
 	unsigned cpu;
 };
 
-/* The first end wins; the boot CPU's thread reports it (vmm/machine/machine.c). */
+/* The first end wins (machine_end()); the boot CPU's thread reports it (vmm/machine/machine.c). */
 static void end_vm(struct machine *m, unsigned cpu, int status, const char *why)
 {
-	pthread_mutex_lock(&m->lock);
-	if (!m->ended) {
-		m->end_status = status;
-		m->end_why = why;
-		m->end_cpu = cpu;
-		__atomic_store_n(&m->ended, true, __ATOMIC_SEQ_CST);
-	}
-	pthread_mutex_unlock(&m->lock);
+	machine_end(m, cpu, status, why);
 	kick_thread(m->threads[0]);
 }
 
