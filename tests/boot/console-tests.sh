@@ -183,6 +183,10 @@ INNER
     wait_for "$n.out" "$ready"
     if [ "$what" = quit ]; then
         printf '\001x' >&6
+    elif [ "$what" = full-quit ]; then # 64 keys the halted guest never reads, then Ctrl-A x
+        printf 'a%.0s' $(seq 64) >&6
+        sleep 0.5
+        printf '\001x' >&6
     elif [ "$what" = keys ]; then
         printf '\001\001\003q' >&6
     elif [ "$what" = stop-keys ]; then
@@ -228,6 +232,13 @@ tty_run quit quit
 check ctrl-a-x-quits-halted-guest "$?" "status $rc, stderr: $(head -c 300 "$work/quit.err")"
 restored quit
 check ctrl-a-x-restores-terminal "$?" "stty before '$(cat "$work/quit.before")' after '$(cat "$work/quit.after")'"
+
+# 4'. Ctrl-A x behind 64 typed keys a halted guest never reads (its receive FIFO full after
+#     16): seen all the same, exit 0 (before, the input thread waited for room in the FIFO and
+#     never read the escape: vmm ran on until killed).
+tty_run quitfull full-quit
+[ "$rc" = 0 ]
+check ctrl-a-x-quits-while-the-guest-reads-nothing "$?" "status $rc (137: killed at the limit), stderr: $(head -c 300 "$work/quitfull.err")"
 
 # 4a. Ctrl-A Ctrl-A sends one Ctrl-A and Ctrl-C goes to the guest (raw mode: no SIGINT): the probe
 # echoes what it got, 0x01 once, 0x03, then 'q' ends it (reset, status 0).
