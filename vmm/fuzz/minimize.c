@@ -129,7 +129,6 @@ void minimize_repro(struct worker *w, const char *name, const struct entry_state
 	size_t len = 0;
 	FILE *f = open_memstream(&line, &len);
 	struct fuzz_outcome o = { 0 };
-
 	int r;
 
 	if (!f)
