@@ -405,8 +405,6 @@ bool fuzz_attempt(struct worker *w, uint64_t index, struct entry_state *st,
 	return true;
 }
 
-/* One run with its JSON line, summary count and repro file; false if interrupted (then
- * it is not a finding and is left out). `print`: for --stability, what repeats must match. */
 /* A new signature's repro in --out, its path in the record. A name taken already is another
  * worker's run that had the signature first; any other failure (a full disk) is said, as the
  * signature is not tried again. */
@@ -423,6 +421,8 @@ static void write_repro(struct worker *w, const char *name, const char *path,
 			name, strerror(-r));
 }
 
+/* One run with its JSON line, summary count and repro file; false if interrupted (then
+ * it is not a finding and is left out). `print`: for --stability, what repeats must match. */
 static bool one_run(struct worker *w, uint64_t index, struct fuzz_print *print)
 {
 	const struct config *cfg = w->cfg;

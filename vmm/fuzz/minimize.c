@@ -122,24 +122,35 @@ static int min_name(const char *name, char *out, size_t len)
 	return 0;
 }
 
+/* minimize() with its line kept in *line (malloc'd; NULL if none) until the caller knows
+ * the search was not cut short. */
+static int minimize_quietly(struct worker *w, const struct entry_state *st, uint64_t sig,
+			    struct entry_state *min, char **line)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(line, &len);
+	int r;
+
+	if (!f)
+		return errf(-ENOMEM, "open_memstream: %s", strerror(errno));
+	r = minimize(w, st, sig, f, min);
+	fclose(f);
+	return r;
+}
+
 void minimize_repro(struct worker *w, const char *name, const struct entry_state *st, uint64_t sig)
 {
 	static struct entry_state min;
 	char out[NAME_MAX + 1], *line = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&line, &len);
 	struct fuzz_outcome o = { 0 };
-	int r;
+	int r = minimize_quietly(w, st, sig, &min, &line);
 
-	if (!f)
-		return;
-	r = minimize(w, st, sig, f, &min);
 	if (r == 0 && fuzz_stop_status() != VMM_EXIT_OK)
 		r = errf(-EINTR, "stopped by a signal before the search ended");
-	if (r < 0)
-		fprintf(f, "not minimized: %s\n", err_msg());
-	fclose(f);
-	fprintf(stderr, "vmm fuzz: minimized %016" PRIx64 ": %s", sig, line ? line : "\n");
+	if (r == 0)
+		fprintf(stderr, "vmm fuzz: minimized %016" PRIx64 ": %s", sig, line ? line : "\n");
+	else
+		fprintf(stderr, "vmm fuzz: minimized %016" PRIx64 ": not minimized: %s\n", sig, err_msg());
 	free(line);
 	/* Nothing to write where it failed: `min` would be another signature's, or zeros. */
 	if (r == 0 && min_name(name, out, sizeof(out)) == 0 && run_state(w, &min, &o, &sig))
@@ -161,22 +172,6 @@ static void give_replay_limit(struct worker *w, const char *text, size_t len)
 	w->run_ms = w->cfg->fuzz.run_ms + REPLAY_SLACK_MS;
 	fprintf(stderr, "vmm fuzz: --minimize: the state ended by itself (%s): every run gets the "
 		"replay's limit, %u ms\n", fuzz_outcome_name(cls), w->run_ms);
-}
-
-/* minimize() with its line kept in *line (malloc'd; NULL if none) until the caller knows
- * the search was not cut short. */
-static int minimize_quietly(struct worker *w, const struct entry_state *st, uint64_t sig,
-			    struct entry_state *min, char **line)
-{
-	size_t len = 0;
-	FILE *f = open_memstream(line, &len);
-	int r;
-
-	if (!f)
-		return errf(-ENOMEM, "open_memstream: %s", strerror(errno));
-	r = minimize(w, st, sig, f, min);
-	fclose(f);
-	return r;
 }
 
 /* A stop signal ended --minimize before its result was confirmed: say so; 128 + its number. */

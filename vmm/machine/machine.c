@@ -560,16 +560,15 @@ static size_t receive_some(struct machine *m, const uint8_t *buf, size_t n)
 static size_t console_input(void *ctx, const uint8_t *buf, size_t n, unsigned wait_ms)
 {
 	struct machine *m = ctx;
-	struct timespec until;
 	size_t took;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-	until.tv_sec += wait_ms / 1000 + until.tv_nsec / 1000000000L;
-	until.tv_nsec %= 1000000000L;
 	pthread_mutex_lock(&m->lock);
 	took = receive_some(m, buf, n);
 	if (!took && n && !m->quit_requested) {
+		uint64_t at = timing_now() + (uint64_t)wait_ms * 1000000ULL;
+		struct timespec until = { .tv_sec = (time_t)(at / 1000000000ULL),
+					  .tv_nsec = (long)(at % 1000000000ULL) };
+
 		pthread_cond_timedwait(&m->rx_space, &m->lock, &until);
 		took = receive_some(m, buf, n);
 	}
